@@ -1,0 +1,164 @@
+/**
+ * The synthesized S3 backend of `dev-platform`, unchanged, redirected with `-backend-config` to a
+ * real S3 emulator (s3rver) and a real DynamoDB emulator (dynalite) on 127.0.0.1: state lands under
+ * the stack's key, a concurrent run is refused with a lock error, and the lock is released after.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
+import { migrateBackendState } from "../../src/lib/backend-migration";
+import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
+import { OFFLINE_AWS_ENV, prepareOfflineWorkspace, terraformEnv } from "../../src/lib/terraform";
+import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
+import { sampleEnvs } from "../helpers/synth";
+import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";
+
+const tc = await getToolchain();
+const out = testOutputDir("backend-emulators");
+const env = (await sampleEnvs()).find((e) => e.name === "dev")!;
+const bucket = stateBucketName(env);
+const table = lockTableName(env);
+const key = stateKey(env.name, "platform");
+
+describe.runIf(tc)("S3 backend with DynamoDB locking, against s3rver + dynalite", () => {
+  const toolchain = tc as Toolchain;
+  let s3: Started & { dataDir: string };
+  let ddb: Started;
+  let dir: string;
+
+  beforeAll(async () => {
+    s3 = await startS3(path.join(out, "s3"), [bucket]);
+    ddb = await startDynamo(out);
+    await createLockTable(ddb.port, table);
+
+    const outdir = path.join(out, "cdktf.out");
+    buildApp([env], outdir).app.synth();
+    // Same workspace the offline checks use, but keeping the synthesized S3 backend.
+    dir = prepareOfflineWorkspace(path.join(outdir, "stacks", "dev-platform"), path.join(out, "work"), toolchain.unavailableProviders).dir;
+    fs.rmSync(path.join(dir, "backend_override.tf.json"));
+    emulatorBackendConfig(path.join(dir, "emulators.s3.tfbackend"), s3.port, ddb.port);
+  });
+
+  afterAll(async () => {
+    await s3?.stop();
+    await ddb?.stop();
+  });
+
+  it("initialises the synthesized backend and stores the state under the stack's key", async () => {
+    const synthesized = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    expect(synthesized.terraform.backend.s3).toMatchObject({ bucket, key, dynamodb_table: table, encrypt: true });
+    await tfOk(toolchain, dir, ["init", "-input=false", "-no-color", "-backend-config=emulators.s3.tfbackend"]);
+    await tfOk(toolchain, dir, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
+    const stored = s3ObjectFile(s3.dataDir, bucket, key);
+    expect(fs.existsSync(stored), `no state object at s3://${bucket}/${key}`).toBe(true);
+    expect(JSON.parse(fs.readFileSync(stored, "utf8"))).toMatchObject({ version: 4, terraform_version: toolchain.terraformVersion });
+    // The digest item proves the DynamoDB table is in use; no lock is left behind.
+    expect(await lockIds(ddb.port, table)).toEqual([`${bucket}/${key}-md5`]);
+  });
+
+  it("refuses a concurrent run with a lock error, and releases the lock afterwards", async () => {
+    // GIVEN a terraform console holding the state lock (it keeps it until its stdin closes)
+    const holder = spawn("terraform", ["console", "-no-color"], {
+      cwd: dir,
+      env: terraformEnv(toolchain.cliConfig, OFFLINE_AWS_ENV),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const holderExit = new Promise<number>((resolve) => holder.once("exit", (code) => resolve(code ?? 1)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!(await lockIds(ddb.port, table)).includes(`${bucket}/${key}`)) {
+        if (Date.now() > deadline) throw new Error("terraform console never took the lock");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // WHEN a second run starts
+      const second = await tf(toolchain, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]);
+      // THEN it fails on the lock
+      expect(second.code).not.toBe(0);
+      expect(second.stderr + second.stdout).toContain("Error acquiring the state lock");
+      expect(second.stderr + second.stdout).toContain("ConditionalCheckFailedException");
+    } finally {
+      holder.stdin.end();
+      const timer = setTimeout(() => holder.kill("SIGKILL"), 20_000);
+      await holderExit;
+      clearTimeout(timer);
+    }
+    // AND once the holder is gone the lock is released and a new run succeeds
+    expect(await lockIds(ddb.port, table)).toEqual([`${bucket}/${key}-md5`]);
+    await tfOk(toolchain, dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s"]);
+  });
+});
+
+describe.runIf(tc)("backend:migrate, against s3rver + dynalite", () => {
+  const toolchain = tc as Toolchain;
+  const migrated = { ...env, backend: { ...env.backend, backendStackState: "s3" as const } };
+  const project = path.join(out, "migration-project");
+  const localFile = path.join(project, "terraform-state", "dev-backend.tfstate");
+  const backendKey = stateKey(env.name, "backend");
+  let s3: Started & { dataDir: string };
+  let ddb: Started;
+  let stackDir: string;
+  let backendConfig: string;
+
+  beforeAll(async () => {
+    s3 = await startS3(path.join(out, "s3-migration"), [bucket]);
+    ddb = await startDynamo(out);
+    await createLockTable(ddb.port, table);
+    const outdir = path.join(project, "cdktf.out");
+    buildApp([migrated], outdir).app.synth();
+    stackDir = path.join(outdir, "stacks", "dev-backend");
+    backendConfig = emulatorBackendConfig(path.join(project, "emulators.s3.tfbackend"), s3.port, ddb.port);
+    // The local state a first `cdktf deploy dev-backend` leaves behind.
+    fs.mkdirSync(path.dirname(localFile), { recursive: true });
+    fs.writeFileSync(
+      localFile,
+      JSON.stringify({
+        version: 4,
+        terraform_version: toolchain.terraformVersion,
+        serial: 7,
+        lineage: "0b8e7c9e-1111-4222-8333-944455556666",
+        outputs: { state_bucket: { value: bucket, type: "string" }, lock_table: { value: table, type: "string" } },
+        resources: [],
+        check_results: null,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await s3?.stop();
+    await ddb?.stop();
+  });
+
+  it("refuses while the environment still says local", async () => {
+    await expect(migrateBackendState({ env, projectRoot: project, stackDir })).rejects.toThrow(
+      'env "dev": backend.backendStackState is "local"; set it to "s3" in envs/dev.ts, then run this again',
+    );
+  });
+
+  it("copies the local state into the bucket under dev/dev-backend.tfstate and keeps a backup", async () => {
+    const lines: string[] = [];
+    const result = await migrateBackendState({
+      env: migrated,
+      projectRoot: project,
+      stackDir,
+      backendConfigFile: backendConfig,
+      terraformEnv: terraformEnv(toolchain.cliConfig, OFFLINE_AWS_ENV),
+      log: (l) => lines.push(l),
+      now: () => new Date("2026-11-21T12:00:00Z"),
+    });
+    expect(result).toMatchObject({ bucket, key: backendKey });
+    const stored = JSON.parse(fs.readFileSync(s3ObjectFile(s3.dataDir, bucket, backendKey), "utf8"));
+    expect(stored).toMatchObject({ lineage: result.lineage, outputs: { state_bucket: { value: bucket }, lock_table: { value: table } } });
+    expect(fs.existsSync(localFile)).toBe(false);
+    expect(fs.existsSync(`${localFile}.migrated-2026-11-21T12-00-00-000Z`)).toBe(true);
+    expect(lines.at(-1)).toContain("done; the local file is kept as terraform-state/dev-backend.tfstate.migrated-2026-11-21T12-00-00-000Z");
+    expect(await lockIds(ddb.port, table)).toContain(`${bucket}/${backendKey}-md5`);
+  });
+
+  it("says so when run again", async () => {
+    await expect(migrateBackendState({ env: migrated, projectRoot: project, stackDir })).rejects.toThrow(
+      'env "dev": already migrated (backup dev-backend.tfstate.migrated-2026-11-21T12-00-00-000Z); nothing to do',
+    );
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The user's own entry point: `cdktf synth` through cdktf-cli, with the app command of cdktf.json.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app";
+import { testOutputDir } from "../helpers/terraform";
+
+describe("cdktf synth (cdktf-cli)", () => {
+  it("synthesizes every stack of every sample environment with no AWS account and no network", () => {
+    const outdir = path.join(testOutputDir("cdktf-cli"), "cdktf.out");
+    const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev-backend", "dev-platform", "prod-backend", "prod-platform"]);
+    for (const stack of Object.keys(manifest.stacks)) {
+      expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Every synthesized stack of the sample environments against the real Terraform and the real
+ * hashicorp/aws 5.100.0 provider: init + validate for all, and an offline plan for the backend stacks.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
+import { sampleEnvs } from "../helpers/synth";
+import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
+
+const tc = await getToolchain();
+const out = testOutputDir("terraform-offline");
+const envs = await sampleEnvs();
+
+describe.runIf(tc)("real Terraform, offline", () => {
+  const toolchain = tc as Toolchain;
+  const outdir = path.join(out, "cdktf.out");
+
+  beforeAll(() => {
+    buildApp(envs, outdir).app.synth();
+  });
+
+  it("uses the pinned provider and a supported Terraform", () => {
+    expect(toolchain.terraformVersion).toMatch(/^1\.(1[0-9]|[2-9][0-9])\./);
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-platform", "cdk.tf.json"), "utf8"));
+    expect(json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "5.100.0" });
+  });
+
+  const stackIds = envs.flatMap((e) => ["backend", "platform"].map((k) => `${e.name}-${k}`));
+  it.each(stackIds)("%s: terraform init + validate pass against hashicorp/aws 5.100.0", async (stack) => {
+    const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "work", stack));
+    const lock = fs.readFileSync(path.join(ws.dir, ".terraform.lock.hcl"), "utf8");
+    expect(lock).toMatch(/provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s+version\s+= "5\.100\.0"/);
+    const validate = await tfOk(toolchain, ws.dir, ["validate", "-json", "-no-color"]);
+    const result = JSON.parse(validate.stdout) as {
+      valid: boolean;
+      error_count: number;
+      diagnostics: { severity: string; summary: string }[];
+    };
+    expect(result.valid, JSON.stringify(result.diagnostics)).toBe(true);
+    expect(result.error_count).toBe(0);
+  });
+
+  it.each(envs.map((e) => e.name))("%s-backend: an offline plan creates exactly the state backend", async (env) => {
+    const stack = `${env}-backend`;
+    const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "plan", stack));
+    await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.out"]);
+    const changes = await planChanges(toolchain, ws.dir);
+    expect(changes.every((c) => c.actions.join() === "create")).toBe(true);
+    expect(changes.map((c) => c.address).sort()).toEqual([
+      "aws_dynamodb_table.state_lock_table",
+      "aws_kms_alias.state_key_alias",
+      "aws_kms_key.state_key",
+      "aws_s3_bucket.state_bucket",
+      "aws_s3_bucket_lifecycle_configuration.state_lifecycle",
+      "aws_s3_bucket_ownership_controls.state_ownership",
+      "aws_s3_bucket_policy.state_tls_only",
+      "aws_s3_bucket_public_access_block.state_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration.state_encryption",
+      "aws_s3_bucket_versioning.state_versioning",
+    ]);
+  });
+});

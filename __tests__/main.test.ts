@@ -1,0 +1,63 @@
+/**
+ * The app as `cdktf synth` runs it: a process that validates every environment first and writes
+ * nothing unless all are valid.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/app";
+
+function runApp(envFiles: Record<string, string>): { code: number | null; stderr: string; outdir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-main-"));
+  const envs = path.join(dir, "envs");
+  fs.mkdirSync(envs);
+  for (const [name, text] of Object.entries(envFiles)) fs.writeFileSync(path.join(envs, name), text);
+  const outdir = path.join(dir, "cdktf.out");
+  const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "main.ts")], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, EKS_ENVS_DIR: envs, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: run.status, stderr: run.stderr, outdir };
+}
+
+const good = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };`;
+
+describe("main.ts", () => {
+  it("synthesizes every stack of every valid environment", () => {
+    const { code, outdir } = runApp({ "dev.ts": good });
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-backend", "dev-platform"]);
+  });
+
+  it("reports every problem of every environment, exits non-zero and writes nothing", () => {
+    const { code, stderr, outdir } = runApp({
+      "dev.ts": good,
+      "qa.ts": `export default { name: "qa", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42" };`,
+      "prod.ts": `export default { name: "prod", project: "Acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };`,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      [
+        "invalid environment configuration (3 problems):",
+        'env "prod": project makes the state bucket name "Acme-prod-tfstate" invalid: S3 bucket names allow only lowercase letters, digits and hyphens (got "Acme")',
+        'env "qa": accountId must be exactly 12 digits (got "42")',
+        'env "qa": availabilityZones must list at least two zones: EKS needs subnets in two availability zones (got ["eu-west-1a"])',
+        "Nothing was synthesized.",
+        "",
+      ].join("\n"),
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("names an environment file that does not load, without a stack trace", () => {
+    const { code, stderr, outdir } = runApp({ "dev.ts": good, "broken.ts": "export default { name: " });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^\S*broken\.ts could not be loaded: .+\nNothing was synthesized\.\n$/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

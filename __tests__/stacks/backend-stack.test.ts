@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { addresses, synthEnv, testEnv } from "../helpers/synth";
+
+describe("BackendStack", () => {
+  it("holds exactly the state bucket, its protections, the lock table and the key", () => {
+    expect(addresses(synthEnv(testEnv()).json.backend)).toEqual([
+      "aws_dynamodb_table.state_lock_table",
+      "aws_kms_alias.state_key_alias",
+      "aws_kms_key.state_key",
+      "aws_s3_bucket.state_bucket",
+      "aws_s3_bucket_lifecycle_configuration.state_lifecycle",
+      "aws_s3_bucket_ownership_controls.state_ownership",
+      "aws_s3_bucket_policy.state_tls_only",
+      "aws_s3_bucket_public_access_block.state_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration.state_encryption",
+      "aws_s3_bucket_versioning.state_versioning",
+    ]);
+  });
+
+  it("uses the derived names and the configured retention", () => {
+    const json = synthEnv(testEnv({ project: "shop", name: "qa", backend: { noncurrentVersionExpirationDays: 14 } })).json.backend;
+    expect(json.resource?.aws_s3_bucket.state_bucket.bucket).toBe("shop-qa-tfstate");
+    expect(json.resource?.aws_dynamodb_table.state_lock_table.name).toBe("shop-qa-tflock");
+    expect(json.resource?.aws_kms_alias.state_key_alias.name).toBe("alias/shop-qa-tfstate");
+    const rule = (json.resource?.aws_s3_bucket_lifecycle_configuration.state_lifecycle.rule as Record<string, unknown>[])[0];
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 14, newer_noncurrent_versions: 10 }]);
+  });
+
+  it("outputs the names the other stacks' backends need", () => {
+    expect(synthEnv(testEnv()).json.backend.output).toMatchObject({
+      state_bucket: { value: "${aws_s3_bucket.state_bucket.bucket}" },
+      lock_table: { value: "${aws_dynamodb_table.state_lock_table.name}" },
+      state_key_arn: { value: "${aws_kms_key.state_key.arn}" },
+    });
+  });
+});

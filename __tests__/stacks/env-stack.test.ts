@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { STACK_KINDS } from "../../src/lib/naming";
+import { sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
+
+describe("EnvStack: provider and backend of every stack", () => {
+  it("configures the AWS provider with region, account guard, role and default tags", () => {
+    const env = testEnv({
+      accountId: "123456789012",
+      assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deployer" },
+      tags: { CostCenter: "42" },
+    });
+    for (const json of Object.values(synthEnv(env).json)) {
+      expect(json.provider?.aws).toEqual([
+        {
+          region: "eu-west-1",
+          allowed_account_ids: ["123456789012"],
+          assume_role: [{ role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "acme-test-cdktf" }],
+          default_tags: [{ tags: { CostCenter: "42", Environment: "test", ManagedBy: "cdktf", Project: "acme" } }],
+        },
+      ]);
+      expect(json.terraform.required_version).toBe(">= 1.10");
+      expect(json.terraform.required_providers).toMatchObject({ aws: { source: "hashicorp/aws", version: "5.100.0" } });
+    }
+  });
+
+  it("omits the account guard and role when the environment has none", () => {
+    const provider = synthEnv(testEnv()).json.platform.provider?.aws[0];
+    expect(provider).not.toHaveProperty("allowed_account_ids");
+    expect(provider).not.toHaveProperty("assume_role");
+  });
+
+  it("gives every S3-backed stack an encrypted, DynamoDB-locked S3 backend with its own key", () => {
+    const env = testEnv({ accountId: "123456789012" });
+    expect(synthEnv(env).json.platform.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-test-tfstate",
+        key: "test/test-platform.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        kms_key_id: "alias/acme-test-tfstate",
+        dynamodb_table: "acme-test-tflock",
+        allowed_account_ids: ["123456789012"],
+      },
+    });
+  });
+
+  it("supports S3-native locking alone or next to DynamoDB", () => {
+    const both = synthEnv(testEnv({ backend: { useLockfile: true } })).json.platform.terraform.backend?.s3;
+    expect(both).toMatchObject({ use_lockfile: true, dynamodb_table: "acme-test-tflock" });
+    const fileOnly = synthEnv(testEnv({ backend: { useLockfile: true, dynamodbLock: false } })).json.platform.terraform.backend?.s3;
+    expect(fileOnly).toMatchObject({ use_lockfile: true });
+    expect(fileOnly).not.toHaveProperty("dynamodb_table");
+  });
+
+  it("passes the environment's role to the backend too", () => {
+    const env = testEnv({ assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deployer", externalId: "ext-1" } });
+    expect(synthEnv(env).json.platform.terraform.backend?.s3.assume_role).toEqual({
+      role_arn: "arn:aws:iam::123456789012:role/deployer",
+      external_id: "ext-1",
+      session_name: "acme-test-cdktf",
+    });
+  });
+
+  it("keeps the backend stack's own state local until it is migrated, then in its bucket", () => {
+    expect(synthEnv(testEnv()).json.backend.terraform.backend).toEqual({
+      local: { path: "../../../terraform-state/test-backend.tfstate" },
+    });
+    expect(synthEnv(testEnv({ backend: { backendStackState: "s3" } })).json.backend.terraform.backend?.s3).toMatchObject({
+      bucket: "acme-test-tfstate",
+      key: "test/test-backend.tfstate",
+    });
+  });
+
+  it("gives no two stacks of any sample environment the same bucket and key", async () => {
+    const seen = new Map<string, string>();
+    for (const env of await sampleEnvs()) {
+      const json = synthEnv({ ...env, backend: { ...env.backend, backendStackState: "s3" } }).json;
+      for (const kind of STACK_KINDS.filter((k) => k in json)) {
+        const s3 = json[kind as keyof typeof json].terraform.backend?.s3 as { bucket: string; key: string };
+        const where = `${s3.bucket}/${s3.key}`;
+        expect(seen.get(where), `${env.name}-${kind} shares ${where}`).toBeUndefined();
+        seen.set(where, `${env.name}-${kind}`);
+      }
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
+ * Run by `cdktf synth` (see cdktf.json) or directly: `npx tsx main.ts`.
+ */
+import { buildApp, loadEnvs } from "./src/app";
+import { EnvConfigError } from "./src/config";
+
+async function main(): Promise<number> {
+  let envs;
+  try {
+    envs = await loadEnvs();
+  } catch (err) {
+    if (err instanceof EnvConfigError) {
+      process.stderr.write(`${err.message}\nNothing was synthesized.\n`);
+      return 1;
+    }
+    process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
+    return 1;
+  }
+  const { app } = buildApp(envs);
+  app.synth();
+  return 0;
+}
+
+void main().then((code) => (process.exitCode = code));

@@ -1,0 +1,245 @@
+/**
+ * Validation of every environment at once. Nothing is constructed until this returns no errors.
+ *
+ * Each problem becomes one line: `env "<name>": <path> <what is wrong> (got <value>)`.
+ */
+import { type z } from "zod";
+import { lockTableName, stateBucketName } from "../lib/naming";
+import { ENV_RULES, type ConfigIssue } from "./rules";
+import { EnvSchema, type EnvConfig } from "./schema";
+
+/** One environment as found on disk: where it came from and what it exported. */
+export interface EnvSource {
+  /** Where the config came from, for messages: `envs/dev.ts`. */
+  readonly source: string;
+  readonly raw: unknown;
+}
+
+export interface ValidationResult {
+  /** The validated environments, in input order; empty when there are errors. */
+  readonly envs: EnvConfig[];
+  /** One formatted line per problem, across all environments. */
+  readonly errors: string[];
+}
+
+/** Thrown by `assertValidEnvs`; its message is the list of problems, one per line. */
+export class EnvConfigError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(`invalid environment configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n${errors.join("\n")}`);
+    this.name = "EnvConfigError";
+  }
+}
+
+/** Validates every environment and the rules between them; never throws. */
+export function validateEnvs(sources: readonly EnvSource[]): ValidationResult {
+  const errors: string[] = [];
+  const envs: EnvConfig[] = [];
+  const names = sources.map((s, i) => envLabel(s, i));
+
+  sources.forEach((source, i) => {
+    const { config, issues } = validateOne(source.raw);
+    errors.push(...issues.map((issue) => formatIssue(names[i], issue)));
+    if (config) envs.push(config);
+  });
+
+  errors.push(...crossEnvIssues(sources, names));
+  return errors.length > 0 ? { envs: [], errors } : { envs, errors };
+}
+
+/** Like `validateEnvs`, but throws `EnvConfigError` listing every problem. */
+export function assertValidEnvs(sources: readonly EnvSource[]): EnvConfig[] {
+  const result = validateEnvs(sources);
+  if (result.errors.length > 0) throw new EnvConfigError(result.errors);
+  return result.envs;
+}
+
+/** Validates one environment: the schema first, then every rule whose sections are valid. */
+function validateOne(raw: unknown): { config?: EnvConfig; issues: ConfigIssue[] } {
+  const full = EnvSchema.safeParse(raw, { reportInput: true });
+  const issues: ConfigIssue[] = full.success ? [] : full.error.issues.flatMap((i) => fromZodIssue(i, raw));
+
+  // Parse each top-level section on its own, so rules can run on the sections that are valid.
+  const sections: Partial<Record<keyof EnvConfig, unknown>> = {};
+  const valid = new Set<string>();
+  if (full.success) {
+    Object.assign(sections, full.data);
+    Object.keys(EnvSchema.shape).forEach((k) => valid.add(k));
+  } else if (isRecord(raw)) {
+    for (const [key, schema] of Object.entries(EnvSchema.shape)) {
+      const parsed = (schema as z.ZodType).safeParse(raw[key]);
+      if (parsed.success) {
+        sections[key as keyof EnvConfig] = parsed.data;
+        valid.add(key);
+      }
+    }
+  }
+  for (const rule of ENV_RULES) {
+    if (rule.needs.every((k) => valid.has(k))) issues.push(...rule.check(sections as EnvConfig));
+  }
+  return { config: full.success && issues.length === 0 ? full.data : undefined, issues };
+}
+
+/** Problems between environments: reused names, buckets and lock tables. */
+function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[]): string[] {
+  const errors: string[] = [];
+  const firstByName = new Map<string, number>();
+  const firstByBucket = new Map<string, number>();
+  const firstByTable = new Map<string, number>();
+  sources.forEach((source, i) => {
+    const parsed = EnvSchema.safeParse(source.raw);
+    if (!parsed.success) return;
+    const env = parsed.data;
+    const claims: [Map<string, number>, string, (string | number)[], string][] = [
+      [firstByName, env.name, ["name"], "environment name"],
+      [firstByBucket, stateBucketName(env), env.backend.bucketName ? ["backend", "bucketName"] : ["project"], "state bucket"],
+      [firstByTable, lockTableName(env), env.backend.lockTableName ? ["backend", "lockTableName"] : ["project"], "lock table"],
+    ];
+    for (const [seen, value, path, what] of claims) {
+      const first = seen.get(value);
+      if (first === undefined) {
+        seen.set(value, i);
+        continue;
+      }
+      const message =
+        path[0] === "name"
+          ? `is already used by ${sources[first].source}; each environment needs its own`
+          : `gives the ${what} "${value}", which ${sources[first].source} also uses; each environment needs its own`;
+      errors.push(formatIssue(names[i], { path, value: valueAt(source.raw, path), message }));
+      if (path[0] === "name") break; // the derived names then clash too; one line says it
+    }
+  });
+  return errors;
+}
+
+/** Turns a zod issue into our issues (one per unknown key). */
+function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  const value = valueAt(raw, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = allowedKeysAt(path);
+      return issue.keys.map((key) => {
+        const hint = closest(key, allowed);
+        return {
+          path: [...path, key],
+          value: valueAt(raw, [...path, key]),
+          message: `is not a known setting${hint ? ` (did you mean "${hint}"?)` : ""}; allowed: ${allowed.join(", ")}`,
+        };
+      });
+    }
+    case "invalid_type":
+      if (value === undefined) return [{ path, value, message: "is required" }];
+      if (!issue.message.startsWith("Invalid input")) return [{ path, value, message: issue.message }];
+      return [{ path, value, message: `must be ${article(issue.expected)} ${issue.expected}` }];
+    case "invalid_value":
+      return [
+        {
+          path,
+          value,
+          message: issue.message.startsWith("Invalid")
+            ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+            : issue.message,
+        },
+      ];
+    default:
+      return [{ path, value, message: issue.message }];
+  }
+}
+
+/** `env "dev": backend.bucketName makes ... (got "x")`. */
+export function formatIssue(envName: string, issue: ConfigIssue): string {
+  return `env "${envName}": ${formatPath(issue.path)} ${issue.message} (got ${formatValue(issue.value)})`;
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return "(config)";
+  return path
+    .map((p, i) => {
+      if (typeof p === "number") return `[${p}]`;
+      if (/^[A-Za-z_$][\w$]*$/.test(p)) return i === 0 ? p : `.${p}`;
+      return `[${JSON.stringify(p)}]`;
+    })
+    .join("");
+}
+
+export function formatValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function envLabel(source: EnvSource, index: number): string {
+  const name = isRecord(source.raw) ? source.raw.name : undefined;
+  if (typeof name === "string" && name.length > 0) return name;
+  return source.source || `#${index + 1}`;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = raw;
+  for (const p of path) {
+    if (Array.isArray(cur) && typeof p === "number") cur = cur[p];
+    else if (isRecord(cur)) cur = cur[String(p)];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** The keys a strict object accepts at `path` of the schema. */
+function allowedKeysAt(path: readonly (string | number)[]): string[] {
+  let schema: z.core.$ZodType | undefined = EnvSchema;
+  for (const p of path) {
+    schema = unwrap(schema);
+    const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
+    if (!def) return [];
+    if (def.type === "object") schema = (def.shape as Record<string, z.core.$ZodType>)[String(p)];
+    else if (def.type === "array") schema = def.element as z.core.$ZodType;
+    else if (def.type === "record") schema = def.valueType as z.core.$ZodType;
+    else return [];
+  }
+  const def = unwrap(schema)?._zod.def as unknown as Record<string, unknown> | undefined;
+  return def?.type === "object" ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let cur = schema;
+  while (cur) {
+    const def = cur._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (["optional", "default", "prefault", "nullable", "readonly", "catch"].includes(def.type) && def.innerType) cur = def.innerType;
+    else if (def.type === "pipe" && def.in) cur = def.in;
+    else break;
+  }
+  return cur;
+}
+
+/** The allowed key nearest to a typo, when it is close enough to be a likely intent. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = levenshtein(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? "an" : "a";
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,134 @@
+/**
+ * Moves the `<env>-backend` stack's local state into the bucket that stack created.
+ *
+ * The stack starts with local state (its bucket does not exist yet). Once it is deployed and the
+ * environment says `backend.backendStackState: "s3"`, this copies the local state to
+ * `s3://<bucket>/<env>/<env>-backend.tfstate` with Terraform's own `init -migrate-state`, checks
+ * the copy, and keeps the local file as a dated backup.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { EnvConfig } from "../config";
+import { CliError } from "./cli";
+import { backendLocalStatePath, stackId, stateBucketName, stateKey } from "./naming";
+import { runTerraform, type TerraformRun } from "./terraform";
+
+export interface MigrationOptions {
+  readonly env: EnvConfig;
+  readonly projectRoot: string;
+  /** The synthesized stack folder of `<env>-backend` (with its S3 backend). */
+  readonly stackDir: string;
+  /** Extra `-backend-config` file (endpoints, credentials profile...). @default - none */
+  readonly backendConfigFile?: string;
+  /** Environment for terraform. @default process.env */
+  readonly terraformEnv?: NodeJS.ProcessEnv;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+  /** Clock, for the backup name. @default Date.now */
+  readonly now?: () => Date;
+}
+
+export interface MigrationResult {
+  readonly bucket: string;
+  readonly key: string;
+  /** Lineage and serial of the state now in S3. */
+  readonly lineage: string;
+  readonly serial: number;
+  /** Where the local state file was moved to. */
+  readonly backupFile: string;
+}
+
+interface StateFile {
+  lineage: string;
+  serial: number;
+  resources?: unknown[];
+  outputs?: Record<string, unknown>;
+}
+
+/** Migrates, or throws a CliError that says what to do. */
+export async function migrateBackendState(opts: MigrationOptions): Promise<MigrationResult> {
+  const { env, stackDir } = opts;
+  const log = opts.log ?? (() => undefined);
+  const envFile = `envs/${env.name}.ts`;
+  if (env.backend.backendStackState !== "s3") {
+    throw new CliError(`env "${env.name}": backend.backendStackState is "local"; set it to "s3" in ${envFile}, then run this again`);
+  }
+  const localFile = path.join(opts.projectRoot, backendLocalStatePath(env.name));
+  if (!fs.existsSync(localFile)) {
+    const backups = fs.existsSync(path.dirname(localFile))
+      ? fs.readdirSync(path.dirname(localFile)).filter((f) => f.startsWith(`${path.basename(localFile)}.migrated-`))
+      : [];
+    throw new CliError(
+      backups.length > 0
+        ? `env "${env.name}": already migrated (backup ${backups.sort().at(-1)}); nothing to do`
+        : `env "${env.name}": no local state at ${backendLocalStatePath(env.name)}; deploy ${stackId(env.name, "backend")} first`,
+    );
+  }
+  const local = readState(localFile);
+  if ((local.resources ?? []).length === 0 && Object.keys(local.outputs ?? {}).length === 0) {
+    throw new CliError(
+      `env "${env.name}": the local state ${backendLocalStatePath(env.name)} is empty; deploy ${stackId(env.name, "backend")} first`,
+    );
+  }
+  const bucket = stateBucketName(env);
+  const key = stateKey(env.name, "backend");
+  const tf = async (args: string[]): Promise<TerraformRun> => {
+    const run = await runTerraform(args, stackDir, opts.terraformEnv ?? process.env, 300_000);
+    if (run.code !== 0) throw new CliError(`terraform ${args[0]} failed in ${stackDir}:\n${run.stderr || run.stdout}`);
+    return run;
+  };
+  const backendConfig = opts.backendConfigFile ? [`-backend-config=${path.resolve(opts.backendConfigFile)}`] : [];
+
+  // 1. Point the working directory at the local state, so Terraform knows where it migrates from.
+  const override = path.join(stackDir, "backend_override.tf.json");
+  fs.writeFileSync(override, JSON.stringify({ terraform: { backend: { local: { path: path.relative(stackDir, localFile) } } } }));
+  try {
+    log(`reading the local state (${backendLocalStatePath(env.name)}, serial ${local.serial})`);
+    await tf(["init", "-reconfigure", "-input=false", "-no-color"]);
+  } finally {
+    fs.rmSync(override);
+  }
+  // 2. Switch to the synthesized S3 backend and copy the state across.
+  log(`copying it to s3://${bucket}/${key}`);
+  await tf(["init", "-migrate-state", "-force-copy", "-input=false", "-no-color", ...backendConfig]);
+  // 3. Read it back from S3 before touching the local file. Terraform gives the copy a lineage and
+  //    serial of its own; what must match is what the state holds.
+  const pulled = JSON.parse((await tf(["state", "pull"])).stdout) as StateFile;
+  if (canonical(contentOf(pulled)) !== canonical(contentOf(local))) {
+    throw new CliError(
+      `the state in s3://${bucket}/${key} does not hold what the local state holds ` +
+        `(${describe(pulled)} vs ${describe(local)}); the local file was left in place`,
+    );
+  }
+  const stamp = (opts.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, "-");
+  const backupFile = `${localFile}.migrated-${stamp}`;
+  fs.renameSync(localFile, backupFile);
+  log(`done; the local file is kept as ${path.relative(opts.projectRoot, backupFile)} (delete it once you are satisfied)`);
+  return { bucket, key, lineage: pulled.lineage, serial: pulled.serial, backupFile };
+}
+
+/** Resources and outputs of a state, in a comparable form. */
+function contentOf(state: StateFile): unknown {
+  return { resources: state.resources ?? [], outputs: state.outputs ?? {} };
+}
+
+/** JSON with object keys sorted, so equal content gives equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+function describe(state: StateFile): string {
+  return `${(state.resources ?? []).length} resources, ${Object.keys(state.outputs ?? {}).length} outputs`;
+}
+
+function readState(file: string): StateFile {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<StateFile>;
+    if (typeof state.lineage !== "string" || typeof state.serial !== "number") throw new Error("no lineage or serial");
+    return state as StateFile;
+  } catch (err) {
+    throw new CliError(`${file} is not a Terraform state file: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Every name this project derives from an environment's `project` and `name`, computed in one place.
+ *
+ * Constructs, stacks, scripts and config validation all call these functions, so a name is never
+ * re-typed by hand (the first blog post's cluster-name bug) and validation checks exactly the names
+ * that will be created.
+ */
+
+/** The parts of an environment config that names are derived from. */
+export interface NameParts {
+  readonly project: string;
+  readonly name: string;
+}
+
+/** Stack kinds of one environment, in deployment order. */
+export const STACK_KINDS = ["backend", "platform", "workloads"] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+/** `<env>-<kind>`, the CDKTF stack id (and the folder under `cdktf.out/stacks/`). */
+export function stackId(env: string, kind: StackKind): string {
+  return `${env}-${kind}`;
+}
+
+/** `<project>-<env>`, the prefix of every AWS resource name of an environment. */
+export function envPrefix(p: NameParts): string {
+  return `${p.project}-${p.name}`;
+}
+
+/** The S3 bucket that holds the Terraform state of every stack of the environment. */
+export function stateBucketName(p: NameParts & { readonly backend?: { readonly bucketName?: string } }): string {
+  return p.backend?.bucketName ?? `${envPrefix(p)}-tfstate`;
+}
+
+/** The DynamoDB table that locks that state. */
+export function lockTableName(p: NameParts & { readonly backend?: { readonly lockTableName?: string } }): string {
+  return p.backend?.lockTableName ?? `${envPrefix(p)}-tflock`;
+}
+
+/** The alias of the customer-managed KMS key that encrypts the state bucket and lock table. */
+export function stateKeyAlias(p: NameParts): string {
+  return `alias/${envPrefix(p)}-tfstate`;
+}
+
+/** The object key of a stack's state in the bucket: unique per environment and stack. */
+export function stateKey(env: string, kind: StackKind): string {
+  return `${env}/${stackId(env, kind)}.tfstate`;
+}
+
+/**
+ * Where the `<env>-backend` stack keeps its local state until it is migrated into its own bucket,
+ * relative to the project root. Outside `cdktf.out` so a re-synth cannot lose it, and git-ignored
+ * (`*.tfstate`) so a plain `git clean` keeps it.
+ */
+export function backendLocalStatePath(env: string): string {
+  return `terraform-state/${stackId(env, "backend")}.tfstate`;
+}

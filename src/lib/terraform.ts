@@ -1,0 +1,366 @@
+/**
+ * Running the real Terraform binary against synthesized stacks, online or offline.
+ *
+ * Offline (no AWS account, possibly no internet) a stack is copied to a work folder and planned with
+ * override files only: a local backend instead of S3, dummy credentials from the environment and the
+ * provider's skip_* flags. Nothing fake ever enters the synthesized JSON in `cdktf.out`.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The hashicorp/aws version `@cdktf/provider-aws` 20.1.0 is generated for. */
+export const AWS_PROVIDER_VERSION = "5.100.0";
+
+/** Environment variable naming a Terraform filesystem mirror that holds hashicorp/aws. */
+export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+
+/** Terraform's implied local mirror folders on Unix, searched before anything else. */
+function impliedMirrorDirs(): string[] {
+  const home = os.homedir();
+  const xdg = process.env.XDG_DATA_HOME ?? path.join(home, ".local", "share");
+  return [
+    path.join(home, ".terraform.d", "plugins"),
+    path.join(xdg, "terraform", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ];
+}
+
+/** True when `dir` is a filesystem mirror holding hashicorp/aws at the pinned version. */
+export function mirrorHasAws(dir: string): boolean {
+  for (const host of safeReaddir(dir)) {
+    const awsDir = path.join(dir, host, "hashicorp", "aws");
+    if (fs.existsSync(path.join(awsDir, AWS_PROVIDER_VERSION))) return true; // unpacked layout
+    if (safeReaddir(awsDir).some((f) => f.startsWith(`terraform-provider-aws_${AWS_PROVIDER_VERSION}_`))) return true; // packed
+  }
+  return false;
+}
+
+/** The mirror root of a provider binary path: the folder above `<host>/hashicorp/aws`. */
+export function mirrorRootOf(providerFile: string): string | undefined {
+  const parts = providerFile.split(path.sep);
+  for (let i = parts.length - 2; i >= 2; i--) {
+    if (parts[i - 1] === "hashicorp" && parts[i] === "aws") return parts.slice(0, i - 2).join(path.sep) || path.sep;
+  }
+  return undefined;
+}
+
+let cachedMirror: string | null | undefined;
+
+/**
+ * Finds a filesystem mirror with hashicorp/aws 5.100.0: `$TF_PROVIDER_MIRROR`, then Terraform's
+ * implied local mirror folders, then a bounded search of the filesystem. Returns undefined when none
+ * exists. Never a hard-coded path of one machine.
+ */
+export function findAwsProviderMirror(): string | undefined {
+  if (cachedMirror !== undefined) return cachedMirror ?? undefined;
+  const fromEnv = process.env[MIRROR_ENV];
+  if (fromEnv) {
+    if (!mirrorHasAws(fromEnv)) {
+      throw new Error(`${MIRROR_ENV}=${fromEnv} holds no hashicorp/aws ${AWS_PROVIDER_VERSION}; fix or unset it`);
+    }
+    return (cachedMirror = fromEnv);
+  }
+  const implied = impliedMirrorDirs().find(mirrorHasAws);
+  if (implied) return (cachedMirror = implied);
+  // A previous search's answer, re-checked before use.
+  const cacheFile = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "cdktf-eks", "provider-mirror");
+  const remembered = safeRead(cacheFile);
+  if (remembered && mirrorHasAws(remembered)) return (cachedMirror = remembered);
+  const found = spawnSync(
+    "find",
+    [
+      "/",
+      "-xdev",
+      "-maxdepth",
+      "9",
+      "-path",
+      "/proc",
+      "-prune",
+      "-o",
+      "-name",
+      `terraform-provider-aws_*${AWS_PROVIDER_VERSION}*`,
+      "-print",
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  for (const line of (found.stdout ?? "").split("\n")) {
+    const root = line && mirrorRootOf(line.trim());
+    if (root && mirrorHasAws(root)) {
+      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+      fs.writeFileSync(cacheFile, root);
+      return (cachedMirror = root);
+    }
+  }
+  cachedMirror = null;
+  return undefined;
+}
+
+/** The terraform binary on PATH, or undefined. */
+export function findTerraform(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "terraform");
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Terraform's version (`1.11.4`). */
+export function terraformVersion(): string {
+  const out = execFileSync("terraform", ["version", "-json"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
+  return (JSON.parse(out) as { terraform_version: string }).terraform_version;
+}
+
+/**
+ * Writes a Terraform CLI config that installs hashicorp/aws from the mirror and, when `direct` is
+ * true, every other provider from its registry. Returns its path.
+ */
+export function writeCliConfig(dir: string, mirror: string | undefined, direct: boolean): string {
+  const blocks: string[] = [];
+  if (mirror) blocks.push(`  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["hashicorp/aws"]\n  }`);
+  if (direct || !mirror) blocks.push(mirror ? `  direct {\n    exclude = ["hashicorp/aws"]\n  }` : "  direct {}");
+  const file = path.join(dir, "terraform.tfrc");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, `provider_installation {\n${blocks.join("\n")}\n}\n`);
+  return file;
+}
+
+/** The result of one terraform command. */
+export interface TerraformRun {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `terraform <args>` in `cwd`, bounded by `timeoutMs`; never throws on a non-zero exit. */
+export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<TerraformRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      stderr += `\n(terraform ${args.join(" ")} killed after ${timeoutMs} ms)`;
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ args, code: code ?? 1, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The environment every terraform command gets: no checkpoint calls, no prompts, the CLI config. */
+export function terraformEnv(cliConfigFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CLI_CONFIG_FILE: cliConfigFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extra };
+}
+
+/**
+ * Dummy credentials for an offline plan. They come from the environment, never from the
+ * synthesized code; with the skip_* flags of `offlineProviderOverride` nothing calls AWS.
+ */
+export const OFFLINE_AWS_ENV: NodeJS.ProcessEnv = {
+  AWS_ACCESS_KEY_ID: "offline-plan",
+  AWS_SECRET_ACCESS_KEY: "offline-plan",
+  AWS_SESSION_TOKEN: "",
+  AWS_PROFILE: "",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * The provider override of an offline plan: skip every call to STS and IMDS, retry nothing, and,
+ * since no account exists to compare with, drop `allowed_account_ids` and any role to assume.
+ */
+export function offlineProviderOverride(stackJson: Json): Json | undefined {
+  const providers = (stackJson.provider as Json | undefined)?.aws as Json[] | undefined;
+  if (!providers || providers.length === 0) return undefined;
+  const override: Json = {
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+    max_retries: 1,
+    allowed_account_ids: null,
+  };
+  if (providers.some((p) => p.assume_role)) override.assume_role = [{ role_arn: "" }];
+  return { provider: { aws: override } };
+}
+
+/** The backend override of an offline plan: a local state file in the work folder. */
+export const OFFLINE_BACKEND_OVERRIDE: Json = { terraform: { backend: { local: { path: "offline.tfstate" } } } };
+
+/** What pruning did to a stack, for the test output. */
+export interface PruneReport {
+  readonly providers: string[];
+  readonly removed: string[];
+}
+
+/**
+ * Removes from a synthesized stack every block of the given providers (their resources, data
+ * sources, provider configs and required_providers entries), the outputs that read them, and the
+ * attributes of remaining blocks that reference them. Used only for offline checks where those
+ * providers cannot be installed; returns what it removed so the caller can say so.
+ */
+export function pruneProviders(stackJson: Json, providers: readonly string[]): PruneReport {
+  const removed: string[] = [];
+  if (providers.length === 0) return { providers: [], removed };
+  const owns = (type: string) => providers.includes(type.split("_")[0]);
+  const prunedAddresses: string[] = [];
+
+  for (const [section, prefix] of [
+    ["resource", ""],
+    ["data", "data."],
+  ] as const) {
+    const blocks = stackJson[section] as Json | undefined;
+    if (!blocks) continue;
+    for (const type of Object.keys(blocks)) {
+      if (!owns(type)) continue;
+      for (const name of Object.keys(blocks[type] as Json)) {
+        prunedAddresses.push(`${prefix}${type}.${name}`);
+        removed.push(`${prefix}${type}.${name}`);
+      }
+      delete blocks[type];
+    }
+    if (Object.keys(blocks).length === 0) delete stackJson[section];
+  }
+  const providerBlocks = stackJson.provider as Json | undefined;
+  const required = (stackJson.terraform as Json | undefined)?.required_providers as Json | undefined;
+  for (const p of providers) {
+    if (providerBlocks?.[p]) {
+      delete providerBlocks[p];
+      removed.push(`provider.${p}`);
+    }
+    if (required?.[p]) delete required[p];
+  }
+
+  const mentions = (value: unknown): boolean => {
+    const text = JSON.stringify(value);
+    return prunedAddresses.some((a) => new RegExp(`\\b${a.replace(/\./g, "\\.")}\\b`).test(text));
+  };
+  const outputs = stackJson.output as Json | undefined;
+  for (const name of Object.keys(outputs ?? {})) {
+    if (mentions(outputs![name])) {
+      delete outputs![name];
+      removed.push(`output.${name} (reads a pruned block)`);
+    }
+  }
+  for (const [section, prefix] of [
+    ["resource", ""],
+    ["data", "data."],
+  ] as const) {
+    const blocks = stackJson[section] as Json | undefined;
+    for (const [type, byName] of Object.entries(blocks ?? {})) {
+      for (const [name, body] of Object.entries(byName as Json)) {
+        const attrs = body as Json;
+        for (const attr of Object.keys(attrs)) {
+          if (attr === "//" || !mentions(attrs[attr])) continue;
+          if (attr === "depends_on" && Array.isArray(attrs[attr])) {
+            attrs[attr] = (attrs[attr] as string[]).filter((d) => !mentions(d));
+            removed.push(`${prefix}${type}.${name}.depends_on entries on pruned blocks`);
+          } else {
+            delete attrs[attr];
+            removed.push(`${prefix}${type}.${name}.${attr} (reads a pruned block)`);
+          }
+        }
+      }
+    }
+  }
+  return { providers: [...providers], removed };
+}
+
+/** The providers a synthesized stack requires, by local name (`aws`, `external`, ...). */
+export function requiredProviders(stackJson: Json): string[] {
+  return Object.keys(((stackJson.terraform as Json | undefined)?.required_providers as Json | undefined) ?? {});
+}
+
+function safeRead(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether providers outside the mirror (hashicorp/external, local, kubernetes) can be installed from
+ * their registry here. Probed once per process with a throwaway `terraform init`, bounded in time.
+ */
+export async function canInstallFromRegistry(workRoot: string, mirror: string | undefined): Promise<boolean> {
+  const cached = process.env.TF_REGISTRY_REACHABLE;
+  if (cached === "1" || cached === "0") return cached === "1";
+  const dir = fs.mkdtempSync(path.join(workRoot, "registry-probe-"));
+  try {
+    const cli = writeCliConfig(dir, mirror, true);
+    fs.writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { external: { source: "hashicorp/external", version: "2.3.5" } } } }),
+    );
+    const run = await runTerraform(["init", "-input=false", "-backend=false", "-no-color"], dir, terraformEnv(cli), 30_000);
+    const reachable = run.code === 0;
+    process.env.TF_REGISTRY_REACHABLE = reachable ? "1" : "0";
+    return reachable;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An offline working copy of one synthesized stack, ready for `terraform init`. */
+export interface OfflineWorkspace {
+  readonly dir: string;
+  /** What was pruned because its providers cannot be installed here (empty when nothing was). */
+  readonly pruned: PruneReport;
+}
+
+/**
+ * Copies `cdktf.out/stacks/<stack>` to `workDir`, prunes the blocks of `pruneProviders`, and adds
+ * the offline override files. The synthesized stack itself is left untouched.
+ */
+export function prepareOfflineWorkspace(stackDir: string, workDir: string, prune: readonly string[]): OfflineWorkspace {
+  fs.mkdirSync(workDir, { recursive: true });
+  for (const entry of fs.readdirSync(workDir)) {
+    if (entry !== ".terraform" && entry !== ".terraform.lock.hcl") fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
+  }
+  for (const entry of fs.readdirSync(stackDir)) {
+    if (entry === ".terraform" || entry.endsWith(".tfstate")) continue;
+    fs.cpSync(path.join(stackDir, entry), path.join(workDir, entry), { recursive: true });
+  }
+  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Json;
+  const pruned = pruneProviders(
+    stackJson,
+    prune.filter((p) => requiredProviders(stackJson).includes(p)),
+  );
+  fs.writeFileSync(path.join(workDir, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
+  const providerOverride = offlineProviderOverride(stackJson);
+  if (providerOverride) fs.writeFileSync(path.join(workDir, "provider_override.tf.json"), JSON.stringify(providerOverride, null, 2));
+  fs.writeFileSync(path.join(workDir, "backend_override.tf.json"), JSON.stringify(OFFLINE_BACKEND_OVERRIDE, null, 2));
+  return { dir: workDir, pruned };
+}

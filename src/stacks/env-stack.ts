@@ -1,0 +1,79 @@
+import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend } from "cdktf";
+import type { Construct } from "constructs";
+import * as path from "node:path";
+import type { EnvConfig } from "../config";
+import { MANAGED_BY, REQUIRED_TERRAFORM_VERSION } from "../lib/constants";
+import { backendLocalStatePath, lockTableName, stackId, stateBucketName, stateKey, stateKeyAlias, type StackKind } from "../lib/naming";
+import { ReadableStack } from "./readable-stack";
+
+/** The tags every resource of an environment carries, through the provider's `default_tags`. */
+export function defaultTags(env: EnvConfig): Record<string, string> {
+  return { Project: env.project, Environment: env.name, ManagedBy: MANAGED_BY, ...env.tags };
+}
+
+/** The AWS provider of every stack of an environment: region, account guard, role, default tags. */
+export function awsProviderConfig(env: EnvConfig): AwsProviderConfig {
+  return {
+    region: env.region,
+    allowedAccountIds: env.accountId ? [env.accountId] : undefined,
+    assumeRole: env.assumeRole
+      ? [
+          {
+            roleArn: env.assumeRole.roleArn,
+            externalId: env.assumeRole.externalId,
+            sessionName: env.assumeRole.sessionName ?? `${env.project}-${env.name}-cdktf`,
+          },
+        ]
+      : undefined,
+    defaultTags: [{ tags: defaultTags(env) }],
+  };
+}
+
+/**
+ * A stack of one environment: `<env>-<kind>`, with the environment's AWS provider and state backend.
+ *
+ * Every stack stores its state in the environment's bucket under its own key, encrypted with the
+ * environment's state key and locked by DynamoDB and/or S3 lock files. The `<env>-backend` stack, which
+ * creates that bucket, keeps a local state file until it is migrated (see `npm run backend:migrate`).
+ */
+export class EnvStack extends ReadableStack {
+  /** The validated environment this stack belongs to. */
+  readonly env: EnvConfig;
+  /** Which of the environment's stacks this is. */
+  readonly kind: StackKind;
+
+  constructor(scope: Construct, env: EnvConfig, kind: StackKind) {
+    super(scope, stackId(env.name, kind));
+    this.env = env;
+    this.kind = kind;
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    // Fully qualified provider sources: what Terraform records in its lock file, and what OpenTofu needs.
+    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    new AwsProvider(this, "aws", awsProviderConfig(env));
+
+    if (kind === "backend" && env.backend.backendStackState === "local") {
+      // Relative to cdktf.out/stacks/<stack>/, where Terraform runs: the project's terraform-state/ folder.
+      new LocalBackend(this, { path: path.posix.join("..", "..", "..", backendLocalStatePath(env.name)) });
+      return;
+    }
+    const backend = new S3Backend(this, {
+      bucket: stateBucketName(env),
+      key: stateKey(env.name, kind),
+      region: env.region,
+      encrypt: true,
+      kmsKeyId: stateKeyAlias(env),
+      dynamodbTable: env.backend.dynamodbLock ? lockTableName(env) : undefined,
+      allowedAccountIds: env.accountId ? [env.accountId] : undefined,
+      assumeRole: env.assumeRole
+        ? {
+            roleArn: env.assumeRole.roleArn,
+            externalId: env.assumeRole.externalId,
+            sessionName: env.assumeRole.sessionName ?? `${env.project}-${env.name}-cdktf`,
+          }
+        : undefined,
+    });
+    // cdktf 0.21's S3BackendConfig predates use_lockfile; the override lands in terraform.backend.s3.
+    if (env.backend.useLockfile) backend.addOverride("use_lockfile", true);
+  }
+}
