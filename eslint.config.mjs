@@ -2,6 +2,7 @@
 // and a ban on the provider packages' root imports (each costs ~4 s and ~600 MB per process).
 import js from "@eslint/js";
 import vitest from "@vitest/eslint-plugin";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 const providerRoots = ["aws", "kubernetes", "external", "local"].map((p) => ({
@@ -21,6 +22,11 @@ export default tseslint.config(
       eqeqeq: ["error", "always"],
       "no-console": "off",
     },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["__tests__/**/*.ts"],

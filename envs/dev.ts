@@ -1,6 +1,10 @@
 import type { EnvInput } from "../src/config";
+import { appImages, appTables } from "./_app";
 
-/** Development: one account, cheap defaults. */
+/**
+ * Development, after the Fargate blog post: Fargate only (CoreDNS runs on Fargate too), one shared
+ * NAT gateway, and a public API endpoint open to the office range only.
+ */
 export default {
   name: "dev",
   project: "acme",
@@ -8,4 +12,20 @@ export default {
   accountId: "111111111111",
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
   tags: { CostCenter: "platform-dev", Owner: "platform-team" },
+  vpc: { cidr: "10.10.0.0/16", natGateways: "single" },
+  ecr: { repositories: appImages, imageTagMutability: "IMMUTABLE" },
+  eks: {
+    kubernetesVersion: "1.35",
+    endpointPublicAccess: true,
+    publicAccessCidrs: ["203.0.113.0/24"],
+    authenticationMode: "API",
+    admins: { platform: "arn:aws:iam::111111111111:role/platform-admin" },
+    logRetentionDays: 90,
+  },
+  fargate: {
+    profiles: {
+      apps: { selectors: [{ namespace: "default" }, { namespace: "2048-game" }] },
+    },
+  },
+  tables: appTables(),
 } satisfies EnvInput;

@@ -1,6 +1,11 @@
 import type { EnvInput } from "../src/config";
+import { appImages, appTables } from "./_app";
 
-/** Production: its own account, reached through a deploy role; S3-native and DynamoDB locking together. */
+/**
+ * Production, after the first blog post: self-managed workers on a launch template, the Fargate
+ * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
+ * and a private-only API endpoint. Its own account, reached through a deploy role.
+ */
 export default {
   name: "prod",
   project: "acme",
@@ -9,5 +14,36 @@ export default {
   assumeRole: { roleArn: "arn:aws:iam::222222222222:role/acme-prod-deployer" },
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   tags: { CostCenter: "platform-prod", Owner: "platform-team" },
+  tier: "production",
+  logKmsEncryption: true,
   backend: { useLockfile: true, noncurrentVersionExpirationDays: 365 },
+  vpc: { cidr: "10.20.0.0/16" },
+  ecr: { repositories: appImages },
+  eks: {
+    kubernetesVersion: "1.35",
+    endpointPublicAccess: false,
+    authenticationMode: "API_AND_CONFIG_MAP",
+    admins: { platform: "arn:aws:iam::222222222222:role/platform-admin", breakglass: "arn:aws:iam::222222222222:role/breakglass" },
+  },
+  nodeGroups: {
+    selfManaged: {
+      app: { instanceType: "m5.large", minSize: 2, desiredSize: 3, maxSize: 6, labels: { workload: "app" } },
+    },
+    managed: {
+      "kube-system": {
+        instanceTypes: ["t3.medium", "t3a.medium"],
+        minSize: 2,
+        desiredSize: 2,
+        maxSize: 4,
+        labels: { "node-role": "system" },
+        taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+      },
+    },
+  },
+  fargate: {
+    profiles: {
+      batch: { selectors: [{ namespace: "batch", labels: { compute: "fargate" } }] },
+    },
+  },
+  tables: appTables({ read: 5, write: 5 }),
 } satisfies EnvInput;

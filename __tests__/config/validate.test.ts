@@ -43,7 +43,8 @@ describe("config validation", () => {
       "unknown top-level key (typo)",
       { ...base, regoin: "eu-west-1" },
       [
-        'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend (got "eu-west-1")',
+        'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
+          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables (got "eu-west-1")',
       ],
     ],
     [
@@ -58,6 +59,7 @@ describe("config validation", () => {
       { ...base, project: "a".repeat(51) },
       [
         `env "test": project makes the state bucket name "${"a".repeat(51)}-test-tfstate" invalid: S3 bucket names are 3-63 characters, this one has 64 (got "${"a".repeat(51)}")`,
+        `env "test": project makes the longest IAM role name "${"a".repeat(51)}-test-eks-aws-lb-controller" invalid: IAM role names are 1-64 characters, this one has 78 (got "${"a".repeat(51)}")`,
       ],
     ],
     [

@@ -44,7 +44,8 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-function startNode(script: string, args: string[], port: number, logFile: string): Promise<Started> {
+/** Starts `node <script> <args>` and waits until 127.0.0.1:port accepts connections. */
+export function startNode(script: string, args: string[], port: number, logFile: string): Promise<Started> {
   const log = fs.openSync(logFile, "a");
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", log, log] });
   fs.closeSync(log);
@@ -162,4 +163,10 @@ export function emulatorBackendConfig(file: string, s3Port: number, dynamoPort: 
     ].join("\n"),
   );
   return file;
+}
+
+/** A test server of `servers/tls-server.cjs` (tls, silent, close, http-tls) on a free port. */
+export async function startTestServer(mode: "tls" | "silent" | "close" | "http-tls", args: string[], logFile: string): Promise<Started> {
+  const port = await freePort();
+  return startNode(path.join(__dirname, "servers", "tls-server.cjs"), [mode, String(port), ...args], port, logFile);
 }

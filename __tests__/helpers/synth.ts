@@ -2,12 +2,13 @@
  * Test helpers: sample environments, and synthesized JSON as plain objects.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
 import { type App, Testing, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import * as path from "node:path";
 import { addEnvStacks, PROJECT_ROOT, type EnvStacks } from "../../src/app";
 import { ReadableStack } from "../../src/stacks/readable-stack";
-import { assertValidEnvs, loadEnvSources, EnvSchema, type EnvConfig, type EnvInput } from "../../src/config";
+import { assertValidEnvs, loadEnvSources, type EnvConfig, type EnvInput } from "../../src/config";
 
 /** The validated sample environments of `envs/`. */
 export async function sampleEnvs(): Promise<EnvConfig[]> {
@@ -27,7 +28,7 @@ export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
 
 /** A validated environment from `baseInput(overrides)`. */
 export function testEnv(overrides: Partial<EnvInput> = {}): EnvConfig {
-  return EnvSchema.parse(baseInput(overrides));
+  return assertValidEnvs([{ source: "test", raw: baseInput(overrides) }])[0];
 }
 
 /** A synthesized stack: sorted JSON without metadata, with validations run (as `cdktf synth` does). */
@@ -81,6 +82,7 @@ export function addresses(json: StackJson): string[] {
 export function synthConstruct(build: (scope: Construct) => void): StackJson {
   const stack = new ReadableStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new ExternalProvider(stack, "external", {});
   build(stack);
   return synthStack(stack);
 }

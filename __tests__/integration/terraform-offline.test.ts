@@ -1,6 +1,7 @@
 /**
  * Every synthesized stack of the sample environments against the real Terraform and the real
- * hashicorp/aws 5.100.0 provider: init + validate for all, and an offline plan for the backend stacks.
+ * hashicorp/aws 5.100.0 provider: init + validate for all, and an offline plan (no AWS account, no
+ * credentials, no network) for the backend and platform stacks.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -61,4 +62,89 @@ describe.runIf(tc)("real Terraform, offline", () => {
       "aws_s3_bucket_versioning.state_versioning",
     ]);
   });
+
+  /** What each sample platform creates, by resource type: a change here is a change to review. */
+  const expectedPlatform: Record<string, Record<string, number>> = {
+    dev: {
+      aws_cloudwatch_log_group: 2,
+      aws_default_security_group: 1,
+      aws_dynamodb_table: 4,
+      aws_ecr_lifecycle_policy: 3,
+      aws_ecr_repository: 3,
+      aws_eip: 1,
+      aws_eks_access_entry: 1,
+      aws_eks_access_policy_association: 1,
+      aws_eks_addon: 3,
+      aws_eks_cluster: 1,
+      aws_eks_fargate_profile: 2,
+      aws_flow_log: 1,
+      aws_iam_openid_connect_provider: 1,
+      aws_iam_role: 4,
+      aws_iam_role_policy: 2,
+      aws_iam_role_policy_attachment: 5,
+      aws_internet_gateway: 1,
+      aws_kms_alias: 3,
+      aws_kms_key: 3,
+      aws_nat_gateway: 1,
+      aws_route_table: 3,
+      aws_route_table_association: 4,
+      aws_security_group: 1,
+      aws_subnet: 4,
+      aws_vpc: 1,
+      aws_vpc_security_group_egress_rule: 1,
+    },
+    prod: {
+      aws_autoscaling_group: 1,
+      aws_cloudwatch_log_group: 2,
+      aws_default_security_group: 1,
+      aws_dynamodb_table: 4,
+      aws_ecr_lifecycle_policy: 3,
+      aws_ecr_repository: 3,
+      aws_eip: 3,
+      aws_eks_access_entry: 3,
+      aws_eks_access_policy_association: 2,
+      aws_eks_addon: 4,
+      aws_eks_cluster: 1,
+      aws_eks_fargate_profile: 1,
+      aws_eks_node_group: 1,
+      aws_flow_log: 1,
+      aws_iam_instance_profile: 1,
+      aws_iam_openid_connect_provider: 1,
+      aws_iam_role: 4,
+      aws_iam_role_policy: 2,
+      aws_iam_role_policy_attachment: 5,
+      aws_internet_gateway: 1,
+      aws_kms_alias: 4,
+      aws_kms_key: 4,
+      aws_launch_template: 2,
+      aws_nat_gateway: 3,
+      aws_route_table: 4,
+      aws_route_table_association: 6,
+      aws_security_group: 2,
+      aws_subnet: 6,
+      aws_vpc: 1,
+      aws_vpc_security_group_egress_rule: 2,
+      aws_vpc_security_group_ingress_rule: 6,
+    },
+  };
+
+  it.each(envs.map((e) => e.name))(
+    "%s-platform: an offline plan creates the whole platform, with no data source needing AWS",
+    async (env) => {
+      const stack = `${env}-platform`;
+      const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "plan", stack));
+      const started = Date.now();
+      await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.out"]);
+      console.info(`[offline] ${stack}: plan took ${Date.now() - started} ms`);
+      const changes = await planChanges(toolchain, ws.dir);
+      const managed = changes.filter((c) => !c.address.startsWith("data."));
+      expect(managed.every((c) => c.actions.join() === "create")).toBe(true);
+      const byType: Record<string, number> = {};
+      for (const c of managed) byType[c.type] = (byType[c.type] ?? 0) + 1;
+      expect(byType).toEqual(expectedPlatform[env]);
+      // Only data sources computed locally may remain: nothing that calls AWS at plan time.
+      const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8"));
+      expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);
+    },
+  );
 });

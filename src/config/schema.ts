@@ -8,6 +8,8 @@
  * No `cdktf` import here: scripts and tests use the config without loading the CDKTF runtime.
  */
 import { z } from "zod";
+import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
+import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
 
 /** `dev`, `qa`, `prod2`: lowercase, it becomes part of stack ids, file names and AWS names. */
 export const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
@@ -24,6 +26,142 @@ export const RESERVED_TAG_KEYS = ["Project", "Environment", "ManagedBy"] as cons
 
 const roleArn = z.string().regex(ROLE_ARN_PATTERN, {
   error: "must be an IAM role ARN like arn:aws:iam::123456789012:role/deployer",
+});
+
+/** An IAM role or user ARN (EKS access entries accept both). */
+export const PRINCIPAL_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov|-iso[a-z]?)?:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** Retention values CloudWatch Logs accepts (`PutRetentionPolicy`); 0 means never expire. */
+export const LOG_RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** A name used as a map key that becomes part of AWS names and Terraform addresses. */
+export const KEY_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+
+const cidrBlock = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed, input: value });
+});
+
+const int = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number of ${what}` })
+    .int({ error: `must be a whole number of ${what}` })
+    .min(min, { error: `must be ${min}-${max} ${what}` })
+    .max(max, { error: `must be ${min}-${max} ${what}` });
+
+const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+  error: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire)`,
+});
+
+/** Kubernetes node labels (`kubernetes.io/arch=arm64` style keys allowed). */
+const labels = z.record(z.string(), z.string()).default({});
+
+export const TaintSchema = z.strictObject({
+  key: z.string(),
+  value: z.string().optional(),
+  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], {
+    error: 'must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"',
+  }),
+});
+
+/** Scaling bounds shared by both node group kinds; min <= desired <= max is checked in the rules. */
+const scaling = {
+  /** Smallest number of nodes. @default 1 */
+  minSize: int("nodes", 0, 1000).default(1),
+  /** Nodes at creation; later left to the cluster autoscaler (Terraform ignores drift). @default 2 */
+  desiredSize: int("nodes", 0, 1000).default(2),
+  /** Largest number of nodes. @default 3 */
+  maxSize: int("nodes", 1, 1000).default(3),
+  /** Node labels. @default {} */
+  labels,
+  /** Node taints. @default [] */
+  taints: z.array(TaintSchema).default([]),
+  /**
+   * IMDSv2 response hop limit. 1 keeps pods from reaching the node's instance role; 2 only if pods
+   * must use IMDS. @default 1
+   */
+  metadataHopLimit: z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).default(1),
+};
+
+/** A self-managed node group (first blog post): launch template + autoscaling group. */
+export const SelfManagedGroupSchema = z.strictObject({
+  /** EC2 instance type. @default "m5.large" */
+  instanceType: z.string().default("m5.large"),
+  /** CPU architecture of the AL2023 EKS AMI; must match the instance type. @default "x86_64" */
+  architecture: z.enum(["x86_64", "arm64"], { error: 'must be "x86_64" or "arm64"' }).default("x86_64"),
+  /** Root volume size (encrypted gp3). @default 50 */
+  rootVolumeGib: int("GiB", 20, 16384).default(50),
+  ...scaling,
+});
+
+/** An EKS managed node group (Fargate blog post's `kube-system` group). */
+export const ManagedGroupSchema = z.strictObject({
+  /** Instance types; several for SPOT. @default ["t3.medium"] */
+  instanceTypes: z.array(z.string()).default(["t3.medium"]),
+  /** EKS AMI type. @default "AL2023_x86_64_STANDARD" */
+  amiType: z
+    .enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"], {
+      error: "must be AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, BOTTLEROCKET_x86_64 or BOTTLEROCKET_ARM_64",
+    })
+    .default("AL2023_x86_64_STANDARD"),
+  /** ON_DEMAND or SPOT. @default "ON_DEMAND" */
+  capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: 'must be "ON_DEMAND" or "SPOT"' }).default("ON_DEMAND"),
+  /** Root volume size (encrypted gp3, set in the launch template). @default 50 */
+  diskSizeGib: int("GiB", 20, 16384).default(50),
+  /** Nodes replaced at once during updates. @default 1 (unless maxUnavailablePercentage is set) */
+  maxUnavailable: int("nodes", 1, 100).optional(),
+  /** Percentage of nodes replaced at once during updates. @default - not used */
+  maxUnavailablePercentage: int("percent", 1, 100).optional(),
+  ...scaling,
+});
+
+export const FargateSelectorSchema = z.strictObject({
+  /** Namespace whose pods run on Fargate (`*` and `?` wildcards allowed). */
+  namespace: z.string().min(1, { error: "must not be empty" }),
+  /** Only pods with all these labels. @default - every pod of the namespace */
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+export const FargateProfileSchema = z.strictObject({
+  /** 1-5 selectors: a namespace, optionally with labels (the two modes of the third blog post). */
+  selectors: z.array(FargateSelectorSchema),
+});
+
+const keyAttribute = z.strictObject({
+  name: z.string().min(1, { error: "must not be empty" }).max(255, { error: "must be at most 255 characters" }),
+  type: z.enum(["S", "N", "B"], { error: 'must be "S", "N" or "B"' }),
+});
+
+export const TableIndexSchema = z.strictObject({
+  hashKey: keyAttribute,
+  rangeKey: keyAttribute.optional(),
+  /** @default "ALL" */
+  projection: z.enum(["ALL", "KEYS_ONLY", "INCLUDE"], { error: 'must be "ALL", "KEYS_ONLY" or "INCLUDE"' }).default("ALL"),
+  /** Attributes copied into an INCLUDE index. */
+  nonKeyAttributes: z.array(z.string()).optional(),
+  readCapacity: int("capacity units", 1, 40000).optional(),
+  writeCapacity: int("capacity units", 1, 40000).optional(),
+});
+
+/** An application table (first blog post's session, users, product-group, product). */
+export const TableSchema = z.strictObject({
+  hashKey: keyAttribute,
+  rangeKey: keyAttribute.optional(),
+  /** @default "PAY_PER_REQUEST" */
+  billingMode: z
+    .enum(["PAY_PER_REQUEST", "PROVISIONED"], { error: 'must be "PAY_PER_REQUEST" or "PROVISIONED"' })
+    .default("PAY_PER_REQUEST"),
+  /** Required with PROVISIONED. */
+  readCapacity: int("capacity units", 1, 40000).optional(),
+  writeCapacity: int("capacity units", 1, 40000).optional(),
+  /** Global secondary indexes by name. @default {} */
+  globalSecondaryIndexes: z.record(z.string(), TableIndexSchema).default({}),
+  /** Point-in-time recovery. @default true */
+  pointInTimeRecovery: z.boolean().default(true),
+  /** Deletion protection. @default true */
+  deletionProtection: z.boolean().default(true),
 });
 
 export const AssumeRoleSchema = z.strictObject({
@@ -79,6 +217,109 @@ export const BackendSchema = z.strictObject({
   backendStackState: z.enum(["local", "s3"], { error: 'must be "local" or "s3"' }).default("local"),
 });
 
+export const VpcSchema = z.strictObject({
+  /** The VPC's CIDR. @default "10.0.0.0/16" */
+  cidr: cidrBlock.default("10.0.0.0/16"),
+  /** One public subnet per zone, in zone order. @default - computed from the VPC CIDR */
+  publicSubnetCidrs: z.array(cidrBlock).optional(),
+  /** One private subnet per zone, in zone order. @default - computed from the VPC CIDR */
+  privateSubnetCidrs: z.array(cidrBlock).optional(),
+  /**
+   * One NAT gateway shared by all zones (cheaper; a zone outage cuts egress) or one per zone.
+   * @default "perAz" for tier "production", else "single"
+   */
+  natGateways: z.enum(["single", "perAz"], { error: 'must be "single" or "perAz"' }).optional(),
+  flowLogs: z
+    .strictObject({
+      /** VPC flow logs to CloudWatch. Turning them off is an explicit opt-out. @default true */
+      enabled: z.boolean().default(true),
+      /** @default 365 */
+      retentionDays: logRetention.default(365),
+      /** @default "ALL" */
+      trafficType: z.enum(["ALL", "ACCEPT", "REJECT"], { error: 'must be "ALL", "ACCEPT" or "REJECT"' }).default("ALL"),
+    })
+    .prefault({}),
+});
+
+export const EcrSchema = z.strictObject({
+  /** Image names, one repository each: `<project>-<env>/<image>`. @default [] */
+  repositories: z.array(z.string()).default([]),
+  /** @default "IMMUTABLE" */
+  imageTagMutability: z.enum(["IMMUTABLE", "MUTABLE"], { error: 'must be "IMMUTABLE" or "MUTABLE"' }).default("IMMUTABLE"),
+  /** Images kept per repository; older ones expire. @default 30 */
+  keepLastImages: int("images", 1, 10000).default(30),
+  /** Untagged images expire after this many days. @default 7 */
+  untaggedExpireDays: int("days", 1, 3650).default(7),
+});
+
+export const EksSchema = z.strictObject({
+  /** Kubernetes minor version, from the maintained allow-list. @default "1.35" */
+  kubernetesVersion: z.string().default(DEFAULT_KUBERNETES_VERSION),
+  /** STANDARD (auto-upgrade at the end of standard support) or EXTENDED (paid). @default "STANDARD" */
+  supportType: z.enum(["STANDARD", "EXTENDED"], { error: 'must be "STANDARD" or "EXTENDED"' }).default("STANDARD"),
+  /** Kubernetes service CIDR: RFC 1918, /12-/24, not overlapping the VPC. @default "172.20.0.0/16" */
+  serviceIpv4Cidr: cidrBlock.default("172.20.0.0/16"),
+  /** Public API endpoint; needs `publicAccessCidrs`. The private endpoint is always on. @default false */
+  endpointPublicAccess: z.boolean().default(false),
+  /** Who may reach the public endpoint. @default [] */
+  publicAccessCidrs: z.array(cidrBlock).default([]),
+  /** Explicit opt-out that allows 0.0.0.0/0 on the public endpoint. @default false */
+  allowPublicAccessFromAnywhere: z.boolean().default(false),
+  /** @default "API_AND_CONFIG_MAP" */
+  authenticationMode: z
+    .enum(["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"], { error: 'must be "API", "API_AND_CONFIG_MAP" or "CONFIG_MAP"' })
+    .default("API_AND_CONFIG_MAP"),
+  /** Give the identity that creates the cluster admin rights (create-time only). @default false */
+  bootstrapClusterCreatorAdminPermissions: z.boolean().default(false),
+  /** Cluster admins by name: IAM role or user ARNs, granted AmazonEKSClusterAdminPolicy. @default {} */
+  admins: z
+    .record(
+      z.string(),
+      z.string().regex(PRINCIPAL_ARN_PATTERN, { error: "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/admin" }),
+    )
+    .default({}),
+  /** Control-plane log retention. @default 365 */
+  logRetentionDays: logRetention.default(365),
+  /** Waiting period before the secrets key is deleted. @default 30 */
+  secretsKeyDeletionWindowDays: int("days", 7, 30).default(30),
+  /** How long Terraform waits for the cluster to delete. @default "30m" */
+  deleteTimeout: z
+    .string()
+    .regex(/^\d+[mh]$/, { error: 'must be a duration like "30m" or "1h"' })
+    .default("30m"),
+  /** Pinned add-on versions. @default - EKS's default version for the cluster version */
+  addonVersions: z
+    .strictObject({
+      "vpc-cni": z.string().optional(),
+      "kube-proxy": z.string().optional(),
+      coredns: z.string().optional(),
+      "eks-pod-identity-agent": z.string().optional(),
+    })
+    .default({}),
+});
+
+export const NodeGroupsSchema = z.strictObject({
+  /** Self-managed groups (launch template + ASG) by name. @default {} */
+  selfManaged: z.record(z.string(), SelfManagedGroupSchema).default({}),
+  /** EKS managed node groups by name. @default {} */
+  managed: z.record(z.string(), ManagedGroupSchema).default({}),
+  /**
+   * SSH access to the nodes: an explicit opt-in, limited to these CIDRs. Prefer SSM Session Manager.
+   * @default - no SSH
+   */
+  ssh: z
+    .strictObject({
+      keyName: z.string().min(1, { error: "must not be empty" }),
+      allowedCidrs: z.array(cidrBlock),
+    })
+    .optional(),
+});
+
+export const FargateSchema = z.strictObject({
+  /** Fargate profiles by name, in the private subnets. @default {} */
+  profiles: z.record(z.string(), FargateProfileSchema).default({}),
+});
+
 export const EnvSchema = z.strictObject({
   /** Environment name: `dev`, `qa`, `prod`. Part of every stack id and AWS name. */
   name: z.string().regex(ENV_NAME_PATTERN, {
@@ -106,9 +347,61 @@ export const EnvSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).default({}),
   /** The environment's Terraform state backend. @default - all defaults of `BackendSchema` */
   backend: BackendSchema.prefault({}),
+  /** "production" changes defaults toward availability (NAT per zone). @default "development" */
+  tier: z.enum(["development", "production"], { error: 'must be "development" or "production"' }).default("development"),
+  /**
+   * Encrypt the flow-log and control-plane log groups with a customer-managed KMS key. Needs
+   * `accountId` for the key policy. @default false (CloudWatch's own encryption at rest)
+   */
+  logKmsEncryption: z.boolean().default(false),
+  /** @default - all defaults of `VpcSchema` */
+  vpc: VpcSchema.prefault({}),
+  /** @default - no repositories */
+  ecr: EcrSchema.prefault({}),
+  /** @default - all defaults of `EksSchema` */
+  eks: EksSchema.prefault({}),
+  /** @default - no node groups */
+  nodeGroups: NodeGroupsSchema.prefault({}),
+  /** @default - no Fargate profiles */
+  fargate: FargateSchema.prefault({}),
+  /** Application DynamoDB tables by name (`<project>-<env>-<name>`). @default {} */
+  tables: z.record(z.string(), TableSchema).default({}),
 });
 
 /** What an `envs/<name>.ts` file writes (defaults optional). */
 export type EnvInput = z.input<typeof EnvSchema>;
-/** A validated environment with every default applied. */
-export type EnvConfig = z.output<typeof EnvSchema>;
+/** What the schema alone produces; `resolveEnv` turns it into an `EnvConfig`. */
+export type ParsedEnv = z.output<typeof EnvSchema>;
+
+/** A validated environment with every default applied, including the computed ones. */
+export type EnvConfig = Omit<ParsedEnv, "vpc"> & {
+  readonly vpc: Omit<ParsedEnv["vpc"], "natGateways" | "publicSubnetCidrs" | "privateSubnetCidrs"> & {
+    readonly natGateways: "single" | "perAz";
+    readonly publicSubnetCidrs: string[];
+    readonly privateSubnetCidrs: string[];
+  };
+};
+
+export type SelfManagedGroupConfig = z.output<typeof SelfManagedGroupSchema>;
+export type ManagedGroupConfig = z.output<typeof ManagedGroupSchema>;
+export type FargateProfileConfig = z.output<typeof FargateProfileSchema>;
+export type TableConfig = z.output<typeof TableSchema>;
+export type TaintConfig = z.output<typeof TaintSchema>;
+
+/**
+ * Fills in the defaults that depend on other fields: the NAT mode from the tier, and the subnet
+ * CIDRs from the VPC CIDR. Call only on a config whose rules passed (the layout must fit).
+ */
+export function resolveEnv(parsed: ParsedEnv): EnvConfig {
+  const zones = parsed.availabilityZones.length;
+  const layout = parsed.vpc.publicSubnetCidrs && parsed.vpc.privateSubnetCidrs ? undefined : defaultSubnetLayout(parsed.vpc.cidr, zones);
+  return {
+    ...parsed,
+    vpc: {
+      ...parsed.vpc,
+      natGateways: parsed.vpc.natGateways ?? (parsed.tier === "production" ? "perAz" : "single"),
+      publicSubnetCidrs: parsed.vpc.publicSubnetCidrs ?? layout!.public,
+      privateSubnetCidrs: parsed.vpc.privateSubnetCidrs ?? layout!.private,
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import { type z } from "zod";
 import { lockTableName, stateBucketName } from "../lib/naming";
 import { ENV_RULES, type ConfigIssue } from "./rules";
-import { EnvSchema, type EnvConfig } from "./schema";
+import { EnvSchema, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
 
 /** One environment as found on disk: where it came from and what it exported. */
 export interface EnvSource {
@@ -59,7 +59,7 @@ function validateOne(raw: unknown): { config?: EnvConfig; issues: ConfigIssue[] 
   const issues: ConfigIssue[] = full.success ? [] : full.error.issues.flatMap((i) => fromZodIssue(i, raw));
 
   // Parse each top-level section on its own, so rules can run on the sections that are valid.
-  const sections: Partial<Record<keyof EnvConfig, unknown>> = {};
+  const sections: Partial<Record<keyof ParsedEnv, unknown>> = {};
   const valid = new Set<string>();
   if (full.success) {
     Object.assign(sections, full.data);
@@ -68,15 +68,15 @@ function validateOne(raw: unknown): { config?: EnvConfig; issues: ConfigIssue[] 
     for (const [key, schema] of Object.entries(EnvSchema.shape)) {
       const parsed = (schema as z.ZodType).safeParse(raw[key]);
       if (parsed.success) {
-        sections[key as keyof EnvConfig] = parsed.data;
+        sections[key as keyof ParsedEnv] = parsed.data;
         valid.add(key);
       }
     }
   }
   for (const rule of ENV_RULES) {
-    if (rule.needs.every((k) => valid.has(k))) issues.push(...rule.check(sections as EnvConfig));
+    if (rule.needs.every((k) => valid.has(k))) issues.push(...rule.check(sections as ParsedEnv));
   }
-  return { config: full.success && issues.length === 0 ? full.data : undefined, issues };
+  return { config: full.success && issues.length === 0 ? resolveEnv(full.data) : undefined, issues };
 }
 
 /** Problems between environments: reused names, buckets and lock tables. */

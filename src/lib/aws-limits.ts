@@ -30,3 +30,76 @@ export function kmsAliasProblem(alias: string): string | undefined {
   if (alias.startsWith("alias/aws/")) return "the alias/aws/ prefix is reserved for AWS managed keys";
   return undefined;
 }
+
+/** EKS cluster names (row F). */
+export function eksClusterNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 100) return `EKS cluster names are 1-100 characters, this one has ${name.length}`;
+  if (!/^[0-9A-Za-z][0-9A-Za-z_-]*$/.test(name))
+    return "EKS cluster names allow letters, digits, '-' and '_', starting with a letter or digit";
+  return undefined;
+}
+
+/** IAM role names (row S). */
+export function iamRoleNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 64) return `IAM role names are 1-64 characters, this one has ${name.length}`;
+  if (!/^[\w+=,.@-]+$/.test(name)) return "IAM role names allow letters, digits and +=,.@_-";
+  return undefined;
+}
+
+/** ECR repository names (row T). */
+export function ecrRepositoryNameProblem(name: string): string | undefined {
+  if (name.length < 2 || name.length > 256) return `ECR repository names are 2-256 characters, this one has ${name.length}`;
+  if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
+    return "ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/'";
+  }
+  return undefined;
+}
+
+/** Launch template names (row U). */
+export function launchTemplateNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 128) return `launch template names are 3-128 characters, this one has ${name.length}`;
+  if (!/^[a-zA-Z0-9().\-/_]+$/.test(name)) return "launch template names allow letters, digits and ().-/_";
+  return undefined;
+}
+
+/** Autoscaling group names (1-255, no ':' in practice for tags and ARNs). */
+export function autoscalingGroupNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 255) return `autoscaling group names are 1-255 characters, this one has ${name.length}`;
+  if (name.includes(":")) return "autoscaling group names must not contain ':'";
+  return undefined;
+}
+
+/** EKS managed node group and Fargate profile names (row R: at most 63). */
+export function eksChildNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 63)
+    return `EKS node group and Fargate profile names are 1-63 characters, this one has ${name.length}`;
+  if (!/^[0-9A-Za-z][0-9A-Za-z_-]*$/.test(name)) return "EKS node group and Fargate profile names allow letters, digits, '-' and '_'";
+  return undefined;
+}
+
+/** CloudWatch log group names (1-512 of `[\.\-_/#A-Za-z0-9]`). */
+export function logGroupNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 512) return `log group names are 1-512 characters, this one has ${name.length}`;
+  if (!/^[.\-_/#A-Za-z0-9]+$/.test(name)) return "log group names allow letters, digits and ._-/#";
+  return undefined;
+}
+
+/** Kubernetes label keys: optional DNS prefix (<= 253) + "/" + name (1-63). */
+export function labelKeyProblem(key: string): string | undefined {
+  const [prefix, name] = key.includes("/") ? [key.slice(0, key.lastIndexOf("/")), key.slice(key.lastIndexOf("/") + 1)] : [undefined, key];
+  if (prefix !== undefined && (prefix.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(prefix))) {
+    return "has an invalid prefix: a lowercase DNS subdomain of at most 253 characters";
+  }
+  if (name.length < 1 || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
+    return "must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (plus an optional prefix/)";
+  }
+  return undefined;
+}
+
+/** Kubernetes label values: 0-63, alphanumeric at both ends. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63 || (value.length > 0 && !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value))) {
+    return "must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}

@@ -54,3 +54,59 @@ export function stateKey(env: string, kind: StackKind): string {
 export function backendLocalStatePath(env: string): string {
   return `terraform-state/${stackId(env, "backend")}.tfstate`;
 }
+
+/** The EKS cluster name: computed once, used by every tag, role, log group and kubeconfig. */
+export function clusterName(p: NameParts): string {
+  return `${envPrefix(p)}-eks`;
+}
+
+/** IAM role names of an environment, by purpose (all environment-qualified). */
+export function roleNames(p: NameParts): {
+  cluster: string;
+  node: string;
+  fargate: string;
+  flowLogs: string;
+  loadBalancerController: string;
+} {
+  const cluster = clusterName(p);
+  return {
+    cluster: `${cluster}-cluster`,
+    node: `${cluster}-node`,
+    fargate: `${cluster}-fargate-pods`,
+    flowLogs: `${envPrefix(p)}-vpc-flow-logs`,
+    loadBalancerController: `${cluster}-aws-lb-controller`,
+  };
+}
+
+/** A self-managed group's launch template and autoscaling group name. */
+export function selfManagedGroupName(cluster: string, group: string): string {
+  return `${cluster}-${group}`;
+}
+
+/** A managed node group's launch template name. */
+export function managedGroupTemplateName(cluster: string, group: string): string {
+  return `${cluster}-mng-${group}`;
+}
+
+/** An ECR repository of an environment: `<project>-<env>/<image>`. */
+export function ecrRepositoryName(p: NameParts, image: string): string {
+  return `${envPrefix(p)}/${image}`;
+}
+
+/** An application DynamoDB table of an environment: `<project>-<env>-<table>`. */
+export function appTableName(p: NameParts, table: string): string {
+  return `${envPrefix(p)}-${table}`;
+}
+
+/** The control-plane log group EKS writes to (its name is fixed by EKS). */
+export function clusterLogGroupName(p: NameParts): string {
+  return `/aws/eks/${clusterName(p)}/cluster`;
+}
+
+/** The VPC flow-log group. */
+export function flowLogGroupName(p: NameParts): string {
+  return `/aws/vpc/${envPrefix(p)}/flow-logs`;
+}
+
+/** Name of the Fargate profile that runs CoreDNS on clusters without node groups (reserved). */
+export const COREDNS_FARGATE_PROFILE = "coredns";

@@ -1,13 +1,51 @@
+import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
-import { EnvStack } from "./env-stack";
+import { EnvDef } from "../constructs/env-def";
+import { defaultTags, EnvStack } from "./env-stack";
 
 /**
- * `<env>-platform`: the environment's network, registry, cluster and workers (the blog posts'
- * `env-def`). State in the environment's S3 backend.
+ * `<env>-platform`: the environment's network, registry, tables, cluster and workers (the blog posts'
+ * `env-def`), and the outputs their READMEs made users dig for. State in the environment's S3 backend.
  */
 export class PlatformStack extends EnvStack {
+  readonly envDef: EnvDef;
+
   constructor(scope: Construct, env: EnvConfig) {
     super(scope, env, "platform");
+    new ExternalProvider(this, "external", {});
+    this.envDef = new EnvDef(this, "envdef", { env, instanceTags: defaultTags(env) });
+    const { eks, vpc, workers, ecr, tables } = this.envDef;
+
+    const out = (id: string, value: unknown, description: string, sensitive = false) =>
+      new TerraformOutput(this, id, { value, description, sensitive });
+    out("cluster_name", eks.clusterName, "Name of the EKS cluster");
+    out("cluster_endpoint", eks.clusterEndpoint, "Endpoint of the Kubernetes API server");
+    out("cluster_certificate_authority_data", eks.clusterCertificateAuthorityData, "Base64-encoded CA certificate of the API server");
+    out("cluster_oidc_issuer_url", eks.oidcIssuerUrl, "OpenID Connect issuer URL of the cluster (IRSA)");
+    out("oidc_provider_arn", eks.oidcProviderArn, "ARN of the IAM OIDC provider for IRSA roles");
+    out("cluster_security_group_id", eks.clusterSecurityGroupId, "Security group attached to the control plane by this project");
+    out("cluster_primary_security_group_id", eks.clusterPrimarySecurityGroupId, "Security group EKS created for the cluster");
+    if (workers.nodeSecurityGroupId) out("node_security_group_id", workers.nodeSecurityGroupId, "Security group of the self-managed nodes");
+    out("node_role_arn", workers.roleArn, "IAM role of the worker nodes");
+    if (Object.keys(env.nodeGroups.selfManaged).length > 0) {
+      out(
+        "aws_auth_map_roles",
+        workers.awsAuthMapRoles,
+        "mapRoles entry of kube-system/aws-auth for the self-managed nodes (CONFIG_MAP clusters)",
+      );
+    }
+    out("vpc_id", vpc.vpcId, "VPC of the environment");
+    out("private_subnet_ids", vpc.privateSubnetIds, "Private subnets (nodes, pods, Fargate), in zone order");
+    out("public_subnet_ids", vpc.publicSubnetIds, "Public subnets (load balancers, NAT), in zone order");
+    if (Object.keys(ecr.repositoryUrls).length > 0) out("ecr_repository_urls", ecr.repositoryUrls, "ECR repository URL by image name");
+    if (tables.accessArns.length > 0) out("app_table_arns", tables.accessArns, "ARNs of the application tables and their indexes");
+    const role = env.assumeRole ? ` --role-arn ${env.assumeRole.roleArn}` : "";
+    out(
+      "update_kubeconfig_command",
+      `aws eks update-kubeconfig --name ${this.envDef.clusterName} --region ${env.region}${role} --alias ${this.envDef.clusterName}`,
+      "Adds the cluster to your kubeconfig with the AWS CLI",
+    );
   }
 }

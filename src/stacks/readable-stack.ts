@@ -1,19 +1,40 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import type { Node } from "constructs";
+import type { IConstruct, Node } from "constructs";
+
+/** The construct id of a construct's primary resource: left out of Terraform names (AWS CDK's convention). */
+export const PRIMARY_RESOURCE_ID = "Resource";
+
+const TRANSPARENT = Symbol.for("cdktf-eks.transparent-scope");
+
+/**
+ * Marks a construct whose id should not appear in the Terraform names of what it contains (a
+ * composition like EnvDef, whose children already have unique, meaningful ids).
+ */
+export function transparentScope(construct: IConstruct): void {
+  (construct as unknown as Record<symbol, boolean>)[TRANSPARENT] = true;
+}
 
 /**
  * A stack with readable Terraform addresses: the construct path below the stack joined with "_"
- * (`aws_s3_bucket.state_bucket`), instead of cdktf's path plus a hash. Addresses are what a plan
- * review shows and what state is keyed by, so they must read well and never change by accident.
- * Two constructs that would share an address are refused rather than silently merged.
+ * (`aws_s3_bucket.state_bucket`), instead of cdktf's path plus a hash; ids "Resource" and
+ * transparent scopes are left out (`aws_eks_cluster.eks`). Addresses are what a plan review shows
+ * and what state is keyed by, so they must read well and never change by accident. Two constructs
+ * that would share an address are refused rather than silently merged.
  */
 export class ReadableStack extends TerraformStack {
   private readonly logicalIds = new Map<string, string>();
 
   protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
-    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    const components = node.scopes
+      .slice(node.scopes.indexOf(this) + 1)
+      .filter(
+        (c, i, all) =>
+          !(c as unknown as Record<symbol, boolean>)[TRANSPARENT] && !(c.node.id === PRIMARY_RESOURCE_ID && i > 0 && i === all.length - 1),
+      )
+      .map((c) => c.node.id);
     const id = components.join("_").replace(/[^A-Za-z0-9_-]/g, "_");
+    if (id === "") throw new Error(`${node.path}: a "${PRIMARY_RESOURCE_ID}" needs a named parent to take its Terraform name from`);
     // Outputs live in their own namespace in Terraform; everything else shares one here.
     const key = `${tfElement instanceof TerraformOutput ? "output" : "block"}:${id}`;
     const owner = this.logicalIds.get(key);

@@ -1,32 +1,17 @@
 /**
- * Cross-field rules and derived-name rules of one environment config.
- *
- * A rule sees only the top-level sections that parsed cleanly (`needs`), so a typo in one section
- * does not hide a problem in another: every problem is reported in one run.
+ * Rules of the foundation: state backend names, locking, zones and tags.
  */
-import { kmsAliasProblem, dynamodbTableNameProblem, s3BucketNameProblem } from "../lib/aws-limits";
-import { lockTableName, stateBucketName, stateKeyAlias } from "../lib/naming";
-import { RESERVED_TAG_KEYS, type EnvConfig } from "./schema";
-
-/** A problem at a config path; `value` is what the user wrote there. */
-export interface ConfigIssue {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-  readonly value: unknown;
-}
-
-export interface EnvRule {
-  /** Top-level sections the rule reads; it runs only when all of them are valid. */
-  readonly needs: readonly (keyof EnvConfig)[];
-  readonly check: (env: EnvConfig) => ConfigIssue[];
-}
+import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../../lib/aws-limits";
+import { lockTableName, stateBucketName, stateKeyAlias } from "../../lib/naming";
+import { RESERVED_TAG_KEYS, type ParsedEnv } from "../schema";
+import type { ConfigIssue, EnvRule } from "./types";
 
 /** The path and value to blame for a derived name: the override when given, else the project. */
-function derivedFrom(env: EnvConfig, overridePath: readonly (string | number)[], override: string | undefined) {
+function derivedFrom(env: ParsedEnv, overridePath: readonly (string | number)[], override: string | undefined) {
   return override !== undefined ? { path: overridePath, value: override } : { path: ["project"], value: env.project };
 }
 
-export const ENV_RULES: readonly EnvRule[] = [
+export const FOUNDATION_RULES: readonly EnvRule[] = [
   {
     needs: ["project", "name", "backend"],
     check: (env) => {

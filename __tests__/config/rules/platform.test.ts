@@ -1,0 +1,343 @@
+/**
+ * The platform rules: one invalid environment -> its exact messages (rows of the security
+ * reference's bad-input matrix in parentheses).
+ */
+import { describe, expect, it } from "vitest";
+import { validateEnvs } from "../../../src/config";
+
+const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
+const sm = (g: object) => ({ ...base, nodeGroups: { selfManaged: { app: g } } });
+const mg = (g: object) => ({ ...base, nodeGroups: { managed: { sys: g } } });
+const subnets = (pub: string[], priv: string[]) => ({ ...base, vpc: { publicSubnetCidrs: pub, privateSubnetCidrs: priv } });
+const table = (t: object) => ({ ...base, tables: { t: { hashKey: { name: "id", type: "S" }, ...t } } });
+
+function errorsOf(input: unknown): string[] {
+  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+}
+
+describe("platform rules", () => {
+  const cases: [string, unknown, string[]][] = [
+    [
+      "VPC CIDR malformed (B)",
+      { ...base, vpc: { cidr: "10.0.0/16" } },
+      ['env "test": vpc.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0/16")'],
+    ],
+    [
+      "VPC CIDR with host bits set (B)",
+      { ...base, vpc: { cidr: "10.0.1.0/16" } },
+      ['env "test": vpc.cidr has host bits set; the network address is 10.0.0.0/16 (got "10.0.1.0/16")'],
+    ],
+    [
+      "VPC larger than /16 (B)",
+      { ...base, vpc: { cidr: "10.0.0.0/8" } },
+      ['env "test": vpc.cidr must be between /16 and /28 (AWS\'s VPC size limits) (got "10.0.0.0/8")'],
+    ],
+    [
+      "VPC too small for the computed layout (B)",
+      { ...base, vpc: { cidr: "10.0.0.0/24" } },
+      [
+        'env "test": vpc.cidr is too small for the computed subnet layout (/16-/22); give vpc.publicSubnetCidrs and vpc.privateSubnetCidrs (got "10.0.0.0/24")',
+      ],
+    ],
+    [
+      "public subnets without private ones (C)",
+      { ...base, vpc: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"] } },
+      [
+        'env "test": vpc.publicSubnetCidrs is set but vpc.privateSubnetCidrs is not: give both, or neither to have them computed (got ["10.0.0.0/24","10.0.1.0/24"])',
+      ],
+    ],
+    [
+      "subnet outside the VPC (C)",
+      subnets(["10.0.0.0/24", "10.1.1.0/24"], ["10.0.16.0/20", "10.0.32.0/20"]),
+      ['env "test": vpc.publicSubnetCidrs[1] is outside the VPC 10.0.0.0/16 (got "10.1.1.0/24")'],
+    ],
+    [
+      "overlapping subnets (C)",
+      subnets(["10.0.0.0/24", "10.0.1.0/24"], ["10.0.0.0/20", "10.0.32.0/20"]),
+      [
+        'env "test": vpc.privateSubnetCidrs[0] overlaps vpc.publicSubnetCidrs[0] 10.0.0.0/24 (got "10.0.0.0/20")',
+        'env "test": vpc.privateSubnetCidrs[0] overlaps vpc.publicSubnetCidrs[1] 10.0.1.0/24 (got "10.0.0.0/20")',
+      ],
+    ],
+    [
+      "subnet smaller than /28 (C)",
+      subnets(["10.0.0.0/24", "10.0.1.0/29"], ["10.0.16.0/20", "10.0.32.0/20"]),
+      ['env "test": vpc.publicSubnetCidrs[1] must be between /16 and /28 (AWS\'s subnet size limits) (got "10.0.1.0/29")'],
+    ],
+    [
+      "fewer subnets than zones (C)",
+      subnets(["10.0.0.0/24"], ["10.0.16.0/20", "10.0.32.0/20"]),
+      ['env "test": vpc.publicSubnetCidrs must list one subnet per availability zone (2), in zone order (got ["10.0.0.0/24"])'],
+    ],
+    [
+      "service CIDR overlapping the VPC (E)",
+      { ...base, eks: { serviceIpv4Cidr: "10.0.0.0/16" } },
+      ['env "test": eks.serviceIpv4Cidr overlaps the VPC 10.0.0.0/16; pick a range outside it, e.g. 172.20.0.0/16 (got "10.0.0.0/16")'],
+    ],
+    [
+      "service CIDR outside RFC 1918 (E)",
+      { ...base, eks: { serviceIpv4Cidr: "100.64.0.0/16" } },
+      ['env "test": eks.serviceIpv4Cidr must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got "100.64.0.0/16")'],
+    ],
+    [
+      "service CIDR larger than /12 (E)",
+      { ...base, eks: { serviceIpv4Cidr: "10.0.0.0/8" } },
+      ['env "test": eks.serviceIpv4Cidr must be between /12 and /24 (got "10.0.0.0/8")'],
+    ],
+    [
+      "unsupported Kubernetes version (G)",
+      { ...base, eks: { kubernetesVersion: "1.29" } },
+      ['env "test": eks.kubernetesVersion is not a supported EKS version; use one of 1.32, 1.33, 1.34, 1.35 (got "1.29")'],
+    ],
+    [
+      "public endpoint without an allow-list (H)",
+      { ...base, eks: { endpointPublicAccess: true } },
+      [
+        'env "test": eks.publicAccessCidrs must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep eks.endpointPublicAccess false (got [])',
+      ],
+    ],
+    [
+      "public endpoint open to 0.0.0.0/0 (H)",
+      { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } },
+      [
+        'env "test": eks.publicAccessCidrs[0] opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out (got "0.0.0.0/0")',
+      ],
+    ],
+    [
+      "private range on the public endpoint (H)",
+      { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["10.1.0.0/16"] } },
+      [
+        'env "test": eks.publicAccessCidrs[0] is a private range; the public endpoint only sees public addresses (private clients use the private endpoint) (got "10.1.0.0/16")',
+      ],
+    ],
+    [
+      "allow-list without the public endpoint (H)",
+      { ...base, eks: { publicAccessCidrs: ["203.0.113.0/24"] } },
+      [
+        'env "test": eks.publicAccessCidrs only applies when eks.endpointPublicAccess is true; remove it or turn the public endpoint on (got ["203.0.113.0/24"])',
+      ],
+    ],
+    [
+      "malformed add-on version",
+      { ...base, eks: { addonVersions: { coredns: "1.11" } } },
+      ['env "test": eks.addonVersions.coredns must be an EKS add-on version like "v1.19.2-eksbuild.1" (got "1.11")'],
+    ],
+    [
+      "admin that is not an IAM principal ARN",
+      { ...base, eks: { admins: { ops: "arn:aws:iam::123:role/x" } } },
+      [
+        'env "test": eks.admins.ops must be an IAM role or user ARN like arn:aws:iam::123456789012:role/admin (got "arn:aws:iam::123:role/x")',
+      ],
+    ],
+    [
+      "log retention not in CloudWatch's list (P)",
+      { ...base, eks: { logRetentionDays: 100 } },
+      [
+        'env "test": eks.logRetentionDays must be one of CloudWatch\'s retention values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 = never expire) (got 100)',
+      ],
+    ],
+    [
+      "flow-log retention not in CloudWatch's list (P)",
+      { ...base, vpc: { flowLogs: { retentionDays: 2 } } },
+      [
+        'env "test": vpc.flowLogs.retentionDays must be one of CloudWatch\'s retention values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 = never expire) (got 2)',
+      ],
+    ],
+    [
+      "log KMS encryption without an account id",
+      { ...base, logKmsEncryption: true },
+      ["env \"test\": logKmsEncryption needs accountId: the log key's policy names the account's CloudWatch Logs service (got true)"],
+    ],
+    [
+      "min > desired (J)",
+      sm({ minSize: 3, desiredSize: 2, maxSize: 4 }),
+      ['env "test": nodeGroups.selfManaged.app.minSize must not exceed desiredSize (2) (got 3)'],
+    ],
+    [
+      "desired > max (J)",
+      mg({ minSize: 1, desiredSize: 5, maxSize: 4 }),
+      ['env "test": nodeGroups.managed.sys.desiredSize must not exceed maxSize (4) (got 5)'],
+    ],
+    [
+      "both maxUnavailable settings (J)",
+      mg({ maxUnavailable: 1, maxUnavailablePercentage: 20 }),
+      ['env "test": nodeGroups.managed.sys.maxUnavailablePercentage cannot be set together with maxUnavailable; pick one (got 20)'],
+    ],
+    [
+      "instance type without family.size (K)",
+      sm({ instanceType: "m5large" }),
+      ['env "test": nodeGroups.selfManaged.app.instanceType must be an EC2 instance type like "m5.large" (family.size) (got "m5large")'],
+    ],
+    [
+      "arm64 type on an x86_64 AMI (K)",
+      sm({ instanceType: "m7g.large" }),
+      ['env "test": nodeGroups.selfManaged.app.instanceType is an arm64 (Graviton) type but the group\'s AMI is x86_64 (got "m7g.large")'],
+    ],
+    [
+      "x86_64 type on an arm64 AMI type (K)",
+      mg({ amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m5.large"] }),
+      ['env "test": nodeGroups.managed.sys.instanceTypes[0] is an x86_64 type but the group\'s AMI is arm64 (got "m5.large")'],
+    ],
+    [
+      "no instance types (K)",
+      mg({ instanceTypes: [] }),
+      ['env "test": nodeGroups.managed.sys.instanceTypes must list 1-20 instance types (got [])'],
+    ],
+    [
+      "taint effect in kubectl spelling (Q)",
+      mg({ taints: [{ key: "a", effect: "NoSchedule" }] }),
+      [
+        'env "test": nodeGroups.managed.sys.taints[0].effect must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE" (got "NoSchedule")',
+      ],
+    ],
+    [
+      "taint key not a label key (Q)",
+      mg({ taints: [{ key: "-bad", effect: "NO_SCHEDULE" }] }),
+      [
+        "env \"test\": nodeGroups.managed.sys.taints[0].key must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (plus an optional prefix/) (got \"-bad\")",
+      ],
+    ],
+    [
+      "label value over 63 characters (Q)",
+      sm({ labels: { team: "x".repeat(64) } }),
+      [
+        "env \"test\": nodeGroups.selfManaged.app.labels.team must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\")",
+      ],
+    ],
+    [
+      "IMDS hop limit of 3",
+      sm({ metadataHopLimit: 3 }),
+      ['env "test": nodeGroups.selfManaged.app.metadataHopLimit must be 1 or 2 (got 3)'],
+    ],
+    [
+      "node group name with uppercase (R)",
+      { ...base, nodeGroups: { managed: { Sys: {} } } },
+      [
+        'env "test": nodeGroups.managed.Sys has an invalid name: must be 1-40 lowercase letters, digits and hyphens, starting with a letter (got "Sys")',
+      ],
+    ],
+    [
+      "duplicate node group name",
+      { ...base, nodeGroups: { managed: { app: {} }, selfManaged: { app: {} } } },
+      ['env "test": nodeGroups.managed.app is also the name of a self-managed group; node group names must be unique (got "app")'],
+    ],
+    [
+      "SSH open to 0.0.0.0/0",
+      { ...base, nodeGroups: { ssh: { keyName: "k", allowedCidrs: ["0.0.0.0/0"] } } },
+      ['env "test": nodeGroups.ssh.allowedCidrs[0] must not be 0.0.0.0/0: SSH is never open to the internet (got "0.0.0.0/0")'],
+    ],
+    [
+      "SSH without an allow-list",
+      { ...base, nodeGroups: { ssh: { keyName: "k", allowedCidrs: [] } } },
+      ['env "test": nodeGroups.ssh.allowedCidrs must list who may reach port 22; SSH is never open to all (got [])'],
+    ],
+    [
+      "Fargate profile without selectors (I)",
+      { ...base, fargate: { profiles: { apps: { selectors: [] } } } },
+      ['env "test": fargate.profiles.apps.selectors must have 1-5 selectors (got [])'],
+    ],
+    [
+      "Fargate profile with six selectors (I)",
+      { ...base, fargate: { profiles: { apps: { selectors: ["a", "b", "c", "d", "e", "f"].map((n) => ({ namespace: n })) } } } },
+      [
+        'env "test": fargate.profiles.apps.selectors must have 1-5 selectors (got [{"namespace":"a"},{"namespace":"b"},{"namespace":"c"},{"namespace":"d"},{"namespace":"e"},{"namespace":"f"}])',
+      ],
+    ],
+    [
+      "Fargate selector without a namespace (I)",
+      { ...base, fargate: { profiles: { apps: { selectors: [{ labels: { a: "b" } }] } } } },
+      ['env "test": fargate.profiles.apps.selectors[0].namespace is required (got nothing)'],
+    ],
+    [
+      "Fargate selector with an invalid namespace (I)",
+      { ...base, fargate: { profiles: { apps: { selectors: [{ namespace: "My_Ns" }] } } } },
+      [
+        "env \"test\": fargate.profiles.apps.selectors[0].namespace must be a Kubernetes namespace name (lowercase, digits, '-'; '*' and '?' wildcards) (got \"My_Ns\")",
+      ],
+    ],
+    [
+      "Fargate profile named like the CoreDNS one",
+      { ...base, fargate: { profiles: { coredns: { selectors: [{ namespace: "x" }] } } } },
+      [
+        'env "test": fargate.profiles.coredns is reserved for the CoreDNS profile the project adds to clusters without node groups; pick another name (got "coredns")',
+      ],
+    ],
+    [
+      "ECR repository name with uppercase (T)",
+      { ...base, ecr: { repositories: ["Team/App"] } },
+      [
+        "env \"test\": ecr.repositories[0] makes the repository name \"acme-test/Team/App\" invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Team/App\")",
+      ],
+    ],
+    [
+      "duplicate ECR repository",
+      { ...base, ecr: { repositories: ["app", "app"] } },
+      ['env "test": ecr.repositories[1] is listed twice (got "app")'],
+    ],
+    [
+      "provisioned table without capacity",
+      table({ billingMode: "PROVISIONED" }),
+      ['env "test": tables.t.readCapacity is required with billingMode PROVISIONED (got nothing)'],
+    ],
+    [
+      "on-demand table with capacity",
+      table({ readCapacity: 5 }),
+      ['env "test": tables.t.readCapacity only applies with billingMode PROVISIONED; remove it for PAY_PER_REQUEST (got 5)'],
+    ],
+    [
+      "INCLUDE index without attributes",
+      table({ globalSecondaryIndexes: { byg: { hashKey: { name: "g", type: "S" }, projection: "INCLUDE" } } }),
+      [
+        'env "test": tables.t.globalSecondaryIndexes.byg.nonKeyAttributes must list the attributes an INCLUDE projection copies (got nothing)',
+      ],
+    ],
+    [
+      "key attribute declared with two types",
+      table({ globalSecondaryIndexes: { byid: { hashKey: { name: "id", type: "N" } } } }),
+      [
+        'env "test": tables.t.globalSecondaryIndexes.byid.hashKey.type conflicts with tables.t.hashKey, which declares attribute "id" as S (got "N")',
+      ],
+    ],
+    [
+      "table name key with underscore",
+      { ...base, tables: { user_data: { hashKey: { name: "id", type: "S" } } } },
+      [
+        'env "test": tables.user_data has an invalid name: must be 1-40 lowercase letters, digits and hyphens, starting with a letter (got "user_data")',
+      ],
+    ],
+    [
+      "NAT mode misspelled",
+      { ...base, vpc: { natGateways: "two" } },
+      ['env "test": vpc.natGateways must be "single" or "perAz" (got "two")'],
+    ],
+    ["unknown tier", { ...base, tier: "prod" }, ['env "test": tier must be "development" or "production" (got "prod")']],
+    [
+      "delete timeout in words",
+      { ...base, eks: { deleteTimeout: "30 minutes" } },
+      ['env "test": eks.deleteTimeout must be a duration like "30m" or "1h" (got "30 minutes")'],
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("covers at least 40 distinct invalid inputs", () => {
+    expect(new Set(cases.map(([, , messages]) => messages[0])).size).toBeGreaterThanOrEqual(40);
+  });
+
+  it("accepts what each rule allows at its boundary", () => {
+    const ok = [
+      { ...base, vpc: { cidr: "10.0.0.0/22" } },
+      { ...base, eks: { serviceIpv4Cidr: "192.168.0.0/24" } },
+      { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true } },
+      sm({ minSize: 0, desiredSize: 0, maxSize: 1 }),
+      mg({ amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m7g.large", "c6gn.xlarge", "t4g.medium"] }),
+      { ...base, fargate: { profiles: { apps: { selectors: ["a", "b", "c", "d", "e"].map((n) => ({ namespace: n })) } } } },
+      { ...base, fargate: { profiles: { apps: { selectors: [{ namespace: "team-*" }] } } } },
+      table({ billingMode: "PROVISIONED", readCapacity: 1, writeCapacity: 1 }),
+      { ...base, accountId: "123456789012", logKmsEncryption: true },
+    ];
+    for (const input of ok) expect(errorsOf(input), JSON.stringify(input)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { appTables } from "../../envs/_app";
+import type { TableConfig } from "../../src/config";
+import { TableSchema } from "../../src/config/schema";
+import { DynamodbTables } from "../../src/constructs/dynamodb-tables";
+import { PropsError } from "../../src/lib/validation";
+import { resourcesOf, synthConstruct } from "../helpers/synth";
+
+const parse = (tables: Record<string, unknown>): Record<string, TableConfig> =>
+  Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, TableSchema.parse(v)]));
+
+describe("DynamodbTables", () => {
+  it("defines the first blog post's four tables with their keys and the PGIndex", () => {
+    let construct!: DynamodbTables;
+    const json = synthConstruct(
+      (s) => (construct = new DynamodbTables(s, "tables", { namePrefix: "acme-prod", tables: parse(appTables({ read: 5, write: 5 })) })),
+    );
+    const tables = resourcesOf(json, "aws_dynamodb_table");
+    expect(
+      Object.values(tables)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(["acme-prod-product", "acme-prod-product-group", "acme-prod-session", "acme-prod-users"]);
+    expect(tables.tables_session).toMatchObject({
+      hash_key: "token",
+      attribute: [{ name: "token", type: "S" }],
+      billing_mode: "PROVISIONED",
+      read_capacity: 5,
+      write_capacity: 5,
+    });
+    expect(tables.tables_product).toMatchObject({
+      hash_key: "pid",
+      range_key: "pgid",
+      attribute: [
+        { name: "pgid", type: "S" },
+        { name: "pid", type: "S" },
+      ],
+      global_secondary_index: [
+        {
+          name: "PGIndex",
+          hash_key: "pgid",
+          range_key: "pid",
+          projection_type: "INCLUDE",
+          non_key_attributes: ["price", "title"],
+          read_capacity: 5,
+          write_capacity: 5,
+        },
+      ],
+    });
+    expect(construct.accessArns).toHaveLength(5);
+    expect(construct.accessArns.at(-1)).toMatch(/\/index\/PGIndex$/);
+  });
+
+  it("protects, recovers and encrypts every table with the customer key", () => {
+    const json = synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables: parse(appTables()) }));
+    for (const table of Object.values(resourcesOf(json, "aws_dynamodb_table"))) {
+      expect(table).toMatchObject({
+        billing_mode: "PAY_PER_REQUEST",
+        point_in_time_recovery: { enabled: true },
+        server_side_encryption: { enabled: true, kms_key_arn: "${aws_kms_key.tables_key.arn}" },
+        deletion_protection_enabled: true,
+      });
+      expect(table).not.toHaveProperty("read_capacity");
+    }
+  });
+
+  it("rejects a provisioned table without capacity", () => {
+    const tables = { t: { ...TableSchema.parse({ hashKey: { name: "id", type: "S" } }), billingMode: "PROVISIONED" as const } };
+    const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables }));
+    expect(make).toThrow(PropsError);
+    expect(make).toThrow("DynamodbTables: tables.t.readCapacity and writeCapacity are required with PROVISIONED (got undefined)");
+  });
+});

@@ -1,0 +1,243 @@
+import { describe, expect, it } from "vitest";
+import { ManagedGroupSchema, SelfManagedGroupSchema } from "../../src/config/schema";
+import { EksWorkerNodes, nodeadmUserData, type EksWorkerNodesProps, type WorkerCluster } from "../../src/constructs/eks-worker-nodes";
+import { PropsError } from "../../src/lib/validation";
+import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+
+const cluster: WorkerCluster = {
+  name: "acme-prod-eks",
+  nameRef: "acme-prod-eks",
+  endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+  certificateAuthorityData: "Q0FEQVRB",
+  serviceIpv4Cidr: "172.20.0.0/16",
+  kubernetesVersion: "1.35",
+  authenticationMode: "API_AND_CONFIG_MAP",
+  securityGroupId: "sg-cluster",
+  primarySecurityGroupId: "sg-eks-primary",
+};
+const props: EksWorkerNodesProps = {
+  cluster,
+  vpcId: "vpc-1",
+  subnetIds: ["subnet-private-a", "subnet-private-b"],
+  roleName: "acme-prod-eks-node",
+  partition: "aws",
+  appTableArns: [
+    "arn:aws:dynamodb:eu-west-1:1:table/acme-prod-product",
+    "arn:aws:dynamodb:eu-west-1:1:table/acme-prod-product/index/PGIndex",
+  ],
+  instanceTags: { Project: "acme", Environment: "prod" },
+  selfManaged: {
+    app: SelfManagedGroupSchema.parse({ instanceType: "m5.large", minSize: 2, desiredSize: 3, maxSize: 6, labels: { workload: "app" } }),
+  },
+  managed: {
+    "kube-system": ManagedGroupSchema.parse({
+      instanceTypes: ["t3.medium", "t3a.medium"],
+      capacityType: "SPOT",
+      minSize: 2,
+      desiredSize: 2,
+      maxSize: 4,
+      labels: { "node-role": "system" },
+      taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+      maxUnavailablePercentage: 33,
+    }),
+  },
+};
+
+function synth(p: Partial<EksWorkerNodesProps> = {}): StackJson {
+  return synthConstruct((scope) => new EksWorkerNodes(scope, "workers", { ...props, ...p }));
+}
+
+const ingressRules = (json: StackJson) => resourcesOf(json, "aws_vpc_security_group_ingress_rule");
+
+describe("EksWorkerNodes", () => {
+  it("gives the node role the three worker policies and EC2 trust", () => {
+    const json = synth();
+    const role = onlyResource(json, "aws_iam_role");
+    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
+    expect(
+      Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"))
+        .map((a) => a.policy_arn)
+        .sort(),
+    ).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    ]);
+  });
+
+  it("grants the app's DynamoDB actions on exactly the app tables and their indexes", () => {
+    const policy = JSON.parse(onlyResource(synth(), "aws_iam_role_policy").policy as string);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Sid: "AllowAppTables",
+        Effect: "Allow",
+        Resource: props.appTableArns,
+        Action: expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
+      }),
+    ]);
+    expect(policy.Statement[0].Action).toHaveLength(9);
+    expect(JSON.stringify(policy)).not.toContain('"*"');
+  });
+
+  it("launches self-managed nodes from a template: AL2023 via SSM, IMDSv2, encrypted gp3, no public IP", () => {
+    const lt = resourcesOf(synth(), "aws_launch_template").workers_app_launch_template;
+    expect(lt).toMatchObject({
+      name: "acme-prod-eks-app",
+      image_id: "resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+      instance_type: "m5.large",
+      iam_instance_profile: { arn: "${aws_iam_instance_profile.workers_node_instance_profile.arn}" },
+      metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
+      block_device_mappings: [{ device_name: "/dev/xvda", ebs: { volume_size: 50, volume_type: "gp3", encrypted: "true" } }],
+      network_interfaces: [
+        { associate_public_ip_address: "false", security_groups: ["${aws_security_group.workers_node_security_group.id}"] },
+      ],
+    });
+    expect(lt).not.toHaveProperty("key_name");
+    expect(lt.tag_specifications).toEqual(
+      expect.arrayContaining([
+        {
+          resource_type: "instance",
+          tags: { Project: "acme", Environment: "prod", "kubernetes.io/cluster/acme-prod-eks": "owned", Name: "acme-prod-eks-app" },
+        },
+      ]),
+    );
+  });
+
+  it("passes cluster name, endpoint, CA and service CIDR to nodeadm, with the group's labels", () => {
+    const text = nodeadmUserData(cluster, {
+      labels: { workload: "app" },
+      taints: [{ key: "dedicated", value: "app", effect: "NO_SCHEDULE" }],
+    });
+    expect(text).toContain("Content-Type: application/node.eks.aws");
+    expect(text).toContain(
+      [
+        "apiVersion: node.eks.aws/v1alpha1",
+        "kind: NodeConfig",
+        "spec:",
+        "  cluster:",
+        "    name: acme-prod-eks",
+        "    apiServerEndpoint: https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+        "    certificateAuthority: Q0FEQVRB",
+        "    cidr: 172.20.0.0/16",
+        "  kubelet:",
+        "    flags:",
+        "      - --node-labels=workload=app",
+        "      - --register-with-taints=dedicated=app:NoSchedule",
+      ].join("\n"),
+    );
+    expect(text).not.toContain('"');
+    const lt = resourcesOf(synth(), "aws_launch_template").workers_app_launch_template;
+    expect(lt.user_data).toMatch(/^\$\{base64encode\("MIME-Version: 1\.0/);
+  });
+
+  it("runs the autoscaling group in the private subnets with instance refresh and owned tags", () => {
+    const asg = onlyResource(synth(), "aws_autoscaling_group");
+    expect(asg).toMatchObject({
+      name: "acme-prod-eks-app",
+      min_size: 2,
+      desired_capacity: 3,
+      max_size: 6,
+      vpc_zone_identifier: ["subnet-private-a", "subnet-private-b"],
+      launch_template: {
+        id: "${aws_launch_template.workers_app_launch_template.id}",
+        version: "${aws_launch_template.workers_app_launch_template.latest_version}",
+      },
+      instance_refresh: { strategy: "Rolling" },
+      lifecycle: { ignore_changes: ["desired_capacity"] },
+    });
+    expect(asg.tag).toEqual(
+      expect.arrayContaining([{ key: "kubernetes.io/cluster/acme-prod-eks", value: "owned", propagate_at_launch: true }]),
+    );
+    expect(asg.depends_on).toContain("aws_eks_access_entry.workers_node_access_entry");
+  });
+
+  it("wires the node security group by reference: self, 1025-65535 and 443 from the cluster", () => {
+    const json = synth();
+    expect(onlyResource(json, "aws_security_group").tags).toMatchObject({ "kubernetes.io/cluster/acme-prod-eks": "owned" });
+    const rules = ingressRules(json);
+    const sg = "${aws_security_group.workers_node_security_group.id}";
+    expect(rules.workers_node_from_self).toMatchObject({ security_group_id: sg, referenced_security_group_id: sg, ip_protocol: "-1" });
+    expect(rules.workers_node_from_cluster).toMatchObject({
+      security_group_id: sg,
+      referenced_security_group_id: "sg-cluster",
+      from_port: 1025,
+      to_port: 65535,
+    });
+    expect(rules.workers_node_https_from_cluster).toMatchObject({
+      security_group_id: sg,
+      referenced_security_group_id: "sg-cluster",
+      from_port: 443,
+      to_port: 443,
+    });
+    expect(rules.workers_eks_primary_from_node).toMatchObject({ security_group_id: "sg-eks-primary", referenced_security_group_id: sg });
+    expect(Object.values(rules).some((r) => r.from_port === 22)).toBe(false);
+  });
+
+  it("lets self-managed nodes join through an EC2_LINUX access entry, and outputs aws-auth mapRoles", () => {
+    let nodes!: EksWorkerNodes;
+    const json = synthConstruct((s) => (nodes = new EksWorkerNodes(s, "workers", props)));
+    expect(onlyResource(json, "aws_eks_access_entry")).toMatchObject({
+      type: "EC2_LINUX",
+      principal_arn: "${aws_iam_role.workers_node_role.arn}",
+    });
+    expect(nodes.awsAuthMapRoles).toMatch(
+      /^- rolearn: \$\{TfToken\[TOKEN\.\d+\]\}\n {2}username: system:node:\{\{EC2PrivateDNSName\}\}\n {2}groups:\n {4}- system:bootstrappers\n {4}- system:nodes\n$/,
+    );
+    const configMapOnly = synth({ cluster: { ...cluster, authenticationMode: "CONFIG_MAP" } });
+    expect(resourcesOf(configMapOnly, "aws_eks_access_entry")).toEqual({});
+  });
+
+  it("defines managed node groups with AMI type, capacity, labels, taints and a hardened template", () => {
+    const json = synth();
+    const group = onlyResource(json, "aws_eks_node_group");
+    expect(group).toMatchObject({
+      node_group_name: "kube-system",
+      cluster_name: "acme-prod-eks",
+      version: "1.35",
+      ami_type: "AL2023_x86_64_STANDARD",
+      capacity_type: "SPOT",
+      instance_types: ["t3.medium", "t3a.medium"],
+      subnet_ids: ["subnet-private-a", "subnet-private-b"],
+      scaling_config: { min_size: 2, desired_size: 2, max_size: 4 },
+      update_config: { max_unavailable_percentage: 33 },
+      labels: { "node-role": "system" },
+      taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+      lifecycle: { ignore_changes: ["scaling_config[0].desired_size"] },
+    });
+    const lt = resourcesOf(json, "aws_launch_template")["workers_kube-system_launch_template"];
+    expect(lt).toMatchObject({ name: "acme-prod-eks-mng-kube-system", metadata_options: { http_tokens: "required" } });
+    expect(lt).not.toHaveProperty("image_id");
+    expect(lt).not.toHaveProperty("instance_type");
+    expect(group).not.toHaveProperty("remote_access");
+  });
+
+  it("opens SSH only when asked, and only to the given CIDRs", () => {
+    const json = synth({ ssh: { keyName: "ops", allowedCidrs: ["198.51.100.0/24"] } });
+    expect(resourcesOf(json, "aws_launch_template").workers_app_launch_template.key_name).toBe("ops");
+    expect(ingressRules(json).workers_node_ssh_0).toMatchObject({ cidr_ipv4: "198.51.100.0/24", from_port: 22, to_port: 22 });
+  });
+
+  it("creates neither security group nor instance profile without self-managed groups", () => {
+    const json = synth({ selfManaged: {} });
+    expect(resourcesOf(json, "aws_security_group")).toEqual({});
+    expect(resourcesOf(json, "aws_iam_instance_profile")).toEqual({});
+    expect(Object.keys(resourcesOf(json, "aws_eks_node_group"))).toEqual(["workers_kube-system_node_group"]);
+  });
+
+  it.each([
+    [
+      { ssh: { keyName: "k", allowedCidrs: ["0.0.0.0/0"] } },
+      'EksWorkerNodes: ssh.allowedCidrs must not contain 0.0.0.0/0 (got ["0.0.0.0/0"])',
+    ],
+    [
+      { selfManaged: { app: SelfManagedGroupSchema.parse({ minSize: 3, desiredSize: 2 }) } },
+      "EksWorkerNodes: selfManaged.app.minSize must not exceed desiredSize (2) (got 3)",
+    ],
+    [{ subnetIds: [] }, "EksWorkerNodes: subnetIds must list the private subnets of the nodes (got [])"],
+  ])("rejects %j", (bad, message) => {
+    expect(() => synth(bad as Partial<EksWorkerNodesProps>)).toThrow(PropsError);
+    expect(() => synth(bad as Partial<EksWorkerNodesProps>)).toThrow(message);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { Eks, type EksProps } from "../../src/constructs/eks";
+import { PropsError } from "../../src/lib/validation";
+import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+
+const props: EksProps = {
+  clusterName: "acme-dev-eks",
+  kubernetesVersion: "1.35",
+  vpcId: "vpc-123",
+  subnetIds: ["subnet-a", "subnet-b"],
+  roleName: "acme-dev-eks-cluster",
+  logGroupName: "/aws/eks/acme-dev-eks/cluster",
+  partition: "aws",
+};
+
+function synth(p: Partial<EksProps> = {}, extra?: (eks: Eks) => void): StackJson {
+  return synthConstruct((scope) => {
+    const eks = new Eks(scope, "eks", { ...props, ...p });
+    extra?.(eks);
+  });
+}
+
+describe("Eks", () => {
+  it("defines the cluster role with AmazonEKSClusterPolicy, trusted by EKS only", () => {
+    const json = synth();
+    const role = onlyResource(json, "aws_iam_role");
+    expect(role.name).toBe("acme-dev-eks-cluster");
+    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+    ]);
+    expect(onlyResource(json, "aws_iam_role_policy_attachment")).toMatchObject({
+      role: "${aws_iam_role.eks_cluster_role.name}",
+      policy_arn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+    });
+  });
+
+  it("keeps the API private by default, logs everything first, and encrypts Secrets", () => {
+    const json = synth();
+    const cluster = onlyResource(json, "aws_eks_cluster");
+    expect(cluster).toMatchObject({
+      name: "acme-dev-eks",
+      version: "1.35",
+      role_arn: "${aws_iam_role.eks_cluster_role.arn}",
+      vpc_config: {
+        subnet_ids: ["subnet-a", "subnet-b"],
+        security_group_ids: ["${aws_security_group.eks_cluster_security_group.id}"],
+        endpoint_private_access: true,
+        endpoint_public_access: false,
+      },
+      kubernetes_network_config: { service_ipv4_cidr: "172.20.0.0/16", ip_family: "ipv4" },
+      enabled_cluster_log_types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      encryption_config: { resources: ["secrets"], provider: { key_arn: "${aws_kms_key.eks_secrets_key.arn}" } },
+      access_config: { authentication_mode: "API_AND_CONFIG_MAP", bootstrap_cluster_creator_admin_permissions: false },
+      upgrade_policy: { support_type: "STANDARD" },
+      bootstrap_self_managed_addons: false,
+      timeouts: { delete: "30m" },
+      depends_on: ["aws_cloudwatch_log_group.eks_control_plane_logs", "aws_iam_role_policy_attachment.eks_cluster_policy"],
+      lifecycle: { ignore_changes: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
+    });
+    expect((cluster.vpc_config as Record<string, unknown>).public_access_cidrs).toBeUndefined();
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/eks/acme-dev-eks/cluster", retention_in_days: 365 });
+    expect(onlyResource(json, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/acme-dev-eks-secrets");
+  });
+
+  it("opens the public endpoint only to the allow-list", () => {
+    const cluster = onlyResource(
+      synth({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], supportType: "EXTENDED", deleteTimeout: "45m" }),
+      "aws_eks_cluster",
+    );
+    expect(cluster).toMatchObject({
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] },
+      upgrade_policy: { support_type: "EXTENDED" },
+      timeouts: { delete: "45m" },
+    });
+  });
+
+  it("grants each admin AmazonEKSClusterAdminPolicy through an access entry", () => {
+    const json = synth({ authenticationMode: "API", admins: { ops: "arn:aws:iam::123456789012:role/ops" } });
+    expect(onlyResource(json, "aws_eks_cluster").access_config).toEqual({
+      authentication_mode: "API",
+      bootstrap_cluster_creator_admin_permissions: false,
+    });
+    expect(onlyResource(json, "aws_eks_access_entry")).toMatchObject({
+      cluster_name: "${aws_eks_cluster.eks.name}",
+      principal_arn: "arn:aws:iam::123456789012:role/ops",
+      type: "STANDARD",
+    });
+    expect(onlyResource(json, "aws_eks_access_policy_association")).toMatchObject({
+      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+      principal_arn: "${aws_eks_access_entry.eks_admin_ops.principal_arn}",
+      access_scope: { type: "cluster" },
+    });
+  });
+
+  it("creates the IRSA OIDC provider with the thumbprint of the project's program, run by node", () => {
+    const json = synth();
+    const provider = onlyResource(json, "aws_iam_openid_connect_provider");
+    expect(provider).toMatchObject({
+      url: "${aws_eks_cluster.eks.identity[0].oidc[0].issuer}",
+      client_id_list: ["sts.amazonaws.com"],
+      thumbprint_list: ['${data.external.eks_oidc_thumbprint.result["thumbprint"]}'],
+    });
+    const data = json.data?.external?.eks_oidc_thumbprint as { program: string[]; query: Record<string, string> };
+    expect(data.query).toEqual({ issuer: "${aws_eks_cluster.eks.identity[0].oidc[0].issuer}" });
+    expect(data.program[0]).toBe("node");
+    expect(data.program[1]).toMatch(/^\$\{path\.module\}\/assets\/eks_thumbprint_program\/[0-9A-F]{32}\/oidc-thumbprint\.cjs$/);
+  });
+
+  it("allows HTTPS to the API from a security group by reference, never from its own", () => {
+    const json = synth({}, (eks) => eks.allowApiAccessFrom("api_from_nodes", "sg-nodes", "Nodes reach the API"));
+    expect(resourcesOf(json, "aws_vpc_security_group_ingress_rule").eks_api_from_nodes).toMatchObject({
+      security_group_id: "${aws_security_group.eks_cluster_security_group.id}",
+      referenced_security_group_id: "sg-nodes",
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+    });
+  });
+
+  it("installs networking add-ons before compute and CoreDNS after it, on Fargate when asked", () => {
+    const json = synth({}, (eks) => {
+      eks.addNetworkingAddons({ podIdentityAgent: false, versions: { "vpc-cni": "v1.19.2-eksbuild.1" } });
+      eks.addCoreDns({ corednsOnFargate: true, dependsOn: [] });
+    });
+    const addons = resourcesOf(json, "aws_eks_addon");
+    expect(Object.keys(addons).sort()).toEqual(["eks_addon_coredns", "eks_addon_kube_proxy", "eks_addon_vpc_cni"]);
+    expect(addons.eks_addon_vpc_cni).toMatchObject({
+      addon_name: "vpc-cni",
+      addon_version: "v1.19.2-eksbuild.1",
+      resolve_conflicts_on_create: "OVERWRITE",
+    });
+    expect(addons.eks_addon_coredns.configuration_values).toBe('{"computeType":"fargate"}');
+  });
+
+  it.each([
+    [{ kubernetesVersion: "1.28" }, 'Eks: kubernetesVersion must be one of 1.32, 1.33, 1.34, 1.35 (got "1.28")'],
+    [{ subnetIds: ["subnet-a"] }, 'Eks: subnetIds must list subnets in at least two availability zones (got ["subnet-a"])'],
+    [{ endpointPublicAccess: true }, "Eks: publicAccessCidrs must list who may reach the public endpoint (got [])"],
+    [
+      { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+      'Eks: publicAccessCidrs must not contain 0.0.0.0/0 without allowPublicAccessFromAnywhere (got ["0.0.0.0/0"])',
+    ],
+    [
+      { publicAccessCidrs: ["203.0.113.0/24"] },
+      'Eks: publicAccessCidrs only applies when endpointPublicAccess is true (got ["203.0.113.0/24"])',
+    ],
+    [
+      { serviceIpv4Cidr: "100.64.0.0/16" },
+      'Eks: serviceIpv4Cidr must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got "100.64.0.0/16")',
+    ],
+    [
+      { clusterName: "acme.dev" },
+      `Eks: clusterName is invalid: EKS cluster names allow letters, digits, '-' and '_', starting with a letter or digit (got "acme.dev")`,
+    ],
+  ])("rejects %j", (bad, message) => {
+    expect(() => synth(bad as Partial<EksProps>)).toThrow(PropsError);
+    expect(() => synth(bad as Partial<EksProps>)).toThrow(message);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { resourcesOf, sampleEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
+
+const envs = await sampleEnvs();
+const prod = synthEnv(envs.find((e) => e.name === "prod")!).json.platform;
+const dev = synthEnv(envs.find((e) => e.name === "dev")!).json.platform;
+
+/** Every string in the stack that mentions `text`. */
+function mentions(json: StackJson, text: string): number {
+  return JSON.stringify(json).split(text).length - 1;
+}
+
+describe("EnvDef", () => {
+  it("computes the cluster name once and uses it for the cluster, tags, roles, user data and Fargate trust", () => {
+    const name = "acme-prod-eks";
+    expect(resourcesOf(prod, "aws_eks_cluster").eks.name).toBe(name);
+    expect(resourcesOf(prod, "aws_vpc").vpc.tags).toMatchObject({ [`kubernetes.io/cluster/${name}`]: "shared" });
+    for (const subnet of Object.values(resourcesOf(prod, "aws_subnet"))) {
+      expect(subnet.tags).toMatchObject({ [`kubernetes.io/cluster/${name}`]: "shared" });
+    }
+    expect(resourcesOf(prod, "aws_security_group").workers_node_security_group.tags).toMatchObject({
+      [`kubernetes.io/cluster/${name}`]: "owned",
+    });
+    expect(resourcesOf(prod, "aws_launch_template").workers_app_launch_template.user_data).toContain(`name: ${name}`);
+    expect(resourcesOf(prod, "aws_iam_role").fargate_pod_execution_role.assume_role_policy).toContain(`fargateprofile/${name}/*`);
+    expect(
+      Object.values(resourcesOf(prod, "aws_iam_role"))
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["acme-prod-eks-cluster", "acme-prod-eks-fargate-pods", "acme-prod-eks-node", "acme-prod-vpc-flow-logs"]);
+    // No other spelling of a cluster name anywhere.
+    expect(mentions(prod, "acme-prod-ekscluster")).toBe(0);
+  });
+
+  it("lets the nodes reach the API: 443 on the cluster group from the node group, by reference", () => {
+    const rule = resourcesOf(prod, "aws_vpc_security_group_ingress_rule").eks_api_from_nodes;
+    expect(rule).toMatchObject({
+      security_group_id: "${aws_security_group.eks_cluster_security_group.id}",
+      referenced_security_group_id: "${aws_security_group.workers_node_security_group.id}",
+      from_port: 443,
+      to_port: 443,
+    });
+    // The first blog post's bug: a rule whose source is the cluster's own group.
+    expect(rule.referenced_security_group_id).not.toBe(rule.security_group_id);
+  });
+
+  it("scopes the nodes' table access to the app tables and their indexes", () => {
+    const policy = JSON.parse(resourcesOf(prod, "aws_iam_role_policy").workers_node_app_tables.policy as string);
+    expect(policy.Statement[0].Resource).toEqual([
+      "${aws_dynamodb_table.tables_session.arn}",
+      "${aws_dynamodb_table.tables_users.arn}",
+      "${aws_dynamodb_table.tables_product_group.arn}",
+      "${aws_dynamodb_table.tables_product.arn}",
+      "${aws_dynamodb_table.tables_product.arn}/index/PGIndex",
+    ]);
+  });
+
+  it("runs CoreDNS on Fargate when the environment has no node groups", () => {
+    expect(resourcesOf(dev, "aws_eks_addon").eks_addon_coredns).toMatchObject({
+      configuration_values: '{"computeType":"fargate"}',
+      depends_on: ["aws_eks_fargate_profile.fargate_profile_apps", "aws_eks_fargate_profile.fargate_profile_coredns"],
+    });
+    expect(resourcesOf(dev, "aws_eks_fargate_profile").fargate_profile_coredns.selector).toEqual([
+      { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+    ]);
+    expect(resourcesOf(dev, "aws_eks_addon")).not.toHaveProperty("eks_addon_eks_pod_identity_agent");
+  });
+
+  it("starts CoreDNS on node groups after the nodes, and the nodes after the networking add-ons", () => {
+    const addons = resourcesOf(prod, "aws_eks_addon");
+    expect(addons.eks_addon_coredns).not.toHaveProperty("configuration_values");
+    expect(addons.eks_addon_coredns.depends_on).toEqual(
+      expect.arrayContaining(["aws_autoscaling_group.workers_app_autoscaling_group", "aws_eks_node_group.workers_kube-system_node_group"]),
+    );
+    expect(Object.keys(addons)).toContain("eks_addon_eks_pod_identity_agent");
+    expect(resourcesOf(prod, "aws_autoscaling_group").workers_app_autoscaling_group.depends_on).toEqual(
+      expect.arrayContaining([
+        "aws_eks_addon.eks_addon_vpc_cni",
+        "aws_eks_addon.eks_addon_kube_proxy",
+        "aws_eks_access_entry.workers_node_access_entry",
+      ]),
+    );
+    expect(resourcesOf(prod, "aws_eks_fargate_profile")).not.toHaveProperty("fargate_profile_coredns");
+  });
+
+  it("encrypts the log groups with a key CloudWatch Logs of the account may use, when asked", () => {
+    const key = resourcesOf(prod, "aws_kms_key").log_key;
+    const policy = JSON.parse(key.policy as string);
+    expect(policy.Statement[1]).toMatchObject({
+      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": "arn:${data.aws_partition.partition.partition}:logs:eu-west-1:222222222222:log-group:*",
+        },
+      },
+    });
+    for (const group of Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")))
+      expect(group.kms_key_id).toBe("${aws_kms_key.log_key.arn}");
+    for (const group of Object.values(resourcesOf(dev, "aws_cloudwatch_log_group"))) expect(group).not.toHaveProperty("kms_key_id");
+  });
+
+  it("follows the tier: one NAT per zone in production, one shared in development", () => {
+    expect(Object.keys(resourcesOf(prod, "aws_nat_gateway"))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(dev, "aws_nat_gateway"))).toHaveLength(1);
+    const computed = synthEnv(testEnv({ tier: "production" })).json.platform;
+    expect(Object.keys(resourcesOf(computed, "aws_nat_gateway"))).toHaveLength(2);
+  });
+
+  it("computes literal subnet CIDRs from the VPC CIDR", () => {
+    const subnets = resourcesOf(dev, "aws_subnet");
+    expect(Object.fromEntries(Object.entries(subnets).map(([k, v]) => [k, v.cidr_block]))).toEqual({
+      vpc_private_a: "10.10.0.0/19",
+      vpc_private_b: "10.10.32.0/19",
+      vpc_public_a: "10.10.224.0/22",
+      vpc_public_b: "10.10.228.0/22",
+    });
+  });
+});

@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { Vpc, type VpcProps } from "../../src/constructs/vpc";
+import { PropsError } from "../../src/lib/validation";
+import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+
+const props: VpcProps = {
+  namePrefix: "acme-dev",
+  clusterName: "acme-dev-eks",
+  cidr: "10.0.0.0/16",
+  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  publicSubnetCidrs: ["10.0.224.0/22", "10.0.228.0/22", "10.0.232.0/22"],
+  privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
+  flowLogs: { logGroupName: "/aws/vpc/acme-dev/flow-logs", roleName: "acme-dev-vpc-flow-logs", retentionDays: 365 },
+};
+
+function synth(p: Partial<VpcProps> = {}): StackJson {
+  return synthConstruct((scope) => new Vpc(scope, "vpc", { ...props, ...p }));
+}
+
+describe("Vpc", () => {
+  it("defines a VPC with DNS support and hostnames, tagged for the cluster", () => {
+    expect(onlyResource(synth(), "aws_vpc")).toMatchObject({
+      cidr_block: "10.0.0.0/16",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+      tags: { Name: "acme-dev-vpc", "kubernetes.io/cluster/acme-dev-eks": "shared" },
+    });
+  });
+
+  it("gives every subnet its zone, literal CIDR and EKS discovery tags", () => {
+    const subnets = resourcesOf(synth(), "aws_subnet");
+    expect(Object.keys(subnets).sort()).toEqual([
+      "vpc_private_a",
+      "vpc_private_b",
+      "vpc_private_c",
+      "vpc_public_a",
+      "vpc_public_b",
+      "vpc_public_c",
+    ]);
+    props.availabilityZones.forEach((az, i) => {
+      const zone = az.slice(-1);
+      expect(subnets[`vpc_public_${zone}`]).toMatchObject({
+        availability_zone: az,
+        cidr_block: props.publicSubnetCidrs[i],
+        map_public_ip_on_launch: false,
+        tags: { "kubernetes.io/cluster/acme-dev-eks": "shared", "kubernetes.io/role/elb": "1" },
+      });
+      expect(subnets[`vpc_public_${zone}`].tags).not.toHaveProperty("kubernetes.io/role/internal-elb");
+      expect(subnets[`vpc_private_${zone}`]).toMatchObject({
+        availability_zone: az,
+        cidr_block: props.privateSubnetCidrs[i],
+        map_public_ip_on_launch: false,
+        tags: { "kubernetes.io/cluster/acme-dev-eks": "shared", "kubernetes.io/role/internal-elb": "1" },
+      });
+      expect(subnets[`vpc_private_${zone}`].tags).not.toHaveProperty("kubernetes.io/role/elb");
+    });
+  });
+
+  it("routes public subnets to the internet gateway", () => {
+    const json = synth();
+    expect(resourcesOf(json, "aws_route_table").vpc_public_routes.route).toEqual([
+      expect.objectContaining({ cidr_block: "0.0.0.0/0", gateway_id: "${aws_internet_gateway.vpc_internet_gateway.id}" }),
+    ]);
+    const assoc = resourcesOf(json, "aws_route_table_association");
+    for (const zone of ["a", "b", "c"]) {
+      expect(assoc[`vpc_public_${zone}_routes`]).toMatchObject({
+        subnet_id: `\${aws_subnet.vpc_public_${zone}.id}`,
+        route_table_id: "${aws_route_table.vpc_public_routes.id}",
+      });
+    }
+  });
+
+  it("shares one NAT gateway by default, in the first public subnet", () => {
+    const json = synth();
+    expect(Object.keys(resourcesOf(json, "aws_nat_gateway"))).toEqual(["vpc_nat"]);
+    expect(onlyResource(json, "aws_nat_gateway")).toMatchObject({
+      subnet_id: "${aws_subnet.vpc_public_a.id}",
+      allocation_id: "${aws_eip.vpc_nat_ip.allocation_id}",
+      depends_on: ["aws_internet_gateway.vpc_internet_gateway"],
+    });
+    const tables = resourcesOf(json, "aws_route_table");
+    for (const zone of ["a", "b", "c"]) {
+      expect(tables[`vpc_private_${zone}_routes`].route).toEqual([
+        expect.objectContaining({ nat_gateway_id: "${aws_nat_gateway.vpc_nat.id}" }),
+      ]);
+    }
+  });
+
+  it("gives each zone its own NAT gateway and route table with perAz", () => {
+    const json = synth({ natGateways: "perAz" });
+    expect(Object.keys(resourcesOf(json, "aws_nat_gateway")).sort()).toEqual(["vpc_nat_a", "vpc_nat_b", "vpc_nat_c"]);
+    expect(Object.keys(resourcesOf(json, "aws_eip"))).toHaveLength(3);
+    const tables = resourcesOf(json, "aws_route_table");
+    for (const zone of ["a", "b", "c"]) {
+      expect(resourcesOf(json, "aws_nat_gateway")[`vpc_nat_${zone}`].subnet_id).toBe(`\${aws_subnet.vpc_public_${zone}.id}`);
+      expect(tables[`vpc_private_${zone}_routes`].route).toEqual([
+        expect.objectContaining({ nat_gateway_id: `\${aws_nat_gateway.vpc_nat_${zone}.id}` }),
+      ]);
+      expect(resourcesOf(json, "aws_route_table_association")[`vpc_private_${zone}_routes_association`]).toMatchObject({
+        subnet_id: `\${aws_subnet.vpc_private_${zone}.id}`,
+        route_table_id: `\${aws_route_table.vpc_private_${zone}_routes.id}`,
+      });
+    }
+  });
+
+  it("locks down the default security group", () => {
+    const sg = onlyResource(synth(), "aws_default_security_group");
+    expect(sg).not.toHaveProperty("ingress");
+    expect(sg).not.toHaveProperty("egress");
+  });
+
+  it("sends flow logs to a retained log group through a role that may write only there", () => {
+    const json = synth({ flowLogs: { ...props.flowLogs!, sourceAccount: "123456789012" } });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/vpc/acme-dev/flow-logs", retention_in_days: 365 });
+    expect(onlyResource(json, "aws_flow_log")).toMatchObject({
+      vpc_id: "${aws_vpc.vpc.id}",
+      traffic_type: "ALL",
+      log_destination: "${aws_cloudwatch_log_group.vpc_flow_logs.arn}",
+      iam_role_arn: "${aws_iam_role.vpc_flow_logs_role.arn}",
+    });
+    const role = onlyResource(json, "aws_iam_role");
+    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      },
+    ]);
+    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Resource: ["${aws_cloudwatch_log_group.vpc_flow_logs.arn}", "${aws_cloudwatch_log_group.vpc_flow_logs.arn}:*"],
+      }),
+    ]);
+    expect(policy.Statement[0].Action).not.toContain("logs:*");
+  });
+
+  it("creates no flow-log resources when they are turned off", () => {
+    const json = synth({ flowLogs: undefined });
+    expect(resourcesOf(json, "aws_flow_log")).toEqual({});
+    expect(resourcesOf(json, "aws_iam_role")).toEqual({});
+  });
+
+  it.each([
+    [
+      { availabilityZones: ["eu-west-1a"], publicSubnetCidrs: ["10.0.224.0/22"], privateSubnetCidrs: ["10.0.0.0/19"] },
+      'Vpc: availabilityZones must list at least two zones (got ["eu-west-1a"])',
+    ],
+    [{ cidr: "10.0.0.1/16" }, 'Vpc: cidr has host bits set; the network address is 10.0.0.0/16 (got "10.0.0.1/16")'],
+    [
+      { publicSubnetCidrs: ["10.0.224.0/22", "10.0.228.0/22", "10.1.0.0/22"] },
+      'Vpc: publicSubnetCidrs[2] must be inside the VPC 10.0.0.0/16 (got "10.1.0.0/22")',
+    ],
+    [
+      { privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.224.0/19"] },
+      'Vpc: privateSubnetCidrs[2] must not overlap publicSubnetCidrs[0] (10.0.224.0/22) (got "10.0.224.0/19")',
+    ],
+    [
+      { privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19"] },
+      'Vpc: privateSubnetCidrs must list one subnet per availability zone (got ["10.0.0.0/19","10.0.32.0/19"])',
+    ],
+  ])("rejects invalid props: %j", (bad, message) => {
+    expect(() => synth(bad as Partial<VpcProps>)).toThrow(PropsError);
+    expect(() => synth(bad as Partial<VpcProps>)).toThrow(message);
+  });
+});

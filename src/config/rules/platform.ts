@@ -1,0 +1,457 @@
+/**
+ * Rules of the platform sections: derived AWS names, network layout, cluster endpoint and version,
+ * node groups, Fargate profiles and application tables. Each message says what is allowed.
+ * Sources of the limits: `shared/reference/security-and-reliability.md` §4 (rows A-Y).
+ */
+import {
+  autoscalingGroupNameProblem,
+  dynamodbTableNameProblem,
+  ecrRepositoryNameProblem,
+  eksChildNameProblem,
+  eksClusterNameProblem,
+  iamRoleNameProblem,
+  labelKeyProblem,
+  labelValueProblem,
+  launchTemplateNameProblem,
+  logGroupNameProblem,
+} from "../../lib/aws-limits";
+import { contains, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, type Cidr } from "../../lib/cidr";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
+import {
+  appTableName,
+  COREDNS_FARGATE_PROFILE,
+  clusterLogGroupName,
+  clusterName,
+  ecrRepositoryName,
+  flowLogGroupName,
+  managedGroupTemplateName,
+  roleNames,
+  selfManagedGroupName,
+} from "../../lib/naming";
+import { KEY_NAME_PATTERN, type TaintConfig } from "../schema";
+import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
+
+const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
+const MAX_FARGATE_PROFILES = 10; // EKS quota: Fargate profiles per cluster
+const MAX_SELECTORS = 5;
+const MAX_SELECTOR_LABELS = 5;
+const MAX_TAINTS = 50;
+const MAX_INSTANCE_TYPES = 20;
+const MAX_GSIS = 20;
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** Graviton (arm64) families carry a "g" after the generation digit: m7g, c6gn, t4g, r8gd. */
+const ARM_FAMILY_PATTERN = /^[a-z]+\d+g[a-z]*\./;
+const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** Map keys that become AWS names and Terraform addresses must be short and plain. */
+function keyIssues(section: readonly string[], keys: readonly string[]): ConfigIssue[] {
+  return keys.filter((k) => !KEY_NAME_PATTERN.test(k)).map((k) => issue([...section, k], k, `has an invalid name: ${KEY_NAME_RULE}`));
+}
+
+/** Checks a derived name, blaming `path` (the field the user controls). */
+function nameIssue(
+  path: readonly (string | number)[],
+  value: unknown,
+  what: string,
+  name: string,
+  problem: (n: string) => string | undefined,
+): ConfigIssue[] {
+  const p = problem(name);
+  return p ? [issue(path, value, `makes the ${what} "${name}" invalid: ${p}`)] : [];
+}
+
+function parsed(text: string): Cidr | undefined {
+  const c = parseCidr(text);
+  return typeof c === "string" ? undefined : c;
+}
+
+const names: EnvRule = {
+  needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks"],
+  check: (env) => {
+    const blame = blameProject(env);
+    const out: ConfigIssue[] = [];
+    out.push(...nameIssue(blame.path, blame.value, "cluster name", clusterName(env), eksClusterNameProblem));
+    // One line for the longest role name: if it fits, every role name of the environment fits.
+    const longestRole = Object.values(roleNames(env)).sort((a, b) => b.length - a.length)[0];
+    out.push(...nameIssue(blame.path, blame.value, "longest IAM role name", longestRole, iamRoleNameProblem));
+    out.push(...nameIssue(blame.path, blame.value, "control-plane log group name", clusterLogGroupName(env), logGroupNameProblem));
+    out.push(...nameIssue(blame.path, blame.value, "flow-log group name", flowLogGroupName(env), logGroupNameProblem));
+
+    const groupKeys = [
+      ...Object.keys(env.nodeGroups.selfManaged).map((k) => ["selfManaged", k] as const),
+      ...Object.keys(env.nodeGroups.managed).map((k) => ["managed", k] as const),
+    ];
+    for (const [kind, key] of groupKeys) {
+      if (!KEY_NAME_PATTERN.test(key)) continue; // reported by keyIssues
+      const path = ["nodeGroups", kind, key];
+      if (kind === "selfManaged") {
+        out.push(...nameIssue(path, key, "launch template name", selfManagedGroupName(clusterName(env), key), launchTemplateNameProblem));
+        out.push(
+          ...nameIssue(path, key, "autoscaling group name", selfManagedGroupName(clusterName(env), key), autoscalingGroupNameProblem),
+        );
+      } else {
+        out.push(
+          ...nameIssue(path, key, "launch template name", managedGroupTemplateName(clusterName(env), key), launchTemplateNameProblem),
+        );
+        out.push(...nameIssue(path, key, "node group name", key, eksChildNameProblem));
+      }
+    }
+    out.push(...keyIssues(["nodeGroups", "selfManaged"], Object.keys(env.nodeGroups.selfManaged)));
+    out.push(...keyIssues(["nodeGroups", "managed"], Object.keys(env.nodeGroups.managed)));
+    for (const key of Object.keys(env.nodeGroups.managed)) {
+      if (key in env.nodeGroups.selfManaged) {
+        out.push(issue(["nodeGroups", "managed", key], key, "is also the name of a self-managed group; node group names must be unique"));
+      }
+    }
+    out.push(...keyIssues(["fargate", "profiles"], Object.keys(env.fargate.profiles)));
+    out.push(...keyIssues(["tables"], Object.keys(env.tables)));
+    out.push(...keyIssues(["eks", "admins"], Object.keys(env.eks.admins)));
+    for (const table of Object.keys(env.tables)) {
+      out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
+    }
+    const seenRepos = new Set<string>();
+    env.ecr.repositories.forEach((image, i) => {
+      out.push(...nameIssue(["ecr", "repositories", i], image, "repository name", ecrRepositoryName(env, image), ecrRepositoryNameProblem));
+      if (seenRepos.has(image)) out.push(issue(["ecr", "repositories", i], image, "is listed twice"));
+      seenRepos.add(image);
+    });
+    return out;
+  },
+};
+
+const network: EnvRule = {
+  needs: ["vpc", "availabilityZones", "eks", "nodeGroups"],
+  check: (env) => {
+    const out: ConfigIssue[] = [];
+    const vpc = parsed(env.vpc.cidr);
+    if (!vpc) return out;
+    if (vpc.prefix < 16 || vpc.prefix > 28) {
+      return [issue(["vpc", "cidr"], env.vpc.cidr, "must be between /16 and /28 (AWS's VPC size limits)")];
+    }
+    const zones = env.availabilityZones.length;
+    const given = { publicSubnetCidrs: env.vpc.publicSubnetCidrs, privateSubnetCidrs: env.vpc.privateSubnetCidrs };
+    if ((given.publicSubnetCidrs === undefined) !== (given.privateSubnetCidrs === undefined)) {
+      const missing = given.publicSubnetCidrs === undefined ? "publicSubnetCidrs" : "privateSubnetCidrs";
+      const present = missing === "publicSubnetCidrs" ? "privateSubnetCidrs" : "publicSubnetCidrs";
+      out.push(issue(["vpc", present], given[present], `is set but vpc.${missing} is not: give both, or neither to have them computed`));
+      return out;
+    }
+    if (given.publicSubnetCidrs === undefined) {
+      if (vpc.prefix > 22) {
+        out.push(
+          issue(
+            ["vpc", "cidr"],
+            env.vpc.cidr,
+            "is too small for the computed subnet layout (/16-/22); give vpc.publicSubnetCidrs and vpc.privateSubnetCidrs",
+          ),
+        );
+      }
+      if (zones > MAX_COMPUTED_ZONES) {
+        out.push(
+          issue(
+            ["availabilityZones"],
+            env.availabilityZones,
+            `lists more zones than the computed layout supports (${MAX_COMPUTED_ZONES}); give the subnet CIDRs`,
+          ),
+        );
+      }
+    } else {
+      const all: { path: (string | number)[]; text: string; c: Cidr }[] = [];
+      for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+        const list = given[key]!;
+        if (list.length !== zones) {
+          out.push(issue(["vpc", key], list, `must list one subnet per availability zone (${zones}), in zone order`));
+        }
+        list.forEach((text, i) => {
+          const c = parsed(text);
+          if (!c) return;
+          const path = ["vpc", key, i];
+          if (!contains(vpc, c)) out.push(issue(path, text, `is outside the VPC ${env.vpc.cidr}`));
+          else if (c.prefix < 16 || c.prefix > 28) out.push(issue(path, text, "must be between /16 and /28 (AWS's subnet size limits)"));
+          else all.push({ path, text, c });
+        });
+      }
+      for (let i = 0; i < all.length; i++) {
+        for (let j = 0; j < i; j++) {
+          if (overlaps(all[i].c, all[j].c)) {
+            out.push(
+              issue(
+                all[i].path,
+                all[i].text,
+                `overlaps vpc.${all[j].path
+                  .slice(1)
+                  .map((p, k) => (k === 0 ? p : `[${p}]`))
+                  .join("")} ${all[j].text}`,
+              ),
+            );
+          }
+        }
+      }
+    }
+
+    const service = parsed(env.eks.serviceIpv4Cidr);
+    if (service) {
+      const path = ["eks", "serviceIpv4Cidr"];
+      if (!RFC1918.some((r) => contains(r, service))) {
+        out.push(issue(path, env.eks.serviceIpv4Cidr, "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"));
+      } else if (service.prefix < 12 || service.prefix > 24) {
+        out.push(issue(path, env.eks.serviceIpv4Cidr, "must be between /12 and /24"));
+      } else if (overlaps(service, vpc)) {
+        out.push(issue(path, env.eks.serviceIpv4Cidr, `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. 172.20.0.0/16`));
+      }
+    }
+
+    if (env.nodeGroups.ssh) {
+      const ssh = env.nodeGroups.ssh;
+      if (ssh.allowedCidrs.length === 0)
+        out.push(issue(["nodeGroups", "ssh", "allowedCidrs"], [], "must list who may reach port 22; SSH is never open to all"));
+      ssh.allowedCidrs.forEach((text, i) => {
+        const c = parsed(text);
+        if (c && c.prefix === 0)
+          out.push(issue(["nodeGroups", "ssh", "allowedCidrs", i], text, "must not be 0.0.0.0/0: SSH is never open to the internet"));
+      });
+    }
+    return out;
+  },
+};
+
+const cluster: EnvRule = {
+  needs: ["eks", "accountId", "logKmsEncryption"],
+  check: (env) => {
+    const out: ConfigIssue[] = [];
+    const eks = env.eks;
+    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(eks.kubernetesVersion)) {
+      out.push(
+        issue(
+          ["eks", "kubernetesVersion"],
+          eks.kubernetesVersion,
+          `is not a supported EKS version; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+        ),
+      );
+    }
+    if (eks.endpointPublicAccess) {
+      if (eks.publicAccessCidrs.length === 0 && !eks.allowPublicAccessFromAnywhere) {
+        out.push(
+          issue(
+            ["eks", "publicAccessCidrs"],
+            [],
+            "must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep eks.endpointPublicAccess false",
+          ),
+        );
+      }
+      eks.publicAccessCidrs.forEach((text, i) => {
+        const c = parsed(text);
+        if (!c) return;
+        if (c.prefix === 0 && !eks.allowPublicAccessFromAnywhere) {
+          out.push(
+            issue(
+              ["eks", "publicAccessCidrs", i],
+              text,
+              "opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out",
+            ),
+          );
+        } else if (RFC1918.some((r) => overlaps(r, c)) && c.prefix !== 0) {
+          out.push(
+            issue(
+              ["eks", "publicAccessCidrs", i],
+              text,
+              "is a private range; the public endpoint only sees public addresses (private clients use the private endpoint)",
+            ),
+          );
+        }
+      });
+    } else if (eks.publicAccessCidrs.length > 0) {
+      out.push(
+        issue(
+          ["eks", "publicAccessCidrs"],
+          eks.publicAccessCidrs,
+          "only applies when eks.endpointPublicAccess is true; remove it or turn the public endpoint on",
+        ),
+      );
+    }
+    for (const [addon, version] of Object.entries(eks.addonVersions)) {
+      if (version !== undefined && !ADDON_VERSION_PATTERN.test(version)) {
+        out.push(issue(["eks", "addonVersions", addon], version, 'must be an EKS add-on version like "v1.19.2-eksbuild.1"'));
+      }
+    }
+    if (env.logKmsEncryption && !env.accountId) {
+      out.push(issue(["logKmsEncryption"], true, "needs accountId: the log key's policy names the account's CloudWatch Logs service"));
+    }
+    return out;
+  },
+};
+
+function taintIssues(path: (string | number)[], taints: readonly TaintConfig[]): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  if (taints.length > MAX_TAINTS) out.push(issue(path, `${taints.length} taints`, `must have at most ${MAX_TAINTS} taints`));
+  taints.forEach((t, i) => {
+    const p = labelKeyProblem(t.key);
+    if (p) out.push(issue([...path, i, "key"], t.key, p));
+    if (t.value !== undefined) {
+      const v = labelValueProblem(t.value);
+      if (v) out.push(issue([...path, i, "value"], t.value, v));
+    }
+  });
+  return out;
+}
+
+function labelIssues(path: (string | number)[], labels: Record<string, string>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const k = labelKeyProblem(key);
+    if (k) out.push(issue([...path, key], value, `has an invalid key: the key ${k}`));
+    const v = labelValueProblem(value);
+    if (v) out.push(issue([...path, key], value, v));
+  }
+  return out;
+}
+
+function scalingIssues(path: (string | number)[], g: { minSize: number; desiredSize: number; maxSize: number }): ConfigIssue[] {
+  if (g.minSize > g.desiredSize) return [issue([...path, "minSize"], g.minSize, `must not exceed desiredSize (${g.desiredSize})`)];
+  if (g.desiredSize > g.maxSize) return [issue([...path, "desiredSize"], g.desiredSize, `must not exceed maxSize (${g.maxSize})`)];
+  return [];
+}
+
+function instanceTypeIssues(path: (string | number)[], type: string, arm: boolean): ConfigIssue[] {
+  if (!INSTANCE_TYPE_PATTERN.test(type)) return [issue(path, type, 'must be an EC2 instance type like "m5.large" (family.size)')];
+  const isArm = ARM_FAMILY_PATTERN.test(type);
+  if (isArm !== arm) {
+    return [
+      issue(
+        path,
+        type,
+        isArm ? "is an arm64 (Graviton) type but the group's AMI is x86_64" : "is an x86_64 type but the group's AMI is arm64",
+      ),
+    ];
+  }
+  return [];
+}
+
+const compute: EnvRule = {
+  needs: ["nodeGroups", "fargate"],
+  check: (env) => {
+    const out: ConfigIssue[] = [];
+    for (const [name, g] of Object.entries(env.nodeGroups.selfManaged)) {
+      const path = ["nodeGroups", "selfManaged", name];
+      out.push(...scalingIssues(path, g));
+      out.push(...instanceTypeIssues([...path, "instanceType"], g.instanceType, g.architecture === "arm64"));
+      out.push(...labelIssues([...path, "labels"], g.labels));
+      out.push(...taintIssues([...path, "taints"], g.taints));
+    }
+    for (const [name, g] of Object.entries(env.nodeGroups.managed)) {
+      const path = ["nodeGroups", "managed", name];
+      out.push(...scalingIssues(path, g));
+      if (g.instanceTypes.length < 1 || g.instanceTypes.length > MAX_INSTANCE_TYPES) {
+        out.push(issue([...path, "instanceTypes"], g.instanceTypes, `must list 1-${MAX_INSTANCE_TYPES} instance types`));
+      }
+      const arm = g.amiType.includes("ARM");
+      g.instanceTypes.forEach((t, i) => out.push(...instanceTypeIssues([...path, "instanceTypes", i], t, arm)));
+      if (g.maxUnavailable !== undefined && g.maxUnavailablePercentage !== undefined) {
+        out.push(
+          issue([...path, "maxUnavailablePercentage"], g.maxUnavailablePercentage, "cannot be set together with maxUnavailable; pick one"),
+        );
+      }
+      out.push(...labelIssues([...path, "labels"], g.labels));
+      out.push(...taintIssues([...path, "taints"], g.taints));
+    }
+    const profiles = Object.entries(env.fargate.profiles);
+    if (profiles.length > MAX_FARGATE_PROFILES) {
+      out.push(
+        issue(
+          ["fargate", "profiles"],
+          `${profiles.length} profiles`,
+          `must have at most ${MAX_FARGATE_PROFILES} profiles (EKS quota per cluster)`,
+        ),
+      );
+    }
+    if (COREDNS_FARGATE_PROFILE in env.fargate.profiles) {
+      out.push(
+        issue(
+          ["fargate", "profiles", COREDNS_FARGATE_PROFILE],
+          COREDNS_FARGATE_PROFILE,
+          "is reserved for the CoreDNS profile the project adds to clusters without node groups; pick another name",
+        ),
+      );
+    }
+    for (const [name, profile] of profiles) {
+      const path = ["fargate", "profiles", name, "selectors"];
+      if (profile.selectors.length < 1 || profile.selectors.length > MAX_SELECTORS) {
+        out.push(issue(path, profile.selectors, `must have 1-${MAX_SELECTORS} selectors`));
+      }
+      profile.selectors.forEach((sel, i) => {
+        if (!/^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/.test(sel.namespace) || sel.namespace.length > 63) {
+          out.push(
+            issue(
+              [...path, i, "namespace"],
+              sel.namespace,
+              "must be a Kubernetes namespace name (lowercase, digits, '-'; '*' and '?' wildcards)",
+            ),
+          );
+        }
+        const labels = Object.keys(sel.labels ?? {});
+        if (labels.length > MAX_SELECTOR_LABELS)
+          out.push(issue([...path, i, "labels"], sel.labels, `must have at most ${MAX_SELECTOR_LABELS} labels`));
+      });
+    }
+    return out;
+  },
+};
+
+const tables: EnvRule = {
+  needs: ["tables"],
+  check: (env) => {
+    const out: ConfigIssue[] = [];
+    for (const [name, t] of Object.entries(env.tables)) {
+      const path = ["tables", name];
+      const provisioned = t.billingMode === "PROVISIONED";
+      const capacityIssues = (p: (string | number)[], c: { readCapacity?: number; writeCapacity?: number }) => {
+        if (provisioned && (c.readCapacity === undefined || c.writeCapacity === undefined)) {
+          out.push(
+            issue(
+              [...p, c.readCapacity === undefined ? "readCapacity" : "writeCapacity"],
+              undefined,
+              "is required with billingMode PROVISIONED",
+            ),
+          );
+        }
+        if (!provisioned && (c.readCapacity !== undefined || c.writeCapacity !== undefined)) {
+          const field = c.readCapacity !== undefined ? "readCapacity" : "writeCapacity";
+          out.push(issue([...p, field], c[field], "only applies with billingMode PROVISIONED; remove it for PAY_PER_REQUEST"));
+        }
+      };
+      capacityIssues(path, t);
+      const types = new Map<string, { type: string; where: string }>();
+      const key = (where: (string | number)[], k: { name: string; type: string } | undefined) => {
+        if (!k) return;
+        const seen = types.get(k.name);
+        if (seen && seen.type !== k.type) {
+          out.push(issue([...where, "type"], k.type, `conflicts with ${seen.where}, which declares attribute "${k.name}" as ${seen.type}`));
+        } else if (!seen) types.set(k.name, { type: k.type, where: `tables.${name}.${where.slice(2).join(".")}` });
+      };
+      key([...path, "hashKey"], t.hashKey);
+      key([...path, "rangeKey"], t.rangeKey);
+      if (t.rangeKey && t.rangeKey.name === t.hashKey.name)
+        out.push(issue([...path, "rangeKey", "name"], t.rangeKey.name, "must differ from the hash key"));
+      const indexes = Object.entries(t.globalSecondaryIndexes);
+      if (indexes.length > MAX_GSIS)
+        out.push(issue([...path, "globalSecondaryIndexes"], `${indexes.length} indexes`, `must have at most ${MAX_GSIS} indexes`));
+      for (const [index, gsi] of indexes) {
+        const ipath = [...path, "globalSecondaryIndexes", index];
+        if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(index))
+          out.push(issue(ipath, index, "has an invalid name: index names are 3-255 letters, digits, '_', '.' and '-'"));
+        key([...ipath, "hashKey"], gsi.hashKey);
+        key([...ipath, "rangeKey"], gsi.rangeKey);
+        capacityIssues(ipath, gsi);
+        if (gsi.projection === "INCLUDE" && !(gsi.nonKeyAttributes && gsi.nonKeyAttributes.length > 0)) {
+          out.push(issue([...ipath, "nonKeyAttributes"], gsi.nonKeyAttributes, "must list the attributes an INCLUDE projection copies"));
+        }
+        if (gsi.projection !== "INCLUDE" && gsi.nonKeyAttributes !== undefined) {
+          out.push(issue([...ipath, "nonKeyAttributes"], gsi.nonKeyAttributes, "only applies with projection INCLUDE"));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export const PLATFORM_RULES: readonly EnvRule[] = [names, network, cluster, compute, tables];

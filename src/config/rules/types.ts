@@ -1,0 +1,24 @@
+import type { ParsedEnv } from "../schema";
+
+/** A problem at a config path; `value` is what the user wrote there. */
+export interface ConfigIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly value: unknown;
+}
+
+export interface EnvRule {
+  /** Top-level sections the rule reads; it runs only when all of them are valid. */
+  readonly needs: readonly (keyof ParsedEnv)[];
+  readonly check: (env: ParsedEnv) => ConfigIssue[];
+}
+
+/** Shorthand for one issue. */
+export function issue(path: readonly (string | number)[], value: unknown, message: string): ConfigIssue {
+  return { path, value, message };
+}
+
+/** The path and value to blame for a derived name: the override when given, else the project. */
+export function blameProject(env: ParsedEnv): { path: readonly (string | number)[]; value: unknown } {
+  return { path: ["project"], value: env.project };
+}

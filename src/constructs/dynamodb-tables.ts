@@ -1,0 +1,80 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import type { TableConfig } from "../config";
+import { dynamodbTableNameProblem } from "../lib/aws-limits";
+import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+
+/** Props of {@link DynamodbTables}. */
+export interface DynamodbTablesProps {
+  /** Table name prefix: `<project>-<env>`; tables are `<prefix>-<name>`. */
+  readonly namePrefix: string;
+  /** Tables by name. */
+  readonly tables: Readonly<Record<string, TableConfig>>;
+}
+
+/**
+ * Defines the application's DynamoDB tables (the first blog post's `dynamodb-tables` module):
+ * hash/range keys, global secondary indexes with their projections, on-demand or provisioned
+ * capacity, point-in-time recovery, deletion protection and encryption with a customer-managed key.
+ */
+export class DynamodbTables extends Construct {
+  readonly tables: Record<string, DynamodbTable> = {};
+  /** The table ARNs and the ARN of every index: exactly what the app's IAM policy may touch. */
+  readonly accessArns: string[] = [];
+  readonly key?: KmsKey;
+
+  constructor(scope: Construct, id: string, props: DynamodbTablesProps) {
+    super(scope, id);
+    const checks: PropCheck[] = [];
+    for (const [name, t] of Object.entries(props.tables)) {
+      checks.push([`tables.${name}`, name, invalidName(dynamodbTableNameProblem(`${props.namePrefix}-${name}`))]);
+      const provisioned = t.billingMode === "PROVISIONED";
+      checks.push([
+        `tables.${name}.readCapacity`,
+        t.readCapacity,
+        provisioned && (t.readCapacity === undefined || t.writeCapacity === undefined) && "and writeCapacity are required with PROVISIONED",
+      ]);
+    }
+    requireValidProps("DynamodbTables", checks);
+    if (Object.keys(props.tables).length === 0) return;
+
+    this.key = new KmsKey(this, "key", {
+      description: `Encrypts the application tables of ${props.namePrefix}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(this, "key_alias", { name: `alias/${props.namePrefix}-tables`, targetKeyId: this.key.keyId });
+
+    for (const [name, t] of Object.entries(props.tables)) {
+      const provisioned = t.billingMode === "PROVISIONED";
+      const attributes = new Map<string, string>();
+      const keys = [t.hashKey, t.rangeKey, ...Object.values(t.globalSecondaryIndexes).flatMap((g) => [g.hashKey, g.rangeKey])];
+      for (const k of keys) if (k) attributes.set(k.name, k.type);
+      const table = new DynamodbTable(this, name.replace(/-/g, "_"), {
+        name: `${props.namePrefix}-${name}`,
+        billingMode: t.billingMode,
+        readCapacity: provisioned ? t.readCapacity : undefined,
+        writeCapacity: provisioned ? t.writeCapacity : undefined,
+        hashKey: t.hashKey.name,
+        rangeKey: t.rangeKey?.name,
+        attribute: [...attributes].sort(([a], [b]) => a.localeCompare(b)).map(([attrName, type]) => ({ name: attrName, type })),
+        globalSecondaryIndex: Object.entries(t.globalSecondaryIndexes).map(([indexName, g]) => ({
+          name: indexName,
+          hashKey: g.hashKey.name,
+          rangeKey: g.rangeKey?.name,
+          projectionType: g.projection,
+          nonKeyAttributes: g.nonKeyAttributes,
+          readCapacity: provisioned ? g.readCapacity : undefined,
+          writeCapacity: provisioned ? g.writeCapacity : undefined,
+        })),
+        pointInTimeRecovery: { enabled: t.pointInTimeRecovery },
+        serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
+        deletionProtectionEnabled: t.deletionProtection,
+      });
+      this.tables[name] = table;
+      this.accessArns.push(table.arn, ...Object.keys(t.globalSecondaryIndexes).map((indexName) => `${table.arn}/index/${indexName}`));
+    }
+  }
+}

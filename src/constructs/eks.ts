@@ -1,0 +1,320 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { DataExternal } from "@cdktf/provider-external/lib/data-external";
+import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { eksClusterNameProblem } from "../lib/aws-limits";
+import { bundleScript } from "../lib/bundle";
+import { contains, overlaps, parseCidr, RFC1918 } from "../lib/cidr";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/eks-versions";
+import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
+import { invalidName, requireValidProps } from "../lib/validation";
+import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
+
+/** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** The audience of IRSA tokens. */
+export const STS_AUDIENCE = "sts.amazonaws.com";
+
+export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP" | "CONFIG_MAP";
+
+/** Props of {@link Eks}. */
+export interface EksProps {
+  /** The cluster name, computed once by the caller and used everywhere. */
+  readonly clusterName: string;
+  /** Kubernetes minor version, e.g. "1.35"; must be in the maintained allow-list. */
+  readonly kubernetesVersion: string;
+  /** @default "STANDARD" */
+  readonly supportType?: "STANDARD" | "EXTENDED";
+  readonly vpcId: string;
+  /** Subnets of the control plane's network interfaces: the private subnets, in two zones or more. */
+  readonly subnetIds: readonly string[];
+  /** Kubernetes service CIDR. @default "172.20.0.0/16" */
+  readonly serviceIpv4Cidr?: string;
+  /** Public API endpoint. @default false (private endpoint only) */
+  readonly endpointPublicAccess?: boolean;
+  /** Who may reach the public endpoint; required when it is on. @default [] */
+  readonly publicAccessCidrs?: readonly string[];
+  /** Allow 0.0.0.0/0 on the public endpoint (explicit opt-out). @default false */
+  readonly allowPublicAccessFromAnywhere?: boolean;
+  /** @default "API_AND_CONFIG_MAP" */
+  readonly authenticationMode?: AuthenticationMode;
+  /** Admin rights for the cluster creator (create-time only, ignored afterwards). @default false */
+  readonly bootstrapClusterCreatorAdminPermissions?: boolean;
+  /** Cluster admins by name: IAM principal ARNs granted AmazonEKSClusterAdminPolicy. @default {} */
+  readonly admins?: Readonly<Record<string, string>>;
+  /** Name of the cluster IAM role. */
+  readonly roleName: string;
+  /** `/aws/eks/<cluster>/cluster`, created before the cluster so retention applies. */
+  readonly logGroupName: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  /** KMS key of the control-plane log group. @default - CloudWatch's own encryption */
+  readonly logKmsKeyArn?: string;
+  /** @default 30 */
+  readonly secretsKeyDeletionWindowDays?: number;
+  /** @default "30m" */
+  readonly deleteTimeout?: string;
+  /** The AWS partition (`aws_partition.partition`), for managed policy ARNs. */
+  readonly partition: string;
+}
+
+/** Options of {@link Eks.addAddons}. */
+export interface EksAddonsOptions {
+  /** Run CoreDNS on Fargate (clusters without node groups). @default false */
+  readonly corednsOnFargate?: boolean;
+  /** Install the Pod Identity agent (useless on Fargate-only clusters). @default true */
+  readonly podIdentityAgent?: boolean;
+  /** Pinned versions by add-on name. @default - EKS's default for the cluster version */
+  readonly versions?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Defines the EKS control plane (the blog posts' `eks` module): the cluster role, a cluster security
+ * group, the control-plane log group (all five log types, created first with retention), a KMS key
+ * for envelope encryption of Secrets, the cluster itself (private endpoint on, public endpoint off
+ * unless allow-listed), access entries for admins, managed add-ons, and the IAM OIDC provider for
+ * IRSA whose thumbprint comes from the project's TypeScript thumbprint program.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-cluster.html
+ */
+export class Eks extends Construct {
+  readonly cluster: EksCluster;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly clusterEndpoint: string;
+  /** Base64 CA data of the API server. */
+  readonly clusterCertificateAuthorityData: string;
+  /** The security group this construct creates and attaches to the control plane. */
+  readonly clusterSecurityGroupId: string;
+  /** The security group EKS itself creates (attached to managed nodes too). */
+  readonly clusterPrimarySecurityGroupId: string;
+  readonly oidcIssuerUrl: string;
+  readonly oidcProviderArn: string;
+  readonly oidcProvider: IamOpenidConnectProvider;
+  readonly role: IamRole;
+  readonly secretsKey: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly serviceIpv4Cidr: string;
+  readonly kubernetesVersion: string;
+  readonly authenticationMode: AuthenticationMode;
+  /** The add-ons by name, once `addAddons` ran. */
+  readonly addons: Record<string, EksAddon> = {};
+  private readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: EksProps) {
+    super(scope, id);
+    validate(props);
+    const serviceCidr = props.serviceIpv4Cidr ?? "172.20.0.0/16";
+    const publicAccess = props.endpointPublicAccess ?? false;
+    this.serviceIpv4Cidr = serviceCidr;
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.authenticationMode = props.authenticationMode ?? "API_AND_CONFIG_MAP";
+
+    this.role = new IamRole(this, "cluster_role", {
+      name: props.roleName,
+      description: `EKS control plane of ${props.clusterName}`,
+      assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", { actions: ["sts:AssumeRole", "sts:TagSession"] }),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, "cluster_policy", {
+      role: this.role.name,
+      policyArn: managedPolicyArn(props.partition, "AmazonEKSClusterPolicy"),
+    });
+
+    this.securityGroup = new SecurityGroup(this, "cluster_security_group", {
+      name: `${props.clusterName}-cluster`,
+      description: `EKS control plane of ${props.clusterName}: API access from the nodes`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.clusterName}-cluster` },
+    });
+    this.clusterSecurityGroupId = this.securityGroup.id;
+    new VpcSecurityGroupEgressRule(this, "cluster_egress", {
+      securityGroupId: this.securityGroup.id,
+      description: "Control plane to nodes and AWS APIs",
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "control_plane_logs", {
+      name: props.logGroupName,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.logKmsKeyArn,
+    });
+
+    this.secretsKey = new KmsKey(this, "secrets_key", {
+      description: `Envelope encryption of Kubernetes Secrets in ${props.clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.secretsKeyDeletionWindowDays ?? 30,
+    });
+    new KmsAlias(this, "secrets_key_alias", { name: `alias/${props.clusterName}-secrets`, targetKeyId: this.secretsKey.keyId });
+
+    this.cluster = new EksCluster(this, PRIMARY_RESOURCE_ID, {
+      name: props.clusterName,
+      roleArn: this.role.arn,
+      version: props.kubernetesVersion,
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        securityGroupIds: [this.securityGroup.id],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        publicAccessCidrs: publicAccess ? [...(props.publicAccessCidrs ?? [])] : undefined,
+      },
+      kubernetesNetworkConfig: { serviceIpv4Cidr: serviceCidr, ipFamily: "ipv4" },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } },
+      accessConfig: {
+        authenticationMode: this.authenticationMode,
+        bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions ?? false,
+      },
+      upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
+      // Add-ons are managed below, so EKS does not install unmanaged copies.
+      bootstrapSelfManagedAddons: false,
+      timeouts: { delete: props.deleteTimeout ?? "30m" },
+      dependsOn: [this.logGroup, clusterPolicy],
+      // Create-time only; changing it later would replace the cluster.
+      lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.clusterEndpoint = this.cluster.endpoint;
+    this.clusterCertificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
+    this.clusterPrimarySecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
+
+    for (const [name, principalArn] of Object.entries(props.admins ?? {})) {
+      const entry = new EksAccessEntry(this, `admin_${name}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      new EksAccessPolicyAssociation(this, `admin_${name}_policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: "cluster" },
+      });
+    }
+
+    // IRSA: the thumbprint program runs where Terraform runs, shipped with the stack as an asset.
+    const program = new TerraformAsset(this, "thumbprint_program", { path: bundleScript("oidc-thumbprint"), type: AssetType.FILE });
+    const thumbprint = new DataExternal(this, "oidc_thumbprint", {
+      program: ["node", `\${path.module}/${program.path}`],
+      query: { issuer: this.oidcIssuerUrl },
+    });
+    this.oidcProvider = new IamOpenidConnectProvider(this, "oidc_provider", {
+      url: this.oidcIssuerUrl,
+      clientIdList: [STS_AUDIENCE],
+      thumbprintList: [thumbprint.result.lookup("thumbprint")],
+      tags: { Name: `${props.clusterName}-irsa` },
+    });
+    this.oidcProviderArn = this.oidcProvider.arn;
+  }
+
+  /** The OIDC issuer without `https://`, as IRSA trust conditions name it. */
+  get oidcIssuerHost(): string {
+    return Fn.replace(this.oidcIssuerUrl, "https://", "");
+  }
+
+  /**
+   * Allows HTTPS to the API server from a security group (the nodes'). Takes the group by reference:
+   * the first blog post's author lost hours to a rule that pointed at the cluster's own group.
+   */
+  allowApiAccessFrom(id: string, sourceSecurityGroupId: string, description: string): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: sourceSecurityGroupId,
+      description,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+    });
+  }
+
+  /**
+   * Adds the networking add-ons that nodes need before they can become Ready: vpc-cni, kube-proxy and
+   * (for EC2 nodes) the Pod Identity agent. Returns them, for compute to depend on.
+   */
+  addNetworkingAddons(options: EksAddonsOptions = {}): EksAddon[] {
+    const names = ["vpc-cni", "kube-proxy", ...((options.podIdentityAgent ?? true) ? ["eks-pod-identity-agent"] : [])];
+    return names.map((name) => this.addon(name, options.versions?.[name]));
+  }
+
+  /**
+   * Adds CoreDNS once compute exists (its pods need somewhere to run), on Fargate when the cluster
+   * has no node groups.
+   */
+  addCoreDns(options: EksAddonsOptions & { readonly dependsOn: ITerraformDependable[] }): EksAddon {
+    return this.addon(
+      "coredns",
+      options.versions?.coredns,
+      options.corednsOnFargate ? JSON.stringify({ computeType: "fargate" }) : undefined,
+      options.dependsOn,
+    );
+  }
+
+  private addon(name: string, version: string | undefined, configurationValues?: string, dependsOn?: ITerraformDependable[]): EksAddon {
+    const addon = new EksAddon(this, `addon_${name.replace(/-/g, "_")}`, {
+      clusterName: this.cluster.name,
+      addonName: name,
+      addonVersion: version,
+      configurationValues,
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+      dependsOn,
+    });
+    this.addons[name] = addon;
+    return addon;
+  }
+}
+
+function validate(props: EksProps): void {
+  const service = parseCidr(props.serviceIpv4Cidr ?? "172.20.0.0/16");
+  const cidrs = props.publicAccessCidrs ?? [];
+  const openToAll = cidrs.some((c) => c === "0.0.0.0/0");
+  requireValidProps("Eks", [
+    ["clusterName", props.clusterName, invalidName(eksClusterNameProblem(props.clusterName))],
+    [
+      "kubernetesVersion",
+      props.kubernetesVersion,
+      !SUPPORTED_KUBERNETES_VERSIONS.includes(props.kubernetesVersion) && `must be one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    ],
+    ["subnetIds", props.subnetIds, props.subnetIds.length < 2 && "must list subnets in at least two availability zones"],
+    [
+      "serviceIpv4Cidr",
+      props.serviceIpv4Cidr,
+      typeof service === "string"
+        ? service
+        : !RFC1918.some((r) => contains(r, service)) && "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+    ],
+    [
+      "publicAccessCidrs",
+      cidrs,
+      props.endpointPublicAccess &&
+        cidrs.length === 0 &&
+        !props.allowPublicAccessFromAnywhere &&
+        "must list who may reach the public endpoint",
+    ],
+    [
+      "publicAccessCidrs",
+      cidrs,
+      openToAll && !props.allowPublicAccessFromAnywhere && "must not contain 0.0.0.0/0 without allowPublicAccessFromAnywhere",
+    ],
+    ["publicAccessCidrs", cidrs, !props.endpointPublicAccess && cidrs.length > 0 && "only applies when endpointPublicAccess is true"],
+    [
+      "publicAccessCidrs",
+      cidrs,
+      cidrs.some((c) => {
+        const p = parseCidr(c);
+        return typeof p === "string" || (p.prefix > 0 && RFC1918.some((r) => overlaps(r, p)));
+      }) && "must be public IPv4 CIDRs",
+    ],
+  ]);
+}

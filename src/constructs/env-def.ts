@@ -1,0 +1,190 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import type { EnvConfig, FargateProfileConfig } from "../config";
+import { policyDocument } from "../lib/iam";
+import { clusterLogGroupName, clusterName, COREDNS_FARGATE_PROFILE, envPrefix, flowLogGroupName, roleNames } from "../lib/naming";
+import { requireValidProps } from "../lib/validation";
+import { transparentScope } from "../stacks/readable-stack";
+import { DynamodbTables } from "./dynamodb-tables";
+import { Ecr } from "./ecr";
+import { Eks } from "./eks";
+import { EksWorkerNodes } from "./eks-worker-nodes";
+import { Fargate } from "./fargate";
+import { Vpc } from "./vpc";
+
+/** Props of {@link EnvDef}. */
+export interface EnvDefProps {
+  /** The validated environment. */
+  readonly env: EnvConfig;
+  /** Tags for what autoscaling groups launch (the provider's default tags do not reach it). @default {} */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Defines one environment's platform (the blog posts' `env-def` module): computes the cluster name
+ * once and composes the application tables, the VPC, ECR, the EKS control plane, the worker nodes
+ * and the Fargate profiles, wiring each one's attributes into the next.
+ */
+export class EnvDef extends Construct {
+  /** The cluster name, computed once; every tag, role and kubeconfig uses it. */
+  readonly clusterName: string;
+  readonly tables: DynamodbTables;
+  readonly vpc: Vpc;
+  readonly ecr: Ecr;
+  readonly eks: Eks;
+  readonly workers: EksWorkerNodes;
+  readonly fargate: Fargate;
+  /** The key of the log groups, when `logKmsEncryption` is on. */
+  readonly logKey?: KmsKey;
+
+  constructor(scope: Construct, id: string, props: EnvDefProps) {
+    super(scope, id);
+    // Its children (vpc, eks, workers...) name the Terraform resources: `aws_eks_cluster.eks`.
+    transparentScope(this);
+    const env = props.env;
+    requireValidProps("EnvDef", [
+      [
+        `fargate.profiles.${COREDNS_FARGATE_PROFILE}`,
+        COREDNS_FARGATE_PROFILE,
+        COREDNS_FARGATE_PROFILE in env.fargate.profiles && "is reserved for the CoreDNS profile of clusters without node groups",
+      ],
+      ["logKmsEncryption", env.logKmsEncryption, env.logKmsEncryption && !env.accountId && "needs accountId for the key policy"],
+    ]);
+    const prefix = envPrefix(env);
+    this.clusterName = clusterName(env);
+    const roles = roleNames(env);
+    const partition = new DataAwsPartition(this, "partition").partition;
+    if (env.logKmsEncryption && env.accountId) this.logKey = this.logKeyFor(prefix, partition, env.region, env.accountId);
+
+    this.tables = new DynamodbTables(this, "tables", { namePrefix: prefix, tables: env.tables });
+
+    this.vpc = new Vpc(this, "vpc", {
+      namePrefix: prefix,
+      clusterName: this.clusterName,
+      cidr: env.vpc.cidr,
+      availabilityZones: env.availabilityZones,
+      publicSubnetCidrs: env.vpc.publicSubnetCidrs,
+      privateSubnetCidrs: env.vpc.privateSubnetCidrs,
+      natGateways: env.vpc.natGateways,
+      flowLogs: env.vpc.flowLogs.enabled
+        ? {
+            logGroupName: flowLogGroupName(env),
+            roleName: roles.flowLogs,
+            retentionDays: env.vpc.flowLogs.retentionDays,
+            trafficType: env.vpc.flowLogs.trafficType,
+            kmsKeyArn: this.logKey?.arn,
+            sourceAccount: env.accountId,
+          }
+        : undefined,
+    });
+
+    this.ecr = new Ecr(this, "ecr", {
+      namePrefix: prefix,
+      repositories: env.ecr.repositories,
+      imageTagMutability: env.ecr.imageTagMutability,
+      keepLastImages: env.ecr.keepLastImages,
+      untaggedExpireDays: env.ecr.untaggedExpireDays,
+    });
+
+    this.eks = new Eks(this, "eks", {
+      clusterName: this.clusterName,
+      kubernetesVersion: env.eks.kubernetesVersion,
+      supportType: env.eks.supportType,
+      vpcId: this.vpc.vpcId,
+      subnetIds: this.vpc.privateSubnetIds,
+      serviceIpv4Cidr: env.eks.serviceIpv4Cidr,
+      endpointPublicAccess: env.eks.endpointPublicAccess,
+      publicAccessCidrs: env.eks.publicAccessCidrs,
+      allowPublicAccessFromAnywhere: env.eks.allowPublicAccessFromAnywhere,
+      authenticationMode: env.eks.authenticationMode,
+      bootstrapClusterCreatorAdminPermissions: env.eks.bootstrapClusterCreatorAdminPermissions,
+      admins: env.eks.admins,
+      roleName: roles.cluster,
+      logGroupName: clusterLogGroupName(env),
+      logRetentionDays: env.eks.logRetentionDays,
+      logKmsKeyArn: this.logKey?.arn,
+      secretsKeyDeletionWindowDays: env.eks.secretsKeyDeletionWindowDays,
+      deleteTimeout: env.eks.deleteTimeout,
+      partition,
+    });
+
+    const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
+    const networking = this.eks.addNetworkingAddons({ podIdentityAgent: hasNodes, versions: env.eks.addonVersions });
+
+    this.workers = new EksWorkerNodes(this, "workers", {
+      cluster: {
+        name: this.clusterName,
+        nameRef: this.eks.clusterName,
+        endpoint: this.eks.clusterEndpoint,
+        certificateAuthorityData: this.eks.clusterCertificateAuthorityData,
+        serviceIpv4Cidr: this.eks.serviceIpv4Cidr,
+        kubernetesVersion: env.eks.kubernetesVersion,
+        authenticationMode: this.eks.authenticationMode,
+        securityGroupId: this.eks.clusterSecurityGroupId,
+        primarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
+      },
+      vpcId: this.vpc.vpcId,
+      subnetIds: this.vpc.privateSubnetIds,
+      roleName: roles.node,
+      selfManaged: env.nodeGroups.selfManaged,
+      managed: env.nodeGroups.managed,
+      ssh: env.nodeGroups.ssh,
+      appTableArns: this.tables.accessArns,
+      partition,
+      instanceTags: props.instanceTags,
+      dependsOn: networking,
+    });
+    if (this.workers.nodeSecurityGroupId) {
+      this.eks.allowApiAccessFrom("api_from_nodes", this.workers.nodeSecurityGroupId, "Nodes reach the Kubernetes API server");
+    }
+
+    // Without node groups CoreDNS needs Fargate: a profile for its pods, and the add-on told so.
+    const profiles: Record<string, FargateProfileConfig> = { ...env.fargate.profiles };
+    if (!hasNodes) profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
+    this.fargate = new Fargate(this, "fargate", {
+      clusterName: this.clusterName,
+      clusterNameRef: this.eks.clusterName,
+      privateSubnetIds: this.vpc.privateSubnetIds,
+      profiles,
+      roleName: roles.fargate,
+      partition,
+      region: env.region,
+      accountId: env.accountId,
+    });
+    this.eks.addCoreDns({
+      corednsOnFargate: !hasNodes,
+      versions: env.eks.addonVersions,
+      dependsOn: [...this.workers.compute, ...Object.values(this.fargate.profiles)],
+    });
+  }
+
+  /** A key for the log groups whose policy lets this account's CloudWatch Logs use it. */
+  private logKeyFor(prefix: string, partition: string, region: string, account: string): KmsKey {
+    const key = new KmsKey(this, "log_key", {
+      description: `Encrypts the CloudWatch log groups of ${prefix}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        {
+          Sid: "AccountAdministersTheKey",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchLogsOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: `logs.${region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:*` } },
+        },
+      ]),
+    });
+    new KmsAlias(this, "log_key_alias", { name: `alias/${prefix}-logs`, targetKeyId: key.keyId });
+    return key;
+  }
+}

@@ -1,0 +1,215 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc as AwsVpc } from "@cdktf/provider-aws/lib/vpc";
+import { Construct } from "constructs";
+import { contains, overlaps, parseCidr } from "../lib/cidr";
+import { policyDocument, serviceTrustPolicy } from "../lib/iam";
+import { eksDiscoveryTags } from "../lib/tags";
+import { requireValidProps, type PropCheck } from "../lib/validation";
+import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
+
+/** Props of {@link Vpc}. */
+export interface VpcProps {
+  /** Prefix of every resource name: `<project>-<env>`. */
+  readonly namePrefix: string;
+  /** The EKS cluster that will use this VPC; its discovery tags go on the VPC and subnets. */
+  readonly clusterName: string;
+  /** The VPC CIDR, e.g. `10.0.0.0/16`. */
+  readonly cidr: string;
+  /** Availability zones, at least two. Subnet lists follow this order. */
+  readonly availabilityZones: readonly string[];
+  /** One public subnet CIDR per zone (load balancers, NAT gateways). */
+  readonly publicSubnetCidrs: readonly string[];
+  /** One private subnet CIDR per zone (nodes, pods, Fargate, the control plane's ENIs). */
+  readonly privateSubnetCidrs: readonly string[];
+  /** One NAT gateway for all zones, or one per zone. @default "single" */
+  readonly natGateways?: "single" | "perAz";
+  /** VPC flow logs to CloudWatch; undefined turns them off. @default - flow logs on, 365 days, ALL traffic */
+  readonly flowLogs?: {
+    readonly logGroupName: string;
+    readonly roleName: string;
+    readonly retentionDays: number;
+    readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
+    /** KMS key ARN of the log group. @default - CloudWatch's own encryption */
+    readonly kmsKeyArn?: string;
+    /** The account id, to scope the role's trust to this account's flow logs. @default - unscoped */
+    readonly sourceAccount?: string;
+  };
+}
+
+/** Zone suffix used in construct ids and names: `eu-west-1a` -> `a`. */
+function zoneSuffix(az: string): string {
+  return az.slice(-1);
+}
+
+/**
+ * Defines the environment's network (the blog posts' `vpc` module): a VPC with DNS support and
+ * hostnames, a public and a private subnet per zone with their EKS discovery tags, an internet
+ * gateway, NAT gateway(s), route tables, a locked-down default security group, and VPC flow logs to
+ * CloudWatch through a role that may write only to its own log group.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+ */
+export class Vpc extends Construct {
+  readonly vpc: AwsVpc;
+  readonly vpcId: string;
+  /** Public subnet ids, in zone order. */
+  readonly publicSubnetIds: string[];
+  /** Private subnet ids, in zone order. */
+  readonly privateSubnetIds: string[];
+  readonly publicSubnets: Subnet[];
+  readonly privateSubnets: Subnet[];
+  readonly natGateways: NatGateway[];
+  readonly flowLogGroup?: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: VpcProps) {
+    super(scope, id);
+    validate(props);
+    const { namePrefix: prefix, clusterName } = props;
+    const zones = props.availabilityZones;
+
+    this.vpc = new AwsVpc(this, PRIMARY_RESOURCE_ID, {
+      cidrBlock: props.cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: `${prefix}-vpc`, ...eksDiscoveryTags(clusterName, "vpc") },
+    });
+    this.vpcId = this.vpc.id;
+    // The default security group allows all traffic between its members; nothing should use it.
+    new DefaultSecurityGroup(this, "default_security_group", { vpcId: this.vpcId, tags: { Name: `${prefix}-default-deny-all` } });
+
+    const igw = new InternetGateway(this, "internet_gateway", { vpcId: this.vpcId, tags: { Name: `${prefix}-igw` } });
+
+    this.publicSubnets = zones.map(
+      (az, i) =>
+        new Subnet(this, `public_${zoneSuffix(az)}`, {
+          vpcId: this.vpcId,
+          availabilityZone: az,
+          cidrBlock: props.publicSubnetCidrs[i],
+          mapPublicIpOnLaunch: false, // only load balancers and NAT gateways live here
+          tags: { Name: `${prefix}-public-${az}`, ...eksDiscoveryTags(clusterName, "public-subnet") },
+        }),
+    );
+    this.privateSubnets = zones.map(
+      (az, i) =>
+        new Subnet(this, `private_${zoneSuffix(az)}`, {
+          vpcId: this.vpcId,
+          availabilityZone: az,
+          cidrBlock: props.privateSubnetCidrs[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${prefix}-private-${az}`, ...eksDiscoveryTags(clusterName, "private-subnet") },
+        }),
+    );
+    this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
+
+    const publicRoutes = new RouteTable(this, "public_routes", {
+      vpcId: this.vpcId,
+      route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+      tags: { Name: `${prefix}-public` },
+    });
+    this.publicSubnets.forEach((subnet, i) => {
+      new RouteTableAssociation(this, `public_${zoneSuffix(zones[i])}_routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+    });
+
+    const natZones = (props.natGateways ?? "single") === "perAz" ? zones : zones.slice(0, 1);
+    this.natGateways = natZones.map((az, i) => {
+      const suffix = natZones.length === 1 ? "" : `_${zoneSuffix(az)}`;
+      const eip = new Eip(this, `nat${suffix}_ip`, { domain: "vpc", tags: { Name: `${prefix}-nat-${az}` } });
+      return new NatGateway(this, `nat${suffix}`, {
+        allocationId: eip.allocationId,
+        subnetId: this.publicSubnets[i].id,
+        tags: { Name: `${prefix}-nat-${az}` },
+        dependsOn: [igw],
+      });
+    });
+    this.privateSubnets.forEach((subnet, i) => {
+      const az = zones[i];
+      const nat = this.natGateways[natZones.length === 1 ? 0 : i];
+      const routes = new RouteTable(this, `private_${zoneSuffix(az)}_routes`, {
+        vpcId: this.vpcId,
+        route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+        tags: { Name: `${prefix}-private-${az}` },
+      });
+      new RouteTableAssociation(this, `private_${zoneSuffix(az)}_routes_association`, { subnetId: subnet.id, routeTableId: routes.id });
+    });
+
+    if (props.flowLogs) {
+      const fl = props.flowLogs;
+      this.flowLogGroup = new CloudwatchLogGroup(this, "flow_logs", {
+        name: fl.logGroupName,
+        retentionInDays: fl.retentionDays,
+        kmsKeyId: fl.kmsKeyArn,
+      });
+      const role = new IamRole(this, "flow_logs_role", {
+        name: fl.roleName,
+        description: `Lets VPC flow logs of ${prefix} write to ${fl.logGroupName}`,
+        assumeRolePolicy: serviceTrustPolicy(
+          "vpc-flow-logs.amazonaws.com",
+          fl.sourceAccount ? { condition: { StringEquals: { "aws:SourceAccount": fl.sourceAccount } } } : {},
+        ),
+      });
+      new IamRolePolicy(this, "flow_logs_policy", {
+        name: "write-flow-logs",
+        role: role.id,
+        policy: policyDocument([
+          {
+            Sid: "WriteOwnLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+          },
+        ]),
+      });
+      new FlowLog(this, "flow_log", {
+        vpcId: this.vpcId,
+        trafficType: fl.trafficType ?? "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: this.flowLogGroup.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+        tags: { Name: `${prefix}-flow-log` },
+      });
+    }
+  }
+}
+
+function validate(props: VpcProps): void {
+  const vpc = parseCidr(props.cidr);
+  const checks: PropCheck[] = [
+    ["cidr", props.cidr, typeof vpc === "string" && vpc],
+    ["availabilityZones", props.availabilityZones, props.availabilityZones.length < 2 && "must list at least two zones"],
+    [
+      "availabilityZones",
+      props.availabilityZones,
+      new Set(props.availabilityZones.map(zoneSuffix)).size !== props.availabilityZones.length && "must not list a zone twice",
+    ],
+  ];
+  const subnets: { prop: string; text: string }[] = [];
+  for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+    checks.push([key, props[key], props[key].length !== props.availabilityZones.length && "must list one subnet per availability zone"]);
+    props[key].forEach((text, i) => subnets.push({ prop: `${key}[${i}]`, text }));
+  }
+  subnets.forEach(({ prop, text }, i) => {
+    const c = parseCidr(text);
+    if (typeof c === "string") {
+      checks.push([prop, text, c]);
+      return;
+    }
+    if (typeof vpc !== "string" && !contains(vpc, c)) checks.push([prop, text, `must be inside the VPC ${props.cidr}`]);
+    for (const other of subnets.slice(0, i)) {
+      const o = parseCidr(other.text);
+      if (typeof o !== "string" && overlaps(c, o)) checks.push([prop, text, `must not overlap ${other.prop} (${other.text})`]);
+    }
+  });
+  requireValidProps("Vpc", checks);
+}

@@ -1,0 +1,80 @@
+/**
+ * IPv4 CIDR arithmetic, computed at synth time so the synthesized JSON shows literal CIDRs.
+ */
+
+export interface Cidr {
+  /** Network address as an unsigned 32-bit number. */
+  readonly base: number;
+  readonly prefix: number;
+}
+
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Parses `10.0.0.0/16`; returns a problem phrase instead when the text is not a valid network. */
+export function parseCidr(text: string): Cidr | string {
+  const m = CIDR_PATTERN.exec(text);
+  if (!m) return "must be an IPv4 CIDR like 10.0.0.0/16";
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return "must be an IPv4 CIDR like 10.0.0.0/16";
+  const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  if (addr % size !== 0) return `has host bits set; the network address is ${format({ base: addr - (addr % size), prefix })}`;
+  return { base: addr, prefix };
+}
+
+/** Like `parseCidr`, but throws on invalid input (for values already validated). */
+export function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (typeof parsed === "string") throw new Error(`${text} ${parsed}`);
+  return parsed;
+}
+
+export function format(c: Cidr): string {
+  const o = [24, 16, 8, 0].map((shift) => Math.floor(c.base / 2 ** shift) % 256);
+  return `${o.join(".")}/${c.prefix}`;
+}
+
+export function size(c: Cidr): number {
+  return 2 ** (32 - c.prefix);
+}
+
+/** True when `inner` lies entirely inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + size(b) && b.base < a.base + size(a);
+}
+
+/** The `index`-th subnet of `newPrefix` inside `parent` (like Terraform's `cidrsubnet`). */
+export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
+  if (newPrefix < parent.prefix || newPrefix > 32) throw new Error(`cannot cut /${newPrefix} subnets from ${format(parent)}`);
+  const count = 2 ** (newPrefix - parent.prefix);
+  if (index < 0 || index >= count) throw new Error(`${format(parent)} has only ${count} /${newPrefix} subnets, not ${index + 1}`);
+  return { base: parent.base + index * 2 ** (32 - newPrefix), prefix: newPrefix };
+}
+
+/** Private ranges of RFC 1918 (what EKS accepts for the service CIDR). */
+export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
+
+/** The largest number of zones the computed layout supports. */
+export const MAX_COMPUTED_ZONES = 7;
+
+/**
+ * The default subnet layout of a VPC: per zone one large private subnet (an eighth of the VPC each,
+ * for nodes and pods, since the VPC CNI gives every pod a VPC address) and one small public subnet
+ * (load balancers and NAT gateways), all public subnets cut from the last eighth.
+ * For a /16: private 10.0.0.0/19, 10.0.32.0/19, ...; public 10.0.224.0/22, 10.0.228.0/22, ...
+ */
+export function defaultSubnetLayout(vpcCidr: string, zones: number): { private: string[]; public: string[] } {
+  const vpc = cidr(vpcCidr);
+  if (zones > MAX_COMPUTED_ZONES) throw new Error(`the computed layout supports at most ${MAX_COMPUTED_ZONES} zones`);
+  if (vpc.prefix + 6 > 28) throw new Error(`${vpcCidr} is too small for the computed layout (public subnets would be smaller than /28)`);
+  const publicBlock = subnet(vpc, vpc.prefix + 3, 7);
+  return {
+    private: Array.from({ length: zones }, (_, i) => format(subnet(vpc, vpc.prefix + 3, i))),
+    public: Array.from({ length: zones }, (_, i) => format(subnet(publicBlock, vpc.prefix + 6, i))),
+  };
+}
