@@ -30,7 +30,7 @@ describe("main.ts", () => {
   it("synthesizes every stack of every valid environment", () => {
     const { code, outdir } = runApp({ "dev.ts": good });
     expect(code).toBe(0);
-    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-backend", "dev-platform"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-backend", "dev-platform", "dev-workloads"]);
   });
 
   it("reports every problem of every environment, exits non-zero and writes nothing", () => {

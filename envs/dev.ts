@@ -2,8 +2,9 @@ import type { EnvInput } from "../src/config";
 import { appImages, appTables } from "./_app";
 
 /**
- * Development, after the Fargate blog post: Fargate only (CoreDNS runs on Fargate too), one shared
- * NAT gateway, and a public API endpoint open to the office range only.
+ * Development, after the Fargate blog post: Fargate only (CoreDNS and the load balancer controller
+ * run on Fargate too), one shared NAT gateway, a public API endpoint open to the office range only,
+ * and the post's 2048 sample behind an internet-facing ALB.
  */
 export default {
   name: "dev",
@@ -28,4 +29,6 @@ export default {
     },
   },
   tables: appTables(),
+  kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
+  workloads: { sample2048: true, loadBalancerController: true },
 } satisfies EnvInput;

@@ -4,7 +4,8 @@ import { appImages, appTables } from "./_app";
 /**
  * Production, after the first blog post: self-managed workers on a launch template, the Fargate
  * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
- * and a private-only API endpoint. Its own account, reached through a deploy role.
+ * and a private-only API endpoint. Its own account, reached through a deploy role (a cluster admin,
+ * so it can apply prod-workloads, which manages aws-auth for the self-managed nodes).
  */
 export default {
   name: "prod",
@@ -23,7 +24,11 @@ export default {
     kubernetesVersion: "1.35",
     endpointPublicAccess: false,
     authenticationMode: "API_AND_CONFIG_MAP",
-    admins: { platform: "arn:aws:iam::222222222222:role/platform-admin", breakglass: "arn:aws:iam::222222222222:role/breakglass" },
+    admins: {
+      deployer: "arn:aws:iam::222222222222:role/acme-prod-deployer",
+      platform: "arn:aws:iam::222222222222:role/platform-admin",
+      breakglass: "arn:aws:iam::222222222222:role/breakglass",
+    },
   },
   nodeGroups: {
     selfManaged: {

@@ -9,6 +9,7 @@ import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "./conf
 import { BackendStack } from "./stacks/backend-stack";
 import type { EnvStack } from "./stacks/env-stack";
 import { PlatformStack } from "./stacks/platform-stack";
+import { WorkloadsStack } from "./stacks/workloads-stack";
 
 /** The project root: the folder holding `cdktf.json`. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -17,6 +18,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export interface EnvStacks {
   readonly backend: BackendStack;
   readonly platform: PlatformStack;
+  readonly workloads: WorkloadsStack;
 }
 
 /** Adds the stacks of one validated environment to `app`. */
@@ -25,12 +27,14 @@ export function addEnvStacks(app: App, env: EnvConfig): EnvStacks {
   const platform = new PlatformStack(app, env);
   // Its state lives in the bucket the backend stack creates: `cdktf deploy '<env>-*'` goes in order.
   platform.addDependency(backend);
-  return { backend, platform };
+  // Reads the platform's outputs (cluster endpoint, CA, OIDC provider) through remote state.
+  const workloads = new WorkloadsStack(app, env, platform);
+  return { backend, platform, workloads };
 }
 
 /** Every stack of the given stacks, in deployment order. */
 export function allStacks(stacks: EnvStacks): EnvStack[] {
-  return [stacks.backend, stacks.platform];
+  return [stacks.backend, stacks.platform, stacks.workloads];
 }
 
 /** Loads and validates the environments of `envs/` (or `$EKS_ENVS_DIR`); throws `EnvConfigError`. */

@@ -58,7 +58,11 @@ describe("EnvDef", () => {
   it("runs CoreDNS on Fargate when the environment has no node groups", () => {
     expect(resourcesOf(dev, "aws_eks_addon").eks_addon_coredns).toMatchObject({
       configuration_values: '{"computeType":"fargate"}',
-      depends_on: ["aws_eks_fargate_profile.fargate_profile_apps", "aws_eks_fargate_profile.fargate_profile_coredns"],
+      depends_on: [
+        "aws_eks_fargate_profile.fargate_profile_apps",
+        "aws_eks_fargate_profile.fargate_profile_aws-lb-controller",
+        "aws_eks_fargate_profile.fargate_profile_coredns",
+      ],
     });
     expect(resourcesOf(dev, "aws_eks_fargate_profile").fargate_profile_coredns.selector).toEqual([
       { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },

@@ -3,8 +3,11 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { type App, Testing, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { addEnvStacks, PROJECT_ROOT, type EnvStacks } from "../../src/app";
 import { ReadableStack } from "../../src/stacks/readable-stack";
@@ -44,14 +47,33 @@ export function synthStack(stack: TerraformStack): StackJson {
   return JSON.parse(Testing.synth(stack, true)) as StackJson;
 }
 
-/** Every stack of one environment, synthesized. */
+/** Removes cdktf's "//" metadata everywhere, as `Testing.synth` does. */
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Every stack of one environment, synthesized through a whole App (as `cdktf synth` does), so
+ * cross-stack references become remote-state reads and outputs.
+ */
 export function synthEnv(env: EnvConfig): { stacks: EnvStacks; json: Record<keyof EnvStacks, StackJson> } {
   const app = Testing.app() as App;
   const stacks = addEnvStacks(app, env);
-  const json = Object.fromEntries(Object.entries(stacks).map(([k, s]) => [k, synthStack(s as TerraformStack)])) as Record<
-    keyof EnvStacks,
-    StackJson
-  >;
+  app.synth();
+  const json = Object.fromEntries(
+    Object.entries(stacks).map(([k, s]) => {
+      const file = path.join(app.outdir, "stacks", (s as TerraformStack).node.id, "cdk.tf.json");
+      return [k, withoutMetadata(JSON.parse(fs.readFileSync(file, "utf8")))];
+    }),
+  ) as Record<keyof EnvStacks, StackJson>;
   return { stacks, json };
 }
 
@@ -83,6 +105,8 @@ export function synthConstruct(build: (scope: Construct) => void): StackJson {
   const stack = new ReadableStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   new ExternalProvider(stack, "external", {});
+  new LocalProvider(stack, "local", {});
+  new KubernetesProvider(stack, "kubernetes", {});
   build(stack);
   return synthStack(stack);
 }

@@ -19,7 +19,14 @@ describe("cdktf synth (cdktf-cli)", () => {
     });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev-backend", "dev-platform", "prod-backend", "prod-platform"]);
+    expect(Object.keys(manifest.stacks).sort()).toEqual([
+      "dev-backend",
+      "dev-platform",
+      "dev-workloads",
+      "prod-backend",
+      "prod-platform",
+      "prod-workloads",
+    ]);
     for (const stack of Object.keys(manifest.stacks)) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }

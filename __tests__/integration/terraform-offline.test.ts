@@ -28,7 +28,7 @@ describe.runIf(tc)("real Terraform, offline", () => {
     expect(json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "5.100.0" });
   });
 
-  const stackIds = envs.flatMap((e) => ["backend", "platform"].map((k) => `${e.name}-${k}`));
+  const stackIds = envs.flatMap((e) => ["backend", "platform", "workloads"].map((k) => `${e.name}-${k}`));
   it.each(stackIds)("%s: terraform init + validate pass against hashicorp/aws 5.100.0", async (stack) => {
     const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "work", stack));
     const lock = fs.readFileSync(path.join(ws.dir, ".terraform.lock.hcl"), "utf8");
@@ -76,7 +76,7 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_eks_access_policy_association: 1,
       aws_eks_addon: 3,
       aws_eks_cluster: 1,
-      aws_eks_fargate_profile: 2,
+      aws_eks_fargate_profile: 3,
       aws_flow_log: 1,
       aws_iam_openid_connect_provider: 1,
       aws_iam_role: 4,
@@ -101,8 +101,8 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_ecr_lifecycle_policy: 3,
       aws_ecr_repository: 3,
       aws_eip: 3,
-      aws_eks_access_entry: 3,
-      aws_eks_access_policy_association: 2,
+      aws_eks_access_entry: 4,
+      aws_eks_access_policy_association: 3,
       aws_eks_addon: 4,
       aws_eks_cluster: 1,
       aws_eks_fargate_profile: 1,

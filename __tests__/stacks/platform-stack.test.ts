@@ -7,7 +7,12 @@ const dev = synthEnv(envs.find((e) => e.name === "dev")!).json.platform;
 
 describe("PlatformStack", () => {
   it("outputs everything the blog READMEs made users dig for", () => {
-    expect(Object.keys(prod.output ?? {}).sort()).toEqual([
+    // cross-stack-output-* are what the workloads stack reads; the rest is for people.
+    expect(
+      Object.keys(prod.output ?? {})
+        .filter((k) => !k.startsWith("cross-stack-output-"))
+        .sort(),
+    ).toEqual([
       "app_table_arns",
       "aws_auth_map_roles",
       "cluster_certificate_authority_data",
@@ -17,6 +22,8 @@ describe("PlatformStack", () => {
       "cluster_primary_security_group_id",
       "cluster_security_group_id",
       "ecr_repository_urls",
+      "kubeconfig",
+      "kubeconfig_path",
       "node_role_arn",
       "node_security_group_id",
       "oidc_provider_arn",
@@ -35,9 +42,26 @@ describe("PlatformStack", () => {
     expect(dev.output).not.toHaveProperty("aws_auth_map_roles");
   });
 
-  it("configures the external provider for the thumbprint program next to AWS", () => {
-    expect(Object.keys(prod.provider ?? {}).sort()).toEqual(["aws", "external"]);
-    expect(prod.terraform.required_providers).toMatchObject({ aws: { version: "5.100.0" }, external: { version: "2.3.5" } });
+  it("configures the external (thumbprint program) and local (kubeconfig file) providers next to AWS", () => {
+    expect(Object.keys(prod.provider ?? {}).sort()).toEqual(["aws", "external", "local"]);
+    expect(prod.terraform.required_providers).toMatchObject({
+      aws: { version: "5.100.0" },
+      external: { version: "2.3.5" },
+      local: { version: "2.6.1" },
+    });
+  });
+
+  it("writes the kubeconfig into the project with mode 0600, never to ~/.kube/config", () => {
+    expect(prod.resource?.local_file.kubeconfig_file).toMatchObject({
+      filename: "../../../kubeconfigs/prod.yaml",
+      file_permission: "0600",
+      directory_permission: "0700",
+    });
+    const content = prod.resource?.local_file.kubeconfig_file.content as string;
+    expect(content).toContain("server: ${aws_eks_cluster.eks.endpoint}");
+    expect(content).toContain("apiVersion: client.authentication.k8s.io/v1beta1");
+    expect(prod.output?.kubeconfig.value).toBe(content);
+    expect(JSON.stringify(prod)).not.toContain(".kube/config");
   });
 
   it("ships the thumbprint program with the stack, at a path relative to it", () => {

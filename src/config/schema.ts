@@ -320,6 +320,39 @@ export const FargateSchema = z.strictObject({
   profiles: z.record(z.string(), FargateProfileSchema).default({}),
 });
 
+export const KubeconfigSchema = z.strictObject({
+  /**
+   * Where the platform stack writes the environment's kubeconfig, relative to the project root.
+   * Never ~/.kube/config: use `npm run kubeconfig -- <env> --merge` to add the cluster there.
+   * @default "kubeconfigs/<env>.yaml"
+   */
+  path: z.string().optional(),
+  /** Write the file from the platform stack (local provider); the output exists either way. @default true */
+  writeFile: z.boolean().default(true),
+  /**
+   * Token helper of the exec block: `aws eks get-token` (AWS CLI) or the older aws-iam-authenticator.
+   * @default "aws-cli"
+   */
+  authenticator: z.enum(["aws-cli", "aws-iam-authenticator"], { error: 'must be "aws-cli" or "aws-iam-authenticator"' }).default("aws-cli"),
+  /** AWS CLI profile the token helper uses (as AWS_PROFILE). @default - the caller's environment */
+  profile: z
+    .string()
+    .regex(/^[\w.+@-]{1,64}$/, { error: "must be an AWS CLI profile name (letters, digits and ._+@-)" })
+    .optional(),
+  /** Role the token helper assumes, e.g. one of eks.admins. @default - the caller's identity */
+  roleArn: roleArn.optional(),
+});
+
+export const WorkloadsSchema = z.strictObject({
+  /**
+   * The Fargate post's 2048 sample: namespace 2048-game, a deployment on Fargate, a service and an
+   * internet-facing Ingress for the AWS Load Balancer Controller. @default false
+   */
+  sample2048: z.boolean().default(false),
+  /** IRSA role and service account of the AWS Load Balancer Controller (installed with its Helm chart). @default false */
+  loadBalancerController: z.boolean().default(false),
+});
+
 export const EnvSchema = z.strictObject({
   /** Environment name: `dev`, `qa`, `prod`. Part of every stack id and AWS name. */
   name: z.string().regex(ENV_NAME_PATTERN, {
@@ -366,6 +399,10 @@ export const EnvSchema = z.strictObject({
   fargate: FargateSchema.prefault({}),
   /** Application DynamoDB tables by name (`<project>-<env>-<name>`). @default {} */
   tables: z.record(z.string(), TableSchema).default({}),
+  /** @default - kubeconfigs/<env>.yaml with `aws eks get-token` */
+  kubeconfig: KubeconfigSchema.prefault({}),
+  /** What the `<env>-workloads` stack deploys besides aws-auth. @default - nothing */
+  workloads: WorkloadsSchema.prefault({}),
 });
 
 /** What an `envs/<name>.ts` file writes (defaults optional). */

@@ -4,7 +4,7 @@
  * Each problem becomes one line: `env "<name>": <path> <what is wrong> (got <value>)`.
  */
 import { type z } from "zod";
-import { lockTableName, stateBucketName } from "../lib/naming";
+import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
 import { ENV_RULES, type ConfigIssue } from "./rules";
 import { EnvSchema, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
 
@@ -85,6 +85,7 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[])
   const firstByName = new Map<string, number>();
   const firstByBucket = new Map<string, number>();
   const firstByTable = new Map<string, number>();
+  const firstByKubeconfig = new Map<string, number>();
   sources.forEach((source, i) => {
     const parsed = EnvSchema.safeParse(source.raw);
     if (!parsed.success) return;
@@ -93,6 +94,7 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[])
       [firstByName, env.name, ["name"], "environment name"],
       [firstByBucket, stateBucketName(env), env.backend.bucketName ? ["backend", "bucketName"] : ["project"], "state bucket"],
       [firstByTable, lockTableName(env), env.backend.lockTableName ? ["backend", "lockTableName"] : ["project"], "lock table"],
+      [firstByKubeconfig, kubeconfigPath(env), ["kubeconfig", "path"], "kubeconfig file"],
     ];
     for (const [seen, value, path, what] of claims) {
       const first = seen.get(value);

@@ -4,7 +4,17 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { EnvConfig, FargateProfileConfig } from "../config";
 import { policyDocument } from "../lib/iam";
-import { clusterLogGroupName, clusterName, COREDNS_FARGATE_PROFILE, envPrefix, flowLogGroupName, roleNames } from "../lib/naming";
+import {
+  clusterLogGroupName,
+  clusterName,
+  COREDNS_FARGATE_PROFILE,
+  envPrefix,
+  flowLogGroupName,
+  kubeconfigPath,
+  LB_CONTROLLER_FARGATE_PROFILE,
+  LB_CONTROLLER_SERVICE_ACCOUNT,
+  roleNames,
+} from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
 import { transparentScope } from "../stacks/readable-stack";
 import { DynamodbTables } from "./dynamodb-tables";
@@ -12,6 +22,7 @@ import { Ecr } from "./ecr";
 import { Eks } from "./eks";
 import { EksWorkerNodes } from "./eks-worker-nodes";
 import { Fargate } from "./fargate";
+import { Kubeconfig } from "./kubeconfig";
 import { Vpc } from "./vpc";
 
 /** Props of {@link EnvDef}. */
@@ -38,6 +49,9 @@ export class EnvDef extends Construct {
   readonly fargate: Fargate;
   /** The key of the log groups, when `logKmsEncryption` is on. */
   readonly logKey?: KmsKey;
+  readonly kubeconfig: Kubeconfig;
+  /** Whether the environment has EC2 node groups (else it is Fargate-only). */
+  readonly hasNodes: boolean;
 
   constructor(scope: Construct, id: string, props: EnvDefProps) {
     super(scope, id);
@@ -111,6 +125,7 @@ export class EnvDef extends Construct {
     });
 
     const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
+    this.hasNodes = hasNodes;
     const networking = this.eks.addNetworkingAddons({ podIdentityAgent: hasNodes, versions: env.eks.addonVersions });
 
     this.workers = new EksWorkerNodes(this, "workers", {
@@ -140,9 +155,22 @@ export class EnvDef extends Construct {
       this.eks.allowApiAccessFrom("api_from_nodes", this.workers.nodeSecurityGroupId, "Nodes reach the Kubernetes API server");
     }
 
-    // Without node groups CoreDNS needs Fargate: a profile for its pods, and the add-on told so.
+    // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so), and the
+    // load balancer controller when the workloads stack uses it.
     const profiles: Record<string, FargateProfileConfig> = { ...env.fargate.profiles };
-    if (!hasNodes) profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
+    if (!hasNodes) {
+      profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
+      if (env.workloads.loadBalancerController) {
+        profiles[LB_CONTROLLER_FARGATE_PROFILE] = {
+          selectors: [
+            {
+              namespace: LB_CONTROLLER_SERVICE_ACCOUNT.namespace,
+              labels: { "app.kubernetes.io/name": LB_CONTROLLER_SERVICE_ACCOUNT.name },
+            },
+          ],
+        };
+      }
+    }
     this.fargate = new Fargate(this, "fargate", {
       clusterName: this.clusterName,
       clusterNameRef: this.eks.clusterName,
@@ -157,6 +185,17 @@ export class EnvDef extends Construct {
       corednsOnFargate: !hasNodes,
       versions: env.eks.addonVersions,
       dependsOn: [...this.workers.compute, ...Object.values(this.fargate.profiles)],
+    });
+
+    this.kubeconfig = new Kubeconfig(this, "kubeconfig", {
+      clusterName: this.clusterName,
+      endpoint: this.eks.clusterEndpoint,
+      certificateAuthorityData: this.eks.clusterCertificateAuthorityData,
+      region: env.region,
+      authenticator: env.kubeconfig.authenticator,
+      roleArn: env.kubeconfig.roleArn,
+      profile: env.kubeconfig.profile,
+      projectPath: env.kubeconfig.writeFile ? kubeconfigPath(env) : undefined,
     });
   }
 

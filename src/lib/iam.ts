@@ -33,3 +33,26 @@ export function serviceTrustPolicy(service: string, options: { actions?: string[
 export function managedPolicyArn(partition: string, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
+
+/** The audience of IRSA web identity tokens. */
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * An IRSA trust policy: only the given service account of this cluster's OIDC provider, with the
+ * STS audience (`sub` and `aud` both pinned; no wildcards).
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, issuerHost: string, namespace: string, serviceAccount: string): string {
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Federated: oidcProviderArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${issuerHost}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+          [`${issuerHost}:aud`]: IRSA_AUDIENCE,
+        },
+      },
+    },
+  ]);
+}

@@ -110,3 +110,17 @@ export function flowLogGroupName(p: NameParts): string {
 
 /** Name of the Fargate profile that runs CoreDNS on clusters without node groups (reserved). */
 export const COREDNS_FARGATE_PROFILE = "coredns";
+
+/** Name of the Fargate profile that runs the AWS Load Balancer Controller on clusters without node groups (reserved). */
+export const LB_CONTROLLER_FARGATE_PROFILE = "aws-lb-controller";
+
+/** Namespace and service account of the AWS Load Balancer Controller (its Helm chart's defaults). */
+export const LB_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
+
+/** Namespace of the Fargate post's 2048 sample. */
+export const SAMPLE_2048_NAMESPACE = "2048-game";
+
+/** The kubeconfig file the platform stack writes, relative to the project root. */
+export function kubeconfigPath(p: NameParts & { readonly kubeconfig?: { readonly path?: string } }): string {
+  return p.kubeconfig?.path ?? `kubeconfigs/${p.name}.yaml`;
+}

@@ -1,8 +1,10 @@
 import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
+import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
 import { EnvDef } from "../constructs/env-def";
+import { kubeconfigPath } from "../lib/naming";
 import { defaultTags, EnvStack } from "./env-stack";
 
 /**
@@ -15,8 +17,9 @@ export class PlatformStack extends EnvStack {
   constructor(scope: Construct, env: EnvConfig) {
     super(scope, env, "platform");
     new ExternalProvider(this, "external", {});
+    new LocalProvider(this, "local", {});
     this.envDef = new EnvDef(this, "envdef", { env, instanceTags: defaultTags(env) });
-    const { eks, vpc, workers, ecr, tables } = this.envDef;
+    const { eks, vpc, workers, ecr, tables, kubeconfig } = this.envDef;
 
     const out = (id: string, value: unknown, description: string, sensitive = false) =>
       new TerraformOutput(this, id, { value, description, sensitive });
@@ -41,6 +44,8 @@ export class PlatformStack extends EnvStack {
     out("public_subnet_ids", vpc.publicSubnetIds, "Public subnets (load balancers, NAT), in zone order");
     if (Object.keys(ecr.repositoryUrls).length > 0) out("ecr_repository_urls", ecr.repositoryUrls, "ECR repository URL by image name");
     if (tables.accessArns.length > 0) out("app_table_arns", tables.accessArns, "ARNs of the application tables and their indexes");
+    out("kubeconfig", kubeconfig.content, "kubeconfig of the cluster (exec authentication with aws eks get-token; no token inside)");
+    if (kubeconfig.file) out("kubeconfig_path", kubeconfigPath(env), "Where the kubeconfig was written, relative to the project root");
     const role = env.assumeRole ? ` --role-arn ${env.assumeRole.roleArn}` : "";
     out(
       "update_kubeconfig_command",

@@ -1,0 +1,103 @@
+/** Cluster access and workloads rules: one invalid environment -> its exact messages. */
+import { describe, expect, it } from "vitest";
+import { validateEnvs } from "../../../src/config";
+import { namespaceMatches } from "../../../src/config/rules/access";
+
+const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
+const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
+
+function errorsOf(input: unknown): string[] {
+  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+}
+
+describe("access rules", () => {
+  it.each([
+    [
+      "kubeconfig at ~/.kube/config (Y)",
+      { ...base, kubeconfig: { path: "~/.kube/config" } },
+      [
+        'env "test": kubeconfig.path must be a path inside the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "~/.kube/config")',
+      ],
+    ],
+    [
+      "kubeconfig at an absolute path (Y)",
+      { ...base, kubeconfig: { path: "/etc/kube.yaml" } },
+      [
+        'env "test": kubeconfig.path must be a path inside the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "/etc/kube.yaml")',
+      ],
+    ],
+    [
+      "kubeconfig outside the project (Y)",
+      { ...base, kubeconfig: { path: "../x.yaml" } },
+      ['env "test": kubeconfig.path must not leave the project (no .. segments) (got "../x.yaml")'],
+    ],
+    [
+      "kubeconfig path that is a folder (Y)",
+      { ...base, kubeconfig: { path: "kubeconfigs/" } },
+      ['env "test": kubeconfig.path must be a file path of letters, digits and ._-/ (got "kubeconfigs/")'],
+    ],
+    [
+      "unknown token helper",
+      { ...base, kubeconfig: { authenticator: "kubelogin" } },
+      ['env "test": kubeconfig.authenticator must be "aws-cli" or "aws-iam-authenticator" (got "kubelogin")'],
+    ],
+    [
+      "the 2048 sample without the load balancer controller",
+      { ...base, fargate: fargate2048, workloads: { sample2048: true } },
+      [
+        'env "test": workloads.sample2048 needs workloads.loadBalancerController: its Ingress is served by the AWS Load Balancer Controller (got true)',
+      ],
+    ],
+    [
+      "the 2048 sample without a Fargate profile for its namespace",
+      { ...base, workloads: { sample2048: true, loadBalancerController: true } },
+      [
+        'env "test": workloads.sample2048 runs on Fargate: add a Fargate profile whose selector is namespace "2048-game" (without labels) (got true)',
+      ],
+    ],
+    [
+      "a profile named like the controller's",
+      { ...base, fargate: { profiles: { "aws-lb-controller": { selectors: [{ namespace: "x" }] } } } },
+      [
+        'env "test": fargate.profiles["aws-lb-controller"] is reserved for the profile the project adds for the load balancer controller; pick another name (got "aws-lb-controller")',
+      ],
+    ],
+    [
+      "a deploy role that cannot reach the cluster it deploys workloads to",
+      {
+        ...base,
+        assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deployer" },
+        fargate: fargate2048,
+        workloads: { sample2048: true, loadBalancerController: true },
+      },
+      [
+        'env "test": eks.admins must include the deploy role arn:aws:iam::123456789012:role/deployer (assumeRole.roleArn): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default (got {})',
+      ],
+    ],
+  ])("rejects %s", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("rejects two environments writing the same kubeconfig file", () => {
+    const result = validateEnvs([
+      { source: "envs/a.ts", raw: { ...base, name: "aa", kubeconfig: { path: "kube.yaml" } } },
+      { source: "envs/b.ts", raw: { ...base, name: "bb", kubeconfig: { path: "kube.yaml" } } },
+    ]);
+    expect(result.errors).toEqual([
+      'env "bb": kubeconfig.path gives the kubeconfig file "kube.yaml", which envs/a.ts also uses; each environment needs its own (got "kube.yaml")',
+    ]);
+  });
+
+  it("matches Fargate namespace wildcards as EKS does", () => {
+    expect(namespaceMatches("2048-*", "2048-game")).toBe(true);
+    expect(namespaceMatches("2048-gam?", "2048-game")).toBe(true);
+    expect(namespaceMatches("default", "2048-game")).toBe(false);
+    expect(
+      errorsOf({
+        ...base,
+        fargate: { profiles: { apps: { selectors: [{ namespace: "*" }] } } },
+        workloads: { sample2048: true, loadBalancerController: true },
+      }),
+    ).toEqual([]);
+  });
+});

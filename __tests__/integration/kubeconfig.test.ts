@@ -1,0 +1,222 @@
+/**
+ * The rendered kubeconfig against the real kubectl: `config view --minify`, `get-contexts`, and a
+ * real request to a TLS API endpoint on 127.0.0.1, which is the only check that proves the exec
+ * block's apiVersion is accepted (config view does not look at it). The AWS CLI is replaced by a
+ * tiny stand-in that prints an ExecCredential, since there is no AWS account here.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../../src/app";
+import { renderKubeconfig } from "../../src/lib/kubeconfig";
+import { chainFile, makeChain, type TestChain } from "../helpers/certs";
+import { startTestServer, type Started } from "../helpers/emulators";
+import { testOutputDir } from "../helpers/terraform";
+
+const out = testOutputDir("kubeconfig");
+const kubectlPresent = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
+if (!kubectlPresent && process.env.CI) throw new Error("kubectl is required on CI for the kubeconfig tests");
+if (!kubectlPresent) console.warn("SKIPPING: kubectl is not on PATH");
+
+const home = path.join(out, "home");
+const bin = path.join(out, "bin");
+const requestLog = path.join(out, "requests.log");
+const helperLog = path.join(out, "helper-args.log");
+let chain: TestChain;
+let api: Started;
+let outputsFile: string;
+
+/** A stand-in for `aws` / `aws-iam-authenticator`: logs its arguments, prints an ExecCredential. */
+function writeHelper(name: string, apiVersion = "client.authentication.k8s.io/v1beta1"): void {
+  const credential = JSON.stringify({
+    kind: "ExecCredential",
+    apiVersion,
+    spec: {},
+    status: { expirationTimestamp: "2099-01-01T00:00:00Z", token: `k8s-aws-v1.${name}-token` },
+  });
+  fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${helperLog}"\ncat <<'EOF'\n${credential}\nEOF\n`, {
+    mode: 0o755,
+  });
+}
+
+function env(): NodeJS.ProcessEnv {
+  return { ...process.env, HOME: home, PATH: `${bin}${path.delimiter}${process.env.PATH}`, KUBECONFIG: "" };
+}
+
+function kubectl(args: string[]) {
+  const run = spawnSync("kubectl", args, { encoding: "utf8", env: env(), timeout: 30_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function script(args: string[]) {
+  const run = spawnSync(
+    path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+    [path.join(PROJECT_ROOT, "scripts", "kubeconfig.ts"), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: env(),
+      timeout: 60_000,
+    },
+  );
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(async () => {
+  if (!kubectlPresent) return;
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(bin, { recursive: true });
+  writeHelper("aws");
+  writeHelper("aws-iam-authenticator");
+  chain = makeChain(path.join(out, "pki"));
+  api = await startTestServer(
+    "http-tls",
+    [chain.leafKey, chainFile(chain.dir, "served.pem", [chain.leafPem, chain.intermediatePem]), requestLog],
+    path.join(out, "api.log"),
+  );
+  // What `terraform output -json` of dev-platform prints once deployed (endpoint and CA of this test API).
+  outputsFile = path.join(out, "dev-platform-outputs.json");
+  fs.writeFileSync(
+    outputsFile,
+    JSON.stringify({
+      cluster_name: { value: "acme-dev-eks", type: "string", sensitive: false },
+      cluster_endpoint: { value: `https://localhost:${api.port}`, type: "string", sensitive: false },
+      cluster_certificate_authority_data: { value: fs.readFileSync(chain.rootPem).toString("base64"), type: "string", sensitive: false },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
+  it("is written from the platform outputs with mode 0600, named after the cluster, never to ~/.kube/config", () => {
+    const file = path.join(out, "dev.yaml");
+    const run = script(["dev", "--outputs", outputsFile, "--out", file]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(home, ".kube", "config"))).toBe(false);
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    expect(doc.clusters[0].name).toBe("acme-dev-eks");
+    expect(doc.contexts[0]).toEqual({ name: "acme-dev-eks", context: { cluster: "acme-dev-eks", user: "acme-dev-eks" } });
+    expect(doc.users[0].name).toBe("acme-dev-eks");
+    expect(doc["current-context"]).toBe("acme-dev-eks");
+  });
+
+  it("is accepted by kubectl config view --minify and get-contexts", () => {
+    const file = path.join(out, "dev.yaml");
+    const view = kubectl([
+      "config",
+      "view",
+      "--minify",
+      "--kubeconfig",
+      file,
+      "-o",
+      "jsonpath={.users[0].user.exec.apiVersion} {.users[0].user.exec.command} {.users[0].user.exec.args}",
+    ]);
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stdout).toBe(
+      'client.authentication.k8s.io/v1beta1 aws ["eks","get-token","--cluster-name","acme-dev-eks","--region","eu-west-1","--role-arn","arn:aws:iam::111111111111:role/platform-admin","--output","json"]',
+    );
+    const contexts = kubectl(["config", "get-contexts", "--kubeconfig", file]);
+    expect(contexts.code).toBe(0);
+    expect(contexts.stdout).toMatch(/^\*\s+acme-dev-eks\s+acme-dev-eks\s+acme-dev-eks/m);
+  });
+
+  it("authenticates a real request through the exec block (v1beta1 accepted, token sent, TLS verified)", () => {
+    fs.rmSync(requestLog, { force: true });
+    fs.rmSync(helperLog, { force: true });
+    const run = kubectl(["get", "--raw", "/version", "--kubeconfig", path.join(out, "dev.yaml")]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).gitVersion).toBe("v1.35.0-eks-test");
+    const requests = fs
+      .readFileSync(requestLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(requests).toContainEqual({ method: "GET", path: "/version", authorization: "Bearer k8s-aws-v1.aws-token" });
+    expect(fs.readFileSync(helperLog, "utf8")).toContain(
+      "aws eks get-token --cluster-name acme-dev-eks --region eu-west-1 --role-arn arn:aws:iam::111111111111:role/platform-admin --output json",
+    );
+  });
+
+  it("works with aws-iam-authenticator as the token helper too, on v1beta1", () => {
+    const file = path.join(out, "authenticator.yaml");
+    fs.writeFileSync(
+      file,
+      renderKubeconfig({
+        clusterName: "acme-dev-eks",
+        endpoint: `https://localhost:${api.port}`,
+        certificateAuthorityData: fs.readFileSync(chain.rootPem).toString("base64"),
+        region: "eu-west-1",
+        authenticator: "aws-iam-authenticator",
+      }),
+    );
+    const run = kubectl(["get", "--raw", "/version", "--kubeconfig", file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(fs.readFileSync(requestLog, "utf8")).toContain("Bearer k8s-aws-v1.aws-iam-authenticator-token");
+  });
+
+  it("shows why the post's v1alpha1 exec block had to go: current kubectl refuses it", () => {
+    const file = path.join(out, "v1alpha1.yaml");
+    const doc = parse(fs.readFileSync(path.join(out, "dev.yaml"), "utf8"));
+    doc.users[0].user.exec.apiVersion = "client.authentication.k8s.io/v1alpha1";
+    fs.writeFileSync(file, JSON.stringify(doc));
+    expect(kubectl(["config", "view", "--minify", "--kubeconfig", file]).code).toBe(0); // config view does not notice
+    const run = kubectl(["get", "--raw", "/version", "--kubeconfig", file]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('invalid apiVersion "client.authentication.k8s.io/v1alpha1"');
+  });
+
+  it("merges into an existing kubeconfig only with --merge, keeping the other contexts", () => {
+    const existing = path.join(out, "existing-config");
+    fs.writeFileSync(
+      existing,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters: [{name: other, cluster: {server: 'https://other.example'}}]",
+        "contexts: [{name: other, context: {cluster: other, user: other}}]",
+        "users: [{name: other, user: {token: abc}}]",
+        "current-context: other",
+        "",
+      ].join("\n"),
+    );
+    const merged = script(["dev", "--outputs", outputsFile, "--merge", "--kubeconfig", existing]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const contexts = kubectl(["config", "get-contexts", "-o", "name", "--kubeconfig", existing]);
+    expect(contexts.stdout.trim().split("\n").sort()).toEqual(["acme-dev-eks", "other"]);
+    expect(kubectl(["config", "current-context", "--kubeconfig", existing]).stdout.trim()).toBe("other");
+    expect(script(["dev", "--outputs", outputsFile, "--merge", "--kubeconfig", existing, "--use-context"]).code).toBe(0);
+    expect(kubectl(["config", "current-context", "--kubeconfig", existing]).stdout.trim()).toBe("acme-dev-eks");
+    expect(kubectl(["get", "--raw", "/version", "--kubeconfig", existing]).code).toBe(0);
+    expect(fs.statSync(existing).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    [[], 2, /^error: name the environment\n\nusage: npm run kubeconfig/],
+    [["nope"], 2, /^error: no environment "nope" in envs\/ \(have: dev, prod\)/],
+    [["dev", "--print", "--merge"], 2, /^error: --merge and --print exclude each other/],
+    [["dev", "--outputs", "/nonexistent.json"], 1, /^error: cannot read the outputs file \/nonexistent\.json: ENOENT/],
+  ])("rejects bad arguments %j with a message and no stack trace", (args, code, message) => {
+    const run = script(args as string[]);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("says what to do when the platform has not been deployed", () => {
+    const incomplete = path.join(out, "incomplete.json");
+    fs.writeFileSync(incomplete, JSON.stringify({ cluster_name: { value: "acme-dev-eks" } }));
+    const run = script(["dev", "--outputs", incomplete, "--print"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: the outputs of dev-platform have no "cluster_endpoint"; deploy dev-platform first (npm run deploy -- dev-platform)\n',
+    );
+  });
+});

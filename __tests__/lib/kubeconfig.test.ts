@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { execConfig, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig, type KubeconfigInput } from "../../src/lib/kubeconfig";
+
+const input: KubeconfigInput = {
+  clusterName: "acme-dev-eks",
+  endpoint: "https://ABC.eks.amazonaws.com",
+  certificateAuthorityData: "Q0E=",
+  region: "eu-west-1",
+};
+
+describe("renderKubeconfig", () => {
+  it("renders one cluster, context and user named after the cluster, with exec auth and no token", () => {
+    expect(parse(renderKubeconfig(input))).toEqual({
+      apiVersion: "v1",
+      kind: "Config",
+      preferences: {},
+      clusters: [{ name: "acme-dev-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+      contexts: [{ name: "acme-dev-eks", context: { cluster: "acme-dev-eks", user: "acme-dev-eks" } }],
+      "current-context": "acme-dev-eks",
+      users: [
+        {
+          name: "acme-dev-eks",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "aws",
+              args: ["eks", "get-token", "--cluster-name", "acme-dev-eks", "--region", "eu-west-1", "--output", "json"],
+              interactiveMode: "Never",
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it("adds the role and the profile when configured", () => {
+    const exec = execConfig({ ...input, roleArn: "arn:aws:iam::111111111111:role/admin", profile: "dev" });
+    expect(exec.args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "acme-dev-eks",
+      "--region",
+      "eu-west-1",
+      "--role-arn",
+      "arn:aws:iam::111111111111:role/admin",
+      "--output",
+      "json",
+    ]);
+    expect(exec.env).toEqual([{ name: "AWS_PROFILE", value: "dev" }]);
+  });
+
+  it("offers aws-iam-authenticator, on v1beta1 (the post's v1alpha1 no longer works)", () => {
+    expect(execConfig({ ...input, authenticator: "aws-iam-authenticator", roleArn: "arn:aws:iam::1:role/r" })).toMatchObject({
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws-iam-authenticator",
+      args: ["token", "-i", "acme-dev-eks", "--region", "eu-west-1", "-r", "arn:aws:iam::1:role/r"],
+    });
+  });
+});
+
+describe("mergeKubeconfig", () => {
+  const other =
+    "apiVersion: v1\nkind: Config\nclusters:\n  - name: other\n    cluster: {server: https://x}\ncontexts:\n  - name: other\n    context: {cluster: other, user: other}\nusers:\n  - name: other\n    user: {token: t}\ncurrent-context: other\n";
+
+  it("adds the cluster, keeps the others and the current context unless asked", () => {
+    const merged = parse(mergeKubeconfig(other, renderKubeconfig(input)));
+    expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(["other", "acme-dev-eks"]);
+    expect(merged["current-context"]).toBe("other");
+    expect(parse(mergeKubeconfig(other, renderKubeconfig(input), { useContext: true }))["current-context"]).toBe("acme-dev-eks");
+  });
+
+  it("replaces an entry of the same name instead of duplicating it", () => {
+    const once = mergeKubeconfig(other, renderKubeconfig({ ...input, endpoint: "https://old" }));
+    const twice = parse(mergeKubeconfig(once, renderKubeconfig(input)));
+    expect(twice.clusters.filter((c: { name: string }) => c.name === "acme-dev-eks")).toEqual([
+      { name: "acme-dev-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } },
+    ]);
+  });
+
+  it("starts a new file from nothing, and refuses a file that is not a mapping", () => {
+    expect(parse(mergeKubeconfig("", renderKubeconfig(input)))["current-context"]).toBe("acme-dev-eks");
+    expect(() => mergeKubeconfig("- a\n- b\n", renderKubeconfig(input))).toThrow("the existing kubeconfig is not a YAML mapping");
+  });
+});
+
+describe("kubeconfigInputFromOutputs", () => {
+  const values = { cluster_name: "c", cluster_endpoint: "https://e", cluster_certificate_authority_data: "Q0E=" };
+
+  it("reads terraform output -json and cdktf --outputs-file shapes", () => {
+    const tf = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: "string" }]));
+    const expected = { clusterName: "c", endpoint: "https://e", certificateAuthorityData: "Q0E=", region: "eu-west-1" };
+    expect(kubeconfigInputFromOutputs(tf, "dev-platform", { region: "eu-west-1" })).toEqual(expected);
+    expect(kubeconfigInputFromOutputs({ "dev-platform": values }, "dev-platform", { region: "eu-west-1" })).toEqual(expected);
+  });
+});

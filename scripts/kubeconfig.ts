@@ -1,0 +1,109 @@
+/**
+ * npm run kubeconfig -- <env> [--outputs <file>] [--out <path> | --merge [--kubeconfig <path>] [--use-context] | --print]
+ *
+ * Renders the kubeconfig of <env>'s cluster from the deployed <env>-platform stack's outputs and
+ * writes it (mode 0600) to the environment's kubeconfig.path (default kubeconfigs/<env>.yaml), to
+ * --out, or merges it into an existing kubeconfig only when --merge is given. Outputs come from
+ * `terraform output -json` in cdktf.out/stacks/<env>-platform (after `npm run deploy`), or from
+ * --outputs: a `cdktf output --outputs-file` or `terraform output -json` file.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvs, PROJECT_ROOT } from "../src/app";
+import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
+import { kubeconfigPath, stackId } from "../src/lib/naming";
+import { runTerraform } from "../src/lib/terraform";
+
+const USAGE = `
+usage: npm run kubeconfig -- <env> [--outputs <file>] [--out <path> | --merge [--kubeconfig <path>] [--use-context] | --print]
+
+  <env>               an environment of envs/ whose platform stack is deployed
+  --outputs <file>    read the platform outputs from this JSON file instead of terraform output
+  --out <path>        write the kubeconfig here (default: the environment's kubeconfig.path)
+  --merge             add the cluster to an existing kubeconfig (KUBECONFIG's first file or ~/.kube/config)
+  --kubeconfig <path> the kubeconfig --merge updates
+  --use-context       with --merge, also make the cluster the current context
+  --print             print the kubeconfig instead of writing a file
+`;
+
+/** Writes a file only its owner can read, creating its folder (0700) if needed. */
+function writePrivate(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  fs.chmodSync(file, 0o600);
+}
+
+async function platformOutputs(env: string, outputsFile: string | undefined): Promise<unknown> {
+  if (outputsFile) {
+    try {
+      return JSON.parse(fs.readFileSync(outputsFile, "utf8"));
+    } catch (err) {
+      throw new CliError(`cannot read the outputs file ${outputsFile}: ${(err as Error).message}`);
+    }
+  }
+  const dir = path.join(PROJECT_ROOT, "cdktf.out", "stacks", stackId(env, "platform"));
+  if (!fs.existsSync(path.join(dir, ".terraform"))) {
+    throw new CliError(
+      `${stackId(env, "platform")} has not been deployed from this checkout (no ${path.relative(PROJECT_ROOT, dir)}/.terraform); run npm run deploy -- ${stackId(env, "platform")}, or pass --outputs <file>`,
+    );
+  }
+  const run = await runTerraform(["output", "-json"], dir, { ...process.env, CHECKPOINT_DISABLE: "1" }, 120_000);
+  if (run.code !== 0) throw new CliError(`terraform output failed in ${dir}:\n${run.stderr || run.stdout}`);
+  return JSON.parse(run.stdout);
+}
+
+runCli(USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), { valued: ["outputs", "out", "kubeconfig"], switches: ["merge", "use-context", "print"] });
+  if (args.positional.length !== 1)
+    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const modes = ["out", "merge", "print"].filter((m) => args.flags.has(m));
+  if (modes.length > 1) throw new UsageError(`--${modes.join(" and --")} exclude each other`);
+  if ((args.flags.has("kubeconfig") || args.flags.has("use-context")) && !args.flags.has("merge")) {
+    throw new UsageError("--kubeconfig and --use-context go with --merge");
+  }
+  const envs = await loadEnvs();
+  const env = envs.find((e) => e.name === args.positional[0]);
+  if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+
+  const outputs = await platformOutputs(env.name, args.flags.get("outputs") as string | undefined);
+  let input;
+  try {
+    input = kubeconfigInputFromOutputs(outputs, stackId(env.name, "platform"), {
+      region: env.region,
+      authenticator: env.kubeconfig.authenticator,
+      roleArn: env.kubeconfig.roleArn,
+      profile: env.kubeconfig.profile,
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const rendered = renderKubeconfig(input);
+
+  if (args.flags.has("print")) {
+    process.stdout.write(rendered);
+    return;
+  }
+  if (args.flags.has("merge")) {
+    const target =
+      (args.flags.get("kubeconfig") as string | undefined) ??
+      process.env.KUBECONFIG?.split(path.delimiter)[0] ??
+      path.join(os.homedir(), ".kube", "config");
+    const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
+    let merged: string;
+    try {
+      merged = mergeKubeconfig(existing, rendered, { useContext: args.flags.has("use-context") });
+    } catch (err) {
+      throw new CliError(`cannot merge into ${target}: ${(err as Error).message}`);
+    }
+    writePrivate(target, merged);
+    console.log(`merged context "${input.clusterName}" into ${target}${args.flags.has("use-context") ? " and made it current" : ""}`);
+    return;
+  }
+  const out = (args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, kubeconfigPath(env));
+  writePrivate(out, rendered);
+  console.log(`wrote ${out} (mode 0600); use it with: export KUBECONFIG=${out}`);
+});
