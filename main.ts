@@ -2,7 +2,7 @@
  * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
  * Run by `cdktf synth` (see cdktf.json) or directly: `npx tsx main.ts`.
  */
-import { buildApp, loadEnvs } from "./src/app";
+import { buildApp, loadEnvs, PolicyViolationError } from "./src/app";
 import { EnvConfigError } from "./src/config";
 
 async function main(): Promise<number> {
@@ -18,7 +18,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const { app } = buildApp(envs);
-  app.synth();
+  try {
+    app.synth();
+  } catch (err) {
+    if (err instanceof PolicyViolationError) {
+      process.stderr.write(`${err.message}\nNothing was synthesized.\n`);
+      return 1;
+    }
+    throw err;
+  }
+  process.stderr.write(`${app.policySummary().join("\n")}\n`);
   return 0;
 }
 

@@ -60,4 +60,23 @@ describe("main.ts", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(outdir)).toBe(false);
   });
+
+  it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {
+    const stale = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] } };`;
+    const failed = runApp({ "dev.ts": stale });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(
+      [
+        "policy check failed (1 violation):",
+        "[EKS-001] suppression on aws_eks_cluster.eks (envs/dev.ts) is not needed: nothing violates EKS-001 there; remove it",
+        "Nothing was synthesized.",
+        "",
+      ].join("\n"),
+    );
+    expect(fs.existsSync(path.join(failed.outdir, "manifest.json"))).toBe(false);
+
+    const passed = runApp({ "dev.ts": good });
+    expect(passed.stderr).toMatch(/^policy: \d+ checks on 3 stacks: 0 errors, 0 warnings, 0 suppressed\n$/);
+  });
 });

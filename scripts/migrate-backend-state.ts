@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
-import { migrateBackendState } from "../src/lib/backend-migration";
+import { assertMigratable, migrateBackendState } from "../src/lib/backend-migration";
 import { parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { stackId } from "../src/lib/naming";
 
@@ -26,6 +26,7 @@ runCli(USAGE, async () => {
   const envs = await loadEnvs();
   const env = envs.find((e) => e.name === args.positional[0]);
   if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  assertMigratable(env, PROJECT_ROOT); // before synthesizing anything
   const outdir = path.join(PROJECT_ROOT, "cdktf.out");
   buildApp(envs, outdir).app.synth();
   const backendConfig = args.flags.get("backend-config");

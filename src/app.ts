@@ -2,10 +2,11 @@
  * Builds the stacks of every environment into a CDKTF App. `main.ts` calls this after validation;
  * tests and scripts call it too, so there is one wiring.
  */
-import { App } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "./config";
+import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
 import type { EnvStack } from "./stacks/env-stack";
 import { PlatformStack } from "./stacks/platform-stack";
@@ -21,14 +22,84 @@ export interface EnvStacks {
   readonly workloads: WorkloadsStack;
 }
 
+/** Thrown when policy rules fail; its message lists every violation. Nothing was written. */
+export class PolicyViolationError extends Error {
+  constructor(readonly violations: readonly string[]) {
+    super(`policy check failed (${violations.length} violation${violations.length === 1 ? "" : "s"}):\n${violations.join("\n")}`);
+    this.name = "PolicyViolationError";
+  }
+}
+
+/**
+ * The App of this project: before writing any stack it runs the policy pack on every stack, so a
+ * violation fails synth with nothing written (cdktf's own synth writes stacks one by one, and the
+ * CLI even continues past error annotations).
+ */
+export class EksApp extends App {
+  /** The policy reports of the last synth, by stack. */
+  readonly policyReports: StackReport[] = [];
+
+  override synth(): void {
+    const stacks = this.node.findAll().filter(TerraformStack.isStack);
+    stacks.forEach((stack) => stack.prepareStack());
+    const errors: string[] = [];
+    const used = new Set<unknown>();
+    const packs = new Set<PolicyPack>();
+    for (const stack of stacks) {
+      for (const pack of Aspects.of(stack).all.filter((a): a is PolicyPack => a instanceof PolicyPack)) {
+        packs.add(pack);
+        const report = pack.evaluate(stack);
+        this.policyReports.push(report);
+        errors.push(...report.errors.map(formatViolation));
+        report.suppressed.forEach((s) => used.add(s.suppression));
+      }
+    }
+    for (const pack of packs) {
+      for (const s of pack.props.suppressions ?? []) {
+        if (!used.has(s))
+          errors.push(`[${s.rule}] suppression on ${s.resource} (${s.source}) is not needed: nothing violates ${s.rule} there; remove it`);
+      }
+    }
+    if (errors.length > 0) throw new PolicyViolationError(errors);
+    const session = { outdir: this.outdir, skipValidation: this.skipValidation, manifest: this.manifest };
+    stacks.forEach((stack) => stack.synthesizer.synthesize(session));
+    if (!this.skipValidation) {
+      const problems = this.node.validate();
+      if (problems.length > 0) throw new Error(`validation failed:\n  ${problems.join("\n  ")}`);
+    }
+    this.manifest.writeToFile();
+  }
+
+  /** Warnings and suppressions of the last synth, one line each, for the synth output. */
+  policySummary(): string[] {
+    const lines: string[] = [];
+    let checked = 0;
+    for (const r of this.policyReports) {
+      checked += r.checked;
+      for (const w of r.warnings) lines.push(`  warning ${formatViolation(w)}`);
+      for (const s of r.suppressed)
+        lines.push(`  suppressed [${s.rule.id}] ${s.stack} ${s.resource.address}: ${s.suppression.reason} (${s.suppression.source})`);
+    }
+    const warnings = this.policyReports.reduce((n, r) => n + r.warnings.length, 0);
+    const suppressed = this.policyReports.reduce((n, r) => n + r.suppressed.length, 0);
+    return [
+      `policy: ${checked} checks on ${this.policyReports.length} stacks: 0 errors, ${warnings} warnings, ${suppressed} suppressed`,
+      ...lines,
+    ];
+  }
+}
+
 /** Adds the stacks of one validated environment to `app`. */
-export function addEnvStacks(app: App, env: EnvConfig): EnvStacks {
+export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name}.ts`): EnvStacks {
   const backend = new BackendStack(app, env);
   const platform = new PlatformStack(app, env);
   // Its state lives in the bucket the backend stack creates: `cdktf deploy '<env>-*'` goes in order.
   platform.addDependency(backend);
   // Reads the platform's outputs (cluster endpoint, CA, OIDC provider) through remote state.
   const workloads = new WorkloadsStack(app, env, platform);
+  // One policy pack per environment, with that environment's suppressions.
+  const pack = new PolicyPack({ suppressions: env.policy.suppressions.map((s) => ({ ...s, source })) });
+  for (const stack of [backend, platform, workloads]) Aspects.of(stack).add(pack);
   return { backend, platform, workloads };
 }
 
@@ -43,9 +114,9 @@ export async function loadEnvs(root: string = PROJECT_ROOT): Promise<EnvConfig[]
 }
 
 /** Builds an App with the stacks of every environment; synthesizes nothing. */
-export function buildApp(envs: readonly EnvConfig[], outdir?: string): { app: App; stacks: EnvStacks[] } {
+export function buildApp(envs: readonly EnvConfig[], outdir?: string): { app: EksApp; stacks: EnvStacks[] } {
   if (outdir) fs.mkdirSync(outdir, { recursive: true });
-  const app = new App(outdir ? { outdir } : {});
+  const app = new EksApp(outdir ? { outdir } : {});
   const stacks = envs.map((env) => addEnvStacks(app, env));
   return { app, stacks };
 }

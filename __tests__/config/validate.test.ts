@@ -44,7 +44,7 @@ describe("config validation", () => {
       { ...base, regoin: "eu-west-1" },
       [
         'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
-          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads (got "eu-west-1")',
+          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy (got "eu-west-1")',
       ],
     ],
     [

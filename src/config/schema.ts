@@ -353,6 +353,20 @@ export const WorkloadsSchema = z.strictObject({
   loadBalancerController: z.boolean().default(false),
 });
 
+export const SuppressionSchema = z.strictObject({
+  /** Rule id of the policy pack, e.g. "ECR-002". */
+  rule: z.string(),
+  /** Terraform address of the resource, as in the plan: "aws_ecr_repository.ecr_web". */
+  resource: z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/, { error: "must be a Terraform address like aws_ecr_repository.ecr_web" }),
+  /** Why the exception is acceptable; listed in every synth output. */
+  reason: z.string().refine((r) => r.trim().length >= 10, { error: "must explain the exception in at least 10 characters" }),
+});
+
+export const PolicySchema = z.strictObject({
+  /** Rules turned off for single resources, each with a reason. @default [] */
+  suppressions: z.array(SuppressionSchema).default([]),
+});
+
 export const EnvSchema = z.strictObject({
   /** Environment name: `dev`, `qa`, `prod`. Part of every stack id and AWS name. */
   name: z.string().regex(ENV_NAME_PATTERN, {
@@ -403,6 +417,8 @@ export const EnvSchema = z.strictObject({
   kubeconfig: KubeconfigSchema.prefault({}),
   /** What the `<env>-workloads` stack deploys besides aws-auth. @default - nothing */
   workloads: WorkloadsSchema.prefault({}),
+  /** Policy pack settings (suppressions). @default - no suppressions */
+  policy: PolicySchema.prefault({}),
 });
 
 /** What an `envs/<name>.ts` file writes (defaults optional). */

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { TableConfig } from "../config";
 import { dynamodbTableNameProblem } from "../lib/aws-limits";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link DynamodbTables}. */
 export interface DynamodbTablesProps {
@@ -73,6 +74,10 @@ export class DynamodbTables extends Construct {
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
         deletionProtectionEnabled: t.deletionProtection,
       });
+      if (!t.pointInTimeRecovery)
+        suppressRule(table, "DDB-001", `tables.${name}.pointInTimeRecovery is false in the environment config (explicit opt-out)`);
+      if (!t.deletionProtection)
+        suppressRule(table, "DDB-003", `tables.${name}.deletionProtection is false in the environment config (explicit opt-out)`);
       this.tables[name] = table;
       this.accessArns.push(table.arn, ...Object.keys(t.globalSecondaryIndexes).map((indexName) => `${table.arn}/index/${indexName}`));
     }

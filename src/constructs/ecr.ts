@@ -5,6 +5,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { ecrRepositoryNameProblem } from "../lib/aws-limits";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link Ecr}. */
 export interface EcrProps {
@@ -95,6 +96,9 @@ export class Ecr extends Construct {
         forceDelete: false,
       });
       new EcrLifecyclePolicy(this, `${repoId(image)}_lifecycle`, { repository: repo.name, policy: lifecycle });
+      if ((props.imageTagMutability ?? "IMMUTABLE") === "MUTABLE") {
+        suppressRule(repo, "ECR-002", "ecr.imageTagMutability is MUTABLE in the environment config (explicit opt-out)");
+      }
       this.repositories[image] = repo;
       this.repositoryUrls[image] = repo.repositoryUrl;
     }

@@ -18,6 +18,7 @@ import { managedPolicyArn, policyDocument, serviceTrustPolicy } from "../lib/iam
 import { managedGroupTemplateName, selfManagedGroupName } from "../lib/naming";
 import { clusterAutoscalerTags, eksDiscoveryTags } from "../lib/tags";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 import type { AuthenticationMode } from "./eks";
 
 /** The actions the first blog post's app performs on its tables. */
@@ -288,6 +289,12 @@ export class EksWorkerNodes extends Construct {
       // The cluster autoscaler owns the current size once the group exists.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
     });
+    if (config.metadataHopLimit !== 1)
+      suppressRule(
+        template,
+        "LT-002",
+        `nodeGroups.selfManaged.${group}.metadataHopLimit is ${config.metadataHopLimit} in the environment config (explicit opt-out)`,
+      );
     this.launchTemplates[group] = template;
     this.autoscalingGroups[group] = asg;
     this.compute.push(asg);
@@ -331,6 +338,12 @@ export class EksWorkerNodes extends Construct {
       lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
       timeouts: { create: "30m", update: "60m", delete: "30m" },
     });
+    if (config.metadataHopLimit !== 1)
+      suppressRule(
+        template,
+        "LT-002",
+        `nodeGroups.managed.${group}.metadataHopLimit is ${config.metadataHopLimit} in the environment config (explicit opt-out)`,
+      );
     this.launchTemplates[`managed_${group}`] = template;
     this.nodeGroups[group] = nodeGroup;
     this.compute.push(nodeGroup);

@@ -20,6 +20,7 @@ import { contains, overlaps, parseCidr, RFC1918 } from "../lib/cidr";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/eks-versions";
 import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 import { invalidName, requireValidProps } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
 
 /** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
@@ -186,6 +187,9 @@ export class Eks extends Construct {
       // Create-time only; changing it later would replace the cluster.
       lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
     });
+    if (publicAccess && props.allowPublicAccessFromAnywhere) {
+      suppressRule(this.cluster, "EKS-001", "eks.allowPublicAccessFromAnywhere is set in the environment config (explicit opt-out)");
+    }
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
     this.clusterEndpoint = this.cluster.endpoint;

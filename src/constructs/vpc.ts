@@ -15,6 +15,7 @@ import { contains, overlaps, parseCidr } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { eksDiscoveryTags } from "../lib/tags";
 import { requireValidProps, type PropCheck } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
 
 /** Props of {@link Vpc}. */
@@ -84,6 +85,7 @@ export class Vpc extends Construct {
       tags: { Name: `${prefix}-vpc`, ...eksDiscoveryTags(clusterName, "vpc") },
     });
     this.vpcId = this.vpc.id;
+    if (!props.flowLogs) suppressRule(this.vpc, "VPC-001", "vpc.flowLogs.enabled is false in the environment config (explicit opt-out)");
     // The default security group allows all traffic between its members; nothing should use it.
     new DefaultSecurityGroup(this, "default_security_group", { vpcId: this.vpcId, tags: { Name: `${prefix}-default-deny-all` } });
 

@@ -45,15 +45,17 @@ interface StateFile {
   outputs?: Record<string, unknown>;
 }
 
-/** Migrates, or throws a CliError that says what to do. */
-export async function migrateBackendState(opts: MigrationOptions): Promise<MigrationResult> {
-  const { env, stackDir } = opts;
-  const log = opts.log ?? (() => undefined);
+/**
+ * Checks that the environment can be migrated (it says "s3", and a non-empty local state exists),
+ * before anything is synthesized or run. Returns the local state file; throws a CliError that says
+ * what to do otherwise.
+ */
+export function assertMigratable(env: EnvConfig, projectRoot: string): { file: string; state: StateFile } {
   const envFile = `envs/${env.name}.ts`;
   if (env.backend.backendStackState !== "s3") {
     throw new CliError(`env "${env.name}": backend.backendStackState is "local"; set it to "s3" in ${envFile}, then run this again`);
   }
-  const localFile = path.join(opts.projectRoot, backendLocalStatePath(env.name));
+  const localFile = path.join(projectRoot, backendLocalStatePath(env.name));
   if (!fs.existsSync(localFile)) {
     const backups = fs.existsSync(path.dirname(localFile))
       ? fs.readdirSync(path.dirname(localFile)).filter((f) => f.startsWith(`${path.basename(localFile)}.migrated-`))
@@ -64,12 +66,20 @@ export async function migrateBackendState(opts: MigrationOptions): Promise<Migra
         : `env "${env.name}": no local state at ${backendLocalStatePath(env.name)}; deploy ${stackId(env.name, "backend")} first`,
     );
   }
-  const local = readState(localFile);
-  if ((local.resources ?? []).length === 0 && Object.keys(local.outputs ?? {}).length === 0) {
+  const state = readState(localFile);
+  if ((state.resources ?? []).length === 0 && Object.keys(state.outputs ?? {}).length === 0) {
     throw new CliError(
       `env "${env.name}": the local state ${backendLocalStatePath(env.name)} is empty; deploy ${stackId(env.name, "backend")} first`,
     );
   }
+  return { file: localFile, state };
+}
+
+/** Migrates, or throws a CliError that says what to do. */
+export async function migrateBackendState(opts: MigrationOptions): Promise<MigrationResult> {
+  const { env, stackDir } = opts;
+  const log = opts.log ?? (() => undefined);
+  const { file: localFile, state: local } = assertMigratable(env, opts.projectRoot);
   const bucket = stateBucketName(env);
   const key = stateKey(env.name, "backend");
   const tf = async (args: string[]): Promise<TerraformRun> => {

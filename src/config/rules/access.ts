@@ -3,7 +3,10 @@
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
 import { LB_CONTROLLER_FARGATE_PROFILE, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { ALL_RULES } from "../../policy/rules";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
+
+const RULE_IDS = ALL_RULES.map((r) => r.id);
 
 /** Whether a Fargate selector namespace (with `*` and `?` wildcards) matches a namespace. */
 export function namespaceMatches(selector: string, namespace: string): boolean {
@@ -97,4 +100,14 @@ const deployerAccess: EnvRule = {
   },
 };
 
-export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, deployerAccess];
+const suppressions: EnvRule = {
+  needs: ["policy"],
+  check: (env) =>
+    env.policy.suppressions.flatMap((s, i) =>
+      RULE_IDS.includes(s.rule)
+        ? []
+        : [issue(["policy", "suppressions", i, "rule"], s.rule, `is not a rule of the policy pack; use one of ${RULE_IDS.join(", ")}`)],
+    ),
+};
+
+export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, deployerAccess, suppressions];

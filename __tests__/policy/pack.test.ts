@@ -1,0 +1,160 @@
+/**
+ * The pack as an Aspect on real stacks: the sample environments pass, a violation fails synth with
+ * the rule id, address, problem and fix and writes nothing, and suppressions need reasons and are
+ * listed.
+ */
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { addEnvStacks, EksApp, PolicyViolationError } from "../../src/app";
+import { validateEnvs } from "../../src/config";
+import { parsePolicyDocument } from "../../src/policy/context";
+import { suppressRule } from "../../src/policy/suppressions";
+import { baseInput, sampleEnvs, testEnv } from "../helpers/synth";
+
+function tempOutdir(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "cdktf.out");
+}
+
+describe("policy pack on every synth", () => {
+  it("passes every sample environment with zero errors", async () => {
+    const app = new EksApp({ outdir: tempOutdir() });
+    for (const env of await sampleEnvs()) addEnvStacks(app, env);
+    app.synth();
+    expect(app.policyReports.flatMap((r) => r.errors)).toEqual([]);
+    expect(app.policyReports.map((r) => r.stack).sort()).toEqual([
+      "dev-backend",
+      "dev-platform",
+      "dev-workloads",
+      "prod-backend",
+      "prod-platform",
+      "prod-workloads",
+    ]);
+    expect(app.policyReports.reduce((n, r) => n + r.checked, 0)).toBeGreaterThan(150);
+    // Only documented suppressions: none in the samples.
+    expect(app.policyReports.flatMap((r) => r.suppressed)).toEqual([]);
+    expect(app.policySummary()[0]).toMatch(/^policy: \d+ checks on 6 stacks: 0 errors, \d+ warnings, 0 suppressed$/);
+  });
+
+  it("fails synth on a violation with rule id, address, problem and fix, and writes no stack at all", () => {
+    const outdir = tempOutdir();
+    const app = new EksApp({ outdir });
+    const { platform } = addEnvStacks(app, testEnv());
+    new S3Bucket(platform, "loose", { bucket: "acme-test-loose" });
+    expect(() => app.synth()).toThrow(PolicyViolationError);
+    try {
+      app.synth();
+    } catch (err) {
+      const lines = (err as PolicyViolationError).violations;
+      expect(lines).toContain(
+        "[S3-003] test-platform aws_s3_bucket.loose has no aws_s3_bucket_public_access_block. Fix: add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets = true (mirrors CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56, CKV2_AWS_6, AWS-0086, AWS-0087, AWS-0091, AWS-0093, AWS-0094)",
+      );
+      expect(lines.filter((l) => l.includes("aws_s3_bucket.loose")).map((l) => l.slice(1, 7))).toEqual([
+        "S3-001",
+        "S3-002",
+        "S3-003",
+        "S3-004",
+        "S3-005",
+      ]);
+    }
+    const written = fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")) : [];
+    expect(written).toEqual([]);
+    expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+  });
+
+  it("lists suppressions with their reasons, from the environment config and from constructs", () => {
+    const env = testEnv({
+      ecr: { repositories: ["web"], imageTagMutability: "MUTABLE" },
+      policy: { suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.loose", reason: "public assets bucket behind CloudFront" }] },
+    });
+    const app = new EksApp({ outdir: tempOutdir() });
+    const { platform } = addEnvStacks(app, env);
+    const loose = new S3Bucket(platform, "loose", { bucket: "acme-test-loose" });
+    for (const rule of ["S3-001", "S3-002", "S3-003", "S3-005"]) suppressRule(loose, rule, "fixture bucket of this test only");
+    app.synth();
+    const summary = app.policySummary();
+    expect(summary).toContain(
+      "  suppressed [S3-004] test-platform aws_s3_bucket.loose: public assets bucket behind CloudFront (envs/test.ts)",
+    );
+    expect(summary).toContain(
+      "  suppressed [ECR-002] test-platform aws_ecr_repository.ecr_web: ecr.imageTagMutability is MUTABLE in the environment config (explicit opt-out) (test-platform/envdef/ecr/web)",
+    );
+    expect(summary[0]).toMatch(/, 6 suppressed$/);
+  });
+
+  it("rejects a suppression without a reason, in the config and on a construct", () => {
+    const result = validateEnvs([
+      {
+        source: "envs/test.ts",
+        raw: baseInput({ policy: { suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.b", reason: "because" }] } }),
+      },
+    ]);
+    expect(result.errors).toEqual([
+      'env "test": policy.suppressions[0].reason must explain the exception in at least 10 characters (got "because")',
+    ]);
+    const missing = validateEnvs([
+      { source: "envs/test.ts", raw: baseInput({ policy: { suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.b" }] } } as never) },
+    ]);
+    expect(missing.errors).toEqual(['env "test": policy.suppressions[0].reason is required (got nothing)']);
+    const unknown = validateEnvs([
+      {
+        source: "envs/test.ts",
+        raw: baseInput({ policy: { suppressions: [{ rule: "S3-999", resource: "aws_s3_bucket.b", reason: "a good long reason" }] } }),
+      },
+    ]);
+    expect(unknown.errors[0]).toMatch(
+      /^env "test": policy\.suppressions\[0\]\.rule is not a rule of the policy pack; use one of ASG-001, ASG-002, .* \(got "S3-999"\)$/,
+    );
+    const app = new EksApp({ outdir: tempOutdir() });
+    const { platform } = addEnvStacks(app, testEnv());
+    expect(() => suppressRule(platform, "S3-001", "tmp")).toThrow(
+      'test-platform: the suppression of S3-001 needs a reason of at least 10 characters (got "tmp")',
+    );
+  });
+
+  it("refuses a suppression that suppresses nothing, so exceptions do not outlive their cause", () => {
+    const env = testEnv({
+      policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "was public during the migration" }] },
+    });
+    const app = new EksApp({ outdir: tempOutdir() });
+    addEnvStacks(app, env);
+    expect(() => app.synth()).toThrow(
+      "[EKS-001] suppression on aws_eks_cluster.eks (envs/test.ts) is not needed: nothing violates EKS-001 there; remove it",
+    );
+  });
+
+  it("turns the environment's explicit opt-outs into listed suppressions instead of failures", () => {
+    const env = testEnv({
+      eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true },
+      vpc: { flowLogs: { enabled: false } },
+      nodeGroups: { managed: { sys: { metadataHopLimit: 2 } } },
+      tables: { t: { hashKey: { name: "id", type: "S" }, pointInTimeRecovery: false, deletionProtection: false } },
+    });
+    const app = new EksApp({ outdir: tempOutdir() });
+    addEnvStacks(app, env);
+    app.synth();
+    const suppressed = app.policyReports.flatMap((r) => r.suppressed.map((s) => `${s.rule.id} ${s.resource.address}`)).sort();
+    expect(suppressed).toEqual([
+      "DDB-001 aws_dynamodb_table.tables_t",
+      "DDB-003 aws_dynamodb_table.tables_t",
+      "EKS-001 aws_eks_cluster.eks",
+      "LT-002 aws_launch_template.workers_sys_launch_template",
+      "VPC-001 aws_vpc.vpc",
+    ]);
+  });
+});
+
+describe("parsePolicyDocument", () => {
+  it("reads policies whose keys and values hold Terraform expressions, quoted raw or JSON-escaped", () => {
+    const raw =
+      '{"Statement":[{"Condition":{"StringEquals":{"${replace(data.x.outputs.issuer, "https://", "")}:sub":"system:serviceaccount:a:b"}}}]}';
+    const escaped = JSON.stringify({ Statement: [{ Condition: { StringEquals: { '${replace(x, "https://", "")}:sub': "v" } } }] });
+    expect(parsePolicyDocument(raw)).toEqual({
+      Statement: [{ Condition: { StringEquals: { "TF_EXPR:sub": "system:serviceaccount:a:b" } } }],
+    });
+    expect(parsePolicyDocument(escaped)).toEqual({ Statement: [{ Condition: { StringEquals: { "TF_EXPR:sub": "v" } } }] });
+    expect(parsePolicyDocument("not json")).toBeUndefined();
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The policy pack: every rule applied to every resource of every stack, as a CDKTF Aspect (the
+ * cdk-nag v2 shape). `EksApp` runs it on all stacks before writing any, so a violation leaves no
+ * partial cdktf.out.
+ */
+import { Annotations, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { contextOf, resourcesOf } from "./context";
+import { ALL_RULES } from "./rules";
+import { SUPPRESSION_METADATA, suppresses, type Suppression } from "./suppressions";
+import type { PolicyRule, SynthResource } from "./types";
+
+/** One rule's verdict on one resource that did not comply. */
+export interface Violation {
+  readonly rule: PolicyRule;
+  readonly stack: string;
+  readonly resource: SynthResource;
+  readonly detail: string;
+}
+
+export interface StackReport {
+  readonly stack: string;
+  readonly errors: Violation[];
+  readonly warnings: Violation[];
+  readonly suppressed: (Violation & { suppression: Suppression })[];
+  /** How many (rule, resource) pairs were checked. */
+  readonly checked: number;
+}
+
+/** `[EKS-001] dev-platform aws_eks_cluster.eks has a public endpoint ... Fix: ... (mirrors ...)` */
+export function formatViolation(v: Violation): string {
+  const mirrors = v.rule.mirrors.length > 0 ? ` (mirrors ${v.rule.mirrors.join(", ")})` : "";
+  return `[${v.rule.id}] ${v.stack} ${v.resource.address} ${v.detail}. Fix: ${v.rule.fix}${mirrors}`;
+}
+
+/**
+ * Applies the rules to one synthesized stack (its cdk.tf.json as an object). Pure: no cdktf here,
+ * so scripts and tests can check any synthesized JSON.
+ */
+export function evaluateStack(
+  stack: string,
+  json: Record<string, unknown>,
+  suppressions: readonly Suppression[],
+  rules: readonly PolicyRule[] = ALL_RULES,
+): StackReport {
+  const resources = resourcesOf(stack, json);
+  const ctx = contextOf(stack, resources);
+  const report: StackReport = { stack, errors: [], warnings: [], suppressed: [], checked: 0 };
+  for (const resource of resources) {
+    for (const rule of rules) {
+      if (!rule.resourceTypes.includes(resource.type)) continue;
+      let finding;
+      try {
+        finding = rule.check(resource, ctx);
+      } catch (err) {
+        finding = { compliance: "non-compliant" as const, detail: `could not be checked (${(err as Error).message})` };
+      }
+      if (finding.compliance === "not-applicable") continue;
+      (report as { checked: number }).checked++;
+      if (finding.compliance === "compliant") continue;
+      const violation: Violation = { rule, stack, resource, detail: finding.detail ?? "does not comply" };
+      const suppression = suppressions.find((s) => s.rule === rule.id && suppresses(s, resource));
+      if (suppression) report.suppressed.push({ ...violation, suppression });
+      else if (rule.level === "error") report.errors.push(violation);
+      else report.warnings.push(violation);
+    }
+  }
+  return report;
+}
+
+/** Suppressions declared on constructs of the stack (by `suppressRule`), keyed to construct paths. */
+function constructSuppressions(stack: TerraformStack): Suppression[] {
+  const out: Suppression[] = [];
+  for (const node of stack.node.findAll()) {
+    for (const entry of node.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA)) {
+      const data = entry.data as { rule: string; reason: string };
+      out.push({ rule: data.rule, resource: node.node.path, match: "construct", reason: data.reason, source: node.node.path });
+    }
+  }
+  return out;
+}
+
+/** Options of {@link PolicyPack}. */
+export interface PolicyPackProps {
+  /** Suppressions from the environment config (by Terraform address). @default [] */
+  readonly suppressions?: readonly Suppression[];
+  /** @default ALL_RULES */
+  readonly rules?: readonly PolicyRule[];
+}
+
+/**
+ * The Aspect. Visiting a stack evaluates it once, annotates each violating construct (errors fail
+ * synth) and keeps the report.
+ */
+export class PolicyPack implements IAspect {
+  private readonly reports = new Map<TerraformStack, StackReport>();
+
+  constructor(readonly props: PolicyPackProps = {}) {}
+
+  visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) this.evaluate(node);
+  }
+
+  /** Evaluates a stack (once) and returns its report. */
+  evaluate(stack: TerraformStack): StackReport {
+    const cached = this.reports.get(stack);
+    if (cached) return cached;
+    const json = stack.toTerraform() as Record<string, unknown>;
+    const suppressions = [...constructSuppressions(stack), ...(this.props.suppressions ?? [])];
+    const report = evaluateStack(stack.node.id, json, suppressions, this.props.rules);
+    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
+    for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));
+    for (const v of report.warnings) Annotations.of(byPath.get(v.resource.path) ?? stack).addWarning(formatViolation(v));
+    this.reports.set(stack, report);
+    return report;
+  }
+}
