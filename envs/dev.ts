@@ -31,4 +31,6 @@ export default {
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   workloads: { sample2048: true, loadBalancerController: true },
+  // Planned in pull requests; deployed by hand until its backend state is migrated to S3.
+  ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan" },
 } satisfies EnvInput;

@@ -5,7 +5,8 @@ import { appImages, appTables } from "./_app";
  * Production, after the first blog post: self-managed workers on a launch template, the Fargate
  * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
  * and a private-only API endpoint. Its own account, reached through a deploy role (a cluster admin,
- * so it can apply prod-workloads, which manages aws-auth for the self-managed nodes).
+ * so it can apply prod-workloads, which manages aws-auth for the self-managed nodes). Its backend
+ * stack's state has been migrated into its own bucket, so CI can plan and deploy every stack.
  */
 export default {
   name: "prod",
@@ -17,7 +18,7 @@ export default {
   tags: { CostCenter: "platform-prod", Owner: "platform-team" },
   tier: "production",
   logKmsEncryption: true,
-  backend: { useLockfile: true, noncurrentVersionExpirationDays: 365 },
+  backend: { useLockfile: true, noncurrentVersionExpirationDays: 365, backendStackState: "s3" },
   vpc: { cidr: "10.20.0.0/16" },
   ecr: { repositories: appImages },
   eks: {
@@ -51,4 +52,12 @@ export default {
     },
   },
   tables: appTables({ read: 5, write: 5 }),
+  // The private endpoint is reachable only from inside the VPC: plans and deploys run on a
+  // self-hosted runner there. Deploys wait for the reviewers of the "production" GitHub environment.
+  ci: {
+    planRoleArn: "arn:aws:iam::222222222222:role/acme-prod-ci-plan",
+    deployRoleArn: "arn:aws:iam::222222222222:role/acme-prod-ci-deploy",
+    runsOn: ["self-hosted", "linux", "acme-prod-vpc"],
+    githubEnvironment: "production",
+  },
 } satisfies EnvInput;

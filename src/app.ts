@@ -2,7 +2,7 @@
  * Builds the stacks of every environment into a CDKTF App. `main.ts` calls this after validation;
  * tests and scripts call it too, so there is one wiring.
  */
-import { App, Aspects, TerraformStack } from "cdktf";
+import { App, Aspects, TerraformStack, type AppConfig } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "./config";
@@ -38,6 +38,14 @@ export class PolicyViolationError extends Error {
 export class EksApp extends App {
   /** The policy reports of the last synth, by stack. */
   readonly policyReports: StackReport[] = [];
+
+  /**
+   * Stack traces are never recorded in the metadata: they hold absolute paths of the machine that
+   * ran synth, which would make `cdktf.out` differ between machines (and slow synth down).
+   */
+  constructor(config: AppConfig = {}) {
+    super({ ...config, stackTraces: false });
+  }
 
   override synth(): void {
     const stacks = this.node.findAll().filter(TerraformStack.isStack);

@@ -13,12 +13,12 @@ describe("config validation", () => {
   it("accepts every sample environment and applies defaults", async () => {
     // GIVEN the envs/ folder  WHEN it is validated
     const envs = await sampleEnvs();
-    // THEN every environment is valid, with the backend defaults filled in
+    // THEN every environment is valid, with the backend and ci defaults filled in
     expect(envs.map((e) => e.name).sort()).toEqual(["dev", "prod"]);
-    for (const env of envs) {
-      expect(env.backend.dynamodbLock).toBe(true);
-      expect(env.backend.backendStackState).toBe("local");
-    }
+    for (const env of envs) expect(env.backend.dynamodbLock).toBe(true);
+    const dev = envs.find((e) => e.name === "dev")!;
+    expect(dev.backend.backendStackState).toBe("local");
+    expect(dev.ci).toEqual({ planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", runsOn: ["ubuntu-24.04"] });
   });
 
   it("accepts a minimal environment", () => {
@@ -44,7 +44,7 @@ describe("config validation", () => {
       { ...base, regoin: "eu-west-1" },
       [
         'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
-          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy (got "eu-west-1")',
+          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, ci (got "eu-west-1")',
       ],
     ],
     [

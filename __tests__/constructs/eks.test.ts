@@ -93,6 +93,16 @@ describe("Eks", () => {
     });
   });
 
+  it("grants each viewer AmazonEKSViewPolicy, never the admin policy", () => {
+    const json = synth({ viewers: { audit: "arn:aws:iam::123456789012:role/audit" } });
+    expect(onlyResource(json, "aws_eks_access_entry").principal_arn).toBe("arn:aws:iam::123456789012:role/audit");
+    expect(onlyResource(json, "aws_eks_access_policy_association")).toMatchObject({
+      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+      principal_arn: "${aws_eks_access_entry.eks_viewer_audit.principal_arn}",
+      access_scope: { type: "cluster" },
+    });
+  });
+
   it("creates the IRSA OIDC provider with the thumbprint of the project's program, run by node", () => {
     const json = synth();
     const provider = onlyResource(json, "aws_iam_openid_connect_provider");

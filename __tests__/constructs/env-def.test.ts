@@ -11,6 +11,18 @@ function mentions(json: StackJson, text: string): number {
 }
 
 describe("EnvDef", () => {
+  it("gives the CI plan role a view access entry, and no more", () => {
+    expect(resourcesOf(dev, "aws_eks_access_entry")["eks_viewer_ci-plan"].principal_arn).toBe(
+      "arn:aws:iam::111111111111:role/acme-dev-ci-plan",
+    );
+    expect(resourcesOf(dev, "aws_eks_access_policy_association")["eks_viewer_ci-plan_policy"].policy_arn).toBe(
+      "arn:${data.aws_partition.partition.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+    );
+    expect(mentions(dev, "acme-dev-ci-plan")).toBe(1);
+    const withoutCi = synthEnv(testEnv({})).json.platform;
+    expect(Object.keys(resourcesOf(withoutCi, "aws_eks_access_entry") ?? {}).filter((k) => k.includes("viewer"))).toEqual([]);
+  });
+
   it("computes the cluster name once and uses it for the cluster, tags, roles, user data and Fargate trust", () => {
     const name = "acme-prod-eks";
     expect(resourcesOf(prod, "aws_eks_cluster").eks.name).toBe(name);

@@ -2,6 +2,7 @@
  * The synthesized S3 backend of `dev-platform`, unchanged, redirected with `-backend-config` to a
  * real S3 emulator (s3rver) and a real DynamoDB emulator (dynalite) on 127.0.0.1: state lands under
  * the stack's key, a concurrent run is refused with a lock error, and the lock is released after.
+ * Also: backend:migrate, and the caller's-credentials rewrite of CI plans (no role assumed).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { migrateBackendState } from "../../src/lib/backend-migration";
 import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
-import { OFFLINE_AWS_ENV, prepareOfflineWorkspace, terraformEnv } from "../../src/lib/terraform";
+import { copyStack, OFFLINE_AWS_ENV, prepareOfflineWorkspace, terraformEnv, useCallerCredentials } from "../../src/lib/terraform";
 import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
 import { sampleEnvs } from "../helpers/synth";
 import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";
@@ -18,6 +19,7 @@ import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helper
 const tc = await getToolchain();
 const out = testOutputDir("backend-emulators");
 const env = (await sampleEnvs()).find((e) => e.name === "dev")!;
+const prod = (await sampleEnvs()).find((e) => e.name === "prod")!;
 const bucket = stateBucketName(env);
 const table = lockTableName(env);
 const key = stateKey(env.name, "platform");
@@ -160,5 +162,51 @@ describe.runIf(tc)("backend:migrate, against s3rver + dynalite", () => {
     await expect(migrateBackendState({ env: migrated, projectRoot: project, stackDir })).rejects.toThrow(
       'env "dev": already migrated (backup dev-backend.tfstate.migrated-2026-11-21T12-00-00-000Z); nothing to do',
     );
+  });
+});
+
+describe.runIf(tc)("plans with the caller's credentials (CI plan roles), against s3rver + dynalite", () => {
+  const toolchain = tc as Toolchain;
+  let s3: Started & { dataDir: string };
+  let ddb: Started;
+  let outdir: string;
+
+  beforeAll(async () => {
+    s3 = await startS3(path.join(out, "s3-caller"), [stateBucketName(prod)]);
+    ddb = await startDynamo(out);
+    await createLockTable(ddb.port, lockTableName(prod));
+    outdir = path.join(out, "caller", "cdktf.out");
+    buildApp([prod], outdir).app.synth();
+  });
+
+  afterAll(async () => {
+    await s3?.stop();
+    await ddb?.stop();
+  });
+
+  /** prod-platform's S3 backend pointed at the emulators, with or without the caller's credentials. */
+  async function init(callerCredentials: boolean) {
+    const copy = path.join(out, "caller", `copy-${callerCredentials}`);
+    const json = copyStack(path.join(outdir, "stacks", "prod-platform"), copy);
+    const dropped = callerCredentials ? useCallerCredentials(json) : [];
+    fs.writeFileSync(path.join(copy, "cdk.tf.json"), JSON.stringify(json));
+    const dir = prepareOfflineWorkspace(copy, path.join(out, "caller", `work-${callerCredentials}`), toolchain.unavailableProviders).dir;
+    fs.rmSync(path.join(dir, "backend_override.tf.json"));
+    emulatorBackendConfig(path.join(dir, "emulators.s3.tfbackend"), s3.port, ddb.port);
+    fs.appendFileSync(path.join(dir, "emulators.s3.tfbackend"), "max_retries = 1\n");
+    return { dropped, run: await tf(toolchain, dir, ["init", "-input=false", "-no-color", "-backend-config=emulators.s3.tfbackend"]) };
+  }
+
+  it("as synthesized, the backend assumes the deploy role (which a read-only plan role must not)", async () => {
+    const { run } = await init(false);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).toContain("STS: AssumeRole");
+  });
+
+  it("with the caller's credentials, drops the role from provider and backend and initialises", async () => {
+    const { dropped, run } = await init(true);
+    expect(dropped).toEqual(["provider aws", "backend s3"]);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain("Terraform has been successfully initialized!");
   });
 });

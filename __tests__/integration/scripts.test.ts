@@ -49,3 +49,48 @@ describe("scripts under bad input", () => {
     expect(r.stderr).toMatch(/\n\s+at /);
   });
 });
+
+describe("scripts/ci.ts, as the workflows call it", () => {
+  it("prints the plan and deploy matrices as $GITHUB_OUTPUT lines", () => {
+    const plan = run("ci", ["matrix", "plan"]);
+    expect(plan.stderr).toBe("");
+    const [matrixLine, countLine] = plan.stdout.trim().split("\n");
+    expect(countLine).toBe("count=2");
+    expect(JSON.parse(matrixLine.replace(/^matrix=/, "")).include.map((j: { env: string }) => j.env)).toEqual(["dev", "prod"]);
+    // An empty --env is a usage error; the workflow leaves the flag out when its input is empty.
+    expect(run("ci", ["matrix", "deploy", "--env", ""]).code).toBe(2);
+    const deploy = run("ci", ["matrix", "deploy"]);
+    expect(deploy.stdout).toMatch(/^matrix=\{"include":\[\{"env":"prod",.*\}\]\}\ncount=1\n$/);
+  });
+
+  it.each([
+    [
+      ["matrix", "deploy", "--env", "dev"],
+      1,
+      /^error: environment "dev" has no ci\.deployRoleArn, so the deploy workflow cannot deploy it\n$/,
+    ],
+    [["matrix", "apply"], 2, /^error: matrix takes "plan" or "deploy"\n\nusage:/],
+    [["comment", "dev", "--dir", "x", "--status", "ok"], 2, /^error: --status must be "success" or "failure"\n\nusage:/],
+    [["deploy"], 2, /^error: unknown command deploy\n\nusage:/],
+  ])("ci %j exits %i with a message", (args, code, message) => {
+    const r = run("ci", args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("writes an environment's comment from the files a plan job leaves", () => {
+    fs.mkdirSync(path.join(PROJECT_ROOT, ".test-output"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-output", "ci-comment-"));
+    fs.writeFileSync(path.join(dir, "dev.summary.md"), "## Plan: dev\n\n60 to create\n");
+    fs.writeFileSync(path.join(dir, "audit.md"), "## dev-platform\n");
+    const r = run("ci", ["comment", "dev", "--dir", dir, "--status", "success", "--commit", "abcdef0123456789"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^<!-- cdktf-eks-plan:dev -->\n## Plan: dev\n\n60 to create\n/);
+    expect(r.stdout).toContain("<details><summary>Audit: what the stacks contain</summary>");
+    fs.writeFileSync(path.join(dir, "plan.log"), "Error: AccessDenied: not authorized to perform s3:GetObject\n");
+    fs.rmSync(path.join(dir, "dev.summary.md"));
+    const failed = run("ci", ["comment", "dev", "--dir", dir, "--status", "failure"]);
+    expect(failed.stdout).toContain("## ❌ Plan failed: dev");
+    expect(failed.stdout).toContain("not authorized to perform s3:GetObject");
+  });
+});

@@ -72,8 +72,8 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_ecr_lifecycle_policy: 3,
       aws_ecr_repository: 3,
       aws_eip: 1,
-      aws_eks_access_entry: 1,
-      aws_eks_access_policy_association: 1,
+      aws_eks_access_entry: 2, // platform admin, ci-plan viewer
+      aws_eks_access_policy_association: 2,
       aws_eks_addon: 3,
       aws_eks_cluster: 1,
       aws_eks_fargate_profile: 3,
@@ -101,8 +101,8 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_ecr_lifecycle_policy: 3,
       aws_ecr_repository: 3,
       aws_eip: 3,
-      aws_eks_access_entry: 4,
-      aws_eks_access_policy_association: 3,
+      aws_eks_access_entry: 5, // three admins, ci-plan viewer, the self-managed nodes (EC2_LINUX)
+      aws_eks_access_policy_association: 4,
       aws_eks_addon: 4,
       aws_eks_cluster: 1,
       aws_eks_fargate_profile: 1,

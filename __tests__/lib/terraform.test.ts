@@ -2,7 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { mirrorHasAws, mirrorRootOf, offlineProviderOverride, pruneProviders, writeCliConfig } from "../../src/lib/terraform";
+import {
+  mirrorHasAws,
+  mirrorRootOf,
+  offlineProviderOverride,
+  pruneProviders,
+  useCallerCredentials,
+  writeCliConfig,
+} from "../../src/lib/terraform";
+import { sampleEnvs } from "../helpers/synth";
 
 describe("provider mirror discovery", () => {
   it("finds the mirror root above <host>/hashicorp/aws in both layouts", () => {
@@ -97,5 +105,43 @@ describe("pruneProviders", () => {
     const json = stack();
     expect(pruneProviders(json, []).removed).toEqual([]);
     expect(json).toEqual(stack());
+  });
+});
+
+describe("useCallerCredentials", () => {
+  it("drops every role the prod stacks assume, and nothing else", async () => {
+    const { buildApp } = await import("../../src/app");
+    const prod = (await sampleEnvs()).find((e) => e.name === "prod")!;
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "caller-")), "cdktf.out");
+    buildApp([prod], outdir).app.synth();
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+
+    const workloads = read("prod-workloads");
+    const before = JSON.stringify(workloads);
+    expect(useCallerCredentials(workloads)).toEqual([
+      "provider aws",
+      "provider kubernetes (exec --role-arn)",
+      "backend s3",
+      "data.terraform_remote_state.cross-stack-reference-input-prod-platform",
+    ]);
+    const after = JSON.stringify(workloads);
+    expect(after).not.toContain("assume_role");
+    expect(after).not.toContain("--role-arn");
+    expect(workloads.provider.kubernetes[0].exec[0].args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "acme-prod-eks",
+      "--region",
+      "eu-west-1",
+      "--output",
+      "json",
+    ]);
+    // Only the roles went: the account guard and everything else stay.
+    expect(workloads.provider.aws[0].allowed_account_ids).toEqual(["222222222222"]);
+    expect(before.length - after.length).toBeLessThan(1_000);
+
+    const dev = { provider: { aws: [{ region: "eu-west-1" }] }, terraform: { backend: { s3: { bucket: "b" } } } };
+    expect(useCallerCredentials(dev)).toEqual([]);
   });
 });

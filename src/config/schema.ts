@@ -36,6 +36,12 @@ export const LOG_RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** IAM role or user ARNs by name (EKS access entries). */
+const principals = z.record(
+  z.string(),
+  z.string().regex(PRINCIPAL_ARN_PATTERN, { error: "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/admin" }),
+);
+
 /** A name used as a map key that becomes part of AWS names and Terraform addresses. */
 export const KEY_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -272,12 +278,12 @@ export const EksSchema = z.strictObject({
   /** Give the identity that creates the cluster admin rights (create-time only). @default false */
   bootstrapClusterCreatorAdminPermissions: z.boolean().default(false),
   /** Cluster admins by name: IAM role or user ARNs, granted AmazonEKSClusterAdminPolicy. @default {} */
-  admins: z
-    .record(
-      z.string(),
-      z.string().regex(PRINCIPAL_ARN_PATTERN, { error: "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/admin" }),
-    )
-    .default({}),
+  admins: principals.default({}),
+  /**
+   * Read-only cluster users by name: IAM role or user ARNs, granted AmazonEKSViewPolicy (reads
+   * most objects, never Secrets). `ci.planRoleArn` is added as "ci-plan". @default {}
+   */
+  viewers: principals.default({}),
   /** Control-plane log retention. @default 365 */
   logRetentionDays: logRetention.default(365),
   /** Waiting period before the secrets key is deleted. @default 30 */
@@ -318,6 +324,47 @@ export const NodeGroupsSchema = z.strictObject({
 export const FargateSchema = z.strictObject({
   /** Fargate profiles by name, in the private subnets. @default {} */
   profiles: z.record(z.string(), FargateProfileSchema).default({}),
+});
+
+/** The GitHub runner labels of a job: `ubuntu-24.04`, or `["self-hosted", "prod-vpc"]`. */
+const runnerLabel = z.string().regex(/^[\w.-]{1,64}$/, { error: "must be a runner label of letters, digits and ._-" });
+
+/** Stacks the workflows can plan or deploy, in deployment order. */
+export const CI_STACK_KINDS = ["backend", "platform", "workloads"] as const;
+
+export const CiSchema = z.strictObject({
+  /**
+   * Role the pull-request workflow assumes through GitHub OIDC to plan this environment, used as it
+   * is (the config's `assumeRole` is skipped): read-only access plus reading the state. It gets an
+   * EKS view access entry ("ci-plan") so the workloads stack can be planned.
+   * @default - the environment is not planned in pull requests
+   */
+  planRoleArn: roleArn.optional(),
+  /**
+   * Role the deploy workflow assumes through GitHub OIDC. With `assumeRole` set, it only needs
+   * `sts:AssumeRole` on that role; without, it is the deployer.
+   * @default - the deploy workflow does not deploy this environment
+   */
+  deployRoleArn: roleArn.optional(),
+  /**
+   * Stacks the pull-request workflow plans. The backend stack only once its state is in S3
+   * (`backend.backendStackState: "s3"`): a runner has no local state to plan against.
+   * @default - platform and workloads, plus backend when its state is in S3
+   */
+  planStacks: z
+    .array(z.enum(CI_STACK_KINDS, { error: 'must be "backend", "platform" or "workloads"' }))
+    .min(1, { error: "must name at least one stack" })
+    .optional(),
+  /**
+   * Runner labels of the plan and deploy jobs. A private API endpoint is reachable only from a
+   * self-hosted runner in (or peered with) the VPC. @default ["ubuntu-24.04"]
+   */
+  runsOn: z.array(runnerLabel).min(1, { error: "must name at least one runner label" }).default(["ubuntu-24.04"]),
+  /** GitHub environment of the deploy job (required reviewers, branch rules). @default - the environment name */
+  githubEnvironment: z
+    .string()
+    .regex(/^[\w.-]{1,255}$/, { error: "must be a GitHub environment name of letters, digits and ._-" })
+    .optional(),
 });
 
 export const KubeconfigSchema = z.strictObject({
@@ -419,6 +466,8 @@ export const EnvSchema = z.strictObject({
   workloads: WorkloadsSchema.prefault({}),
   /** Policy pack settings (suppressions). @default - no suppressions */
   policy: PolicySchema.prefault({}),
+  /** GitHub Actions: plan roles, deploy roles and runners. @default - not planned or deployed by the workflows */
+  ci: CiSchema.prefault({}),
 });
 
 /** What an `envs/<name>.ts` file writes (defaults optional). */

@@ -56,6 +56,8 @@ export interface EksProps {
   readonly bootstrapClusterCreatorAdminPermissions?: boolean;
   /** Cluster admins by name: IAM principal ARNs granted AmazonEKSClusterAdminPolicy. @default {} */
   readonly admins?: Readonly<Record<string, string>>;
+  /** Read-only users by name: IAM principal ARNs granted AmazonEKSViewPolicy (no Secrets). @default {} */
+  readonly viewers?: Readonly<Record<string, string>>;
   /** Name of the cluster IAM role. */
   readonly roleName: string;
   /** `/aws/eks/<cluster>/cluster`, created before the cluster so retention applies. */
@@ -197,15 +199,17 @@ export class Eks extends Construct {
     this.clusterPrimarySecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
 
-    for (const [name, principalArn] of Object.entries(props.admins ?? {})) {
-      const entry = new EksAccessEntry(this, `admin_${name}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
-      new EksAccessPolicyAssociation(this, `admin_${name}_policy`, {
+    const grant = (kind: "admin" | "viewer", name: string, principalArn: string, policy: string) => {
+      const entry = new EksAccessEntry(this, `${kind}_${name}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      new EksAccessPolicyAssociation(this, `${kind}_${name}_policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
-        policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/${policy}`,
         accessScope: { type: "cluster" },
       });
-    }
+    };
+    for (const [name, arn] of Object.entries(props.admins ?? {})) grant("admin", name, arn, "AmazonEKSClusterAdminPolicy");
+    for (const [name, arn] of Object.entries(props.viewers ?? {})) grant("viewer", name, arn, "AmazonEKSViewPolicy");
 
     // IRSA: the thumbprint program runs where Terraform runs, shipped with the stack as an asset.
     const program = new TerraformAsset(this, "thumbprint_program", { path: bundleScript("oidc-thumbprint"), type: AssetType.FILE });

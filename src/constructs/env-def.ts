@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { EnvConfig, FargateProfileConfig } from "../config";
 import { policyDocument } from "../lib/iam";
 import {
+  CI_PLAN_VIEWER,
   clusterLogGroupName,
   clusterName,
   COREDNS_FARGATE_PROFILE,
@@ -115,6 +116,7 @@ export class EnvDef extends Construct {
       authenticationMode: env.eks.authenticationMode,
       bootstrapClusterCreatorAdminPermissions: env.eks.bootstrapClusterCreatorAdminPermissions,
       admins: env.eks.admins,
+      viewers: { ...env.eks.viewers, ...(env.ci.planRoleArn ? { [CI_PLAN_VIEWER]: env.ci.planRoleArn } : {}) },
       roleName: roles.cluster,
       logGroupName: clusterLogGroupName(env),
       logRetentionDays: env.eks.logRetentionDays,

@@ -117,6 +117,9 @@ export const LB_CONTROLLER_FARGATE_PROFILE = "aws-lb-controller";
 /** Namespace and service account of the AWS Load Balancer Controller (its Helm chart's defaults). */
 export const LB_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
 
+/** Name of the EKS view access entry of `ci.planRoleArn` (reserved in eks.viewers). */
+export const CI_PLAN_VIEWER = "ci-plan";
+
 /** Namespace of the Fargate post's 2048 sample. */
 export const SAMPLE_2048_NAMESPACE = "2048-game";
 

@@ -333,6 +333,63 @@ export async function canInstallFromRegistry(workRoot: string, mirror: string | 
   }
 }
 
+/**
+ * Copies a synthesized stack folder to `workDir` (keeping a previous `.terraform` there, so init
+ * is fast the second time) and returns its parsed `cdk.tf.json`.
+ */
+export function copyStack(stackDir: string, workDir: string): Json {
+  fs.mkdirSync(workDir, { recursive: true });
+  for (const entry of fs.readdirSync(workDir)) {
+    if (entry !== ".terraform" && entry !== ".terraform.lock.hcl") fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
+  }
+  for (const entry of fs.readdirSync(stackDir)) {
+    if (entry === ".terraform" || entry.endsWith(".tfstate")) continue;
+    fs.cpSync(path.join(stackDir, entry), path.join(workDir, entry), { recursive: true });
+  }
+  return JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Json;
+}
+
+/**
+ * Makes a stack use the caller's credentials as they are: drops the role to assume from the AWS
+ * providers, the S3 backend, the remote-state data sources and the `--role-arn` of the kubernetes
+ * exec token. For CI plan roles, which are read-only and must not assume the deploy role.
+ * Returns where it dropped a role (empty when the stack assumes none).
+ */
+export function useCallerCredentials(stackJson: Json): string[] {
+  const dropped: string[] = [];
+  const providers = (stackJson.provider ?? {}) as Record<string, Json[]>;
+  for (const [i, p] of (providers.aws ?? []).entries()) {
+    if (p.assume_role) {
+      delete p.assume_role;
+      dropped.push(`provider aws${p.alias ? `.${String(p.alias)}` : providers.aws.length > 1 ? `[${i}]` : ""}`);
+    }
+  }
+  for (const p of providers.kubernetes ?? []) {
+    for (const exec of (p.exec ?? []) as Json[]) {
+      const args = exec.args as string[] | undefined;
+      const at = args?.indexOf("--role-arn") ?? -1;
+      if (args && at >= 0) {
+        args.splice(at, 2);
+        dropped.push("provider kubernetes (exec --role-arn)");
+      }
+    }
+  }
+  const s3 = ((stackJson.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
+  if (s3?.assume_role) {
+    delete s3.assume_role;
+    dropped.push("backend s3");
+  }
+  const remote = ((stackJson.data as Json | undefined)?.terraform_remote_state ?? {}) as Record<string, Json>;
+  for (const [name, block] of Object.entries(remote)) {
+    const config = block.config as Json | undefined;
+    if (config?.assume_role) {
+      delete config.assume_role;
+      dropped.push(`data.terraform_remote_state.${name}`);
+    }
+  }
+  return dropped;
+}
+
 /** An offline working copy of one synthesized stack, ready for `terraform init`. */
 export interface OfflineWorkspace {
   readonly dir: string;
@@ -345,15 +402,7 @@ export interface OfflineWorkspace {
  * the offline override files. The synthesized stack itself is left untouched.
  */
 export function prepareOfflineWorkspace(stackDir: string, workDir: string, prune: readonly string[]): OfflineWorkspace {
-  fs.mkdirSync(workDir, { recursive: true });
-  for (const entry of fs.readdirSync(workDir)) {
-    if (entry !== ".terraform" && entry !== ".terraform.lock.hcl") fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
-  }
-  for (const entry of fs.readdirSync(stackDir)) {
-    if (entry === ".terraform" || entry.endsWith(".tfstate")) continue;
-    fs.cpSync(path.join(stackDir, entry), path.join(workDir, entry), { recursive: true });
-  }
-  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Json;
+  const stackJson = copyStack(stackDir, workDir);
   const pruned = pruneProviders(
     stackJson,
     prune.filter((p) => requiredProviders(stackJson).includes(p)),

@@ -2,8 +2,9 @@
  * Rules of cluster access and workloads: the kubeconfig path (row Y: never ~/.kube/config by
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
-import { LB_CONTROLLER_FARGATE_PROFILE, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { CI_PLAN_VIEWER, LB_CONTROLLER_FARGATE_PROFILE, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
 import { ALL_RULES } from "../../policy/rules";
+import { CI_STACK_KINDS, type ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
 
 const RULE_IDS = ALL_RULES.map((r) => r.id);
@@ -85,18 +86,126 @@ function hasWorkloads(env: Parameters<EnvRule["check"]>[0]): boolean {
 }
 
 const deployerAccess: EnvRule = {
-  needs: ["assumeRole", "eks", "workloads", "nodeGroups"],
+  needs: ["assumeRole", "eks", "workloads", "nodeGroups", "ci"],
   check: (env) => {
-    const role = env.assumeRole?.roleArn;
+    const role = env.assumeRole?.roleArn ?? env.ci.deployRoleArn;
     if (!role || !hasWorkloads(env) || env.eks.bootstrapClusterCreatorAdminPermissions) return [];
     if (Object.values(env.eks.admins).includes(role)) return [];
+    const field = env.assumeRole ? "assumeRole.roleArn" : "ci.deployRoleArn";
     return [
       issue(
         ["eks", "admins"],
         env.eks.admins,
-        `must include the deploy role ${role} (assumeRole.roleArn): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default`,
+        `must include the deploy role ${role} (${field}): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default`,
       ),
     ];
+  },
+};
+
+/** The account of a role ARN. */
+function accountOf(arn: string): string {
+  return arn.split(":")[4];
+}
+
+/** Whether runner labels name a GitHub-hosted runner (which cannot reach a private API endpoint). */
+export function isGitHubHosted(labels: readonly string[]): boolean {
+  return labels.length === 1 && /^(ubuntu|windows|macos)-/.test(labels[0]);
+}
+
+/** The stacks the pull-request workflow plans for an environment, after the defaults. */
+export function planStacksOf(env: Pick<ParsedEnv, "ci" | "backend">): string[] {
+  return env.ci.planStacks ?? CI_STACK_KINDS.filter((k) => k !== "backend" || env.backend.backendStackState === "s3");
+}
+
+const ci: EnvRule = {
+  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "ci"],
+  check: (env) => {
+    const out: ConfigIssue[] = [];
+    const { planRoleArn, deployRoleArn } = env.ci;
+    if (planRoleArn) {
+      if (env.accountId && accountOf(planRoleArn) !== env.accountId) {
+        out.push(
+          issue(
+            ["ci", "planRoleArn"],
+            planRoleArn,
+            `must be a role of the environment's account ${env.accountId}: plans use it directly, without assumeRole`,
+          ),
+        );
+      }
+      if (Object.values(env.eks.admins).includes(planRoleArn)) {
+        out.push(
+          issue(
+            ["ci", "planRoleArn"],
+            planRoleArn,
+            "is in eks.admins; the plan role must be read-only (it gets a view access entry by itself)",
+          ),
+        );
+      }
+      if (Object.values(env.eks.viewers).includes(planRoleArn)) {
+        out.push(
+          issue(
+            ["ci", "planRoleArn"],
+            planRoleArn,
+            'is in eks.viewers; remove it there, it gets the "ci-plan" view access entry by itself',
+          ),
+        );
+      }
+      if (planRoleArn === deployRoleArn)
+        out.push(
+          issue(["ci", "planRoleArn"], planRoleArn, "is also ci.deployRoleArn; pull-request plans need a read-only role of their own"),
+        );
+      if (CI_PLAN_VIEWER in env.eks.viewers) {
+        out.push(
+          issue(
+            ["eks", "viewers", CI_PLAN_VIEWER],
+            env.eks.viewers[CI_PLAN_VIEWER],
+            `uses the name "${CI_PLAN_VIEWER}", which is kept for ci.planRoleArn; rename it`,
+          ),
+        );
+      }
+    }
+    if (deployRoleArn && !env.assumeRole && env.accountId && accountOf(deployRoleArn) !== env.accountId) {
+      out.push(
+        issue(
+          ["ci", "deployRoleArn"],
+          deployRoleArn,
+          `must be a role of the environment's account ${env.accountId}, or set assumeRole.roleArn to the role it should assume there`,
+        ),
+      );
+    }
+    const planStacks = planStacksOf(env);
+    const local = env.backend.backendStackState === "local";
+    if (planRoleArn && env.ci.planStacks?.includes("backend") && local) {
+      out.push(
+        issue(
+          ["ci", "planStacks"],
+          env.ci.planStacks,
+          'includes "backend", whose state is still local (backend.backendStackState "local"): a runner has none; run npm run backend:migrate, set backendStackState "s3", or leave backend out',
+        ),
+      );
+    }
+    if (deployRoleArn && local) {
+      out.push(
+        issue(
+          ["ci", "deployRoleArn"],
+          deployRoleArn,
+          'needs backend.backendStackState "s3": the deploy workflow\'s runner keeps no local state; deploy the backend stack once by hand, run npm run backend:migrate, then set it',
+        ),
+      );
+    }
+    if (!env.eks.endpointPublicAccess && isGitHubHosted(env.ci.runsOn) && hasWorkloads(env)) {
+      const reaches = (planRoleArn && planStacks.includes("workloads")) || deployRoleArn;
+      if (reaches) {
+        out.push(
+          issue(
+            ["ci", "runsOn"],
+            env.ci.runsOn,
+            "is a GitHub-hosted runner, which cannot reach the private API endpoint the workloads stack talks to; name a self-hosted runner in the VPC, or leave workloads out of ci.planStacks and ci.deployRoleArn unset",
+          ),
+        );
+      }
+    }
+    return out;
   },
 };
 
@@ -110,4 +219,4 @@ const suppressions: EnvRule = {
     ),
 };
 
-export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, deployerAccess, suppressions];
+export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, deployerAccess, ci, suppressions];

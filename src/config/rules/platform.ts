@@ -106,6 +106,12 @@ const names: EnvRule = {
     out.push(...keyIssues(["fargate", "profiles"], Object.keys(env.fargate.profiles)));
     out.push(...keyIssues(["tables"], Object.keys(env.tables)));
     out.push(...keyIssues(["eks", "admins"], Object.keys(env.eks.admins)));
+    out.push(...keyIssues(["eks", "viewers"], Object.keys(env.eks.viewers)));
+    const admins = new Set(Object.values(env.eks.admins));
+    for (const [key, arn] of Object.entries(env.eks.viewers)) {
+      if (admins.has(arn))
+        out.push(issue(["eks", "viewers", key], arn, "is also in eks.admins; an IAM principal has one access entry, keep it in one list"));
+    }
     for (const table of Object.keys(env.tables)) {
       out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
     }

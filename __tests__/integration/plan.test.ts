@@ -1,0 +1,111 @@
+/**
+ * `npm run plan` end to end, offline: synth, then init + plan + show -json per plannable stack of
+ * an environment, with progress lines, a review, loud offline notice, and Terraform's own errors.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app";
+import { getToolchain, testOutputDir } from "../helpers/terraform";
+
+const tc = await getToolchain();
+const out = testOutputDir("plan");
+
+function plan(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const started = Date.now();
+  const r = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 180_000,
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+}
+
+describe.runIf(tc)("npm run plan", () => {
+  it("previews every plannable stack of dev offline, within a minute, and writes a review", () => {
+    const dir = path.join(out, "dev");
+    const r = plan(["dev", "--offline", "--out", dir]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^synthesized 2 environments in \d+\.\ds$/);
+    expect(lines).toContain(
+      "OFFLINE PREVIEW (--offline): planning against an empty state with dummy credentials; real plans need AWS credentials.",
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^dev-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+        ),
+        expect.stringMatching(
+          /^dev-platform: Plan: 60 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+        ),
+        "dev-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
+      ]),
+    );
+    expect(lines.at(-1)).toMatch(
+      /^dev: 70 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*dev\.summary\.md \(total \d+\.\ds\)$/,
+    );
+    for (const f of ["dev-backend.plan.json", "dev-platform.plan.json", "dev-backend.tfplan", "dev.summary.md", "dev.summary.json"]) {
+      expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "dev-platform.plan.json"), "utf8")).format_version).toBeDefined();
+    expect(fs.readFileSync(path.join(dir, "dev.summary.md"), "utf8")).toContain("## Plan: dev (offline preview)");
+    console.info(`[plan] offline npm run plan -- dev: ${r.ms} ms`);
+    expect(r.ms).toBeLessThan(60_000);
+  });
+
+  it("says loudly that it plans offline when no AWS credentials are found, and plans only what is asked", () => {
+    const home = path.join(out, "home");
+    fs.mkdirSync(home, { recursive: true });
+    const noCreds = {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_PROFILE: "",
+      AWS_SHARED_CREDENTIALS_FILE: "",
+      AWS_CONFIG_FILE: "",
+    };
+    const r = plan(["prod", "backend", "--out", path.join(out, "prod")], noCreds);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("OFFLINE PREVIEW: no AWS credentials found, so this plans against an EMPTY state");
+    expect(r.stdout).toMatch(/prod-backend: Plan: 10 to add/);
+    expect(r.stdout).not.toContain("prod-platform");
+  });
+
+  it("shows Terraform's own error with the stack name and exits non-zero", () => {
+    const bin = path.join(out, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const real = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim();
+    // A terraform that fails planning with a message of its own, and passes everything else through.
+    fs.writeFileSync(
+      path.join(bin, "terraform"),
+      `#!/bin/sh\nif [ "$1" = "plan" ]; then echo "Error: Unsupported argument: An argument named \\"bogus\\" is not expected here." >&2; exit 1; fi\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const r = plan(["dev", "backend", "--offline", "--out", path.join(out, "broken")], {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: dev-backend: terraform plan failed (exit 1):\nError: Unsupported argument: An argument named "bogus" is not expected here.\n',
+    );
+  });
+
+  it.each([
+    [[], 2, /^error: name the environment\n\nusage: npm run plan/],
+    [["qa"], 2, /^error: no environment "qa" in envs\/ \(have: dev, prod\)/],
+    [
+      ["dev", "frontend", "--offline"],
+      1,
+      /^error: no stack "frontend" in environment dev; its stacks are dev-backend, dev-platform, dev-workloads\n$/,
+    ],
+    [["dev", "--out"], 2, /^error: --out needs a value/],
+  ])("rejects %j", (args, code, message) => {
+    const r = plan(args as string[]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * npm run audit -- <env> [--out <file>]
+ *
+ * Synthesizes, then prints a compact inventory of <env>'s stacks from cdktf.out: resources by
+ * type, public endpoints, IAM roles and their trust, ingress from CIDRs, and a Mermaid diagram of
+ * the main resources and the links between stacks (GitHub renders it in a PR comment).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildApp, loadEnvs, PolicyViolationError, PROJECT_ROOT } from "../src/app";
+import { auditMarkdown } from "../src/lib/audit";
+import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+
+const USAGE = `
+usage: npm run audit -- <env> [--out <file>]
+
+  <env>         an environment of envs/
+  --out <file>  write the Markdown here instead of printing it
+`;
+
+runCli(USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), { valued: ["out"] });
+  if (args.positional.length !== 1)
+    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const envs = await loadEnvs();
+  const env = args.positional[0];
+  if (!envs.some((e) => e.name === env))
+    throw new UsageError(`no environment "${env}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  const outdir = path.join(PROJECT_ROOT, "cdktf.out");
+  try {
+    buildApp(envs, outdir).app.synth();
+  } catch (err) {
+    if (err instanceof PolicyViolationError) throw new CliError(err.message);
+    throw err;
+  }
+  const markdown = auditMarkdown(outdir, env);
+  const out = args.flags.get("out") as string | undefined;
+  if (out) fs.writeFileSync(out, markdown);
+  else process.stdout.write(markdown);
+});

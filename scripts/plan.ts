@@ -1,0 +1,69 @@
+/**
+ * npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>]
+ *
+ * Synthesizes, then for each stack of <env> (or the ones named: backend, platform, workloads or
+ * their ids) runs terraform init, plan -out and show -json, and writes a Markdown review.
+ * With AWS credentials: real plans against the environment's S3 backend (read-only, -lock=false).
+ * With --offline, or when no credentials are found (said loudly): a preview against an empty state.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildApp, loadEnvs, PolicyViolationError, PROJECT_ROOT } from "../src/app";
+import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { planEnvironment } from "../src/lib/plan";
+import { renderMarkdown, summarizePlans, type PlanJson } from "../src/lib/plan-summary";
+
+const USAGE = `
+usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>]
+
+  <env>                 an environment of envs/
+  stack...              backend, platform, workloads (or their ids); default: all of them
+  --offline             preview against an empty state, without AWS (the default when no credentials are found)
+  --caller-credentials  use the credentials as they are, without the config's assumeRole (CI plan roles)
+  --out <dir>           where plans, plan JSON and the review go (default: plans/<env>)
+`;
+
+runCli(USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), { valued: ["out"], switches: ["offline", "caller-credentials"] });
+  const [envName, ...stacks] = args.positional;
+  if (!envName) throw new UsageError("name the environment");
+  const envs = await loadEnvs();
+  if (!envs.some((e) => e.name === envName))
+    throw new UsageError(`no environment "${envName}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+
+  const started = Date.now();
+  const synthDir = path.join(PROJECT_ROOT, "cdktf.out");
+  const { app } = buildApp(envs, synthDir);
+  try {
+    app.synth();
+  } catch (err) {
+    if (err instanceof PolicyViolationError) throw new CliError(err.message);
+    throw err;
+  }
+  console.log(`synthesized ${envs.length} environments in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+  const outDir = path.resolve((args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, "plans", envName));
+  const run = await planEnvironment({
+    env: envName,
+    stacks,
+    offline: args.flags.has("offline"),
+    callerCredentials: args.flags.has("caller-credentials"),
+    synthDir,
+    outDir,
+    log: (l) => console.log(l),
+  });
+  const planned = run.plans.filter((p) => p.jsonFile);
+  const summary = summarizePlans(
+    planned.map((p) => ({ stack: p.stack, plan: JSON.parse(fs.readFileSync(p.jsonFile!, "utf8")) as PlanJson })),
+    `Plan: ${envName}${run.mode === "offline" ? " (offline preview)" : ""}`,
+    run.mode === "offline" ? "Offline preview against an empty state: what a first deploy creates, not a diff against AWS." : undefined,
+  );
+  const markdown = renderMarkdown(summary);
+  fs.writeFileSync(path.join(outDir, `${envName}.summary.md`), markdown);
+  fs.writeFileSync(path.join(outDir, `${envName}.summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  const t = summary.totals;
+  console.log(
+    `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy in ${planned.length} stack(s); ` +
+      `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${(run.ms / 1000 + (Date.now() - started - run.ms) / 1000).toFixed(1)}s)`,
+  );
+});

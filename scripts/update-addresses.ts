@@ -1,0 +1,29 @@
+/**
+ * npm run addresses:update
+ *
+ * Records the Terraform addresses of every stack of the sample environments in
+ * __tests__/contract/addresses.json. Run it only when an address change is intended, and pair each
+ * rename with a `moved` block or `terraform state mv`, or Terraform destroys and recreates it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
+import { addressDiff, addressesOf } from "../src/lib/addresses";
+import { runCli, UsageError } from "../src/lib/cli";
+
+const USAGE =
+  "usage: npm run addresses:update\n\nRecords the Terraform addresses of the sample environments (__tests__/contract/addresses.json).";
+
+runCli(USAGE, async () => {
+  if (process.argv.length > 2) throw new UsageError(`unexpected argument ${process.argv[2]}`);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "addresses-"));
+  buildApp(await loadEnvs(), outdir).app.synth();
+  const current = addressesOf(outdir);
+  const file = path.join(PROJECT_ROOT, "__tests__", "contract", "addresses.json");
+  const recorded = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string[]>) : {};
+  const diff = addressDiff(recorded, current);
+  fs.writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  console.log(diff.length === 0 ? "addresses unchanged" : `updated ${path.relative(process.cwd(), file)}:\n${diff.join("\n")}`);
+});

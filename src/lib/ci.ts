@@ -1,0 +1,132 @@
+/**
+ * What the GitHub workflows need from the environment configs: which environments to plan and
+ * deploy, with which role, region and runner (`.github/workflows/*.yml` read it through
+ * `scripts/ci.ts`), and the body of the one pull-request comment per environment.
+ */
+import type { EnvConfig } from "../config";
+import { planStacksOf } from "../config/rules/access";
+import { STACK_KINDS, stackId } from "./naming";
+
+/** One job of the plan matrix. */
+export interface PlanJob {
+  readonly env: string;
+  readonly region: string;
+  /** Role assumed through GitHub OIDC: `ci.planRoleArn`. */
+  readonly roleArn: string;
+  /** Stack kinds to plan, space-separated (`platform workloads`). */
+  readonly stacks: string;
+  readonly runsOn: readonly string[];
+}
+
+/** One job of the deploy matrix. */
+export interface DeployJob {
+  readonly env: string;
+  readonly region: string;
+  /** Role assumed through GitHub OIDC: `ci.deployRoleArn`. */
+  readonly roleArn: string;
+  /** Stack ids in deployment order, space-separated (`dev-backend dev-platform dev-workloads`). */
+  readonly stacks: string;
+  /** GitHub environment of the job (its protection rules apply). */
+  readonly githubEnvironment: string;
+  readonly runsOn: readonly string[];
+}
+
+/** A GitHub Actions matrix (`strategy.matrix`). */
+export interface Matrix<T> {
+  readonly include: T[];
+}
+
+/** The environments with a `ci.planRoleArn`, in config order. */
+export function planMatrix(envs: readonly EnvConfig[]): Matrix<PlanJob> {
+  return {
+    include: envs
+      .filter((e) => e.ci.planRoleArn)
+      .map((e) => ({ env: e.name, region: e.region, roleArn: e.ci.planRoleArn!, stacks: planStacksOf(e).join(" "), runsOn: e.ci.runsOn })),
+  };
+}
+
+/** The environments with a `ci.deployRoleArn` (or only `only`), in config order. */
+export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<DeployJob> {
+  if (only && !envs.some((e) => e.name === only)) {
+    throw new Error(`no environment "${only}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  }
+  const chosen = envs.filter((e) => (!only || e.name === only) && e.ci.deployRoleArn);
+  if (only && chosen.length === 0)
+    throw new Error(`environment "${only}" has no ci.deployRoleArn, so the deploy workflow cannot deploy it`);
+  return {
+    include: chosen.map((e) => ({
+      env: e.name,
+      region: e.region,
+      roleArn: e.ci.deployRoleArn!,
+      stacks: STACK_KINDS.map((k) => stackId(e.name, k)).join(" "),
+      githubEnvironment: e.ci.githubEnvironment ?? e.name,
+      runsOn: e.ci.runsOn,
+    })),
+  };
+}
+
+/** The hidden marker that finds an environment's comment again on the next push. */
+export function commentMarker(env: string): string {
+  return `<!-- cdktf-eks-plan:${env} -->`;
+}
+
+/** GitHub rejects comments over 65,536 characters; keep a margin for the footer. */
+export const COMMENT_LIMIT = 60_000;
+
+export interface CommentInput {
+  readonly env: string;
+  /** The plan review (`plans/<env>/<env>.summary.md`), when the plan got that far. */
+  readonly summary?: string;
+  /** The audit (`npm run audit`), shown collapsed. */
+  readonly audit?: string;
+  /** The plan command's output, shown when it failed. */
+  readonly log?: string;
+  readonly ok: boolean;
+  /** Link to the workflow run (artifacts, full log). */
+  readonly runUrl?: string;
+  readonly commit?: string;
+}
+
+function cut(text: string, max: number, what: string): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n\n… ${what} cut at ${max.toLocaleString("en-US")} of ${text.length.toLocaleString("en-US")} characters; the full text is in the run's artifact.\n`;
+}
+
+/** The Markdown of one environment's pull-request comment: marker, status, review, audit, footer. */
+export function commentBody(input: CommentInput): string {
+  const footer = [
+    "",
+    "---",
+    `<sub>${[input.commit ? `commit ${input.commit.slice(0, 12)}` : "", input.runUrl ? `[run, plan JSON and log](${input.runUrl})` : ""].filter(Boolean).join(" · ") || "cdktf-eks plan"}</sub>`,
+    "",
+  ].join("\n");
+  const parts = [commentMarker(input.env)];
+  if (!input.ok) {
+    parts.push(
+      `## ❌ Plan failed: ${input.env}`,
+      "",
+      "The plan did not finish; Terraform's output:",
+      "",
+      "```text",
+      cut((input.log ?? "(no output)").trim(), 20_000, "output").replace(/```/g, "ʼʼʼ"),
+      "```",
+      "",
+    );
+  }
+  if (input.summary) parts.push(input.summary.trim(), "");
+  else if (input.ok) parts.push(`## Plan: ${input.env}`, "", "No stack was planned.", "");
+  let body = parts.join("\n");
+  const room = COMMENT_LIMIT - body.length - footer.length - 200;
+  if (input.audit && room > 2_000) {
+    body += [
+      "",
+      "<details><summary>Audit: what the stacks contain</summary>",
+      "",
+      cut(input.audit.trim(), room, "audit"),
+      "",
+      "</details>",
+      "",
+    ].join("\n");
+  }
+  return cut(body, COMMENT_LIMIT, "comment") + footer;
+}

@@ -1,0 +1,322 @@
+/**
+ * Turns `terraform show -json` plans into a review: counts per stack, destructive changes first,
+ * security-sensitive changes in their own section, and for each change the attributes it touches
+ * (values only when short and not sensitive). Deterministic: the same plans give the same text.
+ */
+
+/** A `terraform show -json <plan>` document (the parts used here). */
+export interface PlanJson {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+interface ResourceChange {
+  readonly address: string;
+  readonly mode?: string;
+  readonly type: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+  readonly action_reason?: string;
+}
+
+export type Action = "create" | "update" | "replace" | "destroy" | "no-op" | "read";
+
+/** One changed attribute: its path, and its values when they may be shown. */
+export interface AttributeChange {
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+  /** "sensitive", "known after apply", or undefined when the values are shown. */
+  readonly note?: string;
+}
+
+export interface ChangeSummary {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  readonly action: Action;
+  /** Attributes an update or replace changes. */
+  readonly attributes: AttributeChange[];
+  /** Why a replace happens: the attributes that force it. */
+  readonly replaceReasons: string[];
+  /** Why this change matters for security, when it does. */
+  readonly security?: string;
+}
+
+export interface StackSummary {
+  readonly stack: string;
+  readonly counts: Record<Action, number>;
+  /** Every change except no-ops and reads, sorted. */
+  readonly changes: ChangeSummary[];
+}
+
+export interface PlanSummary {
+  readonly title: string;
+  readonly note?: string;
+  readonly stacks: StackSummary[];
+  readonly totals: Record<Action, number>;
+  readonly destructive: ChangeSummary[];
+  readonly security: ChangeSummary[];
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const ACTION_ORDER: Action[] = ["destroy", "replace", "update", "create", "read", "no-op"];
+const SHORT_VALUE = 60;
+
+function actionOf(actions: readonly string[]): Action {
+  const a = [...actions].sort().join(",");
+  if (a === "create,delete") return "replace";
+  if (a === "delete") return "destroy";
+  if (a === "create" || a === "update" || a === "read") return a;
+  return "no-op";
+}
+
+const emptyCounts = (): Record<Action, number> => ({ create: 0, update: 0, replace: 0, destroy: 0, "no-op": 0, read: 0 });
+
+/** Whether a Terraform mask (true, or nested objects/arrays of them) marks the value at `path` itself. */
+function markedAt(mask: unknown, path: readonly (string | number)[]): boolean {
+  let cur = mask;
+  for (const p of path) {
+    if (cur === true) return true;
+    if (cur === null || typeof cur !== "object") return false;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur === true;
+}
+
+/** Whether the mask marks the value at `path` or anything inside it (for values shown whole). */
+function markedWithin(mask: unknown, path: readonly (string | number)[]): boolean {
+  let cur = mask;
+  for (const p of path) {
+    if (cur === true) return true;
+    if (cur === null || typeof cur !== "object") return false;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return containsTrue(cur);
+}
+
+function containsTrue(v: unknown): boolean {
+  if (v === true) return true;
+  if (v && typeof v === "object") return Object.values(v).some(containsTrue);
+  return false;
+}
+
+function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function show(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return text.length <= SHORT_VALUE ? text : undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The attribute paths that differ between before and after (maps and same-length lists descended). */
+function diff(change: ResourceChange["change"]): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (before: unknown, after: unknown, path: (string | number)[]) => {
+    const unknown = markedAt(change.after_unknown, path);
+    if (isObject(before) && isObject(after) && !unknown) {
+      for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) walk(before[key], after[key], [...path, key]);
+      return;
+    }
+    if (
+      Array.isArray(before) &&
+      Array.isArray(after) &&
+      before.length === after.length &&
+      !unknown &&
+      before.some((b) => b !== null && typeof b === "object")
+    ) {
+      before.forEach((b, i) => walk(b, after[i], [...path, i]));
+      return;
+    }
+    if (!unknown && JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
+    if (unknown && before === undefined) return; // a computed attribute of something new
+    const sensitive = markedWithin(change.before_sensitive, path) || markedWithin(change.after_sensitive, path);
+    if (sensitive) out.push({ path: formatPath(path), note: "sensitive" });
+    else if (unknown) out.push({ path: formatPath(path), before: show(before), note: "known after apply" });
+    else out.push({ path: formatPath(path), before: show(before ?? null), after: show(after ?? null) });
+  };
+  walk(change.before ?? {}, change.after ?? {}, []);
+  return out;
+}
+
+const SECURITY: [RegExp, string][] = [
+  [/^aws_iam_openid_connect_provider$/, "IAM identity provider"],
+  [/^aws_iam_/, "IAM"],
+  [/^aws_(default_)?security_group(_rule)?$|^aws_vpc_security_group_(ingress|egress)_rule$/, "security group"],
+  [/^aws_kms_/, "KMS"],
+  [/^aws_s3_bucket_(policy|public_access_block|ownership_controls|acl)$/, "bucket access"],
+  [/^aws_ecr_repository_policy$/, "registry access"],
+  [/^aws_eks_access_(entry|policy_association)$/, "cluster access"],
+];
+
+/** Why a change is security-sensitive, or undefined. */
+function securityReason(type: string, address: string, attributes: AttributeChange[], action: Action): string | undefined {
+  for (const [pattern, what] of SECURITY) if (pattern.test(type)) return what;
+  if (type === "aws_eks_cluster") {
+    const touched = attributes.filter((a) => /^(vpc_config|access_config|encryption_config)/.test(a.path));
+    if (action === "create" || action === "replace" || action === "destroy") return "cluster endpoint, access and encryption";
+    if (touched.length > 0) return `cluster ${[...new Set(touched.map((a) => a.path.split(/[.[]/)[0]))].join(", ")}`;
+  }
+  if (/^kubernetes_config_map_v1(_data)?$/.test(type) && address.includes("aws_auth")) return "cluster access (aws-auth)";
+  return undefined;
+}
+
+/** Summarizes one stack's plan. */
+export function summarizeStack(stack: string, plan: PlanJson): StackSummary {
+  const counts = emptyCounts();
+  const changes: ChangeSummary[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data") continue;
+    const action = actionOf(rc.change.actions);
+    counts[action]++;
+    if (action === "no-op" || action === "read") continue;
+    const attributes = action === "update" || action === "replace" ? diff(rc.change) : [];
+    const replaceReasons = (rc.change.replace_paths ?? []).map(formatPath).sort();
+    changes.push({
+      stack,
+      address: rc.address,
+      type: rc.type,
+      action,
+      attributes,
+      replaceReasons,
+      security: securityReason(rc.type, rc.address, attributes, action),
+    });
+  }
+  changes.sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || byString(a.address, b.address));
+  return { stack, counts, changes };
+}
+
+/** Summarizes the plans of several stacks (sorted by stack name). */
+export function summarizePlans(plans: readonly { stack: string; plan: PlanJson }[], title: string, note?: string): PlanSummary {
+  const stacks = plans.map((p) => summarizeStack(p.stack, p.plan)).sort((a, b) => byString(a.stack, b.stack));
+  const totals = emptyCounts();
+  for (const s of stacks) for (const a of Object.keys(totals) as Action[]) totals[a] += s.counts[a];
+  const all = stacks.flatMap((s) => s.changes);
+  return {
+    title,
+    note,
+    stacks,
+    totals,
+    destructive: all.filter((c) => c.action === "destroy" || c.action === "replace"),
+    security: all.filter((c) => c.security !== undefined),
+  };
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function describeChange(c: ChangeSummary): string {
+  if (c.action === "replace") {
+    const because = c.replaceReasons.length > 0 ? `forced by ${c.replaceReasons.map(code).join(", ")}` : "";
+    // What is only known after apply is noise on a replacement: everything new is.
+    const known = c.attributes.filter((a) => a.note !== "known after apply");
+    const attrs = known.length > 0 ? describeAttributes(known) : "";
+    return [because, attrs].filter(Boolean).join("; ");
+  }
+  return c.action === "update" ? describeAttributes(c.attributes) : "";
+}
+
+function describeAttributes(attrs: AttributeChange[]): string {
+  const shown = attrs.slice(0, 6).map((a) => {
+    if (a.note) return `${code(a.path)} (${a.note})`;
+    if (a.before !== undefined && a.after !== undefined)
+      return `${code(a.path)}: ${a.before.replace(/\|/g, "\\|")} → ${a.after.replace(/\|/g, "\\|")}`;
+    return code(a.path);
+  });
+  return attrs.length > 6 ? `${shown.join(", ")} and ${attrs.length - 6} more` : shown.join(", ");
+}
+
+/** Rows beyond `limit` fold into a `<details>` block (GitHub renders it; terminals show it plainly). */
+function table(header: string[], rows: string[][], limit: number): string[] {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const head = [line(header), line(header.map(() => "---"))];
+  if (rows.length <= limit) return [...head, ...rows.map(line)];
+  return [
+    ...head,
+    ...rows.slice(0, limit).map(line),
+    "",
+    `<details><summary>${rows.length - limit} more</summary>`,
+    "",
+    ...head,
+    ...rows.slice(limit).map(line),
+    "",
+    "</details>",
+  ];
+}
+
+/** The review as GitHub Markdown (also readable as plain text). */
+export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: number } = {}): string {
+  const limit = options.rowLimit ?? 25;
+  const out: string[] = [`## ${summary.title}`, ""];
+  if (summary.note) out.push(`> ${summary.note}`, "");
+  const t = summary.totals;
+  if (summary.destructive.length > 0) {
+    out.push(
+      `> [!WARNING]`,
+      `> **${summary.destructive.length} destructive change${summary.destructive.length === 1 ? "" : "s"}** (${t.destroy} destroy, ${t.replace} replace): review them first.`,
+    );
+    for (const c of summary.destructive.slice(0, limit)) {
+      const why = c.action === "replace" && c.replaceReasons.length > 0 ? `, forced by ${c.replaceReasons.map(code).join(", ")}` : "";
+      out.push(`> - ${code(c.stack)} ${code(c.address)}: **${c.action}**${why}`);
+    }
+    if (summary.destructive.length > limit) out.push(`> - and ${summary.destructive.length - limit} more`);
+    out.push("");
+  } else {
+    out.push("No resource is destroyed or replaced.", "");
+  }
+  out.push(
+    ...table(
+      ["stack", "create", "update", "replace", "destroy", "no-op"],
+      summary.stacks.map((s) => [
+        code(s.stack),
+        ...(["create", "update", "replace", "destroy", "no-op"] as Action[]).map((a) => String(s.counts[a])),
+      ]),
+      limit,
+    ),
+    "",
+  );
+  out.push(`### Security-sensitive changes (${summary.security.length})`, "");
+  if (summary.security.length === 0) out.push("None.", "");
+  else
+    out.push(
+      ...table(
+        ["stack", "address", "action", "what"],
+        summary.security.map((c) => [code(c.stack), code(c.address), c.action, c.security ?? ""]),
+        limit,
+      ),
+      "",
+    );
+  for (const s of summary.stacks) {
+    out.push(`### ${s.stack}`, "");
+    if (s.changes.length === 0) {
+      out.push("No changes.", "");
+      continue;
+    }
+    out.push(
+      ...table(
+        ["address", "action", "changes"],
+        s.changes.map((c) => [code(c.address), c.action, describeChange(c)]),
+        limit,
+      ),
+      "",
+    );
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
