@@ -1,7 +1,8 @@
 /**
  * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
- * Run by `cdktf synth` (see cdktf.json) or directly: `npx tsx main.ts`.
+ * Run by `cdktf synth` (see cdktf.json) or directly: `npm run synth:app` (`node --import tsx main.ts`).
  */
+import "./src/boot";
 import { buildApp, loadEnvs, PolicyViolationError } from "./src/app";
 import { EnvConfigError } from "./src/config";
 

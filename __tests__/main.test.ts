@@ -15,7 +15,9 @@ function runApp(envFiles: Record<string, string>): { code: number | null; stderr
   fs.mkdirSync(envs);
   for (const [name, text] of Object.entries(envFiles)) fs.writeFileSync(path.join(envs, name), text);
   const outdir = path.join(dir, "cdktf.out");
-  const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "main.ts")], {
+  // Exactly the app command of cdktf.json, as cdktf-cli runs it.
+  const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
+  const run = spawnSync("sh", ["-c", app], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, EKS_ENVS_DIR: envs, CDKTF_OUTDIR: outdir },
     encoding: "utf8",

@@ -10,6 +10,7 @@ import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
 import type { EnvStack } from "./stacks/env-stack";
 import { PlatformStack } from "./stacks/platform-stack";
+import { ReadableStack } from "./stacks/readable-stack";
 import { WorkloadsStack } from "./stacks/workloads-stack";
 
 /** The project root: the folder holding `cdktf.json`. */
@@ -50,6 +51,8 @@ export class EksApp extends App {
   override synth(): void {
     const stacks = this.node.findAll().filter(TerraformStack.isStack);
     stacks.forEach((stack) => stack.prepareStack());
+    // The configuration is final now: resolve each stack once for the policy check and the files.
+    stacks.forEach((stack) => stack instanceof ReadableStack && stack.freeze());
     const errors: string[] = [];
     const used = new Set<unknown>();
     const packs = new Set<PolicyPack>();

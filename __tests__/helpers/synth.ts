@@ -11,11 +11,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { addEnvStacks, PROJECT_ROOT, type EnvStacks } from "../../src/app";
 import { ReadableStack } from "../../src/stacks/readable-stack";
-import { assertValidEnvs, loadEnvSources, type EnvConfig, type EnvInput } from "../../src/config";
+import { assertValidEnvs, loadEnvSources, type EnvConfig, type EnvInput, type EnvSource } from "../../src/config";
+
+/** The sample environments of `envs/` as their files export them. */
+export function loadSampleSources(): Promise<EnvSource[]> {
+  return loadEnvSources(path.join(PROJECT_ROOT, "envs"));
+}
 
 /** The validated sample environments of `envs/`. */
 export async function sampleEnvs(): Promise<EnvConfig[]> {
-  return assertValidEnvs(await loadEnvSources(path.join(PROJECT_ROOT, "envs")));
+  return assertValidEnvs(await loadSampleSources());
 }
 
 /** A valid minimal environment input; override fields per test. */

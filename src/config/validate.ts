@@ -36,13 +36,15 @@ export function validateEnvs(sources: readonly EnvSource[]): ValidationResult {
   const envs: EnvConfig[] = [];
   const names = sources.map((s, i) => envLabel(s, i));
 
+  const parsed: (ParsedEnv | undefined)[] = [];
   sources.forEach((source, i) => {
-    const { config, issues } = validateOne(source.raw);
+    const { config, data, issues } = validateOne(source.raw);
     errors.push(...issues.map((issue) => formatIssue(names[i], issue)));
     if (config) envs.push(config);
+    parsed.push(data);
   });
 
-  errors.push(...crossEnvIssues(sources, names));
+  errors.push(...crossEnvIssues(sources, names, parsed));
   return errors.length > 0 ? { envs: [], errors } : { envs, errors };
 }
 
@@ -54,7 +56,7 @@ export function assertValidEnvs(sources: readonly EnvSource[]): EnvConfig[] {
 }
 
 /** Validates one environment: the schema first, then every rule whose sections are valid. */
-function validateOne(raw: unknown): { config?: EnvConfig; issues: ConfigIssue[] } {
+function validateOne(raw: unknown): { config?: EnvConfig; data?: ParsedEnv; issues: ConfigIssue[] } {
   const full = EnvSchema.safeParse(raw, { reportInput: true });
   const issues: ConfigIssue[] = full.success ? [] : full.error.issues.flatMap((i) => fromZodIssue(i, raw));
 
@@ -76,20 +78,23 @@ function validateOne(raw: unknown): { config?: EnvConfig; issues: ConfigIssue[] 
   for (const rule of ENV_RULES) {
     if (rule.needs.every((k) => valid.has(k))) issues.push(...rule.check(sections as ParsedEnv));
   }
-  return { config: full.success && issues.length === 0 ? resolveEnv(full.data) : undefined, issues };
+  return {
+    config: full.success && issues.length === 0 ? resolveEnv(full.data) : undefined,
+    data: full.success ? full.data : undefined,
+    issues,
+  };
 }
 
-/** Problems between environments: reused names, buckets and lock tables. */
-function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[]): string[] {
+/** Problems between environments: reused names, buckets and lock tables (from each env's one parse). */
+function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[], parsed: readonly (ParsedEnv | undefined)[]): string[] {
   const errors: string[] = [];
   const firstByName = new Map<string, number>();
   const firstByBucket = new Map<string, number>();
   const firstByTable = new Map<string, number>();
   const firstByKubeconfig = new Map<string, number>();
   sources.forEach((source, i) => {
-    const parsed = EnvSchema.safeParse(source.raw);
-    if (!parsed.success) return;
-    const env = parsed.data;
+    const env = parsed[i];
+    if (!env) return; // its own problems are reported
     const claims: [Map<string, number>, string, (string | number)[], string][] = [
       [firstByName, env.name, ["name"], "environment name"],
       [firstByBucket, stateBucketName(env), env.backend.bucketName ? ["backend", "bucketName"] : ["project"], "state bucket"],

@@ -23,6 +23,22 @@ export function transparentScope(construct: IConstruct): void {
  */
 export class ReadableStack extends TerraformStack {
   private readonly logicalIds = new Map<string, string>();
+  private frozen?: Record<string, unknown>;
+
+  /**
+   * Resolves the stack's Terraform JSON once and returns that same JSON from every later
+   * `toTerraform()`. `EksApp` calls it after `prepareStack()`, when the configuration is final: the
+   * policy check and the synthesizer then share one resolution instead of resolving every token
+   * twice (`npm run bench` measured the second resolution at about a third of synth time).
+   */
+  freeze(): Record<string, unknown> {
+    this.frozen ??= super.toTerraform() as Record<string, unknown>;
+    return this.frozen;
+  }
+
+  override toTerraform(): Record<string, unknown> {
+    return this.frozen ?? (super.toTerraform() as Record<string, unknown>);
+  }
 
   protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;

@@ -1,0 +1,248 @@
+/**
+ * npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup <n>] [--scale <sizes>] [--out <dir>] [--json] [--check]
+ *
+ * Times what the project costs on this machine: each measurement runs `--warmup` times unmeasured,
+ * then `--runs` times under GNU time (wall time and the peak RSS of the largest process), and is
+ * reported as median, min and max. Writes <out>/latest.{md,json} and prints the Markdown
+ * (or the JSON with --json). --check exits 1 when a budget of the README is exceeded.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
+import { envsDir, loadEnvSources } from "../src/config";
+import {
+  checkBudgets,
+  generateEnvs,
+  renderMarkdown,
+  scaling,
+  summarize,
+  type BenchReport,
+  type Measurement,
+  type Sample,
+} from "../src/lib/bench";
+import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import {
+  canInstallFromRegistry,
+  findAwsProviderMirror,
+  findTerraform,
+  OFFLINE_AWS_ENV,
+  prepareOfflineWorkspace,
+  runTerraform,
+  terraformEnv,
+  terraformVersion,
+  writeCliConfig,
+} from "../src/lib/terraform";
+
+const IDS = ["app", "cdktf-synth", "typecheck", "unit-tests", "terraform-validate", "terraform-plan", "scaling"] as const;
+type Id = (typeof IDS)[number];
+
+const USAGE = `
+usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup <n>] [--scale <sizes>] [--out <dir>] [--json] [--check]
+
+  --only <ids>        comma-separated, of: ${IDS.join(", ")} (default: all)
+  --runs <n>          measured runs of each measurement (default 5)
+  --heavy-runs <n>    measured runs of typecheck and unit-tests (default 3)
+  --warmup <n>        unmeasured runs first (default 1)
+  --scale <sizes>     environment counts of the scaling runs (default 1,5,20,50)
+  --out <dir>         where latest.md and latest.json go (default bench-results/)
+  --json              print the JSON report instead of the Markdown
+  --check             exit 1 when a measured figure is over its budget
+`;
+
+const TIME = "/usr/bin/time";
+
+function positiveInt(flag: string, value: string | true | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number of at least ${min} (got ${String(value)})`);
+  return n;
+}
+
+/** Runs a command under GNU time; fails with its output when it fails. */
+function timed(command: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; label: string }): Promise<Sample> {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-time-")), "time.txt");
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(TIME, ["-f", "%e %M", "-o", report, ...command], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const text = fs.existsSync(report) ? fs.readFileSync(report, "utf8").trim() : "";
+      fs.rmSync(path.dirname(report), { recursive: true, force: true });
+      if (code !== 0) {
+        reject(
+          new CliError(
+            `${opts.label}: \`${command.join(" ")}\` failed (exit ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`,
+          ),
+        );
+        return;
+      }
+      const kb = Number(text.split(/\s+/).pop());
+      if (!Number.isFinite(kb)) {
+        reject(new CliError(`${opts.label}: GNU time reported no peak RSS (${JSON.stringify(text)})`));
+        return;
+      }
+      resolve({ ms, rssMB: kb / 1024 });
+    });
+  });
+}
+
+runCli(USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), {
+    valued: ["only", "runs", "heavy-runs", "warmup", "scale", "out"],
+    switches: ["json", "check"],
+  });
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
+  const only = ((args.flags.get("only") as string | undefined)?.split(",") ?? [...IDS]).map((s) => s.trim());
+  for (const id of only) if (!IDS.includes(id as Id)) throw new UsageError(`unknown measurement "${id}"; use ${IDS.join(", ")}`);
+  const runs = positiveInt("runs", args.flags.get("runs"), 5);
+  const heavyRuns = positiveInt("heavy-runs", args.flags.get("heavy-runs"), 3);
+  const warmup = positiveInt("warmup", args.flags.get("warmup"), 1, 0);
+  const sizes = ((args.flags.get("scale") as string | undefined) ?? "1,5,20,50").split(",").map((v) => positiveInt("scale", v, 1));
+  if (new Set(sizes).size < 2) throw new UsageError("--scale needs at least two different sizes");
+  if (!fs.existsSync(TIME)) throw new CliError(`${TIME} (GNU time) is missing; it measures peak memory. Install it: apt-get install time`);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const app = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: process.env.CI ?? "" };
+  const results: Measurement[] = [];
+
+  /** Warm-up runs, then measured runs, of one command. */
+  const measure = async (id: string, title: string, command: string[], n: number, env: NodeJS.ProcessEnv = baseEnv, cwd = PROJECT_ROOT) => {
+    const samples: Sample[] = [];
+    for (let i = 0; i < warmup + n; i++) {
+      const sample = await timed(command, { cwd, env, label: id });
+      if (i >= warmup) samples.push(sample);
+      log(
+        `${id}: ${i < warmup ? "warm-up" : `run ${i - warmup + 1}/${n}`} ${(sample.ms / 1000).toFixed(2)} s ${Math.round(sample.rssMB)} MB`,
+      );
+    }
+    return summarize(id, title, command.join(" "), samples);
+  };
+  const synthEnv = (outdir: string, extra: NodeJS.ProcessEnv = {}) => ({ ...baseEnv, CDKTF_OUTDIR: outdir, ...extra });
+
+  if (only.includes("app")) {
+    results.push(
+      await measure(
+        "app",
+        "direct synth of the sample envs (cdktf.json app, no cdktf-cli)",
+        ["sh", "-c", app],
+        runs,
+        synthEnv(path.join(work, "app.out")),
+      ),
+    );
+  }
+  if (only.includes("cdktf-synth")) {
+    const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+    results.push(
+      await measure("cdktf-synth", "cdktf synth of the sample envs", [cdktf, "synth", "--output", path.join(work, "cli.out")], runs),
+    );
+  }
+  if (only.includes("typecheck"))
+    results.push(await measure("typecheck", "npm run typecheck", ["npm", "run", "--silent", "typecheck"], heavyRuns));
+  if (only.includes("unit-tests"))
+    results.push(await measure("unit-tests", "unit tests (npm run test:unit)", ["npm", "run", "--silent", "test:unit"], heavyRuns));
+
+  if (only.includes("terraform-validate") || only.includes("terraform-plan")) {
+    if (!findTerraform()) throw new CliError("terraform is not on PATH; the Terraform measurements need it");
+    const mirror = findAwsProviderMirror();
+    const online = await canInstallFromRegistry(work, mirror);
+    if (!mirror && !online)
+      throw new CliError("the Terraform measurements need hashicorp/aws 5.100.0 from a mirror (TF_PROVIDER_MIRROR) or the registry");
+    const first = (await loadEnvs())[0];
+    const outdir = path.join(work, "tf.out");
+    buildApp([first], outdir).app.synth();
+    const stack = `${first.name}-platform`;
+    const ws = prepareOfflineWorkspace(
+      path.join(outdir, "stacks", stack),
+      path.join(work, "tf-work"),
+      online ? [] : ["external", "local", "kubernetes"],
+    );
+    const env = terraformEnv(writeCliConfig(work, mirror, online), { ...OFFLINE_AWS_ENV });
+    const init = await runTerraform(["init", "-input=false", "-no-color"], ws.dir, env, 300_000);
+    if (init.code !== 0) throw new CliError(`terraform init of ${stack} failed:\n${init.stderr}${init.stdout}`);
+    if (only.includes("terraform-validate")) {
+      results.push(
+        await measure(
+          "terraform-validate",
+          `terraform validate of ${stack} (offline)`,
+          ["terraform", "validate", "-no-color"],
+          runs,
+          env,
+          ws.dir,
+        ),
+      );
+    }
+    if (only.includes("terraform-plan")) {
+      const plan = ["terraform", "plan", "-input=false", "-lock=false", "-no-color", "-out=bench.tfplan"];
+      results.push(await measure("terraform-plan", `terraform plan of ${stack} (offline, empty state)`, plan, runs, env, ws.dir));
+    }
+  }
+
+  let scale: BenchReport["scaling"];
+  if (only.includes("scaling")) {
+    const templates = (await loadEnvSources(envsDir(PROJECT_ROOT))).map((s) => s.raw as Record<string, unknown>);
+    const points: NonNullable<BenchReport["scaling"]>["points"] = [];
+    for (const n of [...new Set(sizes)].sort((a, b) => a - b)) {
+      const dir = path.join(work, `envs-${n}`);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const env of generateEnvs(templates, n)) {
+        fs.writeFileSync(path.join(dir, `${String(env.name)}.ts`), `export default ${JSON.stringify(env, null, 2)};\n`);
+      }
+      const m = await measure(
+        `scaling-${n}`,
+        `${n} environments`,
+        ["sh", "-c", app],
+        runs,
+        synthEnv(path.join(work, `scale-${n}.out`), { EKS_ENVS_DIR: dir }),
+      );
+      points.push({ envs: n, wallMs: m.wallMs, rssMB: m.rssMB });
+      fs.rmSync(path.join(work, `scale-${n}.out`), { recursive: true, force: true });
+    }
+    scale = scaling(points);
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.versions.node,
+      terraform: findTerraform() ? terraformVersion() : "not installed",
+    },
+    warmup,
+    runs,
+    results,
+    scaling: scale,
+    budgets: checkBudgets(results, scale),
+  };
+  fs.rmSync(work, { recursive: true, force: true });
+  const markdown = renderMarkdown(report);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const outDir = path.resolve((args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, "bench-results"));
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "latest.md"), markdown);
+  fs.writeFileSync(path.join(outDir, "latest.json"), json);
+  process.stdout.write(args.flags.has("json") ? json : markdown);
+  const over = report.budgets.filter((b) => b.ok === false);
+  if (args.flags.has("check") && over.length > 0) {
+    throw new CliError(`over budget: ${over.map((b) => `${b.what} ${Math.round(b.actual!)} ${b.unit} > ${b.limit} ${b.unit}`).join("; ")}`);
+  }
+});
