@@ -23,17 +23,7 @@ import {
   type Sample,
 } from "../src/lib/bench";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import {
-  canInstallFromRegistry,
-  findAwsProviderMirror,
-  findTerraform,
-  OFFLINE_AWS_ENV,
-  prepareOfflineWorkspace,
-  runTerraform,
-  terraformEnv,
-  terraformVersion,
-  writeCliConfig,
-} from "../src/lib/terraform";
+import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/lib/terraform";
 
 const IDS = ["app", "cdktf-synth", "typecheck", "unit-tests", "terraform-validate", "terraform-plan", "scaling"] as const;
 type Id = (typeof IDS)[number];
@@ -160,20 +150,18 @@ runCli(USAGE, async () => {
 
   if (only.includes("terraform-validate") || only.includes("terraform-plan")) {
     if (!findTerraform()) throw new CliError("terraform is not on PATH; the Terraform measurements need it");
-    const mirror = findAwsProviderMirror();
-    const online = await canInstallFromRegistry(work, mirror);
-    if (!mirror && !online)
-      throw new CliError("the Terraform measurements need hashicorp/aws 5.100.0 from a mirror (TF_PROVIDER_MIRROR) or the registry");
+    let offline;
+    try {
+      offline = await offlineTerraform(work, "the Terraform measurements");
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
     const first = (await loadEnvs())[0];
     const outdir = path.join(work, "tf.out");
     buildApp([first], outdir).app.synth();
     const stack = `${first.name}-platform`;
-    const ws = prepareOfflineWorkspace(
-      path.join(outdir, "stacks", stack),
-      path.join(work, "tf-work"),
-      online ? [] : ["external", "local", "kubernetes"],
-    );
-    const env = terraformEnv(writeCliConfig(work, mirror, online), { ...OFFLINE_AWS_ENV });
+    const ws = prepareOfflineWorkspace(path.join(outdir, "stacks", stack), path.join(work, "tf-work"), offline.prune);
+    const env = offline.env;
     const init = await runTerraform(["init", "-input=false", "-no-color"], ws.dir, env, 300_000);
     if (init.code !== 0) throw new CliError(`terraform init of ${stack} failed:\n${init.stderr}${init.stdout}`);
     if (only.includes("terraform-validate")) {

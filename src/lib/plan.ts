@@ -10,15 +10,11 @@ import { CliError } from "./cli";
 import { redactPlan } from "./plan-redact";
 import { STACK_KINDS, stackId } from "./naming";
 import {
-  canInstallFromRegistry,
   copyStack,
-  findAwsProviderMirror,
   findTerraform,
-  OFFLINE_AWS_ENV,
+  offlineTerraform,
   prepareOfflineWorkspace,
   runTerraform,
-  terraformEnv,
-  writeCliConfig,
   useCallerCredentials,
   type TerraformRun,
 } from "./terraform";
@@ -114,16 +110,14 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
   let tfEnv: NodeJS.ProcessEnv = { ...processEnv, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
   let prune: string[] = [];
   if (mode === "offline") {
-    const mirror = findAwsProviderMirror();
-    const toolDir = path.join(opts.outDir, "work");
-    fs.mkdirSync(toolDir, { recursive: true });
-    const online = await canInstallFromRegistry(toolDir, mirror);
-    if (!mirror && !online)
-      throw new CliError(
-        "offline preview needs hashicorp/aws 5.100.0 from a filesystem mirror (set TF_PROVIDER_MIRROR) or registry access",
-      );
-    tfEnv = terraformEnv(writeCliConfig(toolDir, mirror, online), { ...OFFLINE_AWS_ENV });
-    prune = online ? [] : ["external", "local", "kubernetes"];
+    let offline;
+    try {
+      offline = await offlineTerraform(path.join(opts.outDir, "work"), "the offline preview");
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    tfEnv = offline.env;
+    prune = offline.prune;
   }
 
   const planOne = async (stack: string): Promise<StackPlan> => {

@@ -390,6 +390,30 @@ export function useCallerCredentials(stackJson: Json): string[] {
   return dropped;
 }
 
+/** What offline Terraform runs need: the environment (CLI config, dummy credentials) and what to prune. */
+export interface OfflineTerraform {
+  readonly env: NodeJS.ProcessEnv;
+  /** Providers that cannot be installed here (only hashicorp/aws comes from the mirror). */
+  readonly prune: string[];
+}
+
+/**
+ * Sets up offline Terraform runs in `dir`: hashicorp/aws from the filesystem mirror, other
+ * providers from the registry when it answers (else they are pruned), dummy credentials. Fails
+ * with `needs` in the message when neither the mirror nor the registry is there.
+ */
+export async function offlineTerraform(dir: string, needs: string): Promise<OfflineTerraform> {
+  fs.mkdirSync(dir, { recursive: true });
+  const mirror = findAwsProviderMirror();
+  const online = await canInstallFromRegistry(dir, mirror);
+  if (!mirror && !online)
+    throw new Error(`${needs} needs hashicorp/aws 5.100.0 from a filesystem mirror (set TF_PROVIDER_MIRROR) or registry access`);
+  return {
+    env: terraformEnv(writeCliConfig(dir, mirror, online), { ...OFFLINE_AWS_ENV }),
+    prune: online ? [] : ["external", "local", "kubernetes"],
+  };
+}
+
 /** An offline working copy of one synthesized stack, ready for `terraform init`. */
 export interface OfflineWorkspace {
   readonly dir: string;
