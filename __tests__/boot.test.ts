@@ -1,6 +1,6 @@
 /**
- * src/boot.ts: no source maps and no formatted token stack traces on the synth path, yet Errors
- * keep their usual stack text; with DEBUG set, Node's defaults stay.
+ * src/boot.ts: no source maps and no token stack traces on the synth path, while every Error keeps
+ * its stack as Node formats it; with DEBUG set, Node's defaults stay.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -8,12 +8,17 @@ import { PROJECT_ROOT } from "../src/app";
 
 const probe = `
   import "./src/boot";
+  import * as fs from "node:fs";
   function thrower() { throw new TypeError("boom"); }
   let stack = "";
   try { thrower(); } catch (e) { stack = e.stack; }
+  let nodeError = "";
+  try { fs.readFileSync({}); } catch (e) { nodeError = e.stack.split("\\n")[0]; }
   const token = { stack: "" };
   Error.captureStackTrace(token);
-  console.log(JSON.stringify({ sourceMaps: process.sourceMapsEnabled, errorStack: stack.split("\\n").slice(0, 2), tokenStack: token.stack }));
+  const other = { stack: "", note: "not a token" };
+  Error.captureStackTrace(other);
+  console.log(JSON.stringify({ sourceMaps: process.sourceMapsEnabled, errorStack: stack.split("\\n").slice(0, 2), nodeError, tokenStack: token.stack, otherStack: other.stack }));
 `;
 
 function run(env: NodeJS.ProcessEnv) {
@@ -24,16 +29,18 @@ function run(env: NodeJS.ProcessEnv) {
     timeout: 30_000,
   });
   expect(r.stderr).toBe("");
-  return JSON.parse(r.stdout) as { sourceMaps: boolean; errorStack: string[]; tokenStack: string };
+  return JSON.parse(r.stdout) as { sourceMaps: boolean; errorStack: string[]; nodeError: string; tokenStack: string; otherStack: string };
 }
 
 describe("boot", () => {
-  it("turns off source maps and token stack formatting, keeping Error stacks", () => {
+  it("turns off source maps and token stack traces, and leaves Errors as Node formats them", () => {
     const r = run({});
     expect(r.sourceMaps).toBe(false);
     expect(r.tokenStack).toBe("");
+    expect(r.otherStack).toContain("at ");
     expect(r.errorStack[0]).toBe("TypeError: boom");
     expect(r.errorStack[1]).toMatch(/^ {4}at thrower \(/);
+    expect(r.nodeError).toMatch(/^TypeError \[ERR_INVALID_ARG_TYPE\]: /);
   });
 
   it("leaves Node's defaults alone with DEBUG set", () => {

@@ -31,6 +31,7 @@ export default {
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   workloads: { sample2048: true, loadBalancerController: true },
-  // Planned in pull requests; deployed by hand until its backend state is migrated to S3.
-  ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan" },
+  // Planned in pull requests; deployed by hand until its backend state is migrated to S3. A
+  // GitHub-hosted runner cannot reach the office-only endpoint, so the workloads are not planned.
+  ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", planStacks: ["platform"] },
 } satisfies EnvInput;

@@ -53,10 +53,17 @@ runCli(USAGE, async () => {
     log: (l) => console.log(l),
   });
   const planned = run.plans.filter((p) => p.jsonFile);
+  const failed = run.plans.filter((p) => p.failed);
+  const notes = [
+    run.mode === "offline" ? "Offline preview against an empty state: what a first deploy creates, not a diff against AWS." : "",
+    failed.length > 0
+      ? `**Not planned, Terraform failed:** ${failed.map((p) => `\`${p.stack}\``).join(", ")}; the error is in the run's log.`
+      : "",
+  ].filter(Boolean);
   const summary = summarizePlans(
     planned.map((p) => ({ stack: p.stack, plan: JSON.parse(fs.readFileSync(p.jsonFile!, "utf8")) as PlanJson })),
     `Plan: ${envName}${run.mode === "offline" ? " (offline preview)" : ""}`,
-    run.mode === "offline" ? "Offline preview against an empty state: what a first deploy creates, not a diff against AWS." : undefined,
+    notes.length > 0 ? notes.join(" ") : undefined,
   );
   const markdown = renderMarkdown(summary);
   fs.writeFileSync(path.join(outDir, `${envName}.summary.md`), markdown);
@@ -66,4 +73,5 @@ runCli(USAGE, async () => {
     `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy in ${planned.length} stack(s); ` +
       `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${(run.ms / 1000 + (Date.now() - started - run.ms) / 1000).toFixed(1)}s)`,
   );
+  if (failed.length > 0) throw new CliError(failed.map((p) => p.failed).join("\n"));
 });

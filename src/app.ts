@@ -52,7 +52,12 @@ export class EksApp extends App {
     const stacks = this.node.findAll().filter(TerraformStack.isStack);
     stacks.forEach((stack) => stack.prepareStack());
     // The configuration is final now: resolve each stack once for the policy check and the files.
-    stacks.forEach((stack) => stack instanceof ReadableStack && stack.freeze());
+    // Only when no other aspect would run in synthesize() and change the stack after this point
+    // (cdktf runs the aspects of the stack and what is in it; an App's own aspects never run).
+    for (const stack of stacks) {
+      const onlyPolicy = stack.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof PolicyPack));
+      if (stack instanceof ReadableStack && onlyPolicy) stack.freeze();
+    }
     const errors: string[] = [];
     const used = new Set<unknown>();
     const packs = new Set<PolicyPack>();

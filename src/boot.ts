@@ -5,15 +5,23 @@
  * - tsx turns on source-map support, so Node decodes the inline source map of every module loaded
  *   afterwards (cdktf and the provider bindings ship one per file) and maps every stack trace;
  * - cdktf captures and formats a full stack trace for every token it creates (thousands per
- *   environment), kept only to explain a token that fails to resolve.
+ *   environment) into a plain `{ stack: "" }` object, kept only to explain a token that fails to
+ *   resolve.
  *
- * Both stay as Node made them with DEBUG set. Errors keep their usual stack text either way.
+ * Errors are untouched: only captures into that plain object are skipped, and cdktf then records
+ * an empty creation stack. The cost: frames of an unexpected error point into tsx's compiled
+ * output instead of the .ts lines. With DEBUG set both defaults stay, lines included.
  */
 if (!process.env.DEBUG) {
   process.setSourceMapsEnabled(false);
-  // cdktf's captureStackTrace formats the stack of a plain object; Errors are formatted as V8 does.
-  Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]) =>
-    target instanceof Error ? `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${String(f)}`).join("")}` : "";
+  const capture = Error.captureStackTrace.bind(Error);
+  Error.captureStackTrace = (target: object, below?: (...args: never[]) => unknown) => {
+    const isTokenTrace =
+      Object.getPrototypeOf(target) === Object.prototype &&
+      Object.keys(target).length === 1 &&
+      (target as { stack?: unknown }).stack === "";
+    if (!isTokenTrace) capture(target, below);
+  };
 }
 
 export {};

@@ -18,7 +18,11 @@ describe("config validation", () => {
     for (const env of envs) expect(env.backend.dynamodbLock).toBe(true);
     const dev = envs.find((e) => e.name === "dev")!;
     expect(dev.backend.backendStackState).toBe("local");
-    expect(dev.ci).toEqual({ planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", runsOn: ["ubuntu-24.04"] });
+    expect(dev.ci).toEqual({
+      planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan",
+      planStacks: ["platform"],
+      runsOn: ["ubuntu-24.04"],
+    });
   });
 
   it("accepts a minimal environment", () => {

@@ -113,7 +113,7 @@ describe("plan.yml", () => {
     expect(script).toContain("updateComment");
     expect(String(step(plan, "Upload the plan").with?.path)).toContain("*.plan.json");
     for (const name of ["Audit", "Comment body", "Post or update the comment", "Upload the plan"])
-      expect(step(plan, name).if).toBe("always()");
+      expect(step(plan, name).if).toBe("${{ !cancelled() }}"); // a cancelled run (superseded by a push) must not comment
   });
 
   it("calls only npm scripts and files that exist", () => {
@@ -144,10 +144,25 @@ describe("deploy.yml", () => {
     expect(deploy.concurrency).toEqual({ group: "deploy-${{ matrix.env }}", "cancel-in-progress": false });
     expect(deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(step(deploy, "AWS credentials (deploy role)").with).toMatchObject({ "role-to-assume": "${{ matrix.roleArn }}" });
-    expect(step(deploy, "Deploy").run).toBe("npx cdktf deploy $STACKS --auto-approve --parallelism 1 --no-color");
-    expect(step(deploy, "Keep a failed apply's state")).toMatchObject({
-      if: "failure()",
-      with: { path: "cdktf.out/stacks/*/errored.tfstate" },
+    expect(step(deploy, "Deploy").run).toContain("npx cdktf deploy $STACKS --auto-approve --parallelism 1 --no-color");
+  });
+
+  it("keeps a failed apply's state in the encrypted state bucket, never in an artifact", () => {
+    const deploy = wf.jobs.deploy;
+    expect(deploy.steps.filter((s) => s.uses?.startsWith("actions/upload-artifact"))).toEqual([]);
+    expect(step(deploy, "AWS credentials (the environment's assumeRole, to reach the state bucket)")).toMatchObject({
+      if: "failure() && matrix.assumeRoleArn != ''",
+      with: { "role-to-assume": "${{ matrix.assumeRoleArn }}", "role-chaining": true },
     });
+    const keep = step(deploy, "Keep a failed apply's state in the state bucket");
+    expect(keep.if).toBe("failure()");
+    expect(keep.run).toContain('aws s3 cp "$file" "s3://$BUCKET/$key" --sse aws:kms --sse-kms-key-id "$KMS_KEY"');
+    expect(keep.env).toEqual({ ENV_NAME: "${{ matrix.env }}", BUCKET: "${{ matrix.stateBucket }}", KMS_KEY: "${{ matrix.stateKmsKey }}" });
+  });
+
+  it("never leaves the job token in the checkout", () => {
+    for (const file of ["plan.yml", "deploy.yml"]) {
+      for (const job of Object.values(load(file).jobs)) expect(step(job, "Check out").with).toEqual({ "persist-credentials": false });
+    }
   });
 });

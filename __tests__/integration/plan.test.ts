@@ -79,19 +79,24 @@ describe.runIf(tc)("npm run plan", () => {
     const bin = path.join(out, "bin");
     fs.mkdirSync(bin, { recursive: true });
     const real = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim();
-    // A terraform that fails planning with a message of its own, and passes everything else through.
+    // A terraform that fails planning dev-backend with a message of its own, and passes everything else through.
     fs.writeFileSync(
       path.join(bin, "terraform"),
-      `#!/bin/sh\nif [ "$1" = "plan" ]; then echo "Error: Unsupported argument: An argument named \\"bogus\\" is not expected here." >&2; exit 1; fi\nexec "${real}" "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = "plan" ] && [ "$(basename "$(pwd)")" = "dev-backend" ]; then echo "Error: Unsupported argument: An argument named \\"bogus\\" is not expected here." >&2; exit 1; fi\nexec "${real}" "$@"\n`,
       { mode: 0o755 },
     );
-    const r = plan(["dev", "backend", "--offline", "--out", path.join(out, "broken")], {
+    const r = plan(["dev", "backend", "platform", "--offline", "--out", path.join(out, "broken")], {
       PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'error: dev-backend: terraform plan failed (exit 1):\nError: Unsupported argument: An argument named "bogus" is not expected here.\n',
     );
+    // The stack that did plan is still reviewed, and the review says which one did not.
+    expect(r.stdout).toContain("dev-backend: FAILED (the error follows the review)");
+    const review = fs.readFileSync(path.join(out, "broken", "dev.summary.md"), "utf8");
+    expect(review).toContain("| `dev-platform` | 60 |");
+    expect(review).toContain("**Not planned, Terraform failed:** `dev-backend`");
   });
 
   it.each([

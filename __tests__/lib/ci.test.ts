@@ -12,7 +12,7 @@ describe("workflow matrices", () => {
         env: "dev",
         region: "eu-west-1",
         roleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan",
-        stacks: "platform workloads",
+        stacks: "platform",
         runsOn: ["ubuntu-24.04"],
       },
       {
@@ -34,6 +34,9 @@ describe("workflow matrices", () => {
         stacks: "prod-backend prod-platform prod-workloads",
         githubEnvironment: "production",
         runsOn: ["self-hosted", "linux", "acme-prod-vpc"],
+        assumeRoleArn: "arn:aws:iam::222222222222:role/acme-prod-deployer",
+        stateBucket: "acme-prod-tfstate",
+        stateKmsKey: "alias/acme-prod-tfstate",
       },
     ]);
     expect(deployMatrix(envs, "prod").include.map((j) => j.env)).toEqual(["prod"]);
@@ -59,6 +62,12 @@ describe("commentBody", () => {
     expect(body).toContain("<details><summary>Audit: what the stacks contain</summary>");
     expect(body).toContain("```mermaid");
     expect(body).toContain("commit 0123456789ab · [run, plan JSON and log](https://example.test/run/1)");
+  });
+
+  it("says when the plan did not even start (no log: a step before it failed)", () => {
+    const body = commentBody({ env: "dev", ok: false });
+    expect(body).toContain("## ❌ Plan failed: dev");
+    expect(body).toContain("The plan did not start: a step before it failed (often the AWS credentials");
   });
 
   it("shows Terraform's output when the plan failed", () => {

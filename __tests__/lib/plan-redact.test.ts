@@ -46,11 +46,16 @@ describe("redactPlan", () => {
     output_changes: {
       kubeconfig: { actions: ["create"], before: null, after: "o-secret", before_sensitive: false, after_sensitive: true },
     },
+    // A section this code does not name (Terraform 1.9+), with the same markers.
+    deferred_changes: [
+      { reason: "provider_config_unknown", resource_change: { change: { after: { pw: "x-secret" }, after_sensitive: { pw: true } } } },
+    ],
   };
 
   it("leaves no sensitive value anywhere in the plan, and keeps the rest", () => {
     const text = JSON.stringify(redactPlan(plan));
-    for (const secret of ["v-secret", "o-secret", "r-secret", "c-secret", "old-secret", "d-secret"]) expect(text).not.toContain(secret);
+    for (const secret of ["v-secret", "o-secret", "r-secret", "c-secret", "old-secret", "d-secret", "x-secret"])
+      expect(text).not.toContain(secret);
     const redacted = redactPlan(plan);
     expect(redacted.resource_changes[0].change.after).toEqual({ value: REDACTED });
     expect(redacted.planned_values.outputs.name.value).toBe("eks");

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasAwsCredentials, selectStacks } from "../../src/lib/plan";
+import { hasAwsCredentials, planEnvironment, selectStacks } from "../../src/lib/plan";
 
 describe("plan helpers", () => {
   const all = ["dev-backend", "dev-platform", "dev-workloads", "prod-backend"];
@@ -21,5 +21,15 @@ describe("plan helpers", () => {
     expect(hasAwsCredentials({ ...none, AWS_WEB_IDENTITY_TOKEN_FILE: "/t" })).toBe(true);
     fs.writeFileSync(none.AWS_CONFIG_FILE, "[profile x]\n");
     expect(hasAwsCredentials(none)).toBe(true);
+  });
+
+  it("refuses --caller-credentials without credentials, or with --offline, instead of previewing", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "creds-"));
+    const processEnv = { AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "c"), AWS_CONFIG_FILE: path.join(empty, "k") };
+    const opts = { env: "dev", callerCredentials: true, processEnv, synthDir: empty, outDir: empty, log: () => undefined };
+    await expect(planEnvironment(opts)).rejects.toThrow("--caller-credentials plans against AWS, but no AWS credentials were found");
+    await expect(planEnvironment({ ...opts, offline: true })).rejects.toThrow(
+      "--caller-credentials plans against AWS and --offline does not",
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { EnvConfig } from "../config";
 import { planStacksOf } from "../config/rules/access";
-import { STACK_KINDS, stackId } from "./naming";
+import { STACK_KINDS, stackId, stateBucketName, stateKeyAlias } from "./naming";
 
 /** One job of the plan matrix. */
 export interface PlanJob {
@@ -29,6 +29,11 @@ export interface DeployJob {
   /** GitHub environment of the job (its protection rules apply). */
   readonly githubEnvironment: string;
   readonly runsOn: readonly string[];
+  /** The environment's `assumeRole.roleArn`, or "" (chained after the OIDC role to reach the state bucket). */
+  readonly assumeRoleArn: string;
+  /** Where a failed apply's errored.tfstate is kept, encrypted with the state key. */
+  readonly stateBucket: string;
+  readonly stateKmsKey: string;
 }
 
 /** A GitHub Actions matrix (`strategy.matrix`). */
@@ -61,6 +66,9 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
       stacks: STACK_KINDS.map((k) => stackId(e.name, k)).join(" "),
       githubEnvironment: e.ci.githubEnvironment ?? e.name,
       runsOn: e.ci.runsOn,
+      assumeRoleArn: e.assumeRole?.roleArn ?? "",
+      stateBucket: stateBucketName(e),
+      stateKmsKey: stateKeyAlias(e),
     })),
   };
 }
@@ -101,14 +109,21 @@ export function commentBody(input: CommentInput): string {
     "",
   ].join("\n");
   const parts = [commentMarker(input.env)];
-  if (!input.ok) {
+  if (!input.ok && input.log === undefined) {
     parts.push(
       `## ❌ Plan failed: ${input.env}`,
       "",
-      "The plan did not finish; Terraform's output:",
+      "The plan did not start: a step before it failed (often the AWS credentials: the plan role or its trust policy). The run's log says which.",
+      "",
+    );
+  } else if (!input.ok) {
+    parts.push(
+      `## ❌ Plan failed: ${input.env}`,
+      "",
+      "The plan did not finish; its output:",
       "",
       "```text",
-      cut((input.log ?? "(no output)").trim(), 20_000, "output").replace(/```/g, "ʼʼʼ"),
+      cut(input.log!.trim() || "(no output)", 20_000, "output").replace(/```/g, "ʼʼʼ"),
       "```",
       "",
     );

@@ -28,6 +28,8 @@ export interface StackPlan {
   readonly jsonFile?: string;
   /** Why the stack was not planned. */
   readonly skipped?: string;
+  /** Terraform's error, when planning the stack failed (the other stacks are still planned). */
+  readonly failed?: string;
   readonly ms: number;
 }
 
@@ -91,6 +93,13 @@ function seconds(ms: number): string {
 export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
   const started = Date.now();
   const processEnv = opts.processEnv ?? process.env;
+  if (opts.callerCredentials && (opts.offline || !hasAwsCredentials(processEnv))) {
+    throw new CliError(
+      opts.offline
+        ? "--caller-credentials plans against AWS and --offline does not; use one of them"
+        : "--caller-credentials plans against AWS, but no AWS credentials were found (environment variables, profiles, web identity); a preview without them is --offline",
+    );
+  }
   if (!findTerraform()) throw new CliError("terraform is not on PATH; install Terraform >= 1.10");
   const manifestFile = path.join(opts.synthDir, "manifest.json");
   const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, unknown> };
@@ -173,7 +182,13 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
   const worker = async () => {
     while (next < stacks.length) {
       const i = next++;
-      results[i] = await planOne(stacks[i]);
+      try {
+        results[i] = await planOne(stacks[i]);
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        results[i] = { stack: stacks[i], failed: err.message, ms: 0 };
+        opts.log(`${stacks[i]}: FAILED (the error follows the review)`);
+      }
       if (results[i].skipped) opts.log(`${stacks[i]}: skipped: ${results[i].skipped}`);
     }
   };

@@ -25,13 +25,9 @@ describe("ci rules", () => {
     expect(errorsOf({ ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
     const privateWithWorkloads = { ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, fargate: fargate2048, workloads };
     expect(errorsOf({ ...privateWithWorkloads, ci: { ...ci, runsOn: ["self-hosted", "prod-vpc"] } })).toEqual([]);
-    expect(
-      errorsOf({
-        ...privateWithWorkloads,
-        eks: { ...privateWithWorkloads.eks, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
-        ci,
-      }),
-    ).toEqual([]);
+    const openToAll = { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true };
+    expect(errorsOf({ ...privateWithWorkloads, eks: { ...privateWithWorkloads.eks, ...openToAll }, ci })).toEqual([]);
+    expect(errorsOf({ ...privateWithWorkloads, ci: { planRoleArn: role("plan"), planStacks: ["platform"] } })).toEqual([]);
   });
 
   it.each([
@@ -102,7 +98,20 @@ describe("ci rules", () => {
       "planning workloads behind a private endpoint from a GitHub-hosted runner",
       { ...base, fargate: fargate2048, workloads, ci: { planRoleArn: role("plan") } },
       [
-        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the private API endpoint the workloads stack talks to; name a self-hosted runner in the VPC, or leave workloads out of ci.planStacks and ci.deployRoleArn unset (got ["ubuntu-24.04"])',
+        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the private API endpoint that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset (got ["ubuntu-24.04"])',
+      ],
+    ],
+    [
+      "planning workloads behind an allow-listed public endpoint from a GitHub-hosted runner",
+      {
+        ...base,
+        eks: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+        fargate: fargate2048,
+        workloads,
+        ci: { planRoleArn: role("plan") },
+      },
+      [
+        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the API endpoint, public only to 203.0.113.0/24, that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset (got ["ubuntu-24.04"])',
       ],
     ],
     [

@@ -193,14 +193,20 @@ const ci: EnvRule = {
         ),
       );
     }
-    if (!env.eks.endpointPublicAccess && isGitHubHosted(env.ci.runsOn) && hasWorkloads(env)) {
+    // GitHub-hosted runners come from GitHub's changing address ranges: they reach the API only
+    // when it is public to everyone.
+    const openToAll = env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.some((c) => c === "0.0.0.0/0");
+    if (!openToAll && isGitHubHosted(env.ci.runsOn) && hasWorkloads(env)) {
       const reaches = (planRoleArn && planStacks.includes("workloads")) || deployRoleArn;
+      const endpoint = env.eks.endpointPublicAccess
+        ? `API endpoint, public only to ${env.eks.publicAccessCidrs.join(", ")},`
+        : "private API endpoint";
       if (reaches) {
         out.push(
           issue(
             ["ci", "runsOn"],
             env.ci.runsOn,
-            "is a GitHub-hosted runner, which cannot reach the private API endpoint the workloads stack talks to; name a self-hosted runner in the VPC, or leave workloads out of ci.planStacks and ci.deployRoleArn unset",
+            `is a GitHub-hosted runner, which cannot reach the ${endpoint} that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset`,
           ),
         );
       }
