@@ -2,7 +2,7 @@
  * Rules of cluster access and workloads: the kubeconfig path (row Y: never ~/.kube/config by
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
-import { CI_PLAN_VIEWER, LB_CONTROLLER_FARGATE_PROFILE, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { CI_PLAN_VIEWER, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
 import { ALL_RULES } from "../../policy/rules";
 import { CI_STACK_KINDS, type ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
@@ -43,15 +43,6 @@ const workloads: EnvRule = {
   needs: ["workloads", "fargate", "nodeGroups"],
   check: (env) => {
     const out: ConfigIssue[] = [];
-    if (LB_CONTROLLER_FARGATE_PROFILE in env.fargate.profiles) {
-      out.push(
-        issue(
-          ["fargate", "profiles", LB_CONTROLLER_FARGATE_PROFILE],
-          LB_CONTROLLER_FARGATE_PROFILE,
-          "is reserved for the profile the project adds for the load balancer controller; pick another name",
-        ),
-      );
-    }
     if (env.workloads.sample2048) {
       if (!env.workloads.loadBalancerController) {
         out.push(

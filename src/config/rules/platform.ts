@@ -20,6 +20,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import {
   appTableName,
   COREDNS_FARGATE_PROFILE,
+  LB_CONTROLLER_FARGATE_PROFILE,
   clusterLogGroupName,
   clusterName,
   ecrRepositoryName,
@@ -124,6 +125,12 @@ const names: EnvRule = {
     return out;
   },
 };
+
+/** Fargate profile names the project adds itself, and what for. */
+const RESERVED_FARGATE_PROFILES: readonly [string, string][] = [
+  [COREDNS_FARGATE_PROFILE, "the CoreDNS profile the project adds to clusters without node groups"],
+  [LB_CONTROLLER_FARGATE_PROFILE, "the profile the project adds for the load balancer controller"],
+];
 
 const network: EnvRule = {
   needs: ["vpc", "availabilityZones", "eks", "nodeGroups"],
@@ -370,14 +377,9 @@ const compute: EnvRule = {
         ),
       );
     }
-    if (COREDNS_FARGATE_PROFILE in env.fargate.profiles) {
-      out.push(
-        issue(
-          ["fargate", "profiles", COREDNS_FARGATE_PROFILE],
-          COREDNS_FARGATE_PROFILE,
-          "is reserved for the CoreDNS profile the project adds to clusters without node groups; pick another name",
-        ),
-      );
+    for (const [name, purpose] of RESERVED_FARGATE_PROFILES) {
+      if (name in env.fargate.profiles)
+        out.push(issue(["fargate", "profiles", name], name, `is reserved for ${purpose}; pick another name`));
     }
     for (const [name, profile] of profiles) {
       const path = ["fargate", "profiles", name, "selectors"];
