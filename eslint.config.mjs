@@ -11,7 +11,7 @@ const providerRoots = ["aws", "kubernetes", "external", "local"].map((p) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".test-output/", "terraform-state/", "coverage/", "plans/", "bench-results/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".test-output/", "terraform-state/", "coverage/", "plans/", "bench-results/", ".emulated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

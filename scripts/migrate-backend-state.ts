@@ -1,40 +1,64 @@
 /**
- * npm run backend:migrate -- <env> [--backend-config <file>]
+ * npm run backend:migrate -- <env> [--backend-config <file>] [--from-bucket]
  *
  * Moves the <env>-backend stack's local state (terraform-state/<env>-backend.tfstate) into the S3
- * bucket that stack created, once `backend.backendStackState` is "s3" in envs/<env>.ts. Needs
- * terraform and AWS credentials for the environment's account (as for `cdktf deploy`).
+ * bucket that stack created, once `backend.backendStackState` is "s3" in envs/<env>.ts; or, when the
+ * file says "local" again and no local state exists, back from the bucket (to tear the environment
+ * down: the backend stack is destroyed last, with local state). Needs terraform and AWS credentials
+ * for the environment's account (as for `cdktf deploy`).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
-import { assertMigratable, migrateBackendState } from "../src/lib/backend-migration";
+import {
+  assertMigratable,
+  migrateBackendState,
+  migrateBackendStateToLocal,
+  migrationDirection,
+  synthesizedS3Backend,
+} from "../src/lib/backend-migration";
 import { parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { stackId } from "../src/lib/naming";
 
 const USAGE = `
-usage: npm run backend:migrate -- <env> [--backend-config <file>]
+usage: npm run backend:migrate -- <env> [--backend-config <file>] [--from-bucket]
 
-Moves <env>-backend's local state into the bucket it created.
-  <env>                     an environment of envs/ whose backend.backendStackState is "s3"
+Moves <env>-backend's local state into the bucket it created (the file says backendStackState "s3"),
+or back from the bucket into the local file (the file says "local" again, to tear the environment down).
+  <env>                     an environment of envs/
   --backend-config <file>   extra S3 backend settings passed to terraform init (optional)
+  --from-bucket             move the state back even though no dated backup of a first migration is here
 `;
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["backend-config"] });
+  const args = parseArgs(process.argv.slice(2), { valued: ["backend-config"], switches: ["from-bucket"] });
   if (args.positional.length !== 1)
     throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
   const envs = await loadEnvs();
   const env = envs.find((e) => e.name === args.positional[0]);
   if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
-  assertMigratable(env, PROJECT_ROOT); // before synthesizing anything
-  const outdir = path.join(PROJECT_ROOT, "cdktf.out");
-  buildApp(envs, outdir).app.synth();
   const backendConfig = args.flags.get("backend-config");
-  await migrateBackendState({
+  const common = {
     env,
     projectRoot: PROJECT_ROOT,
-    stackDir: path.join(outdir, "stacks", stackId(env.name, "backend")),
+    stackDir: path.join(PROJECT_ROOT, "cdktf.out", "stacks", stackId(env.name, "backend")),
     backendConfigFile: typeof backendConfig === "string" ? backendConfig : undefined,
-    log: (line) => console.log(`${stackId(env.name, "backend")}: ${line}`),
-  });
+    log: (line: string) => console.log(`${stackId(env.name, "backend")}: ${line}`),
+  };
+  if (migrationDirection(env, PROJECT_ROOT, args.flags.has("from-bucket")) === "to-local") {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backend-migrate-"));
+    let s3Backend;
+    try {
+      s3Backend = synthesizedS3Backend(env, tmp);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    buildApp(envs, path.join(PROJECT_ROOT, "cdktf.out")).app.synth();
+    await migrateBackendStateToLocal({ ...common, s3Backend });
+    return;
+  }
+  assertMigratable(env, PROJECT_ROOT); // before synthesizing anything
+  buildApp(envs, path.join(PROJECT_ROOT, "cdktf.out")).app.synth();
+  await migrateBackendState(common);
 });

@@ -29,6 +29,17 @@ describe("config validation", () => {
     expect(errorsOf(base)).toEqual([]);
   });
 
+  it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {
+    const table = { hashKey: { name: "id", type: "S" as const } };
+    const [kept, ephemeral] = assertValidEnvs([
+      { source: "a", raw: { ...base, name: "kept", tables: { t: table } } },
+      { source: "b", raw: { ...base, name: "gone", ephemeral: true, tables: { t: table, u: { ...table, deletionProtection: false } } } },
+    ]);
+    expect(kept.tables.t.deletionProtection).toBe(true);
+    expect(ephemeral.tables.t.deletionProtection).toBe(false);
+    expect(ephemeral.tables.u.deletionProtection).toBe(false);
+  });
+
   // One invalid input -> one exact message.
   const cases: [string, unknown, string[]][] = [
     [
@@ -48,7 +59,7 @@ describe("config validation", () => {
       { ...base, regoin: "eu-west-1" },
       [
         'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
-          'tier, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, ci (got "eu-west-1")',
+          'tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, ci (got "eu-west-1")',
       ],
     ],
     [
@@ -141,6 +152,20 @@ describe("config validation", () => {
       { ...base, backend: { dynamodbLock: false } },
       [
         'env "test": backend.dynamodbLock and backend.useLockfile are both false, which leaves the state unlocked: enable at least one (got false)',
+      ],
+    ],
+    [
+      "ephemeral environment whose backend state is in its own bucket",
+      { ...base, ephemeral: true, backend: { backendStackState: "s3" } },
+      [
+        'env "test": backend.backendStackState must be "local" in an ephemeral environment: its backend stack is destroyed last and cannot keep its state in the bucket it deletes (got "s3")',
+      ],
+    ],
+    [
+      "deletion-protected table in an ephemeral environment",
+      { ...base, ephemeral: true, tables: { users: { hashKey: { name: "email", type: "S" }, deletionProtection: true } } },
+      [
+        'env "test": tables.users.deletionProtection must not be true in an ephemeral environment (cdktf destroy could not delete the table); remove it or set ephemeral: false (got true)',
       ],
     ],
     [

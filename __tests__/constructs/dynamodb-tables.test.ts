@@ -7,7 +7,7 @@ import { PropsError } from "../../src/lib/validation";
 import { resourcesOf, synthConstruct } from "../helpers/synth";
 
 const parse = (tables: Record<string, unknown>): Record<string, TableConfig> =>
-  Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, TableSchema.parse(v)]));
+  Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, { deletionProtection: true, ...TableSchema.parse(v) }]));
 
 describe("DynamodbTables", () => {
   it("defines the first blog post's four tables with their keys and the PGIndex", () => {
@@ -65,7 +65,7 @@ describe("DynamodbTables", () => {
   });
 
   it("rejects a provisioned table without capacity", () => {
-    const tables = { t: { ...TableSchema.parse({ hashKey: { name: "id", type: "S" } }), billingMode: "PROVISIONED" as const } };
+    const tables = parse({ t: { hashKey: { name: "id", type: "S" }, billingMode: "PROVISIONED" } });
     const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables }));
     expect(make).toThrow(PropsError);
     expect(make).toThrow("DynamodbTables: tables.t.readCapacity and writeCapacity are required with PROVISIONED (got undefined)");

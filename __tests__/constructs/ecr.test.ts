@@ -26,6 +26,11 @@ describe("Ecr", () => {
     }
   });
 
+  it("deletes repositories with their images on destroy only when told (ephemeral environments)", () => {
+    const json = synthConstruct((s) => new Ecr(s, "ecr", { ...props, repositories: ["web"], forceDelete: true }));
+    expect(onlyResource(json, "aws_ecr_repository").force_delete).toBe(true);
+  });
+
   it("expires untagged images and keeps the newest N", () => {
     const json = synthConstruct((s) => new Ecr(s, "ecr", { ...props, repositories: ["web"], keepLastImages: 12, untaggedExpireDays: 3 }));
     const lifecycle = onlyResource(json, "aws_ecr_lifecycle_policy");

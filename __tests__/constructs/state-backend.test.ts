@@ -30,6 +30,16 @@ describe("StateBackend", () => {
     expect(onlyResource(json, "aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
   });
 
+  it("unprotected (ephemeral environments), can be destroyed: no prevent_destroy, bucket emptied, table unprotected", () => {
+    const json = synth({ ...props, protect: false });
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
+    expect(onlyResource(json, "aws_dynamodb_table")).toMatchObject({
+      deletion_protection_enabled: false,
+      lifecycle: { prevent_destroy: false },
+    });
+    expect(onlyResource(json, "aws_kms_key")).toMatchObject({ lifecycle: { prevent_destroy: false } });
+  });
+
   it("denies every request that does not use TLS 1.2+", () => {
     const policy = JSON.parse(onlyResource(synth(), "aws_s3_bucket_policy").policy as string) as { Statement: Record<string, unknown>[] };
     expect(policy.Statement).toEqual([

@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
 import { addresses, synthEnv, testEnv } from "../helpers/synth";
 
 describe("BackendStack", () => {
@@ -32,5 +36,24 @@ describe("BackendStack", () => {
       lock_table: { value: "${aws_dynamodb_table.state_lock_table.name}" },
       state_key_arn: { value: "${aws_kms_key.state_key.arn}" },
     });
+  });
+});
+
+describe("BackendStack of an ephemeral environment", () => {
+  it("passes the policy pack with its explicit opt-outs listed, and can be destroyed", () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ephemeral-")), "cdktf.out");
+    const env = testEnv({ ephemeral: true, tables: { users: { hashKey: { name: "email", type: "S" } } } });
+    const { app } = buildApp([env], outdir);
+    app.synth();
+    const suppressed = app.policyReports.flatMap((r) => r.suppressed.map((s) => `${s.rule.id} ${s.resource.address}`)).sort();
+    expect(suppressed).toEqual([
+      "DDB-003 aws_dynamodb_table.state_lock_table",
+      "DDB-003 aws_dynamodb_table.tables_users",
+      "TF-001 aws_dynamodb_table.state_lock_table",
+      "TF-001 aws_kms_key.state_key",
+      "TF-001 aws_s3_bucket.state_bucket",
+    ]);
+    const platform = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "test-platform", "cdk.tf.json"), "utf8"));
+    expect(platform.resource.aws_dynamodb_table.tables_users.deletion_protection_enabled).toBe(false);
   });
 });

@@ -166,8 +166,8 @@ export const TableSchema = z.strictObject({
   globalSecondaryIndexes: z.record(z.string(), TableIndexSchema).default({}),
   /** Point-in-time recovery. @default true */
   pointInTimeRecovery: z.boolean().default(true),
-  /** Deletion protection. @default true */
-  deletionProtection: z.boolean().default(true),
+  /** Deletion protection. @default true (false in an `ephemeral` environment) */
+  deletionProtection: z.boolean().optional(),
 });
 
 export const AssumeRoleSchema = z.strictObject({
@@ -444,6 +444,13 @@ export const EnvSchema = z.strictObject({
   /** "production" changes defaults toward availability (NAT per zone). @default "development" */
   tier: z.enum(["development", "production"], { error: 'must be "development" or "production"' }).default("development"),
   /**
+   * An environment meant to be torn down with `cdktf destroy` (previews, load tests): the state
+   * backend loses `prevent_destroy` and its bucket is emptied on destroy, tables lose deletion
+   * protection, and ECR repositories are deleted with their images. Its backend stack keeps local
+   * state. An explicit opt-out of the protection every other environment has. @default false
+   */
+  ephemeral: z.boolean().default(false),
+  /**
    * Encrypt the flow-log and control-plane log groups with a customer-managed KMS key. Needs
    * `accountId` for the key policy. @default false (CloudWatch's own encryption at rest)
    */
@@ -476,7 +483,8 @@ export type EnvInput = z.input<typeof EnvSchema>;
 export type ParsedEnv = z.output<typeof EnvSchema>;
 
 /** A validated environment with every default applied, including the computed ones. */
-export type EnvConfig = Omit<ParsedEnv, "vpc"> & {
+export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables"> & {
+  readonly tables: Record<string, TableConfig>;
   readonly vpc: Omit<ParsedEnv["vpc"], "natGateways" | "publicSubnetCidrs" | "privateSubnetCidrs"> & {
     readonly natGateways: "single" | "perAz";
     readonly publicSubnetCidrs: string[];
@@ -487,7 +495,8 @@ export type EnvConfig = Omit<ParsedEnv, "vpc"> & {
 export type SelfManagedGroupConfig = z.output<typeof SelfManagedGroupSchema>;
 export type ManagedGroupConfig = z.output<typeof ManagedGroupSchema>;
 export type FargateProfileConfig = z.output<typeof FargateProfileSchema>;
-export type TableConfig = z.output<typeof TableSchema>;
+/** A table with its deletion protection resolved (from the table, else from `ephemeral`). */
+export type TableConfig = Omit<z.output<typeof TableSchema>, "deletionProtection"> & { readonly deletionProtection: boolean };
 export type TaintConfig = z.output<typeof TaintSchema>;
 
 /**
@@ -499,6 +508,9 @@ export function resolveEnv(parsed: ParsedEnv): EnvConfig {
   const layout = parsed.vpc.publicSubnetCidrs && parsed.vpc.privateSubnetCidrs ? undefined : defaultSubnetLayout(parsed.vpc.cidr, zones);
   return {
     ...parsed,
+    tables: Object.fromEntries(
+      Object.entries(parsed.tables).map(([name, t]) => [name, { ...t, deletionProtection: t.deletionProtection ?? !parsed.ephemeral }]),
+    ),
     vpc: {
       ...parsed.vpc,
       natGateways: parsed.vpc.natGateways ?? (parsed.tier === "production" ? "perAz" : "single"),

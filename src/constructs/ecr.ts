@@ -19,6 +19,8 @@ export interface EcrProps {
   readonly keepLastImages?: number;
   /** Untagged images expire after this many days. @default 7 */
   readonly untaggedExpireDays?: number;
+  /** Delete repositories that still hold images on destroy (ephemeral environments). @default false */
+  readonly forceDelete?: boolean;
 }
 
 const DEFAULT_KEEP_LAST = 30;
@@ -93,7 +95,7 @@ export class Ecr extends Construct {
         imageTagMutability: props.imageTagMutability ?? "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: this.key.arn }],
-        forceDelete: false,
+        forceDelete: props.forceDelete ?? false,
       });
       new EcrLifecyclePolicy(this, `${repoId(image)}_lifecycle`, { repository: repo.name, policy: lifecycle });
       if ((props.imageTagMutability ?? "IMMUTABLE") === "MUTABLE") {

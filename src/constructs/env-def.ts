@@ -101,6 +101,7 @@ export class EnvDef extends Construct {
       imageTagMutability: env.ecr.imageTagMutability,
       keepLastImages: env.ecr.keepLastImages,
       untaggedExpireDays: env.ecr.untaggedExpireDays,
+      forceDelete: env.ephemeral,
     });
 
     this.eks = new Eks(this, "eks", {

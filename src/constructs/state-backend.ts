@@ -12,6 +12,7 @@ import { Construct } from "constructs";
 import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../lib/aws-limits";
 import { LOCK_TABLE_HASH_KEY } from "../lib/constants";
 import { invalidName, requireValidProps } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link StateBackend}. */
 export interface StateBackendProps {
@@ -25,6 +26,12 @@ export interface StateBackendProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Noncurrent versions always kept whatever their age. @default 10 */
   readonly noncurrentVersionsToKeep?: number;
+  /**
+   * Protect the backend from `terraform destroy`: `prevent_destroy` on the key, bucket and table,
+   * deletion protection on the table, no force-destroy of a non-empty bucket. False only for
+   * ephemeral environments, which are torn down (explicit opt-out). @default true
+   */
+  readonly protect?: boolean;
 }
 
 /** Defaults, named so their source is clear. */
@@ -36,7 +43,7 @@ const KMS_DELETION_WINDOW_DAYS = 30; // the maximum AWS allows: time to notice a
 /**
  * Defines the Terraform state backend of one environment: a versioned, KMS-encrypted, private,
  * TLS-only S3 bucket with noncurrent-version expiry, and a DynamoDB lock table with point-in-time
- * recovery and deletion protection. Every resource has `prevent_destroy`.
+ * recovery and deletion protection. Every resource has `prevent_destroy` (unless `protect` is false).
  *
  * Encryption is SSE-KMS with a customer-managed key (rotation on) rather than SSE-S3: reading state
  * then needs `kms:Decrypt` on this key as well as `s3:GetObject`, a second, auditable gate on a file
@@ -65,7 +72,8 @@ export class StateBackend extends Construct {
     ]);
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_DAYS;
     const keep = props.noncurrentVersionsToKeep ?? DEFAULT_NONCURRENT_KEEP;
-    const protect = { preventDestroy: true };
+    const protected_ = props.protect ?? true;
+    const protect = { preventDestroy: protected_ };
 
     this.key = new KmsKey(this, "key", {
       description: `Encrypts the Terraform state in ${props.bucketName}`,
@@ -75,7 +83,8 @@ export class StateBackend extends Construct {
     });
     new KmsAlias(this, "key_alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
 
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: false, lifecycle: protect });
+    // Unprotected, the bucket is emptied on destroy: it holds every version of every stack's state.
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: !protected_, lifecycle: protect });
     const bucket = this.bucket.id;
     new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
@@ -136,9 +145,13 @@ export class StateBackend extends Construct {
         attribute: [{ name: LOCK_TABLE_HASH_KEY, type: "S" }],
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
-        deletionProtectionEnabled: true,
+        deletionProtectionEnabled: protected_,
         lifecycle: protect,
       });
+    }
+    if (!protected_) {
+      suppressRule(this, "TF-001", "ephemeral is true in the environment config (explicit opt-out: the environment is torn down)");
+      if (this.lockTable) suppressRule(this.lockTable, "DDB-003", "ephemeral is true in the environment config (explicit opt-out)");
     }
   }
 }

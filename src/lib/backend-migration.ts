@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildApp } from "../app";
 import type { EnvConfig } from "../config";
 import { CliError } from "./cli";
 import { backendLocalStatePath, stackId, stateBucketName, stateKey } from "./naming";
@@ -34,7 +35,7 @@ export interface MigrationResult {
   /** Lineage and serial of the state now in S3. */
   readonly lineage: string;
   readonly serial: number;
-  /** Where the local state file was moved to. */
+  /** Where the local state file was moved to (to S3), or the local state file (back to local). */
   readonly backupFile: string;
 }
 
@@ -115,6 +116,86 @@ export async function migrateBackendState(opts: MigrationOptions): Promise<Migra
   fs.renameSync(localFile, backupFile);
   log(`done; the local file is kept as ${path.relative(opts.projectRoot, backupFile)} (delete it once you are satisfied)`);
   return { bucket, key, lineage: pulled.lineage, serial: pulled.serial, backupFile };
+}
+
+/**
+ * The way back, for tearing an environment down: the file says `backend.backendStackState:
+ * "local"` again, and this copies the backend stack's state from its bucket into the local file, so
+ * the stack can destroy the bucket last. `s3Backend` is the stack's S3 backend block as `cdktf
+ * synth` writes it with "s3" (where the state is now). The object in the bucket is left as it is.
+ */
+export async function migrateBackendStateToLocal(
+  opts: MigrationOptions & { readonly s3Backend: Record<string, unknown> },
+): Promise<MigrationResult> {
+  const { env, stackDir } = opts;
+  const log = opts.log ?? (() => undefined);
+  const localFile = path.join(opts.projectRoot, backendLocalStatePath(env.name));
+  if (env.backend.backendStackState !== "local") {
+    throw new CliError(
+      `env "${env.name}": backend.backendStackState is "s3"; the state is moved back to local only when the file says "local"`,
+    );
+  }
+  if (fs.existsSync(localFile)) {
+    throw new CliError(`env "${env.name}": the backend stack's state is already local (${backendLocalStatePath(env.name)}); nothing to do`);
+  }
+  const bucket = stateBucketName(env);
+  const key = stateKey(env.name, "backend");
+  const tf = async (args: string[]): Promise<TerraformRun> => {
+    const run = await runTerraform(args, stackDir, opts.terraformEnv ?? process.env, 300_000);
+    if (run.code !== 0) throw new CliError(`terraform ${args[0]} failed in ${stackDir}:\n${run.stderr || run.stdout}`);
+    return run;
+  };
+  const backendConfig = opts.backendConfigFile ? [`-backend-config=${path.resolve(opts.backendConfigFile)}`] : [];
+  // 1. Point the working directory at the state in S3, where it migrates from.
+  const override = path.join(stackDir, "backend_override.tf.json");
+  fs.writeFileSync(override, JSON.stringify({ terraform: { backend: { s3: opts.s3Backend } } }));
+  let remote: StateFile;
+  try {
+    log(`reading the state in s3://${bucket}/${key}`);
+    await tf(["init", "-reconfigure", "-input=false", "-no-color", ...backendConfig]);
+    remote = JSON.parse((await tf(["state", "pull"])).stdout) as StateFile;
+    if ((remote.resources ?? []).length === 0) {
+      throw new CliError(`env "${env.name}": s3://${bucket}/${key} holds no resources; nothing to move back`);
+    }
+  } finally {
+    fs.rmSync(override);
+  }
+  // 2. Switch to the synthesized local backend and copy the state across.
+  log(`copying it to ${backendLocalStatePath(env.name)}`);
+  await tf(["init", "-migrate-state", "-force-copy", "-input=false", "-no-color"]);
+  const local = readState(localFile);
+  if (canonical(contentOf(local)) !== canonical(contentOf(remote))) {
+    throw new CliError(
+      `${backendLocalStatePath(env.name)} does not hold what s3://${bucket}/${key} holds (${describe(local)} vs ${describe(remote)})`,
+    );
+  }
+  log(`done; the stack keeps its state in ${backendLocalStatePath(env.name)} again`);
+  return { bucket, key, lineage: local.lineage, serial: local.serial, backupFile: localFile };
+}
+
+/**
+ * The backend stack's S3 backend block as `cdktf synth` writes it once the file says "s3": what
+ * {@link migrateBackendStateToLocal} reads the state from. Synthesized into `tmpDir`.
+ */
+export function synthesizedS3Backend(env: EnvConfig, tmpDir: string): Record<string, unknown> {
+  const variant: EnvConfig = { ...env, ephemeral: false, backend: { ...env.backend, backendStackState: "s3" } };
+  buildApp([variant], tmpDir).app.synth();
+  const file = path.join(tmpDir, "stacks", stackId(env.name, "backend"), "cdk.tf.json");
+  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { terraform: { backend: { s3: Record<string, unknown> } } };
+  return json.terraform.backend.s3;
+}
+
+/**
+ * Which way `backend:migrate` moves the state: back to the local file when the file says "local",
+ * no local state exists and the state was moved into the bucket before (its dated backup is there,
+ * or `fromBucket` says so); else into the bucket.
+ */
+export function migrationDirection(env: EnvConfig, projectRoot: string, fromBucket = false): "to-s3" | "to-local" {
+  const localFile = path.join(projectRoot, backendLocalStatePath(env.name));
+  if (env.backend.backendStackState !== "local" || fs.existsSync(localFile)) return "to-s3";
+  const dir = path.dirname(localFile);
+  const migratedBefore = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith(`${path.basename(localFile)}.migrated-`));
+  return migratedBefore || fromBucket ? "to-local" : "to-s3";
 }
 
 /** Resources and outputs of a state, in a comparable form. */

@@ -5,10 +5,11 @@
  * override files only: a local backend instead of S3, dummy credentials from the environment and the
  * provider's skip_* flags. Nothing fake ever enters the synthesized JSON in `cdktf.out`.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runProcess, type ProcessRun } from "./process";
 
 /** The hashicorp/aws version `@cdktf/provider-aws` 20.1.0 is generated for. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
@@ -137,36 +138,11 @@ export function writeCliConfig(dir: string, mirror: string | undefined, direct: 
 }
 
 /** The result of one terraform command. */
-export interface TerraformRun {
-  readonly args: readonly string[];
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
+export type TerraformRun = ProcessRun;
 
 /** Runs `terraform <args>` in `cwd`, bounded by `timeoutMs`; never throws on a non-zero exit. */
 export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<TerraformRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      stderr += `\n(terraform ${args.join(" ")} killed after ${timeoutMs} ms)`;
-    }, timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ args, code: code ?? 1, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  return runProcess("terraform", args, { cwd, env, timeoutMs });
 }
 
 /** The environment every terraform command gets: no checkpoint calls, no prompts, the CLI config. */

@@ -20,6 +20,7 @@ export class BackendStack extends EnvStack {
       keyAlias: stateKeyAlias(env),
       noncurrentVersionExpirationDays: env.backend.noncurrentVersionExpirationDays,
       noncurrentVersionsToKeep: env.backend.noncurrentVersionsToKeep,
+      protect: !env.ephemeral,
     });
     new TerraformOutput(this, "state_bucket", {
       value: this.stateBackend.bucket.bucket,

@@ -54,6 +54,32 @@ export const FOUNDATION_RULES: readonly EnvRule[] = [
         : [],
   },
   {
+    needs: ["ephemeral", "backend", "tables"],
+    check: (env) => {
+      if (!env.ephemeral) return [];
+      const issues: ConfigIssue[] = [];
+      if (env.backend.backendStackState !== "local") {
+        issues.push({
+          path: ["backend", "backendStackState"],
+          value: env.backend.backendStackState,
+          message:
+            'must be "local" in an ephemeral environment: its backend stack is destroyed last and cannot keep its state in the bucket it deletes',
+        });
+      }
+      for (const [name, t] of Object.entries(env.tables)) {
+        if (t.deletionProtection === true) {
+          issues.push({
+            path: ["tables", name, "deletionProtection"],
+            value: true,
+            message:
+              "must not be true in an ephemeral environment (cdktf destroy could not delete the table); remove it or set ephemeral: false",
+          });
+        }
+      }
+      return issues;
+    },
+  },
+  {
     needs: ["region", "availabilityZones"],
     check: (env) => {
       const issues: ConfigIssue[] = [];

@@ -1,0 +1,37 @@
+/**
+ * npm run deploy:emulated -- <env> [--destroy]
+ *
+ * Deploys <env> for real against an emulated AWS (moto on 127.0.0.1), in the user's order:
+ * `cdktf deploy <env>-backend` with local state, `backend:migrate` into the bucket it created,
+ * `cdktf deploy <env>-platform` on its S3 backend; then a second plan of both (which must be empty)
+ * and a token from the rendered kubeconfig. Nothing reaches AWS; the project's cdktf.out and
+ * terraform-state/ are untouched (everything lives in .emulated/<env>/, and the server is stopped).
+ */
+import * as path from "node:path";
+import { loadEnvs, PROJECT_ROOT } from "../src/app";
+import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { runEmulatedDeploy } from "../src/lib/emulated-workflow";
+
+const USAGE = `
+usage: npm run deploy:emulated -- <env> [--destroy]
+
+  <env>       an environment of envs/
+  --destroy   afterwards, destroy the platform stack too (protected resources stay, as on AWS)
+`;
+
+runCli(USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), { switches: ["destroy"] });
+  if (args.positional.length !== 1)
+    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const envs = await loadEnvs();
+  const env = envs.find((e) => e.name === args.positional[0]);
+  if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  const report = await runEmulatedDeploy(env, {
+    root: path.join(PROJECT_ROOT, ".emulated", env.name),
+    projectRoot: PROJECT_ROOT,
+    destroy: args.flags.has("destroy"),
+    log: (line) => console.log(line),
+  });
+  for (const line of report.summary) console.log(line);
+  if (report.failures.length > 0) throw new CliError(report.failures.join("\n"));
+});

@@ -1,0 +1,222 @@
+/**
+ * Everything the AWS API emulator (moto 5.2.1) cannot do that the synthesized stacks use, in one
+ * place, each with the reason. The emulated deploy turns this list into an override file
+ * (`emulator_gaps_override.tf.json`) next to the synthesized stack, so the stack's own JSON stays
+ * what `cdktf synth` wrote, and it reports what each entry touched. Nothing else is adjusted: any
+ * other failure or diff of an emulated deploy is a defect of the project.
+ */
+
+type Json = Record<string, unknown>;
+
+/** How a gap is worked around in the emulated run. */
+export type GapKind =
+  /** The resource is not created (`count = 0`): the emulator has no such API, or cannot honour it. */
+  | "excluded"
+  /** One argument is left out: the emulator drops it, and the provider waits for it forever. */
+  | "argument-dropped"
+  /** Attributes the emulator never returns are ignored after create (`ignore_changes`). */
+  | "not-read-back";
+
+export interface EmulatorGap {
+  readonly kind: GapKind;
+  /** The resource type it concerns. */
+  readonly type: string;
+  /** Which resources of that type, when not all of them. @default - every resource of the type */
+  readonly when?: (body: Json) => boolean;
+  /** What is left out: the argument path (argument-dropped) or the attributes (not-read-back). */
+  readonly attributes?: readonly string[];
+  /** What the emulator does, and what is therefore not proven by the emulated deploy. */
+  readonly reason: string;
+}
+
+/** References the EKS-created cluster security group (`vpc_config[0].cluster_security_group_id`). */
+const readsPrimarySecurityGroup = (body: Json) => JSON.stringify(body).includes(".vpc_config[0].cluster_security_group_id}");
+
+/** The gaps of moto 5.2.1, by resource type. */
+export const EMULATOR_GAPS: readonly EmulatorGap[] = [
+  {
+    kind: "excluded",
+    type: "aws_eks_access_entry",
+    reason: "moto 5.2.1 implements no EKS access-entry API (CreateAccessEntry answers 404)",
+  },
+  {
+    kind: "excluded",
+    type: "aws_eks_access_policy_association",
+    reason: "moto 5.2.1 implements no EKS access-entry API (AssociateAccessPolicy answers 404)",
+  },
+  { kind: "excluded", type: "aws_eks_addon", reason: "moto 5.2.1 implements no EKS add-on API (CreateAddon answers 404)" },
+  {
+    kind: "excluded",
+    type: "aws_vpc_security_group_ingress_rule",
+    when: readsPrimarySecurityGroup,
+    reason:
+      "moto 5.2.1 DescribeCluster returns no clusterSecurityGroupId (the group EKS creates), so a rule on or from it has no group to name",
+  },
+  {
+    kind: "excluded",
+    type: "aws_s3_bucket_policy",
+    reason:
+      "moto 5.2.1 evaluates bucket-policy conditions without the request's context: the TLS-only deny (aws:SecureTransport false) would deny every state read and write",
+  },
+  {
+    kind: "argument-dropped",
+    type: "aws_s3_bucket_lifecycle_configuration",
+    attributes: ["rule.noncurrent_version_expiration.newer_noncurrent_versions"],
+    reason:
+      "moto 5.2.1 stores NoncurrentVersionExpiration without NewerNoncurrentVersions; the provider waits 3 minutes for the rule to read back as written, then fails",
+  },
+  {
+    kind: "not-read-back",
+    type: "aws_eks_cluster",
+    attributes: ["access_config", "upgrade_policy", "tags"],
+    reason:
+      "moto 5.2.1 DescribeCluster returns no accessConfig or upgradePolicy and an empty tag map, so a second plan would replace the cluster",
+  },
+  {
+    kind: "not-read-back",
+    type: "aws_eks_node_group",
+    attributes: ["remote_access", "tags", "update_config"],
+    reason:
+      "moto 5.2.1 DescribeNodegroup returns a remoteAccess block nobody set, an empty tag map and no updateConfig, so a second plan would replace the group",
+  },
+  {
+    kind: "not-read-back",
+    type: "aws_launch_template",
+    attributes: ["tag_specifications"],
+    reason:
+      "moto 5.2.1 copies the launch template's own tags into its data as a tag specification of type launch-template, so a second plan would write a new version",
+  },
+  {
+    kind: "not-read-back",
+    type: "aws_vpc_security_group_ingress_rule",
+    when: (body) => body.referenced_security_group_id !== undefined,
+    attributes: ["description"],
+    reason: "moto 5.2.1 DescribeSecurityGroupRules returns no description for a rule whose source is a security group",
+  },
+];
+
+/** What one gap did to one stack. */
+export interface AppliedGap {
+  readonly gap: EmulatorGap;
+  /** Terraform addresses it touched. */
+  readonly addresses: string[];
+}
+
+/** The override of one stack and what it changed. */
+export interface GapOverride {
+  /** The content of `emulator_gaps_override.tf.json`; undefined when no gap touches the stack. */
+  readonly override?: Json;
+  readonly applied: AppliedGap[];
+  /** Managed resources of the stack, and how many of them are excluded. */
+  readonly resources: number;
+  readonly excluded: number;
+}
+
+function dropPath(value: unknown, path: readonly string[]): unknown {
+  if (path.length === 0) return value;
+  if (Array.isArray(value)) return value.map((v) => dropPath(v, path));
+  if (!value || typeof value !== "object") return value;
+  const copy = { ...(value as Json) };
+  if (path.length === 1) delete copy[path[0]];
+  else if (path[0] in copy) copy[path[0]] = dropPath(copy[path[0]], path.slice(1));
+  return copy;
+}
+
+/** Builds the gap override of a synthesized stack (its parsed `cdk.tf.json`). */
+export function emulatorGapOverride(stackJson: Json, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): GapOverride {
+  const resources = (stackJson.resource ?? {}) as Record<string, Record<string, Json>>;
+  const override: Record<string, Record<string, Json>> = {};
+  const applied: AppliedGap[] = [];
+  let total = 0;
+  for (const byName of Object.values(resources)) total += Object.keys(byName).length;
+  const excluded = new Set<string>();
+  for (const gap of gaps) {
+    const addresses: string[] = [];
+    for (const [name, body] of Object.entries(resources[gap.type] ?? {})) {
+      if (gap.when && !gap.when(body)) continue;
+      const address = `${gap.type}.${name}`;
+      if (excluded.has(address)) continue;
+      const entry = ((override[gap.type] ??= {})[name] ??= {});
+      if (gap.kind === "excluded") {
+        entry.count = 0;
+        excluded.add(address);
+      } else if (gap.kind === "argument-dropped") {
+        for (const attribute of gap.attributes ?? []) {
+          const [block, ...rest] = attribute.split(".");
+          if (body[block] === undefined) continue;
+          // A nested block in an override file replaces every block of that type: write it whole.
+          entry[block] = dropPath(entry[block] ?? body[block], rest);
+        }
+      } else {
+        const lifecycle = (body.lifecycle ?? {}) as { ignore_changes?: string[] };
+        entry.lifecycle = { ...lifecycle, ignore_changes: [...(lifecycle.ignore_changes ?? []), ...(gap.attributes ?? [])] };
+      }
+      addresses.push(address);
+    }
+    if (addresses.length > 0) applied.push({ gap, addresses });
+  }
+  // An excluded resource's own arguments may read another excluded one; with `count` set, Terraform
+  // wants an index there even though nothing is evaluated at count 0.
+  const indexed = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value).replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\./g, (ref, type: string, name: string) =>
+        excluded.has(`${type}.${name}`) ? `\${${type}.${name}[0].` : ref,
+      ),
+    );
+  for (const address of excluded) {
+    const [type, name] = address.split(".");
+    for (const [attr, value] of Object.entries(resources[type][name])) {
+      if (attr === "depends_on" || attr === "//") continue;
+      const rewritten = indexed(value);
+      if (JSON.stringify(rewritten) !== JSON.stringify(value)) override[type][name][attr] = rewritten;
+    }
+  }
+  return {
+    override: Object.keys(override).length > 0 ? { resource: override } : undefined,
+    applied,
+    resources: total,
+    excluded: excluded.size,
+  };
+}
+
+/** One line per applied gap, for logs and test output. */
+export function describeGaps(stack: string, result: GapOverride): string[] {
+  return [
+    `${stack}: ${result.resources - result.excluded} of ${result.resources} resources applied on the emulator, ${result.excluded} excluded`,
+    ...result.applied.map(
+      (a) =>
+        `  ${a.gap.kind} ${a.gap.type}${a.gap.attributes ? ` (${a.gap.attributes.join(", ")})` : ""} x${a.addresses.length}: ${a.gap.reason}`,
+    ),
+  ];
+}
+
+/** The README's gap table: each gap with what it touches in each stack, and each stack's totals. */
+export function emulatorGapsMarkdown(stacks: readonly { stack: string; json: Json }[]): string {
+  const results = stacks.map((s) => ({ stack: s.stack, result: emulatorGapOverride(s.json) }));
+  const touched = (gap: EmulatorGap, r: GapOverride) => r.applied.find((a) => a.gap === gap)?.addresses.length ?? 0;
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const lines = [
+    `| gap | ${results.map((r) => `\`${r.stack}\``).join(" | ")} | why |`,
+    `| --- | ${results.map(() => "---:").join(" | ")} | --- |`,
+    ...EMULATOR_GAPS.map(
+      (gap) =>
+        `| ${gap.kind} \`${gap.type}\`${gap.attributes ? ` (${gap.attributes.map((a) => `\`${a}\``).join(", ")})` : ""} | ${results
+          .map((r) => touched(gap, r.result) || "")
+          .join(" | ")} | ${cell(gap.reason)} |`,
+    ),
+    `| **applied / synthesized** | ${results.map((r) => `${r.result.resources - r.result.excluded} / ${r.result.resources}`).join(" | ")} | |`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** The markers around the generated table in the README. */
+export const GAPS_MARKERS = ["<!-- emulator-gaps:start -->", "<!-- emulator-gaps:end -->"] as const;
+
+/** The README with its gap table replaced by `table`. */
+export function withGapsTable(readme: string, table: string): string {
+  const [start, end] = GAPS_MARKERS;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`the README has no ${start} ... ${end} section`);
+  return `${readme.slice(0, from + start.length)}\n${table}${readme.slice(to)}`;
+}
