@@ -26,7 +26,9 @@ function runApp(envFiles: Record<string, string>): { code: number | null; stderr
   return { code: run.status, stderr: run.stderr, outdir };
 }
 
-const good = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };`;
+/** Every environment names at least one cluster admin. */
+const admins = `eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform-admin" } }`;
+const good = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
 
 describe("main.ts", () => {
   it("synthesizes every stack of every valid environment", () => {
@@ -38,8 +40,8 @@ describe("main.ts", () => {
   it("reports every problem of every environment, exits non-zero and writes nothing", () => {
     const { code, stderr, outdir } = runApp({
       "dev.ts": good,
-      "qa.ts": `export default { name: "qa", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42" };`,
-      "prod.ts": `export default { name: "prod", project: "Acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };`,
+      "qa.ts": `export default { name: "qa", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42", ${admins} };`,
+      "prod.ts": `export default { name: "prod", project: "Acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`,
     });
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -64,7 +66,7 @@ describe("main.ts", () => {
   });
 
   it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {
-    const stale = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    const stale = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins},
       policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] } };`;
     const failed = runApp({ "dev.ts": stale });
     expect(failed.code).toBe(1);

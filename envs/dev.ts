@@ -30,7 +30,8 @@ export default {
   },
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
-  workloads: { sample2048: true, loadBalancerController: true },
+  // The kubernetes and helm providers take their token as the platform admin role.
+  workloads: { sample2048: true, loadBalancerController: true, roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   // Planned in pull requests; deployed by hand until its backend state is migrated to S3. A
   // GitHub-hosted runner cannot reach the office-only endpoint, so the workloads are not planned.
   ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", planStacks: ["platform"] },

@@ -5,7 +5,7 @@ import { appImages, appTables } from "./_app";
  * Production, after the first blog post: self-managed workers on a launch template, the Fargate
  * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
  * and a private-only API endpoint. Its own account, reached through a deploy role (a cluster admin,
- * so it can apply prod-workloads, which manages aws-auth for the self-managed nodes). Its backend
+ * so it can apply prod-workloads: the controllers, the autoscaler and the sample). Its backend
  * stack's state has been migrated into its own bucket, so CI can plan and deploy every stack.
  */
 export default {
@@ -24,6 +24,8 @@ export default {
   eks: {
     kubernetesVersion: "1.35",
     endpointPublicAccess: false,
+    // The self-hosted CI runners live in a peered tools VPC; only they (and the nodes) reach the API.
+    apiAccess: { cidrs: ["10.99.0.0/24"] },
     authenticationMode: "API_AND_CONFIG_MAP",
     admins: {
       deployer: "arn:aws:iam::222222222222:role/acme-prod-deployer",
@@ -52,6 +54,7 @@ export default {
     },
   },
   tables: appTables({ read: 5, write: 5 }),
+  workloads: { loadBalancerController: true },
   // The private endpoint is reachable only from inside the VPC: plans and deploys run on a
   // self-hosted runner there. Deploys wait for the reviewers of the "production" GitHub environment.
   ci: {

@@ -74,7 +74,7 @@ describe("config validation", () => {
       { ...base, project: "a".repeat(51) },
       [
         `env "test": project makes the state bucket name "${"a".repeat(51)}-test-tfstate" invalid: S3 bucket names are 3-63 characters, this one has 64 (got "${"a".repeat(51)}")`,
-        `env "test": project makes the longest IAM role name "${"a".repeat(51)}-test-eks-aws-lb-controller" invalid: IAM role names are 1-64 characters, this one has 78 (got "${"a".repeat(51)}")`,
+        `env "test": project makes the longest IAM role name "${"a".repeat(51)}-test-eks-cluster-autoscaler" invalid: IAM role names are 1-64 characters, this one has 79 (got "${"a".repeat(51)}")`,
       ],
     ],
     [

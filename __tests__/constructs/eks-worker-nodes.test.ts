@@ -11,7 +11,6 @@ const cluster: WorkerCluster = {
   certificateAuthorityData: "Q0FEQVRB",
   serviceIpv4Cidr: "172.20.0.0/16",
   kubernetesVersion: "1.35",
-  authenticationMode: "API_AND_CONFIG_MAP",
   securityGroupId: "sg-cluster",
   primarySecurityGroupId: "sg-eks-primary",
 };
@@ -21,10 +20,7 @@ const props: EksWorkerNodesProps = {
   subnetIds: ["subnet-private-a", "subnet-private-b"],
   roleName: "acme-prod-eks-node",
   partition: "aws",
-  appTableArns: [
-    "arn:aws:dynamodb:eu-west-1:1:table/acme-prod-product",
-    "arn:aws:dynamodb:eu-west-1:1:table/acme-prod-product/index/PGIndex",
-  ],
+  drainTag: "aws-node-termination-handler/acme-prod-eks",
   instanceTags: { Project: "acme", Environment: "prod" },
   selfManaged: {
     app: SelfManagedGroupSchema.parse({ instanceType: "m5.large", minSize: 2, desiredSize: 3, maxSize: 6, labels: { workload: "app" } }),
@@ -67,18 +63,34 @@ describe("EksWorkerNodes", () => {
     ]);
   });
 
-  it("grants the app's DynamoDB actions on exactly the app tables and their indexes", () => {
-    const policy = JSON.parse(onlyResource(synth(), "aws_iam_role_policy").policy as string);
-    expect(policy.Statement).toEqual([
-      expect.objectContaining({
-        Sid: "AllowAppTables",
-        Effect: "Allow",
-        Resource: props.appTableArns,
-        Action: expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
-      }),
+  it("gives the node role no permissions beyond the worker-node minimum (pods get their own roles)", () => {
+    expect(resourcesOf(synth(), "aws_iam_role_policy")).toEqual({});
+  });
+
+  it("holds terminating self-managed nodes for the termination handler to drain, and tags them for it", () => {
+    const asg = onlyResource(synth(), "aws_autoscaling_group");
+    expect(asg.initial_lifecycle_hook).toEqual([
+      {
+        name: "drain-before-termination",
+        lifecycle_transition: "autoscaling:EC2_INSTANCE_TERMINATING",
+        heartbeat_timeout: 300,
+        default_result: "CONTINUE",
+      },
     ]);
-    expect(policy.Statement[0].Action).toHaveLength(9);
-    expect(JSON.stringify(policy)).not.toContain('"*"');
+    expect(asg.tag).toContainEqual({ key: "aws-node-termination-handler/acme-prod-eks", value: "true", propagate_at_launch: true });
+    expect(onlyResource(synth({ drainTag: undefined }), "aws_autoscaling_group")).not.toHaveProperty("initial_lifecycle_hook");
+  });
+
+  it("pins a group to an older Kubernetes minor for a staged upgrade (AMI and managed version follow)", () => {
+    const json = synth({
+      selfManaged: { app: SelfManagedGroupSchema.parse({ kubernetesVersion: "1.34" }) },
+      managed: { sys: ManagedGroupSchema.parse({ kubernetesVersion: "1.34" }) },
+    });
+    expect(onlyResource(json, "aws_eks_node_group").version).toBe("1.34");
+    const template = resourcesOf(json, "aws_launch_template").workers_app_launch_template;
+    expect(template.image_id).toBe(
+      "resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id",
+    );
   });
 
   it("launches self-managed nodes from a template: AL2023 via SSM, IMDSv2, encrypted gp3, no public IP", () => {
@@ -175,18 +187,11 @@ describe("EksWorkerNodes", () => {
     expect(Object.values(rules).some((r) => r.from_port === 22)).toBe(false);
   });
 
-  it("lets self-managed nodes join through an EC2_LINUX access entry, and outputs aws-auth mapRoles", () => {
-    let nodes!: EksWorkerNodes;
-    const json = synthConstruct((s) => (nodes = new EksWorkerNodes(s, "workers", props)));
-    expect(onlyResource(json, "aws_eks_access_entry")).toMatchObject({
+  it("lets self-managed nodes join through an EC2_LINUX access entry (no aws-auth edits)", () => {
+    expect(onlyResource(synth(), "aws_eks_access_entry")).toMatchObject({
       type: "EC2_LINUX",
       principal_arn: "${aws_iam_role.workers_node_role.arn}",
     });
-    expect(nodes.awsAuthMapRoles).toMatch(
-      /^- rolearn: \$\{TfToken\[TOKEN\.\d+\]\}\n {2}username: system:node:\{\{EC2PrivateDNSName\}\}\n {2}groups:\n {4}- system:bootstrappers\n {4}- system:nodes\n$/,
-    );
-    const configMapOnly = synth({ cluster: { ...cluster, authenticationMode: "CONFIG_MAP" } });
-    expect(resourcesOf(configMapOnly, "aws_eks_access_entry")).toEqual({});
   });
 
   it("defines managed node groups with AMI type, capacity, labels, taints and a hardened template", () => {

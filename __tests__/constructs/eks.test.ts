@@ -50,7 +50,7 @@ describe("Eks", () => {
       kubernetes_network_config: { service_ipv4_cidr: "172.20.0.0/16", ip_family: "ipv4" },
       enabled_cluster_log_types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       encryption_config: { resources: ["secrets"], provider: { key_arn: "${aws_kms_key.eks_secrets_key.arn}" } },
-      access_config: { authentication_mode: "API_AND_CONFIG_MAP", bootstrap_cluster_creator_admin_permissions: false },
+      access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
       upgrade_policy: { support_type: "STANDARD" },
       bootstrap_self_managed_addons: false,
       timeouts: { delete: "30m" },
@@ -128,19 +128,43 @@ describe("Eks", () => {
     });
   });
 
-  it("installs networking add-ons before compute and CoreDNS after it, on Fargate when asked", () => {
+  it("adds managed add-ons at an explicit version, with an IRSA role and configuration when given", () => {
     const json = synth({}, (eks) => {
-      eks.addNetworkingAddons({ podIdentityAgent: false, versions: { "vpc-cni": "v1.19.2-eksbuild.1" } });
-      eks.addCoreDns({ corednsOnFargate: true, dependsOn: [] });
+      eks.addAddon("vpc-cni", { version: "v1.19.2-eksbuild.1" });
+      eks.addAddon("coredns", { version: "v1.12.1-eksbuild.2", configurationValues: { computeType: "fargate" } });
+      eks.addAddon("aws-ebs-csi-driver", { version: "v1.50.1-eksbuild.1", serviceAccountRoleArn: "arn:aws:iam::1:role/ebs" });
     });
     const addons = resourcesOf(json, "aws_eks_addon");
-    expect(Object.keys(addons).sort()).toEqual(["eks_addon_coredns", "eks_addon_kube_proxy", "eks_addon_vpc_cni"]);
+    expect(Object.keys(addons).sort()).toEqual(["eks_addon_aws_ebs_csi_driver", "eks_addon_coredns", "eks_addon_vpc_cni"]);
     expect(addons.eks_addon_vpc_cni).toMatchObject({
       addon_name: "vpc-cni",
       addon_version: "v1.19.2-eksbuild.1",
       resolve_conflicts_on_create: "OVERWRITE",
+      resolve_conflicts_on_update: "OVERWRITE",
     });
     expect(addons.eks_addon_coredns.configuration_values).toBe('{"computeType":"fargate"}');
+    expect(addons.eks_addon_aws_ebs_csi_driver.service_account_role_arn).toBe("arn:aws:iam::1:role/ebs");
+  });
+
+  it("opens the API's port 443 to eks.apiAccess CIDRs and security groups on the cluster security group", () => {
+    const rules = resourcesOf(
+      synth({ apiAccess: { cidrs: ["10.99.0.0/24"], securityGroupIds: ["sg-0123456789abcdef0"] } }),
+      "aws_vpc_security_group_ingress_rule",
+    );
+    const sg = "${aws_security_group.eks_cluster_security_group.id}";
+    expect(rules.eks_api_from_cidr_0).toMatchObject({
+      security_group_id: sg,
+      cidr_ipv4: "10.99.0.0/24",
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+    });
+    expect(rules.eks_api_from_group_0).toMatchObject({
+      security_group_id: sg,
+      referenced_security_group_id: "sg-0123456789abcdef0",
+      from_port: 443,
+    });
+    expect(Object.keys(resourcesOf(synth(), "aws_vpc_security_group_ingress_rule"))).toEqual([]);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
 import { resourcesOf, sampleEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
 const envs = await sampleEnvs();
@@ -39,7 +40,17 @@ describe("EnvDef", () => {
       Object.values(resourcesOf(prod, "aws_iam_role"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["acme-prod-eks-cluster", "acme-prod-eks-fargate-pods", "acme-prod-eks-node", "acme-prod-vpc-flow-logs"]);
+    ).toEqual([
+      "acme-prod-app",
+      "acme-prod-eks-aws-lb-controller",
+      "acme-prod-eks-cluster",
+      "acme-prod-eks-cluster-autoscaler",
+      "acme-prod-eks-ebs-csi-driver",
+      "acme-prod-eks-fargate-pods",
+      "acme-prod-eks-node",
+      "acme-prod-eks-node-termination",
+      "acme-prod-vpc-flow-logs",
+    ]);
     // No other spelling of a cluster name anywhere.
     expect(mentions(prod, "acme-prod-ekscluster")).toBe(0);
   });
@@ -56,8 +67,11 @@ describe("EnvDef", () => {
     expect(rule.referenced_security_group_id).not.toBe(rule.security_group_id);
   });
 
-  it("scopes the nodes' table access to the app tables and their indexes", () => {
-    const policy = JSON.parse(resourcesOf(prod, "aws_iam_role_policy").workers_node_app_tables.policy as string);
+  it("gives the app its own IRSA role, scoped to exactly its tables, their indexes and their key, and none to the nodes", () => {
+    const app = resourcesOf(prod, "aws_iam_role").app_role;
+    expect(app.assume_role_policy).toContain('"system:serviceaccount:default:app"');
+    expect(app.assume_role_policy).toContain('"sts:AssumeRoleWithWebIdentity"');
+    const policy = JSON.parse(resourcesOf(prod, "aws_iam_role_policy").app_policy.policy as string);
     expect(policy.Statement[0].Resource).toEqual([
       "${aws_dynamodb_table.tables_session.arn}",
       "${aws_dynamodb_table.tables_users.arn}",
@@ -65,6 +79,26 @@ describe("EnvDef", () => {
       "${aws_dynamodb_table.tables_product.arn}",
       "${aws_dynamodb_table.tables_product.arn}/index/PGIndex",
     ]);
+    expect(policy.Statement[1]).toEqual({
+      Sid: "AppTablesKeyThroughDynamoDB",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: "${aws_kms_key.tables_key.arn}",
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+    });
+    expect(Object.keys(resourcesOf(prod, "aws_iam_role_policy")).filter((k) => k.startsWith("workers_"))).toEqual([]);
+  });
+
+  it("pins every add-on to the table's version for the cluster's Kubernetes version", () => {
+    const versions = Object.fromEntries(Object.values(resourcesOf(prod, "aws_eks_addon")).map((a) => [a.addon_name, a.addon_version]));
+    expect(versions).toEqual(EKS_ADDON_VERSIONS["1.35"]);
+    const older = synthEnv(testEnv({ eks: { kubernetesVersion: "1.34" }, nodeGroups: { managed: { sys: {} } } })).json.platform;
+    for (const a of Object.values(resourcesOf(older, "aws_eks_addon"))) {
+      expect(a.addon_version).toBe(EKS_ADDON_VERSIONS["1.34"][a.addon_name as EksAddonName]);
+    }
+    expect(resourcesOf(older, "aws_eks_addon").eks_addon_aws_ebs_csi_driver.service_account_role_arn).toBe(
+      "${aws_iam_role.ebs_csi_driver_role.arn}",
+    );
   });
 
   it("runs CoreDNS on Fargate when the environment has no node groups", () => {
@@ -74,6 +108,7 @@ describe("EnvDef", () => {
         "aws_eks_fargate_profile.fargate_profile_apps",
         "aws_eks_fargate_profile.fargate_profile_aws-lb-controller",
         "aws_eks_fargate_profile.fargate_profile_coredns",
+        "aws_eks_fargate_profile.fargate_profile_metrics-server",
       ],
     });
     expect(resourcesOf(dev, "aws_eks_fargate_profile").fargate_profile_coredns.selector).toEqual([

@@ -3,6 +3,7 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { type App, Testing, type TerraformStack } from "cdktf";
@@ -23,7 +24,13 @@ export async function sampleEnvs(): Promise<EnvConfig[]> {
   return assertValidEnvs(await loadSampleSources());
 }
 
-/** A valid minimal environment input; override fields per test. */
+/** The cluster admin of `baseInput`, also the role its workloads stack takes its token as. */
+export const TEST_ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
+
+/**
+ * A valid minimal environment input; override fields per test. It has one cluster admin, which the
+ * workloads stack authenticates as (both required), unless the overrides name their own.
+ */
 export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
   return {
     name: "test",
@@ -31,6 +38,8 @@ export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
     region: "eu-west-1",
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     ...overrides,
+    eks: { admins: { platform: TEST_ADMIN }, ...overrides.eks },
+    workloads: { roleArn: TEST_ADMIN, ...overrides.workloads },
   };
 }
 
@@ -112,6 +121,21 @@ export function synthConstruct(build: (scope: Construct) => void): StackJson {
   new ExternalProvider(stack, "external", {});
   new LocalProvider(stack, "local", {});
   new KubernetesProvider(stack, "kubernetes", {});
+  new HelmProvider(stack, "helm", {});
   build(stack);
   return synthStack(stack);
+}
+
+/**
+ * An environment input with the access every environment needs filled in when it says nothing of
+ * it: a cluster admin, and that admin as the workloads stack's role (unless it assumes a role).
+ * For tests of other rules; the access rules' own tests leave these out on purpose.
+ */
+export function withClusterAccess<T extends Record<string, unknown>>(input: T): T {
+  const eks = (input.eks ?? {}) as Record<string, unknown>;
+  const admins = (eks.admins as Record<string, string> | undefined) ?? { platform: TEST_ADMIN };
+  const workloads = (input.workloads ?? {}) as Record<string, unknown>;
+  const first = Object.values(admins)[0];
+  const roleArn = workloads.roleArn ?? (input.assumeRole || !/^arn:aws:iam::\d{12}:role\//.test(first ?? "") ? undefined : first);
+  return { ...input, eks: { ...eks, admins }, workloads: { ...workloads, ...(roleArn ? { roleArn } : {}) } };
 }

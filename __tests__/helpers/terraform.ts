@@ -14,6 +14,7 @@ import {
   findTerraform,
   OFFLINE_AWS_ENV,
   prepareOfflineWorkspace,
+  REGISTRY_ONLY_PROVIDERS,
   runTerraform,
   terraformEnv,
   terraformVersion,
@@ -62,7 +63,7 @@ export function getToolchain(): Promise<Toolchain | undefined> {
       terraformVersion: terraformVersion(),
       mirror: mirror!,
       cliConfig,
-      unavailableProviders: online ? [] : ["external", "local", "kubernetes"],
+      unavailableProviders: online ? [] : [...REGISTRY_ONLY_PROVIDERS],
     };
   })();
   return toolchain;

@@ -63,14 +63,14 @@ describe.runIf(tc)("plan summary on real plans", () => {
 
   it("summarizes a create-only plan: counts, no destructive changes, security-relevant creates listed", () => {
     const summary = summarizePlans([{ stack: "dev-platform", plan: createPlan }], "Plan: dev");
-    expect(summary.stacks[0].counts).toMatchObject({ create: 60, update: 0, replace: 0, destroy: 0 });
+    expect(summary.stacks[0].counts).toMatchObject({ create: 65, update: 0, replace: 0, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.security.map((c) => c.address)).toEqual(
       expect.arrayContaining(["aws_eks_cluster.eks", "aws_iam_role.eks_cluster_role", "aws_kms_key.eks_secrets_key"]),
     );
     const md = renderMarkdown(summary);
     expect(md).toContain("No resource is destroyed or replaced.");
-    expect(md).toContain("| `dev-platform` | 60 | 0 | 0 | 0 | 0 |");
+    expect(md).toContain("| `dev-platform` | 65 | 0 | 0 | 0 | 0 |");
   });
 
   it("calls out destroys and replaces first, with the attributes that force them", () => {

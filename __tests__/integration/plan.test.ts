@@ -40,13 +40,13 @@ describe.runIf(tc)("npm run plan", () => {
           /^dev-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         expect.stringMatching(
-          /^dev-platform: Plan: 60 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^dev-platform: Plan: 65 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         "dev-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
       ]),
     );
     expect(lines.at(-1)).toMatch(
-      /^dev: 70 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*dev\.summary\.md \(total \d+\.\ds\)$/,
+      /^dev: 75 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*dev\.summary\.md \(total \d+\.\ds\)$/,
     );
     for (const f of ["dev-backend.plan.json", "dev-platform.plan.json", "dev-backend.tfplan", "dev.summary.md", "dev.summary.json"]) {
       expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
@@ -95,7 +95,7 @@ describe.runIf(tc)("npm run plan", () => {
     // The stack that did plan is still reviewed, and the review says which one did not.
     expect(r.stdout).toContain("dev-backend: FAILED (the error follows the review)");
     const review = fs.readFileSync(path.join(out, "broken", "dev.summary.md"), "utf8");
-    expect(review).toContain("| `dev-platform` | 60 |");
+    expect(review).toContain("| `dev-platform` | 65 |");
     expect(review).toContain("**Not planned, Terraform failed:** `dev-backend`");
   });
 

@@ -74,13 +74,13 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_eip: 1,
       aws_eks_access_entry: 2, // platform admin, ci-plan viewer
       aws_eks_access_policy_association: 2,
-      aws_eks_addon: 3,
+      aws_eks_addon: 4, // vpc-cni, kube-proxy, coredns, metrics-server
       aws_eks_cluster: 1,
-      aws_eks_fargate_profile: 3,
+      aws_eks_fargate_profile: 4, // apps, coredns, metrics-server, the load balancer controller
       aws_flow_log: 1,
       aws_iam_openid_connect_provider: 1,
-      aws_iam_role: 4,
-      aws_iam_role_policy: 2,
+      aws_iam_role: 6, // cluster, nodes, Fargate, flow logs; IRSA: app, load balancer controller
+      aws_iam_role_policy: 3,
       aws_iam_role_policy_attachment: 5,
       aws_internet_gateway: 1,
       aws_kms_alias: 3,
@@ -95,6 +95,8 @@ describe.runIf(tc)("real Terraform, offline", () => {
     },
     prod: {
       aws_autoscaling_group: 1,
+      aws_cloudwatch_event_rule: 5, // what the Node Termination Handler's queue receives
+      aws_cloudwatch_event_target: 5,
       aws_cloudwatch_log_group: 2,
       aws_default_security_group: 1,
       aws_dynamodb_table: 4,
@@ -103,16 +105,16 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_eip: 3,
       aws_eks_access_entry: 5, // three admins, ci-plan viewer, the self-managed nodes (EC2_LINUX)
       aws_eks_access_policy_association: 4,
-      aws_eks_addon: 4,
+      aws_eks_addon: 6, // also the Pod Identity agent and the EBS CSI driver
       aws_eks_cluster: 1,
       aws_eks_fargate_profile: 1,
       aws_eks_node_group: 1,
       aws_flow_log: 1,
       aws_iam_instance_profile: 1,
       aws_iam_openid_connect_provider: 1,
-      aws_iam_role: 4,
-      aws_iam_role_policy: 2,
-      aws_iam_role_policy_attachment: 5,
+      aws_iam_role: 9, // IRSA: app, EBS CSI, autoscaler, termination handler, load balancer controller
+      aws_iam_role_policy: 5,
+      aws_iam_role_policy_attachment: 6,
       aws_internet_gateway: 1,
       aws_kms_alias: 4,
       aws_kms_key: 4,
@@ -121,10 +123,12 @@ describe.runIf(tc)("real Terraform, offline", () => {
       aws_route_table: 4,
       aws_route_table_association: 6,
       aws_security_group: 2,
+      aws_sqs_queue: 1,
+      aws_sqs_queue_policy: 1,
       aws_subnet: 6,
       aws_vpc: 1,
       aws_vpc_security_group_egress_rule: 2,
-      aws_vpc_security_group_ingress_rule: 6,
+      aws_vpc_security_group_ingress_rule: 7, // also 443 from eks.apiAccess
     },
   };
 

@@ -28,13 +28,16 @@ describe("audit", () => {
   it("shows who can assume each role, with the conditions that scope it", () => {
     expect(dev).toContain("| `acme-dev-eks-cluster` | Service: eks.amazonaws.com | — | AmazonEKSClusterPolicy |");
     expect(dev).toContain(
-      "| `acme-dev-eks-aws-lb-controller` | Federated: <reference> | StringEquals <issuer>:sub = system:serviceaccount:kube-system:aws-load-balancer-controller; StringEquals <issuer>:aud = sts.amazonaws.com | acme-dev-eks-aws-lb-controller (this stack) |",
+      "| `acme-dev-eks-aws-lb-controller` | Federated: <reference> | StringEquals <issuer>:sub = system:serviceaccount:kube-system:aws-load-balancer-controller; StringEquals <issuer>:aud = sts.amazonaws.com | inline acme-dev-eks-aws-lb-controller |",
     );
   });
 
-  it("finds no ingress open to CIDRs in the samples", () => {
+  it("lists every ingress open to CIDRs: only prod's runner subnet, on the API (eks.apiAccess)", () => {
     expect(dev.match(/None: every ingress rule names a security group\./g)).toHaveLength(3);
-    expect(prod.match(/None: every ingress rule names a security group\./g)).toHaveLength(3);
+    expect(prod.match(/None: every ingress rule names a security group\./g)).toHaveLength(2);
+    expect(prod).toContain(
+      "| `aws_vpc_security_group_ingress_rule.eks_api_from_cidr_0` | 10.99.0.0/24 | tcp 443-443 | API server from 10.99.0.0/24 (eks.apiAccess) |",
+    );
   });
 
   it("draws a Mermaid diagram whose every edge joins declared nodes, with the cross-stack links", () => {
@@ -54,7 +57,7 @@ describe("audit", () => {
       expect(declared.has(to), `${to} in ${e}`).toBe(true);
     }
     expect(diagram).toContain(
-      'dev_platform_aws_iam_openid_connect_provider_eks_oidc_provider -. "remote state" .-> dev_workloads_aws_iam_role_lb_controller_role',
+      'dev_platform_aws_iam_role -. "remote state" .-> dev_workloads_kubernetes_service_account_v1_app_service_account',
     );
     expect(diagram).toContain('dev_platform -. "state: dev/dev-platform.tfstate" .-> dev_backend_aws_s3_bucket_state_bucket');
     expect(dev).toContain("```mermaid\nflowchart LR");

@@ -78,3 +78,44 @@ describe("plan summary", () => {
     expect(summary.totals.create).toBe(5);
   });
 });
+
+describe("Kubernetes upgrades in the plan review", () => {
+  const cluster = (from: string, to: string) =>
+    rc("aws_eks_cluster.eks", ["update"], { before: { version: from }, after: { version: to } });
+  const nodeGroup = (version: string) =>
+    rc("aws_eks_node_group.workers_sys_node_group", ["update"], { before: { version: "1.33" }, after: { version } });
+  const template = (version: string) =>
+    rc("aws_launch_template.workers_app_launch_template", ["update"], {
+      before: {},
+      after: { image_id: `resolve:ssm:/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/recommended/image_id` },
+    });
+  const review = (...changes: ReturnType<typeof rc>[]) =>
+    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+
+  it("accepts one minor at a time with nodes at or behind the control plane", () => {
+    expect(review(cluster("1.33", "1.34"), nodeGroup("1.34"), template("1.33")).upgrades).toEqual([]);
+  });
+
+  it("flags a control plane jump of more than one minor, and a downgrade, at the top of the review", () => {
+    const summary = review(cluster("1.32", "1.35"));
+    expect(summary.upgrades).toEqual([
+      "prod-platform aws_eks_cluster.eks: Kubernetes 1.32 → 1.35 skips 2 minor version(s); EKS upgrades the control plane one minor at a time (go to 1.33 first)",
+    ]);
+    const markdown = renderMarkdown(summary);
+    expect(markdown.split("\n").slice(2, 5)).toEqual([
+      "> [!CAUTION]",
+      "> **Kubernetes versions EKS will refuse** (1):",
+      `> - ${summary.upgrades[0]}`,
+    ]);
+    expect(review(cluster("1.34", "1.33")).upgrades).toEqual([
+      "prod-platform aws_eks_cluster.eks: Kubernetes 1.34 → 1.33 is a downgrade, which EKS refuses",
+    ]);
+  });
+
+  it("flags managed and self-managed nodes pinned ahead of the control plane", () => {
+    expect(review(cluster("1.34", "1.34"), nodeGroup("1.35"), template("1.35")).upgrades).toEqual([
+      "prod-platform aws_eks_node_group.workers_sys_node_group: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
+      "prod-platform aws_launch_template.workers_app_launch_template: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
+    ]);
+  });
+});

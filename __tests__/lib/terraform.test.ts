@@ -121,6 +121,7 @@ describe("useCallerCredentials", () => {
     expect(useCallerCredentials(workloads)).toEqual([
       "provider aws",
       "provider kubernetes (exec --role-arn)",
+      "provider helm (exec --role-arn)",
       "backend s3",
       "data.terraform_remote_state.cross-stack-reference-input-prod-platform",
     ]);

@@ -14,7 +14,6 @@ describe("PlatformStack", () => {
         .sort(),
     ).toEqual([
       "app_table_arns",
-      "aws_auth_map_roles",
       "cluster_certificate_authority_data",
       "cluster_endpoint",
       "cluster_name",
@@ -22,6 +21,7 @@ describe("PlatformStack", () => {
       "cluster_primary_security_group_id",
       "cluster_security_group_id",
       "ecr_repository_urls",
+      "irsa_role_arns",
       "kubeconfig",
       "kubeconfig_path",
       "node_role_arn",
@@ -37,9 +37,8 @@ describe("PlatformStack", () => {
     );
     expect(prod.output?.cluster_endpoint.value).toBe("${aws_eks_cluster.eks.endpoint}");
     expect(prod.output?.oidc_provider_arn.value).toBe("${aws_iam_openid_connect_provider.eks_oidc_provider.arn}");
-    // Fargate-only: no node security group, no aws-auth entry to hand out.
+    // Fargate-only: no node security group.
     expect(dev.output).not.toHaveProperty("node_security_group_id");
-    expect(dev.output).not.toHaveProperty("aws_auth_map_roles");
   });
 
   it("configures the external (thumbprint program) and local (kubeconfig file) providers next to AWS", () => {

@@ -1,66 +1,141 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { addresses, sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
 
 const envs = await sampleEnvs();
-const dev = synthEnv(envs.find((e) => e.name === "dev")!).json;
-const prod = synthEnv(envs.find((e) => e.name === "prod")!).json;
+const devEnv = envs.find((e) => e.name === "dev")!;
+const prodEnv = envs.find((e) => e.name === "prod")!;
+const dev = synthEnv(devEnv).json;
+const prod = synthEnv(prodEnv).json;
+
+type Release = { chart: string; version: string; namespace: string; values: string[]; depends_on?: string[] };
+const release = (json: typeof dev, name: string) => json.workloads.resource?.helm_release[name] as unknown as Release;
+const values = (r: Release) => parse(r.values[0]) as Record<string, unknown>;
 
 describe("WorkloadsStack", () => {
-  it("configures the Kubernetes provider from the platform's outputs and an exec token, never a kubeconfig file", () => {
-    const provider = dev.workloads.provider?.kubernetes[0] as Record<string, unknown>;
-    expect(provider.host).toMatch(
+  it("configures the kubernetes and helm providers from the platform's outputs and a token as an admin role", () => {
+    const kubernetes = dev.workloads.provider?.kubernetes[0] as Record<string, unknown>;
+    expect(kubernetes.host).toMatch(
       /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-platform\.outputs\.cross-stack-output-aws_eks_cluster_eks_endpoint\}$/,
     );
-    expect(provider.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\./);
-    expect(provider.exec).toEqual([
-      {
-        api_version: "client.authentication.k8s.io/v1beta1",
-        command: "aws",
-        args: ["eks", "get-token", "--cluster-name", "acme-dev-eks", "--region", "eu-west-1", "--output", "json"],
-      },
-    ]);
-    expect(provider).not.toHaveProperty("config_path");
-    // The platform exports what the workloads read, through the same S3 backend.
-    expect(Object.keys(dev.platform.output ?? {})).toContain("cross-stack-output-aws_eks_cluster_eks_endpoint");
+    expect(kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\./);
+    const token = {
+      api_version: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: [
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "acme-dev-eks",
+        "--region",
+        "eu-west-1",
+        "--role-arn",
+        devEnv.workloads.roleArn,
+        "--output",
+        "json",
+      ],
+    };
+    expect(kubernetes.exec).toEqual([token]);
+    expect(kubernetes).not.toHaveProperty("config_path");
+    const helm = dev.workloads.provider?.helm[0] as { kubernetes: Record<string, unknown> };
+    expect(helm.kubernetes).toEqual({ host: kubernetes.host, cluster_ca_certificate: kubernetes.cluster_ca_certificate, exec: token });
+    // The role is one of the cluster admins (an access entry with AmazonEKSClusterAdminPolicy).
+    expect(Object.values(devEnv.eks.admins)).toContain(devEnv.workloads.roleArn);
     expect(dev.workloads.data?.terraform_remote_state["cross-stack-reference-input-dev-platform"]).toMatchObject({
       backend: "s3",
       config: { bucket: "acme-dev-tfstate", key: "dev/dev-platform.tfstate" },
     });
   });
 
-  it("holds the 2048 sample and the load balancer controller where the environment opts in", () => {
+  it("takes the token as the environment's deploy role when workloads.roleArn is not set", () => {
+    const exec = (prod.workloads.provider?.kubernetes[0] as { exec: { args: string[] }[] }).exec[0];
+    expect(exec.args).toEqual(expect.arrayContaining(["--role-arn", "arn:aws:iam::222222222222:role/acme-prod-deployer"]));
+  });
+
+  it("installs the load balancer controller from the workloads stack and the 2048 sample after it, with its ALB as an output", () => {
     expect(addresses(dev.workloads)).toEqual([
-      "aws_iam_policy.lb_controller_policy",
-      "aws_iam_role.lb_controller_role",
-      "aws_iam_role_policy_attachment.lb_controller_policy_attachment",
-      "data.aws_partition.partition",
       "data.terraform_remote_state.cross-stack-reference-input-dev-platform",
+      "helm_release.lb_controller_release",
       "kubernetes_deployment_v1.game_2048_deployment",
       "kubernetes_ingress_v1.game_2048_ingress",
       "kubernetes_namespace_v1.game_2048_namespace",
-      "kubernetes_service_account_v1.lb_controller_service_account",
+      "kubernetes_service_account_v1.app_service_account",
       "kubernetes_service_v1.game_2048_service",
     ]);
-    // Fargate-only: the controller gets its own Fargate profile in the platform.
+    const lbc = release(dev, "lb_controller_release");
+    expect(values(lbc)).toMatchObject({
+      clusterName: "acme-dev-eks",
+      region: "eu-west-1",
+      serviceAccount: { create: true, name: "aws-load-balancer-controller" },
+    });
+    expect(values(lbc).vpcId).toMatch(/^\$\{data\.terraform_remote_state\./);
+    const ingress = dev.workloads.resource?.kubernetes_ingress_v1.game_2048_ingress as Record<string, unknown>;
+    expect(ingress).toMatchObject({
+      wait_for_load_balancer: true,
+      depends_on: expect.arrayContaining(["helm_release.lb_controller_release"]),
+    });
+    expect(dev.workloads.output?.sample_2048_url.value).toBe(
+      "http://${kubernetes_ingress_v1.game_2048_ingress.status[0].load_balancer[0].ingress[0].hostname}",
+    );
+    // Fargate-only: the controller and metrics-server get Fargate profiles in the platform.
     expect(dev.platform.resource?.aws_eks_fargate_profile["fargate_profile_aws-lb-controller"]).toMatchObject({
       selector: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } }],
     });
+    expect(dev.platform.resource?.aws_eks_fargate_profile["fargate_profile_metrics-server"]).toMatchObject({
+      selector: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server" } }],
+    });
   });
 
-  it("manages aws-auth for self-managed nodes when the mode includes CONFIG_MAP, and not with API", () => {
-    expect(Object.keys(prod.workloads.resource ?? {})).toEqual(["kubernetes_config_map_v1"]);
-    const apiOnly = synthEnv(
-      testEnv({ accountId: "123456789012", eks: { authenticationMode: "API" }, nodeGroups: { selfManaged: { app: {} } } }),
-    ).json;
-    expect(apiOnly.workloads.resource ?? {}).toEqual({});
-    const configMap = synthEnv(
-      testEnv({ eks: { authenticationMode: "CONFIG_MAP" }, nodeGroups: { selfManaged: { app: {} }, managed: { sys: {} } } }),
-    ).json;
-    expect(Object.keys(configMap.workloads.resource ?? {})).toEqual(["kubernetes_config_map_v1_data"]);
+  it("with node groups, installs the cluster autoscaler for the cluster's minor, the termination handler and a gp3 class", () => {
+    expect(Object.keys(prod.workloads.resource?.helm_release ?? {}).sort()).toEqual([
+      "cluster_autoscaler_release",
+      "lb_controller_release",
+      "node_termination_handler_release",
+    ]);
+    const autoscaler = release(prod, "cluster_autoscaler_release");
+    expect(autoscaler).toMatchObject({ chart: "cluster-autoscaler", version: "9.59.0", namespace: "kube-system" });
+    expect(values(autoscaler)).toMatchObject({
+      awsRegion: "eu-west-1",
+      autoDiscovery: { clusterName: "acme-prod-eks" },
+      image: { tag: "v1.35.2" },
+      rbac: { serviceAccount: { create: true, name: "cluster-autoscaler" } },
+    });
+    const nth = release(prod, "node_termination_handler_release");
+    expect(values(nth)).toMatchObject({
+      enableSqsTerminationDraining: true,
+      awsRegion: "eu-west-1",
+      checkTagBeforeDraining: true,
+      managedTag: "aws-node-termination-handler/acme-prod-eks",
+    });
+    expect(values(nth).queueURL).toMatch(/^\$\{data\.terraform_remote_state\./);
+    expect(prod.workloads.resource?.kubernetes_storage_class_v1.gp3_storage_class).toMatchObject({
+      storage_provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+    });
+    for (const r of ["cluster_autoscaler_release", "node_termination_handler_release"])
+      expect(release(prod, r).depends_on).toEqual(["helm_release.lb_controller_release"]);
   });
 
-  it("assumes the environment's role for the token when it has one", () => {
-    const exec = (prod.workloads.provider?.kubernetes[0] as { exec: { args: string[] }[] }).exec[0];
-    expect(exec.args).toEqual(expect.arrayContaining(["--role-arn", "arn:aws:iam::222222222222:role/acme-prod-deployer"]));
+  it("gives the app's pods a service account whose IRSA role may use exactly the app's tables", () => {
+    const sa = dev.workloads.resource?.kubernetes_service_account_v1.app_service_account as { metadata: Record<string, unknown> };
+    expect(sa.metadata).toMatchObject({ name: "app", namespace: "default" });
+    expect((sa.metadata.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]).toMatch(
+      /^\$\{data\.terraform_remote_state\./,
+    );
+    const custom = synthEnv(
+      testEnv({
+        eks: { admins: { a: "arn:aws:iam::123456789012:role/a" } },
+        workloads: { roleArn: "arn:aws:iam::123456789012:role/a", app: { namespace: "shop", serviceAccount: "web" } },
+        tables: { t: { hashKey: { name: "id", type: "S" } } },
+      }),
+    ).json;
+    expect(custom.workloads.resource?.kubernetes_namespace_v1.app_namespace).toMatchObject({ metadata: { name: "shop" } });
+  });
+
+  it("never creates or edits kube-system/aws-auth, in either authentication mode", () => {
+    for (const json of [dev, prod]) {
+      for (const type of Object.keys(json.workloads.resource ?? {})) expect(type).not.toMatch(/config_map/);
+    }
+    expect(prodEnv.eks.authenticationMode).toBe("API_AND_CONFIG_MAP");
   });
 });

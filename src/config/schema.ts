@@ -72,8 +72,16 @@ export const TaintSchema = z.strictObject({
   }),
 });
 
+/** An EKS add-on version, as `aws eks describe-addon-versions` prints it (its format is checked in the rules). */
+const addonVersion = z.string().optional();
+
 /** Scaling bounds shared by both node group kinds; min <= desired <= max is checked in the rules. */
 const scaling = {
+  /**
+   * Kubernetes minor version of the group's nodes, to upgrade them one step after the control
+   * plane: never newer than `eks.kubernetesVersion`, at most three minors older. @default - the cluster's
+   */
+  kubernetesVersion: z.string().optional(),
   /** Smallest number of nodes. @default 1 */
   minSize: int("nodes", 0, 1000).default(1),
   /** Nodes at creation; later left to the cluster autoscaler (Terraform ignores drift). @default 2 */
@@ -271,10 +279,33 @@ export const EksSchema = z.strictObject({
   publicAccessCidrs: z.array(cidrBlock).default([]),
   /** Explicit opt-out that allows 0.0.0.0/0 on the public endpoint. @default false */
   allowPublicAccessFromAnywhere: z.boolean().default(false),
-  /** @default "API_AND_CONFIG_MAP" */
+  /**
+   * How EKS authenticates IAM principals. Access is granted with access entries in both modes; the
+   * project never creates or edits kube-system/aws-auth (in API_AND_CONFIG_MAP, EKS keeps its own
+   * entries there for managed nodes and Fargate). CONFIG_MAP is not offered: EKS refuses it without
+   * the creator as admin, and refuses access entries in it. @default "API"
+   */
   authenticationMode: z
-    .enum(["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"], { error: 'must be "API", "API_AND_CONFIG_MAP" or "CONFIG_MAP"' })
-    .default("API_AND_CONFIG_MAP"),
+    .enum(["API", "API_AND_CONFIG_MAP"], {
+      error:
+        'must be "API" or "API_AND_CONFIG_MAP" (CONFIG_MAP cannot hold access entries, and EKS refuses it without the cluster creator as admin)',
+    })
+    .default("API"),
+  /**
+   * Who reaches the API server on its private endpoint, besides the nodes: CIDRs (a VPN, a peered
+   * runner subnet) and security groups (a bastion, a self-hosted runner in the VPC), each a 443
+   * ingress rule on the cluster security group. @default - the nodes only
+   */
+  apiAccess: z
+    .strictObject({
+      /** Private IPv4 CIDRs. @default [] */
+      cidrs: z.array(cidrBlock).default([]),
+      /** Security group ids (`sg-...`) in the cluster's VPC or a peered one. @default [] */
+      securityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/, { error: "must be a security group id like sg-0123456789abcdef0" }))
+        .default([]),
+    })
+    .prefault({}),
   /** Give the identity that creates the cluster admin rights (create-time only). @default false */
   bootstrapClusterCreatorAdminPermissions: z.boolean().default(false),
   /** Cluster admins by name: IAM role or user ARNs, granted AmazonEKSClusterAdminPolicy. @default {} */
@@ -293,13 +324,18 @@ export const EksSchema = z.strictObject({
     .string()
     .regex(/^\d+[mh]$/, { error: 'must be a duration like "30m" or "1h"' })
     .default("30m"),
-  /** Pinned add-on versions. @default - EKS's default version for the cluster version */
+  /**
+   * Add-on versions that differ from the project's table for the cluster's Kubernetes version (an
+   * `aws eks describe-addon-versions` answer). @default - the table's version for the cluster version
+   */
   addonVersions: z
     .strictObject({
-      "vpc-cni": z.string().optional(),
-      "kube-proxy": z.string().optional(),
-      coredns: z.string().optional(),
-      "eks-pod-identity-agent": z.string().optional(),
+      "vpc-cni": addonVersion,
+      "kube-proxy": addonVersion,
+      coredns: addonVersion,
+      "eks-pod-identity-agent": addonVersion,
+      "aws-ebs-csi-driver": addonVersion,
+      "metrics-server": addonVersion,
     })
     .default({}),
 });
@@ -396,8 +432,32 @@ export const WorkloadsSchema = z.strictObject({
    * internet-facing Ingress for the AWS Load Balancer Controller. @default false
    */
   sample2048: z.boolean().default(false),
-  /** IRSA role and service account of the AWS Load Balancer Controller (installed with its Helm chart). @default false */
+  /** The AWS Load Balancer Controller, installed with its Helm chart and an IRSA role. @default false */
   loadBalancerController: z.boolean().default(false),
+  /**
+   * The role the workloads stack's kubernetes and helm providers take their cluster token as
+   * (`aws eks get-token --role-arn`); must be one of `eks.admins`. @default - `assumeRole.roleArn`
+   */
+  roleArn: roleArn.optional(),
+  /**
+   * The Kubernetes service account of the application that uses the tables: it gets an IRSA role
+   * allowed exactly the app's tables, their indexes and their key. Pods use it with
+   * `serviceAccountName`. @default { namespace: "default", name: "app" }
+   */
+  app: z
+    .strictObject({
+      /** @default "default" */
+      namespace: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: "must be a Kubernetes namespace name" })
+        .default("default"),
+      /** @default "app" */
+      serviceAccount: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes service account name" })
+        .default("app"),
+    })
+    .prefault({}),
 });
 
 export const SuppressionSchema = z.strictObject({

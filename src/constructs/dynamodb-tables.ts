@@ -3,9 +3,45 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { TableConfig } from "../config";
+import type { Statement } from "../lib/iam";
 import { dynamodbTableNameProblem } from "../lib/aws-limits";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
+
+/** The actions the first blog post's app performs on its tables. */
+export const APP_TABLE_ACTIONS = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:UpdateItem",
+];
+
+/**
+ * What the app's identity may do: its actions on exactly the tables and their indexes, and the
+ * table key, only through DynamoDB in this region (`kms:ViaService`): a table encrypted with a
+ * customer-managed key is unreadable without kms:Decrypt on it.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+ */
+export function appTableStatements(tables: Pick<DynamodbTables, "accessArns" | "key">, region: string): Statement[] {
+  if (!tables.key || tables.accessArns.length === 0) return [];
+  return [
+    { Sid: "AppTables", Effect: "Allow", Action: APP_TABLE_ACTIONS, Resource: [...tables.accessArns] },
+    {
+      Sid: "AppTablesKeyThroughDynamoDB",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: tables.key.arn,
+      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+    },
+  ];
+}
 
 /** Props of {@link DynamodbTables}. */
 export interface DynamodbTablesProps {

@@ -3,7 +3,6 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate, type LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -14,25 +13,11 @@ import { Construct } from "constructs";
 import { stringify } from "yaml";
 import type { ManagedGroupConfig, SelfManagedGroupConfig, TaintConfig } from "../config";
 import { iamRoleNameProblem } from "../lib/aws-limits";
-import { managedPolicyArn, policyDocument, serviceTrustPolicy } from "../lib/iam";
+import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 import { managedGroupTemplateName, selfManagedGroupName } from "../lib/naming";
 import { clusterAutoscalerTags, eksDiscoveryTags } from "../lib/tags";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
-import type { AuthenticationMode } from "./eks";
-
-/** The actions the first blog post's app performs on its tables. */
-export const APP_TABLE_ACTIONS = [
-  "dynamodb:BatchGetItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:GetItem",
-  "dynamodb:GetRecords",
-  "dynamodb:PutItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:UpdateItem",
-];
 
 /** Managed policies of the node role (the worker node minimum of the EKS user guide). */
 export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
@@ -47,7 +32,6 @@ export interface WorkerCluster {
   readonly certificateAuthorityData: string;
   readonly serviceIpv4Cidr: string;
   readonly kubernetesVersion: string;
-  readonly authenticationMode: AuthenticationMode;
   /** The security group of the control plane created by the Eks construct. */
   readonly securityGroupId: string;
   /** The security group EKS creates (control plane ENIs, managed nodes, Fargate pods). */
@@ -68,8 +52,11 @@ export interface EksWorkerNodesProps {
   readonly managed?: Readonly<Record<string, ManagedGroupConfig>>;
   /** SSH: key pair and the CIDRs allowed to reach port 22 (explicit opt-in). @default - no SSH */
   readonly ssh?: { readonly keyName: string; readonly allowedCidrs: readonly string[] };
-  /** ARNs of the app tables and their indexes the nodes may use. @default [] */
-  readonly appTableArns?: readonly string[];
+  /**
+   * Self-managed groups get a termination lifecycle hook and this tag (`<key>=true`), so the AWS
+   * Node Termination Handler (queue mode) cordons and drains a node before it goes. @default - no hook
+   */
+  readonly drainTag?: string;
   /** The AWS partition, for managed policy ARNs. */
   readonly partition: string;
   /** Tags for instances and volumes (provider default tags do not reach what an ASG launches). @default {} */
@@ -86,10 +73,13 @@ const KUBELET_EFFECT: Record<TaintConfig["effect"], string> = {
 
 const ROOT_DEVICE = "/dev/xvda";
 
+/** The lifecycle hook that holds a terminating self-managed node until it is drained. */
+export const DRAIN_HOOK = "drain-before-termination";
+
 /**
  * Defines the worker nodes of a cluster (the first blog post's `eks-worker-nodes` module, plus the
- * Fargate post's managed group): the node role (with the app's DynamoDB access scoped to exactly the
- * app tables and their indexes), self-managed groups on launch templates (AL2023 EKS AMI resolved
+ * Fargate post's managed group): the node role (the worker-node minimum only: pods get their own
+ * IRSA roles, and IMDS hop limit 1 keeps them off this one), self-managed groups on launch templates (AL2023 EKS AMI resolved
  * from SSM at launch, nodeadm user data, IMDSv2, encrypted gp3, private subnets, instance refresh,
  * an EC2_LINUX access entry so nodes join without aws-auth edits) and EKS managed node groups.
  * No SSH unless `ssh` is given.
@@ -104,10 +94,8 @@ export class EksWorkerNodes extends Construct {
   readonly autoscalingGroups: Record<string, AutoscalingGroup> = {};
   readonly launchTemplates: Record<string, LaunchTemplate> = {};
   readonly nodeGroups: Record<string, EksNodeGroup> = {};
-  /** The EC2_LINUX access entry of the node role (API authentication modes). */
+  /** The EC2_LINUX access entry of the node role, so self-managed nodes join (no aws-auth edits). */
   readonly accessEntry?: EksAccessEntry;
-  /** `mapRoles` of the kube-system/aws-auth ConfigMap for the self-managed nodes (CONFIG_MAP clusters). */
-  readonly awsAuthMapRoles: string;
   /** Everything that provides compute, for what must wait for nodes (CoreDNS). */
   readonly compute: ITerraformDependable[] = [];
 
@@ -129,31 +117,17 @@ export class EksWorkerNodes extends Construct {
       (policy) =>
         new IamRolePolicyAttachment(this, `node_${policy}`, { role: this.role.name, policyArn: managedPolicyArn(props.partition, policy) }),
     );
-    if ((props.appTableArns ?? []).length > 0) {
-      new IamRolePolicy(this, "node_app_tables", {
-        name: "app-dynamodb-tables",
-        role: this.role.id,
-        policy: policyDocument([{ Sid: "AllowAppTables", Effect: "Allow", Action: APP_TABLE_ACTIONS, Resource: [...props.appTableArns!] }]),
-      });
-    }
     const dependsOn = [...(props.dependsOn ?? []), ...attachments];
-
-    this.awsAuthMapRoles = stringify(
-      [{ rolearn: this.role.arn, username: "system:node:{{EC2PrivateDNSName}}", groups: ["system:bootstrappers", "system:nodes"] }],
-      { singleQuote: true, lineWidth: 0 },
-    );
 
     if (Object.keys(selfManaged).length > 0) {
       const sg = this.nodeSecurityGroup(props);
       this.nodeSecurityGroupId = sg.id;
       const profile = new IamInstanceProfile(this, "node_instance_profile", { name: props.roleName, role: this.role.name });
-      if (cluster.authenticationMode !== "CONFIG_MAP") {
-        this.accessEntry = new EksAccessEntry(this, "node_access_entry", {
-          clusterName: cluster.nameRef,
-          principalArn: this.role.arn,
-          type: "EC2_LINUX",
-        });
-      }
+      this.accessEntry = new EksAccessEntry(this, "node_access_entry", {
+        clusterName: cluster.nameRef,
+        principalArn: this.role.arn,
+        type: "EC2_LINUX",
+      });
       for (const [group, config] of Object.entries(selfManaged)) {
         this.selfManagedGroup(props, group, config, { sg, profile, instanceTags, dependsOn });
       }
@@ -256,7 +230,8 @@ export class EksWorkerNodes extends Construct {
   ): void {
     const cluster = props.cluster;
     const name = selfManagedGroupName(cluster.name, group);
-    const amiParameter = `/aws/service/eks/optimized-ami/${cluster.kubernetesVersion}/amazon-linux-2023/${config.architecture}/standard/recommended/image_id`;
+    const version = config.kubernetesVersion ?? cluster.kubernetesVersion;
+    const amiParameter = `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/${config.architecture}/standard/recommended/image_id`;
     const template = new LaunchTemplate(this, `${group}_launch_template`, {
       name,
       description: `Self-managed nodes "${group}" of ${cluster.name}`,
@@ -278,13 +253,27 @@ export class EksWorkerNodes extends Construct {
       launchTemplate: { id: template.id, version: `${template.latestVersion}` },
       healthCheckType: "EC2",
       instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
-      tag: Object.entries({ Name: name, ...eksDiscoveryTags(cluster.name, "node"), ...clusterAutoscalerTags(cluster.name) }).map(
-        ([key, value]) => ({
-          key,
-          value,
-          propagateAtLaunch: true,
-        }),
-      ),
+      // Terminations wait (up to 5 minutes) for the termination handler to drain the node.
+      initialLifecycleHook: props.drainTag
+        ? [
+            {
+              name: DRAIN_HOOK,
+              lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+              heartbeatTimeout: 300,
+              defaultResult: "CONTINUE",
+            },
+          ]
+        : undefined,
+      tag: Object.entries({
+        Name: name,
+        ...eksDiscoveryTags(cluster.name, "node"),
+        ...clusterAutoscalerTags(cluster.name),
+        ...(props.drainTag ? { [props.drainTag]: "true" } : {}),
+      }).map(([key, value]) => ({
+        key,
+        value,
+        propagateAtLaunch: true,
+      })),
       dependsOn: [...shared.dependsOn, ...(this.accessEntry ? [this.accessEntry] : [])],
       // The cluster autoscaler owns the current size once the group exists.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
@@ -321,7 +310,7 @@ export class EksWorkerNodes extends Construct {
       nodeGroupName: group,
       nodeRoleArn: this.role.arn,
       subnetIds: [...props.subnetIds],
-      version: cluster.kubernetesVersion,
+      version: config.kubernetesVersion ?? cluster.kubernetesVersion,
       amiType: config.amiType,
       capacityType: config.capacityType,
       instanceTypes: [...config.instanceTypes],

@@ -29,7 +29,8 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
 /** The audience of IRSA tokens. */
 export const STS_AUDIENCE = "sts.amazonaws.com";
 
-export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP" | "CONFIG_MAP";
+/** How EKS authenticates IAM principals; access is granted with access entries in both. */
+export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP";
 
 /** Props of {@link Eks}. */
 export interface EksProps {
@@ -50,8 +51,14 @@ export interface EksProps {
   readonly publicAccessCidrs?: readonly string[];
   /** Allow 0.0.0.0/0 on the public endpoint (explicit opt-out). @default false */
   readonly allowPublicAccessFromAnywhere?: boolean;
-  /** @default "API_AND_CONFIG_MAP" */
+  /** @default "API" */
   readonly authenticationMode?: AuthenticationMode;
+  /**
+   * Who else reaches the API server on port 443 through the cluster security group: private CIDRs
+   * (a VPN, a peered runner subnet) and security groups (a bastion, a self-hosted runner).
+   * @default - the nodes only (see `allowApiAccessFrom`)
+   */
+  readonly apiAccess?: { readonly cidrs?: readonly string[]; readonly securityGroupIds?: readonly string[] };
   /** Admin rights for the cluster creator (create-time only, ignored afterwards). @default false */
   readonly bootstrapClusterCreatorAdminPermissions?: boolean;
   /** Cluster admins by name: IAM principal ARNs granted AmazonEKSClusterAdminPolicy. @default {} */
@@ -74,14 +81,16 @@ export interface EksProps {
   readonly partition: string;
 }
 
-/** Options of {@link Eks.addAddons}. */
-export interface EksAddonsOptions {
-  /** Run CoreDNS on Fargate (clusters without node groups). @default false */
-  readonly corednsOnFargate?: boolean;
-  /** Install the Pod Identity agent (useless on Fargate-only clusters). @default true */
-  readonly podIdentityAgent?: boolean;
-  /** Pinned versions by add-on name. @default - EKS's default for the cluster version */
-  readonly versions?: Readonly<Record<string, string | undefined>>;
+/** Options of {@link Eks.addAddon}. */
+export interface EksAddonOptions {
+  /** The add-on version, e.g. "v1.19.2-eksbuild.1". */
+  readonly version: string;
+  /** IRSA role of the add-on's service account. @default - none (the node role) */
+  readonly serviceAccountRoleArn?: string;
+  /** The add-on's configuration values (its JSON schema). @default - the add-on's defaults */
+  readonly configurationValues?: Record<string, unknown>;
+  /** What must exist first (compute, for add-ons with pods). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -113,7 +122,7 @@ export class Eks extends Construct {
   readonly serviceIpv4Cidr: string;
   readonly kubernetesVersion: string;
   readonly authenticationMode: AuthenticationMode;
-  /** The add-ons by name, once `addAddons` ran. */
+  /** The add-ons by name, as `addAddon` adds them. */
   readonly addons: Record<string, EksAddon> = {};
   private readonly securityGroup: SecurityGroup;
 
@@ -124,7 +133,7 @@ export class Eks extends Construct {
     const publicAccess = props.endpointPublicAccess ?? false;
     this.serviceIpv4Cidr = serviceCidr;
     this.kubernetesVersion = props.kubernetesVersion;
-    this.authenticationMode = props.authenticationMode ?? "API_AND_CONFIG_MAP";
+    this.authenticationMode = props.authenticationMode ?? "API";
 
     this.role = new IamRole(this, "cluster_role", {
       name: props.roleName,
@@ -138,7 +147,7 @@ export class Eks extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "cluster_security_group", {
       name: `${props.clusterName}-cluster`,
-      description: `EKS control plane of ${props.clusterName}: API access from the nodes`,
+      description: `EKS control plane of ${props.clusterName}: API access from the nodes and eks.apiAccess`,
       vpcId: props.vpcId,
       tags: { Name: `${props.clusterName}-cluster` },
     });
@@ -149,6 +158,21 @@ export class Eks extends Construct {
       ipProtocol: "-1",
       cidrIpv4: "0.0.0.0/0",
     });
+
+    (props.apiAccess?.cidrs ?? []).forEach(
+      (cidr, i) =>
+        new VpcSecurityGroupIngressRule(this, `api_from_cidr_${i}`, {
+          securityGroupId: this.securityGroup.id,
+          cidrIpv4: cidr,
+          description: `API server from ${cidr} (eks.apiAccess)`,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+        }),
+    );
+    (props.apiAccess?.securityGroupIds ?? []).forEach((group, i) =>
+      this.allowApiAccessFrom(`api_from_group_${i}`, group, `API server from ${group} (eks.apiAccess)`),
+    );
 
     this.logGroup = new CloudwatchLogGroup(this, "control_plane_logs", {
       name: props.logGroupName,
@@ -247,36 +271,20 @@ export class Eks extends Construct {
   }
 
   /**
-   * Adds the networking add-ons that nodes need before they can become Ready: vpc-cni, kube-proxy and
-   * (for EC2 nodes) the Pod Identity agent. Returns them, for compute to depend on.
+   * Adds an EKS managed add-on at an explicit version (so a Kubernetes version change updates it in
+   * the same plan), overwriting what an earlier unmanaged copy set, optionally with an IRSA role
+   * for its service account and configuration values.
    */
-  addNetworkingAddons(options: EksAddonsOptions = {}): EksAddon[] {
-    const names = ["vpc-cni", "kube-proxy", ...((options.podIdentityAgent ?? true) ? ["eks-pod-identity-agent"] : [])];
-    return names.map((name) => this.addon(name, options.versions?.[name]));
-  }
-
-  /**
-   * Adds CoreDNS once compute exists (its pods need somewhere to run), on Fargate when the cluster
-   * has no node groups.
-   */
-  addCoreDns(options: EksAddonsOptions & { readonly dependsOn: ITerraformDependable[] }): EksAddon {
-    return this.addon(
-      "coredns",
-      options.versions?.coredns,
-      options.corednsOnFargate ? JSON.stringify({ computeType: "fargate" }) : undefined,
-      options.dependsOn,
-    );
-  }
-
-  private addon(name: string, version: string | undefined, configurationValues?: string, dependsOn?: ITerraformDependable[]): EksAddon {
+  addAddon(name: string, options: EksAddonOptions): EksAddon {
     const addon = new EksAddon(this, `addon_${name.replace(/-/g, "_")}`, {
       clusterName: this.cluster.name,
       addonName: name,
-      addonVersion: version,
-      configurationValues,
+      addonVersion: options.version,
+      serviceAccountRoleArn: options.serviceAccountRoleArn,
+      configurationValues: options.configurationValues ? JSON.stringify(options.configurationValues) : undefined,
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
-      dependsOn,
+      dependsOn: options.dependsOn,
     });
     this.addons[name] = addon;
     return addon;

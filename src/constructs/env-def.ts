@@ -3,10 +3,14 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { EnvConfig, FargateProfileConfig } from "../config";
-import { policyDocument } from "../lib/iam";
+import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
+import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
   CI_PLAN_VIEWER,
+  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   clusterLogGroupName,
+  drainTag,
+  EBS_CSI_SERVICE_ACCOUNT,
   clusterName,
   COREDNS_FARGATE_PROFILE,
   envPrefix,
@@ -14,17 +18,35 @@ import {
   kubeconfigPath,
   LB_CONTROLLER_FARGATE_PROFILE,
   LB_CONTROLLER_SERVICE_ACCOUNT,
+  METRICS_SERVER_FARGATE_PROFILE,
+  NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
   roleNames,
+  selfManagedGroupName,
 } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
 import { transparentScope } from "../stacks/readable-stack";
-import { DynamodbTables } from "./dynamodb-tables";
+import { clusterAutoscalerStatements } from "./cluster-autoscaler";
+import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
 import { Eks } from "./eks";
 import { EksWorkerNodes } from "./eks-worker-nodes";
 import { Fargate } from "./fargate";
+import { IrsaRole, type IrsaRoleProps } from "./irsa-role";
 import { Kubeconfig } from "./kubeconfig";
+import { loadBalancerControllerPolicy } from "./load-balancer-controller";
+import { NodeTerminationQueue, nodeTerminationHandlerStatements } from "./node-termination-handler";
 import { Vpc } from "./vpc";
+
+/** The IRSA roles of the platform, by what uses them (each only when that is deployed). */
+export interface PlatformIdentities {
+  app?: IrsaRole;
+  loadBalancerController?: IrsaRole;
+  clusterAutoscaler?: IrsaRole;
+  nodeTerminationHandler?: IrsaRole;
+  ebsCsiDriver?: IrsaRole;
+}
+
+const EBS_CSI_SERVICE_ACCOUNT_REF = { namespace: EBS_CSI_SERVICE_ACCOUNT.namespace, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
 
 /** Props of {@link EnvDef}. */
 export interface EnvDefProps {
@@ -53,6 +75,10 @@ export class EnvDef extends Construct {
   readonly kubeconfig: Kubeconfig;
   /** Whether the environment has EC2 node groups (else it is Fargate-only). */
   readonly hasNodes: boolean;
+  /** The IRSA roles of what runs in the cluster, each trusted by one service account. */
+  readonly identities: PlatformIdentities;
+  /** The queue the Node Termination Handler reads (self-managed groups only). */
+  readonly terminationQueue?: NodeTerminationQueue;
 
   constructor(scope: Construct, id: string, props: EnvDefProps) {
     super(scope, id);
@@ -60,11 +86,6 @@ export class EnvDef extends Construct {
     transparentScope(this);
     const env = props.env;
     requireValidProps("EnvDef", [
-      [
-        `fargate.profiles.${COREDNS_FARGATE_PROFILE}`,
-        COREDNS_FARGATE_PROFILE,
-        COREDNS_FARGATE_PROFILE in env.fargate.profiles && "is reserved for the CoreDNS profile of clusters without node groups",
-      ],
       ["logKmsEncryption", env.logKmsEncryption, env.logKmsEncryption && !env.accountId && "needs accountId for the key policy"],
     ]);
     const prefix = envPrefix(env);
@@ -115,6 +136,7 @@ export class EnvDef extends Construct {
       publicAccessCidrs: env.eks.publicAccessCidrs,
       allowPublicAccessFromAnywhere: env.eks.allowPublicAccessFromAnywhere,
       authenticationMode: env.eks.authenticationMode,
+      apiAccess: env.eks.apiAccess,
       bootstrapClusterCreatorAdminPermissions: env.eks.bootstrapClusterCreatorAdminPermissions,
       admins: env.eks.admins,
       viewers: { ...env.eks.viewers, ...(env.ci.planRoleArn ? { [CI_PLAN_VIEWER]: env.ci.planRoleArn } : {}) },
@@ -129,7 +151,11 @@ export class EnvDef extends Construct {
 
     const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
     this.hasNodes = hasNodes;
-    const networking = this.eks.addNetworkingAddons({ podIdentityAgent: hasNodes, versions: env.eks.addonVersions });
+    const versions = eksAddonVersions(env.eks.kubernetesVersion, env.eks.addonVersions);
+    // What nodes need before they can become Ready; Pod Identity's agent only where nodes run.
+    const networking = ["vpc-cni", "kube-proxy", ...(hasNodes ? ["eks-pod-identity-agent"] : [])].map((name) =>
+      this.eks.addAddon(name, { version: versions[name as EksAddonName] }),
+    );
 
     this.workers = new EksWorkerNodes(this, "workers", {
       cluster: {
@@ -139,7 +165,6 @@ export class EnvDef extends Construct {
         certificateAuthorityData: this.eks.clusterCertificateAuthorityData,
         serviceIpv4Cidr: this.eks.serviceIpv4Cidr,
         kubernetesVersion: env.eks.kubernetesVersion,
-        authenticationMode: this.eks.authenticationMode,
         securityGroupId: this.eks.clusterSecurityGroupId,
         primarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
       },
@@ -149,7 +174,7 @@ export class EnvDef extends Construct {
       selfManaged: env.nodeGroups.selfManaged,
       managed: env.nodeGroups.managed,
       ssh: env.nodeGroups.ssh,
-      appTableArns: this.tables.accessArns,
+      drainTag: drainTag(this.clusterName),
       partition,
       instanceTags: props.instanceTags,
       dependsOn: networking,
@@ -158,11 +183,14 @@ export class EnvDef extends Construct {
       this.eks.allowApiAccessFrom("api_from_nodes", this.workers.nodeSecurityGroupId, "Nodes reach the Kubernetes API server");
     }
 
-    // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so), and the
-    // load balancer controller when the workloads stack uses it.
+    // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so),
+    // metrics-server, and the load balancer controller when the workloads stack installs it.
     const profiles: Record<string, FargateProfileConfig> = { ...env.fargate.profiles };
     if (!hasNodes) {
       profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
+      profiles[METRICS_SERVER_FARGATE_PROFILE] = {
+        selectors: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server" } }],
+      };
       if (env.workloads.loadBalancerController) {
         profiles[LB_CONTROLLER_FARGATE_PROFILE] = {
           selectors: [
@@ -184,11 +212,76 @@ export class EnvDef extends Construct {
       region: env.region,
       accountId: env.accountId,
     });
-    this.eks.addCoreDns({
-      corednsOnFargate: !hasNodes,
-      versions: env.eks.addonVersions,
-      dependsOn: [...this.workers.compute, ...Object.values(this.fargate.profiles)],
+    // Add-ons with pods wait for somewhere to run them.
+    const compute = [...this.workers.compute, ...Object.values(this.fargate.profiles)];
+    this.eks.addAddon("coredns", {
+      version: versions.coredns,
+      configurationValues: hasNodes ? undefined : { computeType: "fargate" },
+      dependsOn: compute,
     });
+    this.eks.addAddon("metrics-server", { version: versions["metrics-server"], dependsOn: compute });
+
+    const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
+    const irsa = (id: string, p: Omit<IrsaRoleProps, "cluster">) => new IrsaRole(this, id, { cluster: oidc, ...p });
+    const identities: PlatformIdentities = {};
+    if (hasNodes) {
+      // EBS volumes exist only on EC2 nodes (Fargate pods cannot mount them).
+      identities.ebsCsiDriver = irsa("ebs_csi_driver", {
+        roleName: roles.ebsCsiDriver,
+        description: `EBS CSI driver of ${this.clusterName}`,
+        ...EBS_CSI_SERVICE_ACCOUNT_REF,
+        managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
+      });
+      this.eks.addAddon("aws-ebs-csi-driver", {
+        version: versions["aws-ebs-csi-driver"],
+        serviceAccountRoleArn: identities.ebsCsiDriver.roleArn,
+        dependsOn: compute,
+      });
+      identities.clusterAutoscaler = irsa("cluster_autoscaler", {
+        roleName: roles.clusterAutoscaler,
+        description: `Cluster autoscaler of ${this.clusterName}`,
+        namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+        statements: clusterAutoscalerStatements(this.clusterName),
+      });
+    }
+    const selfManagedGroups = Object.values(this.workers.autoscalingGroups);
+    if (selfManagedGroups.length > 0) {
+      this.terminationQueue = new NodeTerminationQueue(this, "node_termination", {
+        name: this.clusterName,
+        autoscalingGroupNames: Object.keys(env.nodeGroups.selfManaged).map((g) => selfManagedGroupName(this.clusterName, g)),
+      });
+      identities.nodeTerminationHandler = irsa("node_termination_handler", {
+        roleName: roles.nodeTerminationHandler,
+        description: `AWS Node Termination Handler of ${this.clusterName}`,
+        namespace: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT.namespace,
+        serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT.name,
+        statements: nodeTerminationHandlerStatements({
+          queueArn: this.terminationQueue.queueArn,
+          autoscalingGroupArns: `arn:${partition}:autoscaling:${env.region}:${env.accountId ?? "*"}:autoScalingGroup:*:autoScalingGroupName/${this.clusterName}-*`,
+        }),
+      });
+    }
+    if (env.workloads.loadBalancerController) {
+      identities.loadBalancerController = irsa("lb_controller", {
+        roleName: roles.loadBalancerController,
+        description: `AWS Load Balancer Controller of ${this.clusterName}`,
+        namespace: LB_CONTROLLER_SERVICE_ACCOUNT.namespace,
+        serviceAccount: LB_CONTROLLER_SERVICE_ACCOUNT.name,
+        statements: loadBalancerControllerPolicy({ clusterName: this.clusterName, vpcId: this.vpc.vpcId, partition, region: env.region }),
+      });
+    }
+    const appStatements = appTableStatements(this.tables, env.region);
+    if (appStatements.length > 0) {
+      identities.app = irsa("app", {
+        roleName: roles.app,
+        description: `The application of ${prefix}: its DynamoDB tables`,
+        namespace: env.workloads.app.namespace,
+        serviceAccount: env.workloads.app.serviceAccount,
+        statements: appStatements,
+      });
+    }
+    this.identities = identities;
 
     this.kubeconfig = new Kubeconfig(this, "kubeconfig", {
       clusterName: this.clusterName,

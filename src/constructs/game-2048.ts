@@ -13,7 +13,7 @@ export interface Game2048Props {
   readonly image?: string;
   /** @default 2 */
   readonly replicas?: number;
-  /** What must exist first (the load balancer controller's service account). @default [] */
+  /** What must exist first (the load balancer controller's release). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -28,6 +28,8 @@ const APP_LABELS = { "app.kubernetes.io/name": "app-2048" };
 export class Game2048 extends Construct {
   readonly namespace: NamespaceV1;
   readonly ingress: IngressV1;
+  /** The DNS name of the ALB in front of the sample (known once the controller created it). */
+  readonly loadBalancerHostname: string;
 
   constructor(scope: Construct, id: string, props: Game2048Props = {}) {
     super(scope, id);
@@ -86,8 +88,11 @@ export class Game2048 extends Construct {
           },
         ],
       },
-      waitForLoadBalancer: false,
+      // A deploy that gets no ALB fails here, loudly, instead of leaving an Ingress without address.
+      waitForLoadBalancer: true,
+      timeouts: { create: "10m" },
       dependsOn: [service, ...(props.dependsOn ?? [])],
     });
+    this.loadBalancerHostname = this.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
   }
 }

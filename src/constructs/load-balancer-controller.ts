@@ -1,87 +1,45 @@
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { iamRoleNameProblem } from "../lib/aws-limits";
-import { irsaTrustPolicy, policyDocument, type Statement } from "../lib/iam";
+import { stringify } from "yaml";
+import { LOAD_BALANCER_CONTROLLER_CHART } from "../lib/helm-charts";
+import type { Statement } from "../lib/iam";
 import { LB_CONTROLLER_SERVICE_ACCOUNT } from "../lib/naming";
-import { invalidName, requireValidProps } from "../lib/validation";
-
-/** Props of {@link LoadBalancerController}. */
-export interface LoadBalancerControllerProps {
-  /** The cluster name (the controller tags what it creates with it; the policy is scoped to those tags). */
-  readonly clusterName: string;
-  /** ARN of the cluster's IAM OIDC provider. */
-  readonly oidcProviderArn: string;
-  /** The OIDC issuer without https://. */
-  readonly oidcIssuerHost: string;
-  /** The VPC whose security groups the controller may open to load balancers. */
-  readonly vpcId: string;
-  readonly roleName: string;
-  readonly partition: string;
-  readonly region: string;
-}
 
 /** The tag the controller puts on every load balancer, target group and security group it creates. */
 const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
+/** What the policy is scoped to. */
+export interface LoadBalancerControllerScope {
+  /** The cluster name: the controller tags what it creates with it. */
+  readonly clusterName: string;
+  /** The VPC whose security groups the controller may create and open to load balancers. */
+  readonly vpcId: string;
+  readonly partition: string;
+  readonly region: string;
+}
+
 /**
- * The controller's permissions, written for this project and scoped tighter than the usual
- * all-clusters policy: changes to load balancers, target groups and security groups are allowed
- * only on resources tagged with this cluster's name, and security-group rules only inside its VPC.
- * Read-only Describe/List calls stay on "*" (those APIs have no resource-level permissions).
+ * The controller's permissions: every call of the pinned release (its published
+ * docs/install/iam_policy.json, release v3.5.0, plus wafv2:ListWebACLs, which the controller calls
+ * for the wafv2-acl-name annotation and the published file leaves out), scoped tighter. Changes to load balancers, target
+ * groups and security groups are allowed only on resources tagged with this cluster's name (upstream
+ * accepts any cluster's tag); security groups are created and opened only in the cluster's VPC;
+ * listeners, rules and targets only in this region. Reads stay on "*" (those APIs have no
+ * resource-level permissions). Every condition key is one the action supports for the resource it
+ * names (tested against the Service Authorization Reference).
  */
-export function loadBalancerControllerPolicy(
-  p: Pick<LoadBalancerControllerProps, "clusterName" | "vpcId" | "partition" | "region">,
-): Statement[] {
-  const owned = { StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: p.clusterName } };
+export function loadBalancerControllerPolicy(p: LoadBalancerControllerScope): Statement[] {
+  const ownedResource = { StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: p.clusterName } };
+  const taggedRequest = { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: p.clusterName } };
   const elb = (kind: string) => `arn:${p.partition}:elasticloadbalancing:${p.region}:*:${kind}`;
+  const securityGroups = `arn:${p.partition}:ec2:${p.region}:*:security-group/*`;
+  const vpc = `arn:${p.partition}:ec2:${p.region}:*:vpc/${p.vpcId}`;
+  const loadBalancers = [elb("loadbalancer/app/*/*"), elb("loadbalancer/net/*/*")];
+  const targetGroups = elb("targetgroup/*/*");
+  const listeners = [elb("listener/app/*/*/*"), elb("listener/net/*/*/*")];
+  const listenerRules = [elb("listener-rule/app/*/*/*/*"), elb("listener-rule/net/*/*/*/*")];
   return [
-    {
-      Sid: "ReadNetworkAndLoadBalancers",
-      Effect: "Allow",
-      Action: [
-        "ec2:DescribeAccountAttributes",
-        "ec2:DescribeAddresses",
-        "ec2:DescribeAvailabilityZones",
-        "ec2:DescribeInternetGateways",
-        "ec2:DescribeVpcs",
-        "ec2:DescribeVpcPeeringConnections",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeInstances",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeTags",
-        "ec2:DescribeRouteTables",
-        "ec2:DescribeCoipPools",
-        "ec2:GetCoipPoolUsage",
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeListeners",
-        "elasticloadbalancing:DescribeListenerAttributes",
-        "elasticloadbalancing:DescribeListenerCertificates",
-        "elasticloadbalancing:DescribeSSLPolicies",
-        "elasticloadbalancing:DescribeRules",
-        "elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetGroupAttributes",
-        "elasticloadbalancing:DescribeTargetHealth",
-        "elasticloadbalancing:DescribeTags",
-        "elasticloadbalancing:DescribeTrustStores",
-        "acm:ListCertificates",
-        "acm:DescribeCertificate",
-        "iam:ListServerCertificates",
-        "iam:GetServerCertificate",
-        "cognito-idp:DescribeUserPoolClient",
-        "waf-regional:GetWebACL",
-        "waf-regional:GetWebACLForResource",
-        "wafv2:GetWebACL",
-        "wafv2:GetWebACLForResource",
-        "shield:GetSubscriptionState",
-        "shield:DescribeProtection",
-      ],
-      Resource: "*",
-    },
     {
       Sid: "ElbServiceLinkedRole",
       Effect: "Allow",
@@ -90,138 +48,239 @@ export function loadBalancerControllerPolicy(
       Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
     },
     {
+      Sid: "ReadNetworkAndLoadBalancers",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeAccountAttributes",
+        "ec2:DescribeAddresses",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeCoipPools",
+        "ec2:DescribeInstances",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeIpamPools",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeTags",
+        "ec2:DescribeVpcPeeringConnections",
+        "ec2:DescribeVpcs",
+        "ec2:GetCoipPoolUsage",
+        "ec2:GetSecurityGroupsForVpc",
+        "elasticloadbalancing:DescribeCapacityReservation",
+        "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeListenerCertificates",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeSSLPolicies",
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTrustStores",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "CertificatesAuthAndFirewalls",
+      Effect: "Allow",
+      Action: [
+        "acm:DescribeCertificate",
+        "acm:ListCertificates",
+        "cognito-idp:DescribeUserPoolClient",
+        "iam:GetServerCertificate",
+        "iam:ListServerCertificates",
+        "shield:CreateProtection",
+        "shield:DeleteProtection",
+        "shield:DescribeProtection",
+        "shield:GetSubscriptionState",
+        "waf-regional:AssociateWebACL",
+        "waf-regional:DisassociateWebACL",
+        "waf-regional:GetWebACL",
+        "waf-regional:GetWebACLForResource",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:ListWebACLs",
+      ],
+      Resource: "*",
+    },
+    {
+      // The VPC itself is a resource of CreateSecurityGroup, without the ec2:Vpc key: its own statement.
       Sid: "CreateSecurityGroupsInTheClusterVpc",
       Effect: "Allow",
       Action: "ec2:CreateSecurityGroup",
-      Resource: "*",
-      Condition: { ArnLike: { "ec2:Vpc": `arn:${p.partition}:ec2:${p.region}:*:vpc/${p.vpcId}` } },
+      Resource: vpc,
     },
     {
-      Sid: "TagSecurityGroupsItCreates",
+      Sid: "CreateSecurityGroupsTaggedForTheCluster",
+      Effect: "Allow",
+      Action: "ec2:CreateSecurityGroup",
+      Resource: securityGroups,
+      Condition: taggedRequest,
+    },
+    {
+      Sid: "TagSecurityGroupsOnCreate",
       Effect: "Allow",
       Action: "ec2:CreateTags",
-      Resource: `arn:${p.partition}:ec2:${p.region}:*:security-group/*`,
+      Resource: securityGroups,
       Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup", [`aws:RequestTag/${CLUSTER_TAG}`]: p.clusterName } },
     },
     {
-      Sid: "ManageOwnSecurityGroups",
+      Sid: "RetagOwnSecurityGroups",
       Effect: "Allow",
-      Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:DeleteSecurityGroup"],
-      Resource: `arn:${p.partition}:ec2:${p.region}:*:security-group/*`,
-      Condition: owned,
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: securityGroups,
+      Condition: { ...ownedResource, Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true" } },
     },
     {
+      Sid: "DeleteOwnSecurityGroups",
+      Effect: "Allow",
+      Action: "ec2:DeleteSecurityGroup",
+      Resource: securityGroups,
+      Condition: ownedResource,
+    },
+    {
+      // Node and pod security groups of the cluster's VPC get rules for load balancer traffic.
       Sid: "OpenClusterVpcSecurityGroupsToLoadBalancers",
       Effect: "Allow",
       Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-      Resource: `arn:${p.partition}:ec2:${p.region}:*:security-group/*`,
-      Condition: { ArnLike: { "ec2:Vpc": `arn:${p.partition}:ec2:${p.region}:*:vpc/${p.vpcId}` } },
+      Resource: securityGroups,
+      Condition: { ArnEquals: { "ec2:Vpc": vpc } },
     },
     {
       Sid: "CreateLoadBalancersTaggedForTheCluster",
       Effect: "Allow",
       Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-      Resource: "*",
-      Condition: { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: p.clusterName } },
+      Resource: [...loadBalancers, targetGroups],
+      Condition: taggedRequest,
     },
     {
-      Sid: "TagOnCreate",
+      Sid: "TagLoadBalancersOnCreate",
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
-      Resource: [elb("loadbalancer/*"), elb("targetgroup/*/*")],
-      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] } },
+      Resource: [...loadBalancers, targetGroups],
+      Condition: {
+        StringEquals: {
+          "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
+          [`aws:RequestTag/${CLUSTER_TAG}`]: p.clusterName,
+        },
+      },
+    },
+    {
+      Sid: "RetagOwnLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [...loadBalancers, targetGroups],
+      Condition: { ...ownedResource, Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true" } },
     },
     {
       Sid: "ManageOwnLoadBalancers",
       Effect: "Allow",
       Action: [
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyCapacityReservation",
+        "elasticloadbalancing:ModifyIpPools",
         "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
         "elasticloadbalancing:SetIpAddressType",
         "elasticloadbalancing:SetSecurityGroups",
         "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:DeleteLoadBalancer",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:CreateListener",
       ],
-      Resource: [elb("loadbalancer/*"), elb("targetgroup/*/*")],
-      Condition: owned,
+      Resource: [...loadBalancers, targetGroups],
+      Condition: ownedResource,
+    },
+    {
+      Sid: "ManageOwnListenerAttributes",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:ModifyListenerAttributes",
+      Resource: listeners,
+      Condition: ownedResource,
+    },
+    {
+      Sid: "ListenersAndRules",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:SetWebAcl",
+      ],
+      Resource: [...loadBalancers, ...listeners, ...listenerRules],
+    },
+    {
+      Sid: "TagListenersAndRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [...listeners, ...listenerRules],
     },
     {
       Sid: "RegisterTargets",
       Effect: "Allow",
-      Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-      Resource: elb("targetgroup/*/*"),
-    },
-    {
-      Sid: "ManageListenersAndRules",
-      Effect: "Allow",
-      Action: [
-        "elasticloadbalancing:CreateRule",
-        "elasticloadbalancing:DeleteListener",
-        "elasticloadbalancing:ModifyListener",
-        "elasticloadbalancing:ModifyListenerAttributes",
-        "elasticloadbalancing:AddListenerCertificates",
-        "elasticloadbalancing:RemoveListenerCertificates",
-        "elasticloadbalancing:DeleteRule",
-        "elasticloadbalancing:ModifyRule",
-        "elasticloadbalancing:SetWebAcl",
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
-      ],
-      Resource: [elb("listener/*/*/*/*"), elb("listener-rule/*/*/*/*/*")],
-    },
-    {
-      Sid: "AttachWebAcls",
-      Effect: "Allow",
-      Action: [
-        "waf-regional:AssociateWebACL",
-        "waf-regional:DisassociateWebACL",
-        "wafv2:AssociateWebACL",
-        "wafv2:DisassociateWebACL",
-        "shield:CreateProtection",
-        "shield:DeleteProtection",
-      ],
-      Resource: "*",
+      Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+      Resource: targetGroups,
     },
   ];
 }
 
+/** Props of {@link LoadBalancerController}. */
+export interface LoadBalancerControllerProps {
+  readonly clusterName: string;
+  readonly region: string;
+  /** The cluster's VPC (the controller cannot read it from IMDS on Fargate). */
+  readonly vpcId: string;
+  /** The controller's IRSA role. */
+  readonly roleArn: string;
+  /** @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
 /**
- * Defines what the AWS Load Balancer Controller needs from this project (the Fargate post's ALB
- * ingress controller, modernised): an IRSA role trusted only by its service account (`sub` and
- * `aud` conditions), its policy, and the annotated service account. The controller itself is
- * installed with its Helm chart using that service account (see the README).
+ * The AWS Load Balancer Controller (the Fargate post's ALB ingress controller, modernised),
+ * installed with its Helm chart (pinned): cluster name, region and VPC id given (no IMDS needed, so
+ * it runs on Fargate), its service account annotated with the IRSA role, which only that service
+ * account may assume. Deploys wait until it is ready.
  */
 export class LoadBalancerController extends Construct {
-  readonly role: IamRole;
-  readonly serviceAccount: ServiceAccountV1;
+  readonly release: Release;
 
   constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
     super(scope, id);
-    requireValidProps("LoadBalancerController", [["roleName", props.roleName, invalidName(iamRoleNameProblem(props.roleName))]]);
     const sa = LB_CONTROLLER_SERVICE_ACCOUNT;
-    this.role = new IamRole(this, "role", {
-      name: props.roleName,
-      description: `AWS Load Balancer Controller of ${props.clusterName} (IRSA, ${sa.namespace}/${sa.name})`,
-      assumeRolePolicy: irsaTrustPolicy(props.oidcProviderArn, props.oidcIssuerHost, sa.namespace, sa.name),
-    });
-    const policy = new IamPolicy(this, "policy", {
-      name: props.roleName,
-      description: `AWS Load Balancer Controller of ${props.clusterName}, scoped to its own load balancers`,
-      policy: policyDocument(loadBalancerControllerPolicy(props)),
-    });
-    new IamRolePolicyAttachment(this, "policy_attachment", { role: this.role.name, policyArn: policy.arn });
-    this.serviceAccount = new ServiceAccountV1(this, "service_account", {
-      metadata: {
-        name: sa.name,
-        namespace: sa.namespace,
-        labels: { "app.kubernetes.io/name": sa.name, "app.kubernetes.io/managed-by": "cdktf" },
-        annotations: { "eks.amazonaws.com/role-arn": this.role.arn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
-      },
+    this.release = new Release(this, "release", {
+      name: "aws-load-balancer-controller",
+      namespace: sa.namespace,
+      repository: LOAD_BALANCER_CONTROLLER_CHART.repository,
+      chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
+      version: LOAD_BALANCER_CONTROLLER_CHART.version,
+      values: [
+        stringify({
+          clusterName: props.clusterName,
+          region: props.region,
+          vpcId: props.vpcId,
+          // Fargate pods can only be IP targets; nodes work either way.
+          defaultTargetType: "ip",
+          serviceAccount: {
+            create: true,
+            name: sa.name,
+            annotations: { "eks.amazonaws.com/role-arn": props.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
+          },
+        }),
+      ],
+      wait: true,
+      timeout: 600,
+      dependsOn: props.dependsOn,
     });
   }
 }

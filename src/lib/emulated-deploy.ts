@@ -43,6 +43,7 @@ import {
   canInstallFromRegistry,
   findAwsProviderMirror,
   pruneProviders,
+  REGISTRY_ONLY_PROVIDERS,
   requiredProviders,
   terraformEnv,
   writeCliConfig,
@@ -169,6 +170,7 @@ export class EmulatedEnvironment {
   private readonly prune: string[];
   private readonly log: (line: string) => void;
   private backendMigrated = false;
+  private runs = 0;
   env: EnvConfig;
 
   private constructor(
@@ -222,7 +224,7 @@ export class EmulatedEnvironment {
     const cliConfig = writeCliConfig(options.root, mirror, online);
     const moto = await startMoto({ accountId: env.accountId ?? MOTO_DEFAULT_ACCOUNT, logFile: path.join(options.root, "moto.log") });
     (options.log ?? (() => undefined))(`${env.name}: moto server ${moto.endpoint} (pid ${moto.pid}, account ${moto.accountId})`);
-    return new EmulatedEnvironment(env, moto, options, cliConfig, online ? [] : ["external", "local", "kubernetes", "helm"]);
+    return new EmulatedEnvironment(env, moto, options, cliConfig, online ? [] : [...REGISTRY_ONLY_PROVIDERS]);
   }
 
   async stop(): Promise<void> {
@@ -294,7 +296,11 @@ export class EmulatedEnvironment {
       ...extra,
     ];
     const run = await runProcess(cli, args, { cwd: this.options.projectRoot, env: this.processEnv, timeoutMs: DEPLOY_TIMEOUT_MS });
-    this.log(`${stackId(this.env.name, kind)}: cdktf ${command} exit ${run.code} in ${(run.ms / 1000).toFixed(1)}s`);
+    const logFile = path.join(this.options.root, `${stackId(this.env.name, kind)}.${command}.${++this.runs}.log`);
+    fs.writeFileSync(logFile, `${run.stdout}\n${run.stderr}`);
+    this.log(
+      `${stackId(this.env.name, kind)}: cdktf ${command} exit ${run.code} in ${(run.ms / 1000).toFixed(1)}s (${path.relative(this.options.root, logFile)})`,
+    );
     return run;
   }
 

@@ -67,6 +67,10 @@ export function roleNames(p: NameParts): {
   fargate: string;
   flowLogs: string;
   loadBalancerController: string;
+  clusterAutoscaler: string;
+  nodeTerminationHandler: string;
+  ebsCsiDriver: string;
+  app: string;
 } {
   const cluster = clusterName(p);
   return {
@@ -75,6 +79,10 @@ export function roleNames(p: NameParts): {
     fargate: `${cluster}-fargate-pods`,
     flowLogs: `${envPrefix(p)}-vpc-flow-logs`,
     loadBalancerController: `${cluster}-aws-lb-controller`,
+    clusterAutoscaler: `${cluster}-cluster-autoscaler`,
+    nodeTerminationHandler: `${cluster}-node-termination`,
+    ebsCsiDriver: `${cluster}-ebs-csi-driver`,
+    app: `${envPrefix(p)}-app`,
   };
 }
 
@@ -116,6 +124,23 @@ export const LB_CONTROLLER_FARGATE_PROFILE = "aws-lb-controller";
 
 /** Namespace and service account of the AWS Load Balancer Controller (its Helm chart's defaults). */
 export const LB_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
+
+/** Name of the Fargate profile that runs metrics-server on clusters without node groups (reserved). */
+export const METRICS_SERVER_FARGATE_PROFILE = "metrics-server";
+
+/** Namespace and service account of the cluster autoscaler (set in its Helm values). */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+
+/** Namespace and service account of the AWS Node Termination Handler (set in its Helm values). */
+export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node-termination-handler" } as const;
+
+/** Namespace and service account of the EBS CSI driver's controller (fixed by the EKS add-on). */
+export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+
+/** The instance tag the Node Termination Handler requires before it drains a node of this cluster. */
+export function drainTag(cluster: string): string {
+  return `aws-node-termination-handler/${cluster}`;
+}
 
 /** Name of the EKS view access entry of `ci.planRoleArn` (reserved in eks.viewers). */
 export const CI_PLAN_VIEWER = "ci-plan";

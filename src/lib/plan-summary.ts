@@ -65,6 +65,55 @@ export interface PlanSummary {
   readonly totals: Record<Action, number>;
   readonly destructive: ChangeSummary[];
   readonly security: ChangeSummary[];
+  /** Kubernetes version changes EKS refuses or that break the skew policy, one line each. */
+  readonly upgrades: string[];
+}
+
+/** The minor of "1.35" (NaN for anything else). */
+function minor(version: unknown): number {
+  const m = typeof version === "string" ? /^1\.(\d+)$/.exec(version) : null;
+  return m ? Number(m[1]) : NaN;
+}
+
+/** The Kubernetes version a self-managed launch template's AMI parameter names. */
+function templateVersion(after: unknown): string | undefined {
+  const image = isObject(after) ? after.image_id : undefined;
+  return typeof image === "string" ? /\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\//.exec(image)?.[1] : undefined;
+}
+
+/**
+ * What a plan does to Kubernetes versions that EKS refuses or the skew policy forbids: a control
+ * plane moved more than one minor (or back), and nodes newer than the control plane they join.
+ */
+export function upgradeProblems(stack: string, plan: PlanJson): string[] {
+  const out: string[] = [];
+  const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode !== "data");
+  const clusters = changes.filter((rc) => rc.type === "aws_eks_cluster");
+  for (const rc of clusters) {
+    const before = (rc.change.before as Record<string, unknown> | null)?.version;
+    const after = (rc.change.after as Record<string, unknown> | null)?.version;
+    const step = minor(after) - minor(before);
+    if (step > 1)
+      out.push(
+        `${stack} ${rc.address}: Kubernetes ${String(before)} → ${String(after)} skips ${step - 1} minor version(s); EKS upgrades the control plane one minor at a time (go to 1.${minor(before) + 1} first)`,
+      );
+    if (step < 0) out.push(`${stack} ${rc.address}: Kubernetes ${String(before)} → ${String(after)} is a downgrade, which EKS refuses`);
+  }
+  const controlPlane = clusters
+    .map((rc) => (rc.change.after as Record<string, unknown> | null)?.version)
+    .find((v) => typeof v === "string") as string | undefined;
+  if (!controlPlane) return out;
+  for (const rc of changes) {
+    const after = rc.change.after as Record<string, unknown> | null;
+    const version =
+      rc.type === "aws_eks_node_group" ? after?.version : rc.type === "aws_launch_template" ? templateVersion(after) : undefined;
+    if (typeof version === "string" && minor(version) > minor(controlPlane)) {
+      out.push(
+        `${stack} ${rc.address}: nodes on Kubernetes ${version} would be newer than the control plane (${controlPlane}); nodes may not lead it`,
+      );
+    }
+  }
+  return out;
 }
 
 /** Code-point order: the same on every machine, whatever its locale. */
@@ -215,6 +264,7 @@ export function summarizePlans(plans: readonly { stack: string; plan: PlanJson }
     totals,
     destructive: all.filter((c) => c.action === "destroy" || c.action === "replace"),
     security: all.filter((c) => c.security !== undefined),
+    upgrades: plans.flatMap((p) => upgradeProblems(p.stack, p.plan)).sort(byString),
   };
 }
 
@@ -266,6 +316,11 @@ export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: numbe
   const limit = options.rowLimit ?? 25;
   const out: string[] = [`## ${summary.title}`, ""];
   if (summary.note) out.push(`> ${summary.note}`, "");
+  if (summary.upgrades.length > 0) {
+    out.push(`> [!CAUTION]`, `> **Kubernetes versions EKS will refuse** (${summary.upgrades.length}):`);
+    for (const u of summary.upgrades) out.push(`> - ${u}`);
+    out.push("");
+  }
   const t = summary.totals;
   if (summary.destructive.length > 0) {
     out.push(

@@ -11,6 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runProcess, type ProcessRun } from "./process";
 
+/** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
+export const REGISTRY_ONLY_PROVIDERS = ["external", "local", "kubernetes", "helm"] as const;
+
 /** The hashicorp/aws version `@cdktf/provider-aws` 20.1.0 is generated for. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
 
@@ -328,7 +331,7 @@ export function copyStack(stackDir: string, workDir: string): Json {
 /**
  * Makes a stack use the caller's credentials as they are: drops the role to assume from the AWS
  * providers, the S3 backend, the remote-state data sources and the `--role-arn` of the kubernetes
- * exec token. For CI plan roles, which are read-only and must not assume the deploy role.
+ * exec token (kubernetes and helm providers). For CI plan roles, which are read-only and must not assume the deploy role.
  * Returns where it dropped a role (empty when the stack assumes none).
  */
 export function useCallerCredentials(stackJson: Json): string[] {
@@ -340,15 +343,18 @@ export function useCallerCredentials(stackJson: Json): string[] {
       dropped.push(`provider aws${p.alias ? `.${String(p.alias)}` : providers.aws.length > 1 ? `[${i}]` : ""}`);
     }
   }
-  for (const p of providers.kubernetes ?? []) {
-    for (const exec of (p.exec ?? []) as Json[]) {
-      const args = exec.args as string[] | undefined;
-      const at = args?.indexOf("--role-arn") ?? -1;
-      if (args && at >= 0) {
-        args.splice(at, 2);
-        dropped.push("provider kubernetes (exec --role-arn)");
-      }
+  const dropRoleArn = (exec: Json, where: string) => {
+    const args = exec.args as string[] | undefined;
+    const at = args?.indexOf("--role-arn") ?? -1;
+    if (args && at >= 0) {
+      args.splice(at, 2);
+      dropped.push(`${where} (exec --role-arn)`);
     }
+  };
+  for (const p of providers.kubernetes ?? []) for (const exec of (p.exec ?? []) as Json[]) dropRoleArn(exec, "provider kubernetes");
+  for (const p of providers.helm ?? []) {
+    const exec = (p.kubernetes as Json | undefined)?.exec as Json | undefined;
+    if (exec) dropRoleArn(exec, "provider helm");
   }
   const s3 = ((stackJson.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
   if (s3?.assume_role) {
@@ -386,7 +392,7 @@ export async function offlineTerraform(dir: string, needs: string): Promise<Offl
     throw new Error(`${needs} needs hashicorp/aws 5.100.0 from a filesystem mirror (set TF_PROVIDER_MIRROR) or registry access`);
   return {
     env: terraformEnv(writeCliConfig(dir, mirror, online), { ...OFFLINE_AWS_ENV }),
-    prune: online ? [] : ["external", "local", "kubernetes"],
+    prune: online ? [] : [...REGISTRY_ONLY_PROVIDERS],
   };
 }
 

@@ -32,11 +32,12 @@ export class PlatformStack extends EnvStack {
     out("cluster_primary_security_group_id", eks.clusterPrimarySecurityGroupId, "Security group EKS created for the cluster");
     if (workers.nodeSecurityGroupId) out("node_security_group_id", workers.nodeSecurityGroupId, "Security group of the self-managed nodes");
     out("node_role_arn", workers.roleArn, "IAM role of the worker nodes");
-    if (Object.keys(env.nodeGroups.selfManaged).length > 0) {
+    const roles = Object.entries(this.envDef.identities).filter(([, r]) => r !== undefined);
+    if (roles.length > 0) {
       out(
-        "aws_auth_map_roles",
-        workers.awsAuthMapRoles,
-        "mapRoles entry of kube-system/aws-auth for the self-managed nodes (CONFIG_MAP clusters)",
+        "irsa_role_arns",
+        Object.fromEntries(roles.map(([k, r]) => [k, r!.roleArn])),
+        "IRSA roles by what assumes them (each trusted by one service account of this cluster)",
       );
     }
     out("vpc_id", vpc.vpcId, "VPC of the environment");

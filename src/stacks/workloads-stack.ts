@@ -1,68 +1,120 @@
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn } from "cdktf";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { Fn, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
-import { AwsAuth } from "../constructs/aws-auth";
+import { workloadsPrincipal } from "../config/rules/access";
+import { ClusterAutoscaler } from "../constructs/cluster-autoscaler";
 import { Game2048 } from "../constructs/game-2048";
 import { LoadBalancerController } from "../constructs/load-balancer-controller";
+import { NodeTerminationHandler } from "../constructs/node-termination-handler";
 import { execConfig } from "../lib/kubeconfig";
-import { clusterName, roleNames } from "../lib/naming";
+import { clusterName, drainTag } from "../lib/naming";
 import { EnvStack } from "./env-stack";
 import type { PlatformStack } from "./platform-stack";
 
+/** Namespaces that exist in every cluster (the app's service account is created there, not the namespace). */
+const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public"];
+
 /**
- * `<env>-workloads`: what runs inside the cluster. Its own stack, so the Kubernetes provider is
- * configured from a cluster that already exists (HashiCorp's warning, and the seeds' flaky second
- * apply), from the platform's outputs: endpoint, CA and an exec token, never a local kubeconfig.
+ * `<env>-workloads`: what runs inside the cluster, installed by the kubernetes and helm providers.
+ * Its own stack, so both are configured from a cluster that already exists (HashiCorp's warning,
+ * and the seeds' flaky second apply), from the platform's outputs: endpoint, CA and an exec token
+ * taken as a role with an admin access entry (`workloads.roleArn`, else `assumeRole.roleArn`),
+ * never a local kubeconfig or whoever runs Terraform.
+ *
+ * It installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups), the
+ * Node Termination Handler (with self-managed groups), an encrypted gp3 default storage class
+ * (with EC2 nodes), the app's service account with its IRSA role (with tables) and the 2048 sample,
+ * whose ALB address is an output. aws-auth is never touched: access entries grant access.
  */
 export class WorkloadsStack extends EnvStack {
-  readonly awsAuth?: AwsAuth;
   readonly loadBalancerController?: LoadBalancerController;
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly nodeTerminationHandler?: NodeTerminationHandler;
+  readonly appServiceAccount?: ServiceAccountV1;
   readonly game2048?: Game2048;
 
   constructor(scope: Construct, env: EnvConfig, platform: PlatformStack) {
     super(scope, env, "workloads");
-    const { eks, workers, fargate, vpc } = platform.envDef;
+    const { eks, vpc, identities, terminationQueue, hasNodes } = platform.envDef;
     const name = clusterName(env);
     const exec = execConfig({
       clusterName: name,
       endpoint: "",
       certificateAuthorityData: "",
       region: env.region,
-      roleArn: env.assumeRole?.roleArn,
+      roleArn: workloadsPrincipal(env),
     });
-    new KubernetesProvider(this, "kubernetes", {
-      host: eks.clusterEndpoint,
-      clusterCaCertificate: Fn.base64decode(eks.clusterCertificateAuthorityData),
-      exec: [{ apiVersion: exec.apiVersion, command: exec.command, args: exec.args }],
-    });
+    const cluster = { host: eks.clusterEndpoint, clusterCaCertificate: Fn.base64decode(eks.clusterCertificateAuthorityData) };
+    const token = { apiVersion: exec.apiVersion, command: exec.command, args: exec.args };
+    new KubernetesProvider(this, "kubernetes", { ...cluster, exec: [token] });
+    new HelmProvider(this, "helm", { kubernetes: { ...cluster, exec: token } });
 
-    const mode = env.eks.authenticationMode;
-    const selfManaged = Object.keys(env.nodeGroups.selfManaged).length > 0;
-    if (mode !== "API" && selfManaged) {
-      const fargateProfiles = Object.keys(fargate.profiles).length > 0;
-      this.awsAuth = new AwsAuth(this, "aws_auth", {
-        nodeRoleArns: [workers.roleArn],
-        fargateRoleArns: fargate.role ? [fargate.role.arn] : [],
-        // In CONFIG_MAP mode EKS writes aws-auth itself for managed node groups and Fargate profiles.
-        existing: mode === "CONFIG_MAP" && (Object.keys(env.nodeGroups.managed).length > 0 || fargateProfiles),
-      });
-    }
-    if (env.workloads.loadBalancerController) {
+    if (identities.loadBalancerController) {
       this.loadBalancerController = new LoadBalancerController(this, "lb_controller", {
         clusterName: name,
-        oidcProviderArn: eks.oidcProviderArn,
-        oidcIssuerHost: eks.oidcIssuerHost,
-        vpcId: vpc.vpcId,
-        roleName: roleNames(env).loadBalancerController,
-        partition: new DataAwsPartition(this, "partition").partition,
         region: env.region,
+        vpcId: vpc.vpcId,
+        roleArn: identities.loadBalancerController.roleArn,
+      });
+    }
+    // Controllers with a webhook (the load balancer controller's) must be up before other releases.
+    const after: ITerraformDependable[] = this.loadBalancerController ? [this.loadBalancerController.release] : [];
+    if (identities.clusterAutoscaler) {
+      this.clusterAutoscaler = new ClusterAutoscaler(this, "cluster_autoscaler", {
+        clusterName: name,
+        region: env.region,
+        kubernetesVersion: env.eks.kubernetesVersion,
+        roleArn: identities.clusterAutoscaler.roleArn,
+        dependsOn: after,
+      });
+    }
+    if (identities.nodeTerminationHandler && terminationQueue) {
+      this.nodeTerminationHandler = new NodeTerminationHandler(this, "node_termination_handler", {
+        region: env.region,
+        queueUrl: terminationQueue.queueUrl,
+        roleArn: identities.nodeTerminationHandler.roleArn,
+        managedTag: drainTag(name),
+        dependsOn: after,
+      });
+    }
+    if (hasNodes) {
+      new StorageClassV1(this, "gp3_storage_class", {
+        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        storageProvisioner: "ebs.csi.aws.com",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+        parameters: { type: "gp3", encrypted: "true" },
+      });
+    }
+    if (identities.app) {
+      const app = env.workloads.app;
+      const namespace = BUILT_IN_NAMESPACES.includes(app.namespace)
+        ? app.namespace
+        : new NamespaceV1(this, "app_namespace", { metadata: { name: app.namespace } }).metadata.name;
+      this.appServiceAccount = new ServiceAccountV1(this, "app_service_account", {
+        metadata: {
+          name: app.serviceAccount,
+          namespace,
+          labels: { "app.kubernetes.io/managed-by": "cdktf" },
+          annotations: { "eks.amazonaws.com/role-arn": identities.app.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
+        },
+      });
+      new TerraformOutput(this, "app_service_account_name", {
+        value: `${app.namespace}/${app.serviceAccount}`,
+        description: "Service account of the app's pods (serviceAccountName): its IRSA role may use exactly the app's tables",
       });
     }
     if (env.workloads.sample2048) {
-      this.game2048 = new Game2048(this, "game_2048", {
-        dependsOn: this.loadBalancerController ? [this.loadBalancerController.serviceAccount] : [],
+      this.game2048 = new Game2048(this, "game_2048", { dependsOn: after });
+      new TerraformOutput(this, "sample_2048_url", {
+        value: `http://${this.game2048.loadBalancerHostname}`,
+        description: "Where the 2048 sample answers: its internet-facing ALB",
       });
     }
   }

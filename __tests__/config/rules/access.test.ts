@@ -1,13 +1,14 @@
 /** Cluster access and workloads rules: one invalid environment -> its exact messages. */
 import { describe, expect, it } from "vitest";
 import { validateEnvs } from "../../../src/config";
+import { withClusterAccess } from "../../helpers/synth";
 import { namespaceMatches } from "../../../src/config/rules/access";
 
 const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
 
 function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
 }
 
 describe("access rules", () => {
@@ -63,25 +64,56 @@ describe("access rules", () => {
       ],
     ],
     [
-      "a deploy role that cannot reach the cluster it deploys workloads to",
+      "a workloads role that is not a cluster admin",
       {
         ...base,
         assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deployer" },
+        eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" } },
         fargate: fargate2048,
         workloads: { sample2048: true, loadBalancerController: true },
       },
       [
-        'env "test": eks.admins must include the deploy role arn:aws:iam::123456789012:role/deployer (assumeRole.roleArn): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default (got {})',
+        'env "test": assumeRole.roleArn must be one of eks.admins (arn:aws:iam::123456789012:role/platform): the workloads stack talks to the cluster as this role (got "arn:aws:iam::123456789012:role/deployer")',
       ],
     ],
   ])("rejects %s", (_label, input, expected) => {
     expect(errorsOf(input)).toEqual(expected);
   });
 
+  it.each([
+    [
+      "no cluster admin",
+      { ...base, eks: { admins: {} } },
+      [
+        'env "test": eks.admins must name at least one cluster admin (an IAM role or user ARN): the cluster creator gets no admin rights, so nobody could manage the cluster (got {})',
+      ],
+    ],
+    [
+      "workloads without a role to take the cluster token as",
+      {
+        ...base,
+        eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" } },
+        tables: { t: { hashKey: { name: "id", type: "S" } } },
+      },
+      [
+        'env "test": workloads.roleArn must name the role the workloads stack takes its cluster token as (one of eks.admins); without it and without assumeRole, the kubernetes and helm providers would authenticate as whoever runs Terraform (got nothing)',
+      ],
+    ],
+    [
+      "CONFIG_MAP authentication",
+      { ...base, eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" }, authenticationMode: "CONFIG_MAP" } },
+      [
+        'env "test": eks.authenticationMode must be "API" or "API_AND_CONFIG_MAP" (CONFIG_MAP cannot hold access entries, and EKS refuses it without the cluster creator as admin) (got "CONFIG_MAP")',
+      ],
+    ],
+  ])("rejects %s (cluster access)", (_label, input, expected) => {
+    expect(validateEnvs([{ source: "envs/test.ts", raw: input }]).errors).toEqual(expected);
+  });
+
   it("rejects two environments writing the same kubeconfig file", () => {
     const result = validateEnvs([
-      { source: "envs/a.ts", raw: { ...base, name: "aa", kubeconfig: { path: "kube.yaml" } } },
-      { source: "envs/b.ts", raw: { ...base, name: "bb", kubeconfig: { path: "kube.yaml" } } },
+      { source: "envs/a.ts", raw: withClusterAccess({ ...base, name: "aa", kubeconfig: { path: "kube.yaml" } }) },
+      { source: "envs/b.ts", raw: withClusterAccess({ ...base, name: "bb", kubeconfig: { path: "kube.yaml" } }) },
     ]);
     expect(result.errors).toEqual([
       'env "bb": kubeconfig.path gives the kubeconfig file "kube.yaml", which envs/a.ts also uses; each environment needs its own (got "kube.yaml")',

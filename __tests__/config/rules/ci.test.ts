@@ -1,6 +1,7 @@
 /** The ci section (GitHub workflows) and eks.viewers: one invalid environment -> its exact messages. */
 import { describe, expect, it } from "vitest";
 import { validateEnvs } from "../../../src/config";
+import { withClusterAccess } from "../../helpers/synth";
 import { isGitHubHosted, planStacksOf } from "../../../src/config/rules/access";
 
 const base = {
@@ -16,14 +17,20 @@ const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }
 const workloads = { sample2048: true, loadBalancerController: true };
 
 function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
 }
 
 describe("ci rules", () => {
   it("accepts a plan role, a deploy role in eks.admins and a migrated backend", () => {
     const ci = { planRoleArn: role("plan"), deployRoleArn: role("deploy"), githubEnvironment: "staging" };
     expect(errorsOf({ ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
-    const privateWithWorkloads = { ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, fargate: fargate2048, workloads };
+    const privateWithWorkloads = {
+      ...base,
+      backend: s3,
+      eks: { admins: { ci: role("deploy") }, apiAccess: { cidrs: ["10.99.0.0/24"] } },
+      fargate: fargate2048,
+      workloads,
+    };
     expect(errorsOf({ ...privateWithWorkloads, ci: { ...ci, runsOn: ["self-hosted", "prod-vpc"] } })).toEqual([]);
     const openToAll = { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true };
     expect(errorsOf({ ...privateWithWorkloads, eks: { ...privateWithWorkloads.eks, ...openToAll }, ci })).toEqual([]);
@@ -88,10 +95,10 @@ describe("ci rules", () => {
       ],
     ],
     [
-      "a deploy role that cannot reach the cluster it deploys workloads to",
+      "a deploy workflow whose runners cannot reach the private endpoint",
       { ...base, backend: s3, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted"] } },
       [
-        'env "test": eks.admins must include the deploy role arn:aws:iam::123456789012:role/deploy (ci.deployRoleArn): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default (got {})',
+        'env "test": eks.apiAccess must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the workflows plan or deploy the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise (got {"cidrs":[],"securityGroupIds":[]})',
       ],
     ],
     [

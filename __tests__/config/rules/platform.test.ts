@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateEnvs } from "../../../src/config";
+import { withClusterAccess } from "../../helpers/synth";
 
 const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 const sm = (g: object) => ({ ...base, nodeGroups: { selfManaged: { app: g } } });
@@ -12,7 +13,7 @@ const subnets = (pub: string[], priv: string[]) => ({ ...base, vpc: { publicSubn
 const table = (t: object) => ({ ...base, tables: { t: { hashKey: { name: "id", type: "S" }, ...t } } });
 
 function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: input }]).errors;
+  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
 }
 
 describe("platform rules", () => {
@@ -121,6 +122,32 @@ describe("platform rules", () => {
       "malformed add-on version",
       { ...base, eks: { addonVersions: { coredns: "1.11" } } },
       ['env "test": eks.addonVersions.coredns must be an EKS add-on version like "v1.19.2-eksbuild.1" (got "1.11")'],
+    ],
+    [
+      "public range opening the private endpoint",
+      { ...base, eks: { apiAccess: { cidrs: ["203.0.113.0/24"] } } },
+      [
+        'env "test": eks.apiAccess.cidrs[0] must be a private range (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16): it opens the private endpoint; public clients use eks.publicAccessCidrs (got "203.0.113.0/24")',
+      ],
+    ],
+    [
+      "API access from something that is not a security group",
+      { ...base, eks: { apiAccess: { securityGroupIds: ["bastion"] } } },
+      ['env "test": eks.apiAccess.securityGroupIds[0] must be a security group id like sg-0123456789abcdef0 (got "bastion")'],
+    ],
+    [
+      "node group newer than the control plane",
+      { ...base, eks: { kubernetesVersion: "1.34" }, nodeGroups: { managed: { sys: { kubernetesVersion: "1.35" } } } },
+      [
+        'env "test": nodeGroups.managed.sys.kubernetesVersion is newer than the control plane (eks.kubernetesVersion 1.34); upgrade the control plane first (got "1.35")',
+      ],
+    ],
+    [
+      "self-managed group on an unsupported version",
+      { ...base, nodeGroups: { selfManaged: { app: { kubernetesVersion: "1.29" } } } },
+      [
+        'env "test": nodeGroups.selfManaged.app.kubernetesVersion is not a supported EKS version; use one of 1.32, 1.33, 1.34, 1.35 (got "1.29")',
+      ],
     ],
     [
       "admin that is not an IAM principal ARN",

@@ -71,23 +71,46 @@ const workloads: EnvRule = {
 };
 
 /** Whether the `<env>-workloads` stack will manage anything inside the cluster. */
-function hasWorkloads(env: Parameters<EnvRule["check"]>[0]): boolean {
-  const awsAuth = env.eks.authenticationMode !== "API" && Object.keys(env.nodeGroups.selfManaged).length > 0;
-  return awsAuth || env.workloads.loadBalancerController || env.workloads.sample2048;
+export function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables">): boolean {
+  const nodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
+  return env.workloads.loadBalancerController || env.workloads.sample2048 || nodes || Object.keys(env.tables).length > 0;
 }
 
-const deployerAccess: EnvRule = {
-  needs: ["assumeRole", "eks", "workloads", "nodeGroups", "ci"],
+/** The role the workloads stack's kubernetes and helm providers authenticate to the cluster as. */
+export function workloadsPrincipal(env: Pick<ParsedEnv, "workloads" | "assumeRole">): string | undefined {
+  return env.workloads.roleArn ?? env.assumeRole?.roleArn;
+}
+
+const clusterAdmins: EnvRule = {
+  needs: ["assumeRole", "eks", "workloads", "nodeGroups", "tables"],
   check: (env) => {
-    const role = env.assumeRole?.roleArn ?? env.ci.deployRoleArn;
-    if (!role || !hasWorkloads(env) || env.eks.bootstrapClusterCreatorAdminPermissions) return [];
-    if (Object.values(env.eks.admins).includes(role)) return [];
-    const field = env.assumeRole ? "assumeRole.roleArn" : "ci.deployRoleArn";
+    if (Object.keys(env.eks.admins).length === 0) {
+      return [
+        issue(
+          ["eks", "admins"],
+          {},
+          "must name at least one cluster admin (an IAM role or user ARN): the cluster creator gets no admin rights, so nobody could manage the cluster",
+        ),
+      ];
+    }
+    if (!hasWorkloads(env)) return [];
+    const principal = workloadsPrincipal(env);
+    if (!principal) {
+      return [
+        issue(
+          ["workloads", "roleArn"],
+          undefined,
+          "must name the role the workloads stack takes its cluster token as (one of eks.admins); without it and without assumeRole, the kubernetes and helm providers would authenticate as whoever runs Terraform",
+        ),
+      ];
+    }
+    if (Object.values(env.eks.admins).includes(principal)) return [];
+    const field = env.workloads.roleArn ? ["workloads", "roleArn"] : ["assumeRole", "roleArn"];
     return [
       issue(
-        ["eks", "admins"],
-        env.eks.admins,
-        `must include the deploy role ${role} (${field}): the workloads stack talks to the cluster as that role, and the cluster creator gets no admin rights by default`,
+        field,
+        principal,
+        `must be one of eks.admins (${Object.values(env.eks.admins).join(", ")}): the workloads stack talks to the cluster as this role`,
       ),
     ];
   },
@@ -109,7 +132,7 @@ export function planStacksOf(env: Pick<ParsedEnv, "ci" | "backend">): string[] {
 }
 
 const ci: EnvRule = {
-  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "ci"],
+  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "tables", "ci"],
   check: (env) => {
     const out: ConfigIssue[] = [];
     const { planRoleArn, deployRoleArn } = env.ci;
@@ -186,9 +209,21 @@ const ci: EnvRule = {
     }
     // GitHub-hosted runners come from GitHub's changing address ranges: they reach the API only
     // when it is public to everyone.
+    const reachesWorkloads = hasWorkloads(env) && ((planRoleArn && planStacks.includes("workloads")) || deployRoleArn);
+    const apiAccess = env.eks.apiAccess.cidrs.length + env.eks.apiAccess.securityGroupIds.length > 0;
+    // (GitHub-hosted runners cannot reach a private endpoint at all: their own message follows.)
+    if (reachesWorkloads && !env.eks.endpointPublicAccess && !apiAccess && !isGitHubHosted(env.ci.runsOn)) {
+      out.push(
+        issue(
+          ["eks", "apiAccess"],
+          env.eks.apiAccess,
+          "must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the workflows plan or deploy the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise",
+        ),
+      );
+    }
     const openToAll = env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.some((c) => c === "0.0.0.0/0");
-    if (!openToAll && isGitHubHosted(env.ci.runsOn) && hasWorkloads(env)) {
-      const reaches = (planRoleArn && planStacks.includes("workloads")) || deployRoleArn;
+    if (!openToAll && isGitHubHosted(env.ci.runsOn)) {
+      const reaches = reachesWorkloads;
       const endpoint = env.eks.endpointPublicAccess
         ? `API endpoint, public only to ${env.eks.publicAccessCidrs.join(", ")},`
         : "private API endpoint";
@@ -216,4 +251,4 @@ const suppressions: EnvRule = {
     ),
 };
 
-export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, deployerAccess, ci, suppressions];
+export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, clusterAdmins, ci, suppressions];

@@ -21,6 +21,7 @@ import {
   appTableName,
   COREDNS_FARGATE_PROFILE,
   LB_CONTROLLER_FARGATE_PROFILE,
+  METRICS_SERVER_FARGATE_PROFILE,
   clusterLogGroupName,
   clusterName,
   ecrRepositoryName,
@@ -130,6 +131,7 @@ const names: EnvRule = {
 const RESERVED_FARGATE_PROFILES: readonly [string, string][] = [
   [COREDNS_FARGATE_PROFILE, "the CoreDNS profile the project adds to clusters without node groups"],
   [LB_CONTROLLER_FARGATE_PROFILE, "the profile the project adds for the load balancer controller"],
+  [METRICS_SERVER_FARGATE_PROFILE, "the metrics-server profile the project adds to clusters without node groups"],
 ];
 
 const network: EnvRule = {
@@ -287,6 +289,18 @@ const cluster: EnvRule = {
         out.push(issue(["eks", "addonVersions", addon], version, 'must be an EKS add-on version like "v1.19.2-eksbuild.1"'));
       }
     }
+    for (const [i, text] of eks.apiAccess.cidrs.entries()) {
+      const c = parsed(text);
+      if (c && !RFC1918.some((r) => contains(r, c))) {
+        out.push(
+          issue(
+            ["eks", "apiAccess", "cidrs", i],
+            text,
+            "must be a private range (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16): it opens the private endpoint; public clients use eks.publicAccessCidrs",
+          ),
+        );
+      }
+    }
     if (env.logKmsEncryption && !env.accountId) {
       out.push(issue(["logKmsEncryption"], true, "needs accountId: the log key's policy names the account's CloudWatch Logs service"));
     }
@@ -340,10 +354,44 @@ function instanceTypeIssues(path: (string | number)[], type: string, arm: boolea
   return [];
 }
 
+/** The minor of "1.35". */
+function minorOf(version: string): number {
+  return Number(version.split(".")[1]);
+}
+
+/**
+ * Nodes may lag the control plane by up to three minors (the Kubernetes version skew policy), never
+ * lead it: a group pinned to another version is how nodes are upgraded after the control plane.
+ */
+function nodeVersionIssues(path: (string | number)[], version: string | undefined, clusterVersion: string): ConfigIssue[] {
+  if (version === undefined || !SUPPORTED_KUBERNETES_VERSIONS.includes(clusterVersion)) return [];
+  if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
+    return [issue(path, version, `is not a supported EKS version; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`)];
+  }
+  const lag = minorOf(clusterVersion) - minorOf(version);
+  if (lag < 0) {
+    return [
+      issue(path, version, `is newer than the control plane (eks.kubernetesVersion ${clusterVersion}); upgrade the control plane first`),
+    ];
+  }
+  if (lag > 3) {
+    return [issue(path, version, `is more than three minors older than the control plane (${clusterVersion}); upgrade the nodes first`)];
+  }
+  return [];
+}
+
 const compute: EnvRule = {
-  needs: ["nodeGroups", "fargate"],
+  needs: ["nodeGroups", "fargate", "eks"],
   check: (env) => {
     const out: ConfigIssue[] = [];
+    for (const [kind, groups] of [
+      ["selfManaged", env.nodeGroups.selfManaged],
+      ["managed", env.nodeGroups.managed],
+    ] as const) {
+      for (const [name, g] of Object.entries(groups)) {
+        out.push(...nodeVersionIssues(["nodeGroups", kind, name, "kubernetesVersion"], g.kubernetesVersion, env.eks.kubernetesVersion));
+      }
+    }
     for (const [name, g] of Object.entries(env.nodeGroups.selfManaged)) {
       const path = ["nodeGroups", "selfManaged", name];
       out.push(...scalingIssues(path, g));

@@ -1,0 +1,52 @@
+/**
+ * The Helm charts the workloads stack installs, pinned exactly. Keep them current by hand with each
+ * Kubernetes version added to `eks-versions.ts`: read the newest release of each project (the
+ * chart's `Chart.yaml` at the release tag), then `npm test` and an emulated deploy.
+ *
+ * - AWS Load Balancer Controller: kubernetes-sigs/aws-load-balancer-controller, tag v3.5.0
+ *   (chart 3.5.0 = controller v3.5.0). Its IAM policy (src/constructs/load-balancer-controller.ts)
+ *   is written against that release's docs/install/iam_policy.json: update both together.
+ * - Cluster autoscaler: kubernetes/autoscaler, tag cluster-autoscaler-chart-9.59.0; the image
+ *   follows the cluster's Kubernetes minor (one autoscaler minor per Kubernetes minor).
+ * - AWS Node Termination Handler: aws/aws-node-termination-handler, tag v1.25.6 (chart 0.27.6).
+ */
+
+export interface PinnedChart {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+export const LOAD_BALANCER_CONTROLLER_CHART: PinnedChart = {
+  repository: "https://aws.github.io/eks-charts",
+  chart: "aws-load-balancer-controller",
+  version: "3.5.0",
+};
+
+export const CLUSTER_AUTOSCALER_CHART: PinnedChart = {
+  repository: "https://kubernetes.github.io/autoscaler",
+  chart: "cluster-autoscaler",
+  version: "9.59.0",
+};
+
+export const NODE_TERMINATION_HANDLER_CHART: PinnedChart = {
+  repository: "oci://public.ecr.aws/aws-ec2/helm",
+  chart: "aws-node-termination-handler",
+  version: "0.27.6",
+};
+
+/** The newest cluster-autoscaler patch release of each Kubernetes minor (release tags cluster-autoscaler-1.x.y). */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  "1.32": "v1.32.7",
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+};
+
+/** The autoscaler image tag for a cluster's Kubernetes minor version. */
+export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
+  const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
+  if (!tag)
+    throw new Error(`no cluster-autoscaler release is pinned for Kubernetes ${kubernetesVersion}; add it to CLUSTER_AUTOSCALER_IMAGE_TAGS`);
+  return tag;
+}
