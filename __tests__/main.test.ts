@@ -60,9 +60,53 @@ describe("main.ts", () => {
   it("names an environment file that does not load, without a stack trace", () => {
     const { code, stderr, outdir } = runApp({ "dev.ts": good, "broken.ts": "export default { name: " });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^\S*broken\.ts could not be loaded: .+\nNothing was synthesized\.\n$/);
+    expect(stderr).toMatch(/^\S*broken\.ts:1:23: syntax error: Unexpected end of file\nNothing was synthesized\.\n$/);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("names every environment file that cannot be used, with the line and what to change, in one run", () => {
+    const { code, stderr, outdir } = runApp({
+      "a-syntax.ts": 'export default {\n  name: "a",\n  region: "eu-west-1" +,\n};\n',
+      "b-typeerror.ts": 'const shared: any = undefined;\n\nexport default {\n  name: "b",\n  region: shared.region,\n};\n',
+      "c-throws.ts": 'throw "not ready\\nyet";\n',
+      "d-empty.ts": "export const notDefault = 1;\n",
+      "e-bigint.ts": 'export default { name: "e", accountId: 111111111111n };\n',
+      "f-cycle.ts": 'const env: Record<string, unknown> = { name: "f" };\nenv.self = { back: env };\nexport default env;\n',
+      "g-getter.ts": 'export default { name: "g", get region(): string { throw new Error("no region yet"); } };\n',
+      "h-function.ts": 'export default { name: "h", tags: { Owner: () => "me" } };\n',
+      "i-date.ts": 'export default { name: "i", tags: { Since: new Date(0) } };\n',
+    });
+    expect(code).toBe(1);
+    const dir = path.relative(PROJECT_ROOT, path.join(outdir, "..", "envs"));
+    expect(stderr.split("\n")).toEqual([
+      `${dir}/a-syntax.ts:3:23: syntax error: Unexpected ","`,
+      `${dir}/b-typeerror.ts (line 5:18) threw while loading: Cannot read properties of undefined (reading 'region'); fix the file, or run npm run typecheck for the compiler's view`,
+      `${dir}/c-throws.ts threw a string while loading ("not ready\\nyet"); throw an Error with a message, or fix the file`,
+      `${dir}/d-empty.ts exports no environment: end it with export default { name: "...", ... } satisfies EnvInput`,
+      `${dir}/e-bigint.ts: accountId is a BigInt (111111111111n); write a number or a string`,
+      `${dir}/f-cycle.ts: self.back refers back to itself (a cycle); write each value out`,
+      `${dir}/g-getter.ts: region is a getter that throws (no region yet); write the value itself`,
+      `${dir}/h-function.ts: tags.Owner is a function; write the value itself`,
+      `${dir}/i-date.ts: tags.Since is a Date, not plain data; write a string, number, boolean, array or object`,
+      "Nothing was synthesized.",
+      "",
+    ]);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("refuses an empty EKS_ENVS_DIR instead of reading the project root", () => {
+    const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
+    const run = spawnSync("sh", ["-c", app], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, EKS_ENVS_DIR: " " },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      "EKS_ENVS_DIR is set but empty; set it to the folder of the environment files, or unset it to use envs/\nNothing was synthesized.\n",
+    );
   });
 
   it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {

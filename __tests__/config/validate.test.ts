@@ -45,12 +45,16 @@ describe("config validation", () => {
     [
       "wrong region format",
       { ...base, region: "EU-WEST-1" },
-      ['env "test": region must be an AWS region name like eu-west-1 (got "EU-WEST-1")'],
+      [
+        'env "test": region is not an AWS region (did you mean "eu-west-1"?); eu- regions: eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3 (got "EU-WEST-1")',
+      ],
     ],
     [
       "made-up region",
       { ...base, region: "eu-middle-1" },
-      ['env "test": region must be an AWS region name like eu-west-1 (got "eu-middle-1")'],
+      [
+        'env "test": region is not an AWS region; eu- regions: eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3 (got "eu-middle-1")',
+      ],
     ],
     ["non-12-digit account id", { ...base, accountId: "12345" }, ['env "test": accountId must be exactly 12 digits (got "12345")']],
     ["account id as a number", { ...base, accountId: 111111111111 }, ['env "test": accountId must be a string (got 111111111111)']],
@@ -111,7 +115,7 @@ describe("config validation", () => {
     [
       "AZ of another region",
       { ...base, availabilityZones: ["us-east-1a", "eu-west-1b"] },
-      ['env "test": availabilityZones[0] must be a zone of eu-west-1, like eu-west-1a (got "us-east-1a")'],
+      ['env "test": availabilityZones[0] is not a zone of eu-west-1; its zones: eu-west-1a, eu-west-1b, eu-west-1c (got "us-east-1a")'],
     ],
     [
       "AZ listed twice",
@@ -199,13 +203,13 @@ describe("config validation", () => {
   it("reports every problem of every environment at once", () => {
     // GIVEN two environments with problems in different sections
     const result = validateEnvs([
-      { source: "envs/a.ts", raw: { ...base, name: "aa", region: "nowhere", tags: { Project: "x" } } },
+      { source: "envs/a.ts", raw: { ...base, name: "aa", region: "us-wst-2", tags: { Project: "x" } } },
       { source: "envs/b.ts", raw: { ...base, name: "bb", accountId: "1", backend: { dynamodbLock: false } } },
     ]);
     // THEN each problem has its own line, and nothing is returned as valid
     expect(result.envs).toEqual([]);
     expect(result.errors).toEqual([
-      'env "aa": region must be an AWS region name like eu-west-1 (got "nowhere")',
+      'env "aa": region is not an AWS region (did you mean "us-west-2"?); us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-gov-east-1, us-gov-west-1 (got "us-wst-2")',
       'env "aa": tags.Project is set by the project on every resource; remove it (got "x")',
       'env "bb": accountId must be exactly 12 digits (got "1")',
       'env "bb": backend.dynamodbLock and backend.useLockfile are both false, which leaves the state unlocked: enable at least one (got false)',

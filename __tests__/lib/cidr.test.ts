@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { cidr, contains, defaultSubnetLayout, format, overlaps, parseCidr, subnet } from "../../src/lib/cidr";
+import { escapeControl } from "../../src/lib/text";
+import {
+  cidr,
+  contains,
+  defaultSubnetLayout,
+  format,
+  overlaps,
+  parseCidr,
+  subnet,
+  publicAddressCount,
+  specialRangeOf,
+} from "../../src/lib/cidr";
 
 describe("cidr", () => {
   it("parses networks and refuses host bits and malformed text", () => {
@@ -32,5 +43,24 @@ describe("cidr", () => {
     all.forEach((a, i) => all.slice(0, i).forEach((b) => expect(overlaps(a, b)).toBe(false)));
     expect(defaultSubnetLayout("10.0.0.0/22", 2).public).toEqual(["10.0.3.128/28", "10.0.3.144/28"]);
     expect(() => defaultSubnetLayout("10.0.0.0/23", 2)).toThrow("too small");
+  });
+
+  it("accepts only canonical dotted decimal, as Terraform's parser does", () => {
+    expect(parseCidr("010.0.0.0/16")).toBe("must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16");
+    expect(parseCidr("10.0.0.0/08")).toBe("must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16");
+    expect(parseCidr(" 10.0.0.0/16")).toBe("must be an IPv4 CIDR like 10.0.0.0/16");
+  });
+
+  it("counts the public addresses a set of networks covers together, private and special ranges excluded", () => {
+    expect(publicAddressCount([cidr("0.0.0.0/0")])).toBe(2 ** 32 - 2 ** 24 * 3 - 2 ** 28 * 2 - 2 ** 20 - 2 ** 16 * 2 - 2 ** 22);
+    expect(publicAddressCount([cidr("0.0.0.0/1"), cidr("128.0.0.0/1")])).toBe(publicAddressCount([cidr("0.0.0.0/0")]));
+    expect(publicAddressCount([cidr("203.0.113.0/24"), cidr("203.0.113.0/25")])).toBe(256);
+    expect(publicAddressCount([cidr("10.0.0.0/8"), cidr("192.168.0.0/16")])).toBe(0);
+    expect(specialRangeOf(cidr("127.0.0.0/16"))).toBe("loopback range 127.0.0.0/8");
+    expect(specialRangeOf(cidr("10.0.0.0/16"))).toBeUndefined();
+  });
+
+  it("escapes control characters so a message stays one line", () => {
+    expect(escapeControl("a\nb\u0007c\u2028")).toBe("a\\nb\\u0007c\\u2028");
   });
 });

@@ -1,19 +1,29 @@
 /**
  * Finds and loads the environment files (`envs/*.ts`): each default-exports one environment config.
+ *
+ * A file that cannot be used is named with what to change, never with a stack trace: a syntax error
+ * with its line, column and the compiler's message; a throw at import (of anything, not only an
+ * Error) with the line it came from; a file that exports nothing; and values that are not plain
+ * data (a BigInt, a function, a cycle, a getter that throws, a class instance).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { escapeControl } from "../lib/text";
 import type { EnvSource } from "./validate";
 
 /** The folder the app reads environments from: `$EKS_ENVS_DIR`, else `envs/` of the project. */
 export function envsDir(projectRoot: string): string {
-  return path.resolve(projectRoot, process.env.EKS_ENVS_DIR ?? "envs");
+  const dir = process.env.EKS_ENVS_DIR;
+  if (dir !== undefined && dir.trim() === "") {
+    throw new Error("EKS_ENVS_DIR is set but empty; set it to the folder of the environment files, or unset it to use envs/");
+  }
+  return path.resolve(projectRoot, dir ?? "envs");
 }
 
 /**
  * Loads every `*.ts` / `*.js` / `*.json` file of `dir`, in name order. A file that fails to load is
- * reported with its path and the loader's message, never a stack trace.
+ * reported with its path and what went wrong.
  */
 export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   let files: string[];
@@ -23,20 +33,137 @@ export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
     throw new Error(`cannot read the environments folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
   if (files.length === 0) throw new Error(`no environment files (*.ts) found in ${dir}; add one, e.g. envs/dev.ts`);
-  return Promise.all(
-    files.sort().map(async (file) => {
-      const full = path.join(dir, file);
-      const source = path.relative(process.cwd(), full) || full;
-      let mod: { default?: unknown };
-      try {
-        mod = (await import(pathToFileURL(full).href)) as { default?: unknown };
-      } catch (err) {
-        throw new Error(`${source} could not be loaded: ${(err as Error).message.split("\n")[0]}`, { cause: err });
-      }
-      // A CommonJS-compiled module may nest the default export once more.
-      let raw: unknown = mod.default ?? mod;
-      if (raw && typeof raw === "object" && "default" in raw && Object.keys(raw).length <= 2) raw = (raw as { default: unknown }).default;
-      return { source, raw };
-    }),
-  );
+  const sources: EnvSource[] = [];
+  const problems: string[] = [];
+  for (const file of files.sort()) {
+    const full = path.join(dir, file);
+    const source = path.relative(process.cwd(), full) || full;
+    let mod: Record<string, unknown>;
+    try {
+      mod = await importEnvFile(full);
+    } catch (err) {
+      problems.push(loadErrorMessage(err, full, source));
+      continue;
+    }
+    // A CommonJS-compiled module may nest the default export once more.
+    let raw: unknown = mod.default;
+    if (isPlainObject(raw) && "default" in raw && Object.keys(raw).length <= 2) raw = raw.default;
+    const problem =
+      raw === undefined || (isPlainObject(raw) && Object.keys(raw).length === 0 && Object.keys(mod).length <= 1)
+        ? `${source} exports no environment: end it with export default { name: "...", ... } satisfies EnvInput`
+        : plainDataProblem(raw);
+    if (problem) problems.push(problem.startsWith(source) ? problem : `${source}: ${problem}`);
+    else sources.push({ source, raw });
+  }
+  // Every file that cannot be used, one line each, before any is validated.
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return sources;
+}
+
+/** Imports one file, with source maps on so its errors point at its own lines. */
+async function importEnvFile(full: string): Promise<Record<string, unknown>> {
+  // Stack traces point at the .ts lines only with source maps, which the synth keeps off for speed:
+  // on for the environment files alone.
+  const maps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(true);
+  try {
+    return (await import(pathToFileURL(full).href)) as Record<string, unknown>;
+  } catch (err) {
+    // V8 formats a stack on first read: read it while source maps are on.
+    if (err instanceof Error) void err.stack;
+    throw err;
+  } finally {
+    process.setSourceMapsEnabled(maps);
+  }
+}
+
+/** `envs/x.ts:3:23: Unexpected ","` for a syntax error; `envs/x.ts:7:3 threw ...` for a throw. */
+export function loadErrorMessage(err: unknown, full: string, source: string): string {
+  if (err instanceof Error) {
+    // esbuild (through tsx): "Transform failed with 1 error:\n/abs/file.ts:3:23: ERROR: Unexpected ","".
+    const located = [...err.message.matchAll(/^(.*?):(\d+):(\d+): ERROR: (.*)$/gm)];
+    if (located.length > 0) {
+      const where = (m: RegExpMatchArray) => `${m[1] === full ? source : path.relative(process.cwd(), m[1])}:${m[2]}:${m[3]}`;
+      return located.map((m) => `${where(m)}: syntax error: ${escapeControl(m[4])}`).join("; ");
+    }
+    const where = frameIn(err.stack ?? "", full, source);
+    return `${source}${where ? ` (line ${where})` : ""} threw while loading: ${oneLine(err.message)}; fix the file, or run npm run typecheck for the compiler's view`;
+  }
+  return `${source} threw a ${err === null ? "null" : typeof err} while loading (${oneLine(describe(err))}); throw an Error with a message, or fix the file`;
+}
+
+/** `7:3` of the first stack frame in the file. */
+function frameIn(stack: string, full: string, source: string): string | undefined {
+  for (const line of stack.split("\n")) {
+    const m = /(?:\(|at )(?:file:\/\/)?([^()\s]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (m && (m[1] === full || m[1] === source)) return `${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  try {
+    return typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? String(value));
+  } catch {
+    return String(value);
+  }
+}
+
+function oneLine(text: string): string {
+  return escapeControl(text.split("\n")[0]);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Why a value is not plain data (what the schema and the JSON output can hold), with its path:
+ * `eks.admins.ops is a function; write the value itself`.
+ */
+export function plainDataProblem(value: unknown): string | undefined {
+  const seen = new Set<object>();
+  const walk = (v: unknown, at: string): string | undefined => {
+    const where = at || "the default export";
+    switch (typeof v) {
+      case "string":
+      case "number":
+      case "boolean":
+      case "undefined":
+        return undefined;
+      case "bigint":
+        return `${where} is a BigInt (${v}n); write a number or a string`;
+      case "function":
+        return `${where} is a function; write the value itself`;
+      case "symbol":
+        return `${where} is a symbol; write a string`;
+    }
+    if (v === null) return undefined;
+    const obj = v as object;
+    if (seen.has(obj)) return `${where} refers back to itself (a cycle); write each value out`;
+    if (!Array.isArray(obj) && !isPlainObject(obj)) {
+      const kind = (Object.getPrototypeOf(obj) as { constructor?: { name?: string } } | null)?.constructor?.name ?? "object";
+      return `${where} is a ${kind}, not plain data; write a string, number, boolean, array or object`;
+    }
+    seen.add(obj);
+    for (const key of Object.keys(obj)) {
+      const child = at ? (/^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`) : key;
+      const desc = Object.getOwnPropertyDescriptor(obj, key)!;
+      let childValue: unknown;
+      if (desc.get) {
+        try {
+          childValue = desc.get.call(obj);
+        } catch (err) {
+          return `${escapeControl(child)} is a getter that throws (${oneLine(err instanceof Error ? err.message : describe(err))}); write the value itself`;
+        }
+      } else childValue = desc.value;
+      const p = walk(childValue, Array.isArray(obj) ? `${at}[${key}]` : escapeControl(child));
+      if (p) return p;
+    }
+    seen.delete(obj);
+    return undefined;
+  };
+  return walk(value, "");
 }

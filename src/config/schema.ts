@@ -8,6 +8,7 @@
  * No `cdktf` import here: scripts and tests use the config without loading the CDKTF runtime.
  */
 import { z } from "zod";
+import { regionProblem } from "../lib/aws-catalog";
 import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
 
@@ -15,11 +16,9 @@ import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
 export const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
 /** Letters, digits and inner hyphens; the AWS-specific limits are checked on the derived names. */
 export const PROJECT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-/** Commercial, GovCloud, China and ISO regions: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
-export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-(?:central|(?:north|south)(?:east|west)?|east|west)-[1-9]$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-/** An IAM role ARN in any partition, with an optional path. */
-export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov|-iso[a-z]?)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** An IAM role ARN in a supported partition, with an optional path; its partition is checked against the region. */
+export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** Tag keys the project sets itself on every resource through the provider's `default_tags`. */
 export const RESERVED_TAG_KEYS = ["Project", "Environment", "ManagedBy"] as const;
@@ -29,7 +28,7 @@ const roleArn = z.string().regex(ROLE_ARN_PATTERN, {
 });
 
 /** An IAM role or user ARN (EKS access entries accept both). */
-export const PRINCIPAL_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov|-iso[a-z]?)?:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+export const PRINCIPAL_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** Retention values CloudWatch Logs accepts (`PutRetentionPolicy`); 0 means never expire. */
 export const LOG_RETENTION_DAYS = [
@@ -484,7 +483,10 @@ export const EnvSchema = z.strictObject({
     error: "must be letters, digits and inner hyphens",
   }),
   /** AWS region of every resource of the environment. */
-  region: z.string().regex(REGION_PATTERN, { error: "must be an AWS region name like eu-west-1" }),
+  region: z.string().superRefine((value, ctx) => {
+    const problem = regionProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+  }),
   /**
    * The AWS account the environment lives in. Becomes the provider's `allowed_account_ids`, so a dev
    * config can never be applied to the prod account. @default - any account the credentials reach

@@ -5,6 +5,8 @@
  */
 import { type z } from "zod";
 import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
+import { closest } from "../lib/suggest";
+import { escapeControl } from "../lib/text";
 import { ENV_RULES, type ConfigIssue } from "./rules";
 import { EnvSchema, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
 
@@ -155,7 +157,8 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] {
 
 /** `env "dev": backend.bucketName makes ... (got "x")`. */
 export function formatIssue(envName: string, issue: ConfigIssue): string {
-  return `env "${envName}": ${formatPath(issue.path)} ${issue.message} (got ${formatValue(issue.value)})`;
+  // Names, keys and values come from the user: control characters are escaped, one problem is one line.
+  return escapeControl(`env ${JSON.stringify(envName)}: ${formatPath(issue.path)} ${issue.message} (got ${formatValue(issue.value)})`);
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
@@ -171,7 +174,12 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 export function formatValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value); // a BigInt or a cycle: the loader refuses those, this keeps messages safe
+  }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -216,31 +224,6 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
     else break;
   }
   return cur;
-}
-
-/** The allowed key nearest to a typo, when it is close enough to be a likely intent. */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = levenshtein(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 function article(word: string): string {

@@ -8,12 +8,18 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** Dotted decimal without leading zeros (what Terraform's own parser accepts), and a prefix length. */
+const CIDR_PATTERN = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(0|[1-9]\d?)$/;
+const LOOSE_CIDR_PATTERN = /^\d+\.\d+\.\d+\.\d+\/\d+$/;
 
 /** Parses `10.0.0.0/16`; returns a problem phrase instead when the text is not a valid network. */
 export function parseCidr(text: string): Cidr | string {
   const m = CIDR_PATTERN.exec(text);
-  if (!m) return "must be an IPv4 CIDR like 10.0.0.0/16";
+  if (!m) {
+    return LOOSE_CIDR_PATTERN.test(text)
+      ? "must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16"
+      : "must be an IPv4 CIDR like 10.0.0.0/16";
+  }
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix > 32) return "must be an IPv4 CIDR like 10.0.0.0/16";
@@ -58,6 +64,52 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
 
 /** Private ranges of RFC 1918 (what EKS accepts for the service CIDR). */
 export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
+
+/** Ranges that are never a network of hosts (RFC 6890): neither a VPC nor a client address. */
+export const SPECIAL_RANGES: readonly { readonly range: Cidr; readonly name: string }[] = [
+  { range: cidr("0.0.0.0/8"), name: '"this network" range 0.0.0.0/8' },
+  { range: cidr("127.0.0.0/8"), name: "loopback range 127.0.0.0/8" },
+  { range: cidr("169.254.0.0/16"), name: "link-local range 169.254.0.0/16" },
+  { range: cidr("224.0.0.0/4"), name: "multicast range 224.0.0.0/4" },
+  { range: cidr("240.0.0.0/4"), name: "reserved range 240.0.0.0/4 (with the broadcast address)" },
+];
+
+/** The special range a network lies in (or overlaps), by name. */
+export function specialRangeOf(c: Cidr): string | undefined {
+  return SPECIAL_RANGES.find((s) => contains(s.range, c))?.name;
+}
+
+/** What is not the public internet: private (RFC 1918), shared (100.64.0.0/10) and special ranges. */
+const NOT_PUBLIC: readonly Cidr[] = [...RFC1918, cidr("100.64.0.0/10"), ...SPECIAL_RANGES.map((s) => s.range)];
+
+/** A public span of this many addresses (a /8) or more is "open to the internet". */
+export const OPEN_TO_INTERNET_ADDRESSES = 2 ** 24;
+
+/**
+ * How many public internet addresses a set of networks covers together (overlaps counted once), so
+ * "open to the world" is judged by coverage: 0.0.0.0/1 plus 128.0.0.0/1 is as open as 0.0.0.0/0.
+ */
+export function publicAddressCount(networks: readonly Cidr[]): number {
+  const covered = union(networks.map((n) => [n.base, n.base + size(n)] as [number, number]));
+  const excluded = union(NOT_PUBLIC.map((n) => [n.base, n.base + size(n)] as [number, number]));
+  let total = 0;
+  for (const [a, b] of covered) {
+    total += b - a;
+    for (const [x, y] of excluded) total -= Math.max(0, Math.min(b, y) - Math.max(a, x));
+  }
+  return total;
+}
+
+/** Sorted, merged half-open intervals. */
+function union(intervals: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...intervals].sort((p, q) => p[0] - q[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
 
 /** The largest number of zones the computed layout supports. */
 export const MAX_COMPUTED_ZONES = 7;

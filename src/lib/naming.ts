@@ -148,7 +148,10 @@ export const CI_PLAN_VIEWER = "ci-plan";
 /** Namespace of the Fargate post's 2048 sample. */
 export const SAMPLE_2048_NAMESPACE = "2048-game";
 
+/** The project folder the kubeconfigs are written to; config paths may not leave it. */
+export const KUBECONFIG_DIR = "kubeconfigs";
+
 /** The kubeconfig file the platform stack writes, relative to the project root. */
 export function kubeconfigPath(p: NameParts & { readonly kubeconfig?: { readonly path?: string } }): string {
-  return p.kubeconfig?.path ?? `kubeconfigs/${p.name}.yaml`;
+  return p.kubeconfig?.path ?? `${KUBECONFIG_DIR}/${p.name}.yaml`;
 }

@@ -17,25 +17,36 @@ describe("access rules", () => {
       "kubeconfig at ~/.kube/config (Y)",
       { ...base, kubeconfig: { path: "~/.kube/config" } },
       [
-        'env "test": kubeconfig.path must be a path inside the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "~/.kube/config")',
+        'env "test": kubeconfig.path must be a file under kubeconfigs/ of the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "~/.kube/config")',
       ],
     ],
     [
       "kubeconfig at an absolute path (Y)",
       { ...base, kubeconfig: { path: "/etc/kube.yaml" } },
       [
-        'env "test": kubeconfig.path must be a path inside the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "/etc/kube.yaml")',
+        'env "test": kubeconfig.path must be a file under kubeconfigs/ of the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "/etc/kube.yaml")',
       ],
     ],
     [
       "kubeconfig outside the project (Y)",
       { ...base, kubeconfig: { path: "../x.yaml" } },
-      ['env "test": kubeconfig.path must not leave the project (no .. segments) (got "../x.yaml")'],
+      [
+        'env "test": kubeconfig.path must be a plain file path under kubeconfigs/ (letters, digits and ._-, no . or .. segments), like kubeconfigs/test.yaml (got "../x.yaml")',
+      ],
     ],
     [
       "kubeconfig path that is a folder (Y)",
       { ...base, kubeconfig: { path: "kubeconfigs/" } },
-      ['env "test": kubeconfig.path must be a file path of letters, digits and ._-/ (got "kubeconfigs/")'],
+      [
+        'env "test": kubeconfig.path must be a plain file path under kubeconfigs/ (letters, digits and ._-, no . or .. segments), like kubeconfigs/test.yaml (got "kubeconfigs/")',
+      ],
+    ],
+    [
+      "kubeconfig that would overwrite a project file",
+      { ...base, kubeconfig: { path: "package.json" } },
+      [
+        'env "test": kubeconfig.path must be under kubeconfigs/, where nothing else of the project lives, like kubeconfigs/test.yaml (got "package.json")',
+      ],
     ],
     [
       "unknown token helper",
@@ -112,11 +123,11 @@ describe("access rules", () => {
 
   it("rejects two environments writing the same kubeconfig file", () => {
     const result = validateEnvs([
-      { source: "envs/a.ts", raw: withClusterAccess({ ...base, name: "aa", kubeconfig: { path: "kube.yaml" } }) },
-      { source: "envs/b.ts", raw: withClusterAccess({ ...base, name: "bb", kubeconfig: { path: "kube.yaml" } }) },
+      { source: "envs/a.ts", raw: withClusterAccess({ ...base, name: "aa", kubeconfig: { path: "kubeconfigs/kube.yaml" } }) },
+      { source: "envs/b.ts", raw: withClusterAccess({ ...base, name: "bb", kubeconfig: { path: "kubeconfigs/kube.yaml" } }) },
     ]);
     expect(result.errors).toEqual([
-      'env "bb": kubeconfig.path gives the kubeconfig file "kube.yaml", which envs/a.ts also uses; each environment needs its own (got "kube.yaml")',
+      'env "bb": kubeconfig.path gives the kubeconfig file "kubeconfigs/kube.yaml", which envs/a.ts also uses; each environment needs its own (got "kubeconfigs/kube.yaml")',
     ]);
   });
 

@@ -198,12 +198,16 @@ describe("platform rules", () => {
     [
       "arm64 type on an x86_64 AMI (K)",
       sm({ instanceType: "m7g.large" }),
-      ['env "test": nodeGroups.selfManaged.app.instanceType is an arm64 (Graviton) type but the group\'s AMI is x86_64 (got "m7g.large")'],
+      [
+        'env "test": nodeGroups.selfManaged.app.instanceType is an arm64 (Graviton) type but the group\'s AMI is x86_64: set architecture: "arm64" (got "m7g.large")',
+      ],
     ],
     [
       "x86_64 type on an arm64 AMI type (K)",
       mg({ amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m5.large"] }),
-      ['env "test": nodeGroups.managed.sys.instanceTypes[0] is an x86_64 type but the group\'s AMI is arm64 (got "m5.large")'],
+      [
+        'env "test": nodeGroups.managed.sys.instanceTypes[0] is an x86_64 type but the group\'s AMI is arm64: set amiType: "AL2023_x86_64_STANDARD" (or its Bottlerocket twin) (got "m5.large")',
+      ],
     ],
     [
       "no instance types (K)",
@@ -251,7 +255,7 @@ describe("platform rules", () => {
     [
       "SSH open to 0.0.0.0/0",
       { ...base, nodeGroups: { ssh: { keyName: "k", allowedCidrs: ["0.0.0.0/0"] } } },
-      ['env "test": nodeGroups.ssh.allowedCidrs[0] must not be 0.0.0.0/0: SSH is never open to the internet (got "0.0.0.0/0")'],
+      ['env "test": nodeGroups.ssh.allowedCidrs[0] opens SSH to the internet; list your own ranges (got "0.0.0.0/0")'],
     ],
     [
       "SSH without an allow-list",

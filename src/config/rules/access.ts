@@ -2,7 +2,8 @@
  * Rules of cluster access and workloads: the kubeconfig path (row Y: never ~/.kube/config by
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
-import { CI_PLAN_VIEWER, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { OPEN_TO_INTERNET_ADDRESSES, parseCidr, publicAddressCount, type Cidr } from "../../lib/cidr";
+import { CI_PLAN_VIEWER, KUBECONFIG_DIR, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
 import { ALL_RULES } from "../../policy/rules";
 import { CI_STACK_KINDS, type ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
@@ -24,17 +25,30 @@ const kubeconfig: EnvRule = {
     const path = env.kubeconfig.path;
     if (path === undefined) return [];
     const where = ["kubeconfig", "path"];
+    // Nothing the config says may write outside kubeconfigs/: not a project file, not the project root.
+    const suggestion = `${KUBECONFIG_DIR}/${env.name}.yaml`;
     if (path.startsWith("~") || path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) {
       return [
         issue(
           where,
           path,
-          `must be a path inside the project, like kubeconfigs/${env.name}.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- ${env.name} --merge`,
+          `must be a file under ${KUBECONFIG_DIR}/ of the project, like ${suggestion}; to add the cluster to ~/.kube/config run npm run kubeconfig -- ${env.name} --merge`,
         ),
       ];
     }
-    if (path.split(/[\\/]/).some((part) => part === "..")) return [issue(where, path, "must not leave the project (no .. segments)")];
-    if (!/^[\w./-]+$/.test(path) || path.endsWith("/")) return [issue(where, path, "must be a file path of letters, digits and ._-/")];
+    const parts = path.split("/");
+    if (!/^[\w./-]+$/.test(path) || parts.some((p) => p === "" || p === "." || p === "..")) {
+      return [
+        issue(
+          where,
+          path,
+          `must be a plain file path under ${KUBECONFIG_DIR}/ (letters, digits and ._-, no . or .. segments), like ${suggestion}`,
+        ),
+      ];
+    }
+    if (parts[0] !== KUBECONFIG_DIR || parts.length < 2) {
+      return [issue(where, path, `must be under ${KUBECONFIG_DIR}/, where nothing else of the project lives, like ${suggestion}`)];
+    }
     return [];
   },
 };
@@ -115,6 +129,13 @@ const clusterAdmins: EnvRule = {
     ];
   },
 };
+
+/** Whether a public endpoint with these CIDRs is reachable from anywhere (an empty list is 0.0.0.0/0). */
+function opensToEveryone(cidrs: readonly string[], allowAnywhere: boolean): boolean {
+  if (cidrs.length === 0) return allowAnywhere;
+  const networks = cidrs.map(parseCidr).filter((c): c is Cidr => typeof c !== "string");
+  return publicAddressCount(networks) >= OPEN_TO_INTERNET_ADDRESSES;
+}
 
 /** The account of a role ARN. */
 function accountOf(arn: string): string {
@@ -221,7 +242,7 @@ const ci: EnvRule = {
         ),
       );
     }
-    const openToAll = env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.some((c) => c === "0.0.0.0/0");
+    const openToAll = env.eks.endpointPublicAccess && opensToEveryone(env.eks.publicAccessCidrs, env.eks.allowPublicAccessFromAnywhere);
     if (!openToAll && isGitHubHosted(env.ci.runsOn)) {
       const reaches = reachesWorkloads;
       const endpoint = env.eks.endpointPublicAccess

@@ -1,7 +1,8 @@
 /**
  * Rules of the platform sections: derived AWS names, network layout, cluster endpoint and version,
  * node groups, Fargate profiles and application tables. Each message says what is allowed.
- * Sources of the limits: `shared/reference/security-and-reliability.md` §4 (rows A-Y).
+ * Each limit names its source: the EKS, DynamoDB and EC2 quotas pages of the AWS documentation and
+ * the Kubernetes API conventions.
  */
 import {
   autoscalingGroupNameProblem,
@@ -15,7 +16,20 @@ import {
   launchTemplateNameProblem,
   logGroupNameProblem,
 } from "../../lib/aws-limits";
-import { contains, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, type Cidr } from "../../lib/cidr";
+import { architecturesOf, instanceTypeProblem } from "../../lib/aws-catalog";
+import {
+  contains,
+  format,
+  MAX_COMPUTED_ZONES,
+  OPEN_TO_INTERNET_ADDRESSES,
+  overlaps,
+  parseCidr,
+  publicAddressCount,
+  RFC1918,
+  specialRangeOf,
+  subnet,
+  type Cidr,
+} from "../../lib/cidr";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import {
   appTableName,
@@ -30,19 +44,37 @@ import {
   roleNames,
   selfManagedGroupName,
 } from "../../lib/naming";
-import { KEY_NAME_PATTERN, type TaintConfig } from "../schema";
+import { KEY_NAME_PATTERN, type ParsedEnv, type TaintConfig } from "../schema";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
-const MAX_FARGATE_PROFILES = 10; // EKS quota: Fargate profiles per cluster
-const MAX_SELECTORS = 5;
-const MAX_SELECTOR_LABELS = 5;
-const MAX_TAINTS = 50;
-const MAX_INSTANCE_TYPES = 20;
-const MAX_GSIS = 20;
-const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-/** Graviton (arm64) families carry a "g" after the generation digit: m7g, c6gn, t4g, r8gd. */
-const ARM_FAMILY_PATTERN = /^[a-z]+\d+g[a-z]*\./;
+// Amazon EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html) and API limits.
+const MAX_PUBLIC_ACCESS_CIDRS = 40; // public endpoint access CIDR ranges per cluster
+const MAX_MANAGED_NODE_GROUPS = 30; // managed node groups per cluster
+const MAX_MANAGED_GROUP_NODES = 450; // nodes per managed node group
+const MAX_FARGATE_PROFILES = 10; // Fargate profiles per cluster
+const MAX_SELECTORS = 5; // selectors per Fargate profile
+const MAX_SELECTOR_LABELS = 5; // label pairs per Fargate profile selector
+const MAX_TAINTS = 50; // taints per managed node group (CreateNodegroup)
+const MAX_EKS_LABEL_LENGTH = 63; // managed node group label and taint keys and values (CreateNodegroup)
+const MAX_INSTANCE_TYPES = 20; // instance types per managed node group (CreateNodegroup)
+// Amazon DynamoDB quotas (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+const MAX_GSIS = 20; // global secondary indexes per table
+const MAX_PROJECTED_ATTRIBUTES = 100; // projected non-key attributes, over all indexes of a table
+/**
+ * Label prefixes the kubelet may not set on its own node (NodeRestriction admission): with one of
+ * them in `--node-labels` the kubelet refuses to start, and the node never joins.
+ */
+const KUBELET_RESERVED_LABEL_DOMAINS = ["kubernetes.io", "k8s.io"];
+const KUBELET_ALLOWED_LABELS = [
+  "kubernetes.io/arch",
+  "kubernetes.io/hostname",
+  "kubernetes.io/os",
+  "node.kubernetes.io/instance-type",
+  "topology.kubernetes.io/region",
+  "topology.kubernetes.io/zone",
+];
+const KUBELET_ALLOWED_LABEL_DOMAINS = ["kubelet.kubernetes.io", "node.kubernetes.io"];
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
 /** Map keys that become AWS names and Terraform addresses must be short and plain. */
@@ -65,6 +97,36 @@ function nameIssue(
 function parsed(text: string): Cidr | undefined {
   const c = parseCidr(text);
   return typeof c === "string" ? undefined : c;
+}
+
+/**
+ * "Open to the internet" judged by coverage, not by a literal 0.0.0.0/0: one entry, or all of them
+ * together, covering a /8 or more of public addresses. Special ranges are never client addresses.
+ */
+function openToInternetIssues(path: (string | number)[], texts: readonly string[], opens: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const networks: Cidr[] = [];
+  texts.forEach((text, i) => {
+    const c = parsed(text);
+    if (!c) return;
+    const special = c.prefix >= 4 ? specialRangeOf(c) : undefined;
+    if (special) out.push(issue([...path, i], text, `is in the ${special}, never a client address`));
+    else if (publicAddressCount([c]) >= OPEN_TO_INTERNET_ADDRESSES) out.push(issue([...path, i], text, opens));
+    else networks.push(c);
+  });
+  const together = publicAddressCount(networks);
+  if (out.length === 0 && together >= OPEN_TO_INTERNET_ADDRESSES) {
+    out.push(issue(path, texts, `together cover ${together.toLocaleString("en-US")} public addresses (a /8 is 16,777,216): that ${opens}`));
+  }
+  return out;
+}
+
+/** A /16 of 172.16.0.0/12 or 10.0.0.0/8 outside the VPC, for a suggestion that is never the refused value. */
+function freeServiceRange(vpc: Cidr): string {
+  for (const candidate of ["172.20.0.0/16", "10.100.0.0/16", "192.168.0.0/16"].map((t) => parsed(t)!)) {
+    if (!overlaps(candidate, vpc)) return format(candidate);
+  }
+  return format(subnet(parsed("172.16.0.0/12")!, 16, 15));
 }
 
 const names: EnvRule = {
@@ -143,6 +205,9 @@ const network: EnvRule = {
     if (vpc.prefix < 16 || vpc.prefix > 28) {
       return [issue(["vpc", "cidr"], env.vpc.cidr, "must be between /16 and /28 (AWS's VPC size limits)")];
     }
+    const special = specialRangeOf(vpc);
+    if (special)
+      return [issue(["vpc", "cidr"], env.vpc.cidr, `is in the ${special}, which cannot be a VPC; use a private range like 10.0.0.0/16`)];
     const zones = env.availabilityZones.length;
     const given = { publicSubnetCidrs: env.vpc.publicSubnetCidrs, privateSubnetCidrs: env.vpc.privateSubnetCidrs };
     if ((given.publicSubnetCidrs === undefined) !== (given.privateSubnetCidrs === undefined)) {
@@ -212,7 +277,9 @@ const network: EnvRule = {
       } else if (service.prefix < 12 || service.prefix > 24) {
         out.push(issue(path, env.eks.serviceIpv4Cidr, "must be between /12 and /24"));
       } else if (overlaps(service, vpc)) {
-        out.push(issue(path, env.eks.serviceIpv4Cidr, `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. 172.20.0.0/16`));
+        out.push(
+          issue(path, env.eks.serviceIpv4Cidr, `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. ${freeServiceRange(vpc)}`),
+        );
       }
     }
 
@@ -220,11 +287,9 @@ const network: EnvRule = {
       const ssh = env.nodeGroups.ssh;
       if (ssh.allowedCidrs.length === 0)
         out.push(issue(["nodeGroups", "ssh", "allowedCidrs"], [], "must list who may reach port 22; SSH is never open to all"));
-      ssh.allowedCidrs.forEach((text, i) => {
-        const c = parsed(text);
-        if (c && c.prefix === 0)
-          out.push(issue(["nodeGroups", "ssh", "allowedCidrs", i], text, "must not be 0.0.0.0/0: SSH is never open to the internet"));
-      });
+      out.push(
+        ...openToInternetIssues(["nodeGroups", "ssh", "allowedCidrs"], ssh.allowedCidrs, "opens SSH to the internet; list your own ranges"),
+      );
     }
     return out;
   },
@@ -245,6 +310,15 @@ const cluster: EnvRule = {
       );
     }
     if (eks.endpointPublicAccess) {
+      if (eks.publicAccessCidrs.length > MAX_PUBLIC_ACCESS_CIDRS) {
+        out.push(
+          issue(
+            ["eks", "publicAccessCidrs"],
+            `${eks.publicAccessCidrs.length} CIDRs`,
+            `must list at most ${MAX_PUBLIC_ACCESS_CIDRS} CIDRs (EKS quota per cluster); merge adjacent ranges`,
+          ),
+        );
+      }
       if (eks.publicAccessCidrs.length === 0 && !eks.allowPublicAccessFromAnywhere) {
         out.push(
           issue(
@@ -254,18 +328,18 @@ const cluster: EnvRule = {
           ),
         );
       }
+      if (!eks.allowPublicAccessFromAnywhere) {
+        out.push(
+          ...openToInternetIssues(
+            ["eks", "publicAccessCidrs"],
+            eks.publicAccessCidrs,
+            "opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out",
+          ),
+        );
+      }
       eks.publicAccessCidrs.forEach((text, i) => {
         const c = parsed(text);
-        if (!c) return;
-        if (c.prefix === 0 && !eks.allowPublicAccessFromAnywhere) {
-          out.push(
-            issue(
-              ["eks", "publicAccessCidrs", i],
-              text,
-              "opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out",
-            ),
-          );
-        } else if (RFC1918.some((r) => overlaps(r, c)) && c.prefix !== 0) {
+        if (c && RFC1918.some((r) => contains(r, c))) {
           out.push(
             issue(
               ["eks", "publicAccessCidrs", i],
@@ -308,27 +382,59 @@ const cluster: EnvRule = {
   },
 };
 
-function taintIssues(path: (string | number)[], taints: readonly TaintConfig[]): ConfigIssue[] {
+function taintIssues(path: (string | number)[], taints: readonly TaintConfig[], managed: boolean): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   if (taints.length > MAX_TAINTS) out.push(issue(path, `${taints.length} taints`, `must have at most ${MAX_TAINTS} taints`));
+  const seen = new Set<string>();
   taints.forEach((t, i) => {
     const p = labelKeyProblem(t.key);
     if (p) out.push(issue([...path, i, "key"], t.key, p));
+    else if (managed && t.key.length > MAX_EKS_LABEL_LENGTH)
+      out.push(issue([...path, i, "key"], t.key, `must be at most ${MAX_EKS_LABEL_LENGTH} characters in a managed node group (EKS limit)`));
     if (t.value !== undefined) {
       const v = labelValueProblem(t.value);
       if (v) out.push(issue([...path, i, "value"], t.value, v));
     }
+    const id = `${t.key}:${t.effect}`;
+    if (seen.has(id))
+      out.push(issue([...path, i], t, `repeats the taint ${t.key} with effect ${t.effect}; a node has each key and effect once`));
+    seen.add(id);
   });
   return out;
 }
 
-function labelIssues(path: (string | number)[], labels: Record<string, string>): ConfigIssue[] {
+/** Why the kubelet may not set this label on its own node, or undefined. */
+function kubeletLabelProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  if (slash < 0) return undefined;
+  const domain = key.slice(0, slash);
+  const reserved = KUBELET_RESERVED_LABEL_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`));
+  const allowed =
+    KUBELET_ALLOWED_LABELS.includes(key) || KUBELET_ALLOWED_LABEL_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return reserved && !allowed
+    ? `uses the ${domain} prefix, which a node may not give itself (the kubelet refuses to start); use your own prefix, or node.kubernetes.io/`
+    : undefined;
+}
+
+function labelIssues(
+  path: (string | number)[],
+  labels: Record<string, string>,
+  kind: "self-managed" | "managed" | "selector",
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const k = labelKeyProblem(key);
     if (k) out.push(issue([...path, key], value, `has an invalid key: the key ${k}`));
+    else if (kind !== "selector" && kubeletLabelProblem(key))
+      out.push(issue([...path, key], value, `has a key that ${kubeletLabelProblem(key)}`));
+    else if (kind === "managed" && key.length > MAX_EKS_LABEL_LENGTH)
+      out.push(
+        issue([...path, key], value, `has a key longer than ${MAX_EKS_LABEL_LENGTH} characters, which EKS refuses for managed node groups`),
+      );
     const v = labelValueProblem(value);
     if (v) out.push(issue([...path, key], value, v));
+    else if (kind === "managed" && value.length === 0)
+      out.push(issue([...path, key], value, "must not be empty in a managed node group (EKS limit)"));
   }
   return out;
 }
@@ -339,15 +445,20 @@ function scalingIssues(path: (string | number)[], g: { minSize: number; desiredS
   return [];
 }
 
-function instanceTypeIssues(path: (string | number)[], type: string, arm: boolean): ConfigIssue[] {
-  if (!INSTANCE_TYPE_PATTERN.test(type)) return [issue(path, type, 'must be an EC2 instance type like "m5.large" (family.size)')];
-  const isArm = ARM_FAMILY_PATTERN.test(type);
-  if (isArm !== arm) {
+function instanceTypeIssues(path: (string | number)[], type: string, arm: boolean, fix: (arch: string) => string): ConfigIssue[] {
+  const problem = instanceTypeProblem(type);
+  if (problem) return [issue(path, type, problem)];
+  if (type.startsWith("mac")) return [issue(path, type, "is a Mac instance, which cannot be an EKS node")];
+  const archs = architecturesOf(type)!;
+  const want = arm ? "arm64" : "x86_64";
+  if (!archs.includes(want)) {
     return [
       issue(
         path,
         type,
-        isArm ? "is an arm64 (Graviton) type but the group's AMI is x86_64" : "is an x86_64 type but the group's AMI is arm64",
+        archs.includes("arm64")
+          ? `is an arm64 (Graviton) type but the group's AMI is x86_64: ${fix("arm64")}`
+          : `is an x86_64 type but the group's AMI is arm64: ${fix("x86_64")}`,
       ),
     ];
   }
@@ -380,8 +491,18 @@ function nodeVersionIssues(path: (string | number)[], version: string | undefine
   return [];
 }
 
+/** The Fargate profiles the project adds itself to a cluster without node groups. */
+function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads">): string[] {
+  if (Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0) return [];
+  return [
+    COREDNS_FARGATE_PROFILE,
+    METRICS_SERVER_FARGATE_PROFILE,
+    ...(env.workloads.loadBalancerController ? [LB_CONTROLLER_FARGATE_PROFILE] : []),
+  ];
+}
+
 const compute: EnvRule = {
-  needs: ["nodeGroups", "fargate", "eks"],
+  needs: ["nodeGroups", "fargate", "eks", "workloads"],
   check: (env) => {
     const out: ConfigIssue[] = [];
     for (const [kind, groups] of [
@@ -395,9 +516,21 @@ const compute: EnvRule = {
     for (const [name, g] of Object.entries(env.nodeGroups.selfManaged)) {
       const path = ["nodeGroups", "selfManaged", name];
       out.push(...scalingIssues(path, g));
-      out.push(...instanceTypeIssues([...path, "instanceType"], g.instanceType, g.architecture === "arm64"));
-      out.push(...labelIssues([...path, "labels"], g.labels));
-      out.push(...taintIssues([...path, "taints"], g.taints));
+      out.push(
+        ...instanceTypeIssues([...path, "instanceType"], g.instanceType, g.architecture === "arm64", (a) => `set architecture: "${a}"`),
+      );
+      out.push(...labelIssues([...path, "labels"], g.labels, "self-managed"));
+      out.push(...taintIssues([...path, "taints"], g.taints, false));
+    }
+    const managedGroups = Object.keys(env.nodeGroups.managed).length;
+    if (managedGroups > MAX_MANAGED_NODE_GROUPS) {
+      out.push(
+        issue(
+          ["nodeGroups", "managed"],
+          `${managedGroups} groups`,
+          `must have at most ${MAX_MANAGED_NODE_GROUPS} groups (EKS quota per cluster)`,
+        ),
+      );
     }
     for (const [name, g] of Object.entries(env.nodeGroups.managed)) {
       const path = ["nodeGroups", "managed", name];
@@ -406,22 +539,30 @@ const compute: EnvRule = {
         out.push(issue([...path, "instanceTypes"], g.instanceTypes, `must list 1-${MAX_INSTANCE_TYPES} instance types`));
       }
       const arm = g.amiType.includes("ARM");
-      g.instanceTypes.forEach((t, i) => out.push(...instanceTypeIssues([...path, "instanceTypes", i], t, arm)));
+      const fix = (a: string) =>
+        `set amiType: "${a === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"}" (or its Bottlerocket twin)`;
+      g.instanceTypes.forEach((t, i) => out.push(...instanceTypeIssues([...path, "instanceTypes", i], t, arm, fix)));
+      if (g.maxSize > MAX_MANAGED_GROUP_NODES) {
+        out.push(
+          issue([...path, "maxSize"], g.maxSize, `must be at most ${MAX_MANAGED_GROUP_NODES} (EKS quota: nodes per managed node group)`),
+        );
+      }
       if (g.maxUnavailable !== undefined && g.maxUnavailablePercentage !== undefined) {
         out.push(
           issue([...path, "maxUnavailablePercentage"], g.maxUnavailablePercentage, "cannot be set together with maxUnavailable; pick one"),
         );
       }
-      out.push(...labelIssues([...path, "labels"], g.labels));
-      out.push(...taintIssues([...path, "taints"], g.taints));
+      out.push(...labelIssues([...path, "labels"], g.labels, "managed"));
+      out.push(...taintIssues([...path, "taints"], g.taints, true));
     }
     const profiles = Object.entries(env.fargate.profiles);
-    if (profiles.length > MAX_FARGATE_PROFILES) {
+    const added = projectFargateProfiles(env);
+    if (profiles.length + added.length > MAX_FARGATE_PROFILES) {
       out.push(
         issue(
           ["fargate", "profiles"],
           `${profiles.length} profiles`,
-          `must have at most ${MAX_FARGATE_PROFILES} profiles (EKS quota per cluster)`,
+          `must have at most ${MAX_FARGATE_PROFILES - added.length} profiles: EKS allows ${MAX_FARGATE_PROFILES} per cluster${added.length > 0 ? ` and the project adds ${added.length} (${added.join(", ")})` : ""}`,
         ),
       );
     }
@@ -447,6 +588,7 @@ const compute: EnvRule = {
         const labels = Object.keys(sel.labels ?? {});
         if (labels.length > MAX_SELECTOR_LABELS)
           out.push(issue([...path, i, "labels"], sel.labels, `must have at most ${MAX_SELECTOR_LABELS} labels`));
+        out.push(...labelIssues([...path, i, "labels"], sel.labels ?? {}, "selector"));
       });
     }
     return out;
@@ -497,6 +639,8 @@ const tables: EnvRule = {
           out.push(issue(ipath, index, "has an invalid name: index names are 3-255 letters, digits, '_', '.' and '-'"));
         key([...ipath, "hashKey"], gsi.hashKey);
         key([...ipath, "rangeKey"], gsi.rangeKey);
+        if (gsi.rangeKey && gsi.rangeKey.name === gsi.hashKey.name)
+          out.push(issue([...ipath, "rangeKey", "name"], gsi.rangeKey.name, "must differ from the index's hash key"));
         capacityIssues(ipath, gsi);
         if (gsi.projection === "INCLUDE" && !(gsi.nonKeyAttributes && gsi.nonKeyAttributes.length > 0)) {
           out.push(issue([...ipath, "nonKeyAttributes"], gsi.nonKeyAttributes, "must list the attributes an INCLUDE projection copies"));
@@ -504,6 +648,16 @@ const tables: EnvRule = {
         if (gsi.projection !== "INCLUDE" && gsi.nonKeyAttributes !== undefined) {
           out.push(issue([...ipath, "nonKeyAttributes"], gsi.nonKeyAttributes, "only applies with projection INCLUDE"));
         }
+      }
+      const projected = indexes.reduce((n, [, gsi]) => n + (gsi.projection === "INCLUDE" ? (gsi.nonKeyAttributes?.length ?? 0) : 0), 0);
+      if (projected > MAX_PROJECTED_ATTRIBUTES) {
+        out.push(
+          issue(
+            [...path, "globalSecondaryIndexes"],
+            `${projected} projected attributes`,
+            `must project at most ${MAX_PROJECTED_ATTRIBUTES} non-key attributes over all its indexes (DynamoDB quota); use projection ALL for wide indexes`,
+          ),
+        );
       }
     }
     return out;
