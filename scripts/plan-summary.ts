@@ -5,11 +5,15 @@
  * destructive changes first, security-sensitive changes in their own section, changed attributes
  * (sensitive values never shown). A file's stack is its name without .plan.json, or give
  * <stack>=<file>. --json prints the summary as JSON for bots.
+ *
+ * A file that is not a plan of JSON format 1.x (what Terraform 1.x writes), or whose resource
+ * changes are malformed or carry actions Terraform does not write, is refused: one line on stderr
+ * naming the file and the problem, exit status 1, nothing written.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import { renderMarkdown, summarizePlans, type PlanJson } from "../src/lib/plan-summary";
+import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/lib/plan-summary";
 
 const USAGE = `
 usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <file>]
@@ -25,16 +29,12 @@ runCli(USAGE, async () => {
   if (args.positional.length === 0) throw new UsageError("give at least one plan JSON file");
   const plans = args.positional.map((arg) => {
     const [stack, file] = arg.includes("=") ? arg.split(/=(.*)/s, 2) : [path.basename(arg).replace(/(\.plan)?\.json$/, ""), arg];
-    let plan: PlanJson;
     try {
-      plan = JSON.parse(fs.readFileSync(file, "utf8")) as PlanJson;
+      return { stack, file, plan: readPlanFile(file) };
     } catch (err) {
-      throw new CliError(`cannot read ${file}: ${(err as Error).message.split("\n")[0]}`);
+      if (err instanceof PlanFormatError) throw new CliError(err.message);
+      throw err;
     }
-    if (typeof plan !== "object" || plan === null || !("format_version" in plan)) {
-      throw new CliError(`${file} is not terraform show -json output (no format_version)`);
-    }
-    return { stack, plan };
   });
   const summary = summarizePlans(plans, (args.flags.get("title") as string | undefined) ?? "Plan");
   const text = args.flags.has("json") ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary);

@@ -1,7 +1,8 @@
 /**
  * The plan review on plans made by the real Terraform and provider from the project's own stacks:
  * a create-only plan (dev-platform against an empty state), and an update/replace/destroy plan
- * (a changed dev config planned against the state a first apply would leave).
+ * (a changed dev config planned against the state a first apply would leave). And the program
+ * itself on files that are not plans it reads: one line on stderr naming the file, exit status 1.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -70,7 +71,8 @@ describe.runIf(tc)("plan summary on real plans", () => {
     );
     const md = renderMarkdown(summary);
     expect(md).toContain("No resource is destroyed or replaced.");
-    expect(md).toContain("| `dev-platform` | 65 | 0 | 0 | 0 | 0 |");
+    const reads = summary.stacks[0].counts.read;
+    expect(md).toContain(`| \`dev-platform\` | 65 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
   });
 
   it("calls out destroys and replaces first, with the attributes that force them", () => {
@@ -153,9 +155,88 @@ describe.runIf(tc)("plan summary on real plans", () => {
         timeout: 60_000,
       });
     fs.writeFileSync(path.join(out, "not-a-plan.json"), JSON.stringify({ hello: 1 }));
-    expect(run([path.join(out, "not-a-plan.json")]).stderr).toMatch(/is not terraform show -json output \(no format_version\)\n$/);
+    expect(run([path.join(out, "not-a-plan.json")]).stderr).toBe(
+      `error: ${path.join(out, "not-a-plan.json")}: not a Terraform plan: no format_version (expected terraform show -json <planfile> output)\n`,
+    );
     const none = run([]);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^error: give at least one plan JSON file\n\nusage:/);
+  });
+});
+
+describe("the plan:summary program on files it must refuse", () => {
+  const dir = testOutputDir("plan-summary-refusals");
+  const fixture = path.join(PROJECT_ROOT, "__tests__", "fixtures", "terraform-1.11-every-action.plan.json");
+  const program = (args: string[]) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts", "plan-summary.ts"), ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const write = (name: string, doc: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof doc === "string" ? doc : JSON.stringify(doc));
+    return file;
+  };
+  const rc = (actions: string[]) => ({ address: "aws_s3_bucket.a", mode: "managed", type: "aws_s3_bucket", change: { actions } });
+
+  it.each([
+    [
+      "format 2.x",
+      { format_version: "2.0", resource_changes: [] },
+      'unsupported plan format_version "2.0": this review reads format 1.x, which Terraform 1.x writes',
+    ],
+    [
+      "format 0.x",
+      { format_version: "0.2", resource_changes: [] },
+      'unsupported plan format_version "0.2": this review reads format 1.x, which Terraform 1.x writes',
+    ],
+    [
+      "a state",
+      { format_version: "1.0", terraform_version: "1.11.4", values: {} },
+      "not a Terraform plan: no resource_changes and no planned_values (terraform show -json of a state rather than a plan?)",
+    ],
+    [
+      "an entry without change.actions",
+      { format_version: "1.2", resource_changes: [{ address: "aws_s3_bucket.a", type: "aws_s3_bucket", change: {} }] },
+      "not a Terraform plan: resource_changes[0] (aws_s3_bucket.a) has no change.actions list",
+    ],
+    [
+      "an unknown action",
+      { format_version: "1.2", resource_changes: [rc(["obliterate"])] },
+      'resource_changes[0] (aws_s3_bucket.a) has actions ["obliterate"], which this review does not know (it knows ["no-op"], ["create"], ["read"], ["update"], ["delete"], ["forget"], ["delete","create"], ["create","delete"], ["create","forget"])',
+    ],
+    ["text", "Plan: 1 to add, 0 to change, 0 to destroy.\n", "not JSON (Unexpected token 'P')"],
+  ])("refuses %s: one line naming the file, exit 1, no stack trace, no output", (label, doc, what) => {
+    const file = write(`${label.replace(/\W+/g, "-")}.plan.json`, doc);
+    const outFile = path.join(dir, `${label.replace(/\W+/g, "-")}.md`);
+    const run = program([file, "--out", outFile]);
+    expect(run.stderr).toBe(`error: ${file}: ${what}\n`);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(fs.existsSync(outFile)).toBe(false);
+  });
+
+  it("names the bad file among good ones", () => {
+    const bad = write("dev-backend.plan.json", {
+      format_version: "1.2",
+      resource_changes: [{ type: "aws_s3_bucket", change: { actions: ["create"] } }],
+    });
+    const run = program([fixture, `dev-backend=${bad}`]);
+    expect(run.stderr).toBe(`error: ${bad}: not a Terraform plan: resource_changes[0] has no address\n`);
+    expect(run.code).toBe(1);
+  });
+
+  it("reviews a real Terraform 1.11 plan with every action, forget included", () => {
+    const run = program([`demo=${fixture}`, "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as PlanSummary;
+    expect(summary.totals).toEqual({ create: 1, update: 1, replace: 2, destroy: 1, forget: 1, read: 1, "no-op": 1 });
+    expect(summary.forgotten.map((c) => c.address)).toEqual(["terraform_data.forgotten"]);
+    const md = program([`demo=${fixture}`]);
+    expect(md.stdout).toContain("| `demo` | 1 | 1 | 2 | 1 | 1 | 1 | 1 |");
   });
 });

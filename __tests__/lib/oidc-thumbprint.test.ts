@@ -1,5 +1,11 @@
+import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha1Thumbprint, targetFromQuery, ThumbprintError } from "../../src/lib/oidc-thumbprint";
+import { chainValidityProblem, sha1Thumbprint, targetFromQuery, ThumbprintError } from "../../src/lib/oidc-thumbprint";
+
+/** A self-signed certificate, O=Example Org, CN=Thumbprint Fixture, valid 2020-01-01 to 2020-01-02 (UTC). */
+const fixture = new X509Certificate(fs.readFileSync(path.join(__dirname, "..", "fixtures", "thumbprint-cert-2020-01-01.pem"))).raw;
 
 describe("targetFromQuery", () => {
   it("derives the host from a region, as the original script did", () => {
@@ -44,5 +50,40 @@ describe("targetFromQuery", () => {
 describe("sha1Thumbprint", () => {
   it("is 40 lowercase hex digits without colons", () => {
     expect(sha1Thumbprint(Buffer.from("abc"))).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
+  });
+});
+
+describe("chainValidityProblem", () => {
+  const subject = '"O=Example Org, CN=Thumbprint Fixture"';
+  const dates = "(valid from 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z)";
+  it.each([
+    ["within its validity period", [fixture], "2020-01-01T12:00:00Z", undefined],
+    ["on its last second", [fixture], "2020-01-02T00:00:00Z", undefined],
+    [
+      "after it expired",
+      [fixture],
+      "2026-06-01T00:00:00Z",
+      `oidc.example:443: the served certificate 1 of 1 ${subject} has expired ${dates}; the issuer must serve a current chain`,
+    ],
+    [
+      "before it is valid",
+      [fixture],
+      "2019-12-31T23:59:59Z",
+      `oidc.example:443: the served certificate 1 of 1 ${subject} is not yet valid ${dates}; check the issuer's chain and this machine's clock`,
+    ],
+    [
+      "in a chain of two (its position is named)",
+      [fixture, fixture],
+      "2021-01-01T00:00:00Z",
+      `oidc.example:443: the served certificate 1 of 2 ${subject} has expired ${dates}; the issuer must serve a current chain`,
+    ],
+    [
+      "with bytes that are no certificate",
+      [Buffer.from("not DER")],
+      "2020-01-01T12:00:00Z",
+      expect.stringMatching(/^oidc\.example:443: the served certificate 1 of 1 cannot be parsed \(.+\)$/),
+    ],
+  ])("a chain checked %s", (_label, chain, now, expected) => {
+    expect(chainValidityProblem(chain, "oidc.example:443", new Date(now))).toEqual(expected);
   });
 });

@@ -5,13 +5,14 @@
  * server sends (the top intermediate CA, which is what IAM documents), and returns its SHA-1 as 40
  * lowercase hex digits without colons. Unlike the script it never succeeds with an empty value: DNS
  * errors, refused connections, timeouts, missing certificates and malformed queries all throw a
- * ThumbprintError naming the host and the cause.
+ * ThumbprintError naming the host and the cause. It also refuses a served chain with a certificate
+ * that is expired or not yet valid: a thumbprint taken from it would pin a certificate IAM cannot use.
  *
  * It fingerprints the chain AS SERVED: Node completes a chain from its trust store even with
  * `rejectUnauthorized: false`, which would return the root instead; an empty CA list prevents that.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html
  */
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import * as tls from "node:tls";
 
 /** A failure with a message fit for the user (it names the host and the cause). */
@@ -143,10 +144,44 @@ export function servedChain(target: ThumbprintTarget): Promise<Buffer[]> {
   });
 }
 
-/** The thumbprint of the last certificate the server sends. */
+/** A certificate date as ISO 8601 UTC to the second, e.g. 2020-01-02T00:00:00Z. */
+function isoDate(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Why the served chain (DER, leaf first) must not be fingerprinted at `now`, or undefined when every
+ * certificate is within its validity period. `where` is the host:port the message names.
+ */
+export function chainValidityProblem(chain: readonly Buffer[], where: string, now: Date = new Date()): string | undefined {
+  for (const [i, der] of chain.entries()) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(der);
+    } catch (err) {
+      return `${where}: the served certificate ${i + 1} of ${chain.length} cannot be parsed (${(err as Error).message})`;
+    }
+    const subject = cert.subject.split("\n").join(", ");
+    const from = new Date(cert.validFrom);
+    const to = new Date(cert.validTo);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+      return `${where}: the served certificate ${i + 1} of ${chain.length} "${subject}" has unreadable validity dates (${cert.validFrom} to ${cert.validTo})`;
+    }
+    const validity = `valid from ${isoDate(from)} to ${isoDate(to)}`;
+    const which = `${where}: the served certificate ${i + 1} of ${chain.length} "${subject}"`;
+    if (now.getTime() > to.getTime()) return `${which} has expired (${validity}); the issuer must serve a current chain`;
+    if (now.getTime() < from.getTime()) return `${which} is not yet valid (${validity}); check the issuer's chain and this machine's clock`;
+  }
+  return undefined;
+}
+
+/** The thumbprint of the last certificate the server sends, once every served certificate is in date. */
 export async function oidcThumbprint(target: ThumbprintTarget): Promise<string> {
   const chain = await servedChain(target);
-  if (chain.length === 0) throw new ThumbprintError(`${target.host}:${target.port}: the server presented no certificate`);
+  const where = `${target.host}:${target.port}`;
+  if (chain.length === 0) throw new ThumbprintError(`${where}: the server presented no certificate`);
+  const problem = chainValidityProblem(chain, where);
+  if (problem) throw new ThumbprintError(problem);
   return sha1Thumbprint(chain[chain.length - 1]);
 }
 

@@ -2,13 +2,27 @@
  * Turns `terraform show -json` plans into a review: counts per stack, destructive changes first,
  * security-sensitive changes in their own section, and for each change the attributes it touches
  * (values only when short and not sensitive). Deterministic: the same plans give the same text.
+ *
+ * It reads only what it understands: a plan of JSON format 1.x (what Terraform 1.x writes; 1.11
+ * writes "1.2") whose resource changes carry the action lists Terraform emits. Anything else is
+ * refused with a PlanFormatError naming the file and the problem, rather than miscounted.
  */
+import * as fs from "node:fs";
 
 /** A `terraform show -json <plan>` document (the parts used here). */
 export interface PlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
+  readonly planned_values?: unknown;
   readonly resource_changes?: readonly ResourceChange[];
+}
+
+/** A document this review refuses to read; the message names the file and what is wrong. */
+export class PlanFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanFormatError";
+  }
 }
 
 interface ResourceChange {
@@ -27,7 +41,25 @@ interface ResourceChange {
   readonly action_reason?: string;
 }
 
-export type Action = "create" | "update" | "replace" | "destroy" | "no-op" | "read";
+/**
+ * What a change counts as. `forget` (Terraform 1.7+ `removed` blocks with `destroy = false`, and the
+ * old object of a `["create","forget"]` replacement) drops an object from the state and leaves it
+ * in place: it is not a destroy. `read` is a data source read during apply.
+ */
+export type Action = "create" | "update" | "replace" | "destroy" | "forget" | "no-op" | "read";
+
+/** Every action list Terraform writes in plan JSON (its `actions`), and what each counts as. */
+const TERRAFORM_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>([
+  ['["no-op"]', "no-op"],
+  ['["create"]', "create"],
+  ['["read"]', "read"],
+  ['["update"]', "update"],
+  ['["delete"]', "destroy"],
+  ['["forget"]', "forget"],
+  ['["delete","create"]', "replace"],
+  ['["create","delete"]', "replace"],
+  ['["create","forget"]', "forget"],
+]);
 
 /** One changed attribute: its path, and its values when they may be shown. */
 export interface AttributeChange {
@@ -43,6 +75,8 @@ export interface ChangeSummary {
   readonly address: string;
   readonly type: string;
   readonly action: Action;
+  /** Terraform's own action list, e.g. ["delete","create"]. */
+  readonly actions: readonly string[];
   /** Attributes an update or replace changes. */
   readonly attributes: AttributeChange[];
   /** Why a replace happens: the attributes that force it. */
@@ -64,6 +98,8 @@ export interface PlanSummary {
   readonly stacks: StackSummary[];
   readonly totals: Record<Action, number>;
   readonly destructive: ChangeSummary[];
+  /** Objects Terraform stops managing and leaves in place. */
+  readonly forgotten: ChangeSummary[];
   readonly security: ChangeSummary[];
   /** Kubernetes version changes EKS refuses or that break the skew policy, one line each. */
   readonly upgrades: string[];
@@ -121,18 +157,79 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const ACTION_ORDER: Action[] = ["destroy", "replace", "update", "create", "read", "no-op"];
+const ACTION_ORDER: Action[] = ["destroy", "replace", "forget", "update", "create", "read", "no-op"];
+/** The columns of the counts table, in order. */
+const COUNT_COLUMNS: Action[] = ["create", "update", "replace", "destroy", "forget", "read", "no-op"];
 const SHORT_VALUE = 60;
 
-function actionOf(actions: readonly string[]): Action {
-  const a = [...actions].sort().join(",");
-  if (a === "create,delete") return "replace";
-  if (a === "delete") return "destroy";
-  if (a === "create" || a === "update" || a === "read") return a;
-  return "no-op";
+/** What Terraform's action list counts as; undefined for a list Terraform does not write. */
+function actionOf(actions: readonly unknown[]): Action | undefined {
+  return TERRAFORM_ACTIONS.get(JSON.stringify(actions));
 }
 
-const emptyCounts = (): Record<Action, number> => ({ create: 0, update: 0, replace: 0, destroy: 0, "no-op": 0, read: 0 });
+const emptyCounts = (): Record<Action, number> => ({ create: 0, update: 0, replace: 0, destroy: 0, forget: 0, "no-op": 0, read: 0 });
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/**
+ * Checks that `doc` is a plan this review reads, and returns it typed; throws a PlanFormatError
+ * whose message starts with `source` (the file, or whatever names the plan) otherwise.
+ */
+export function validatePlan(doc: unknown, source: string): PlanJson {
+  const bad = (what: string) => new PlanFormatError(`${source}: ${what}`);
+  if (!isObject(doc)) throw bad(`not a Terraform plan: expected the JSON object terraform show -json writes, got ${kindOf(doc)}`);
+  if (!("format_version" in doc)) throw bad("not a Terraform plan: no format_version (expected terraform show -json <planfile> output)");
+  const version = doc.format_version;
+  if (typeof version !== "string" || !/^1\.\d+$/.test(version)) {
+    throw bad(`unsupported plan format_version ${JSON.stringify(version)}: this review reads format 1.x, which Terraform 1.x writes`);
+  }
+  const changes = doc.resource_changes;
+  if (changes === undefined) {
+    // Terraform leaves resource_changes out of a plan without resources, but always writes planned_values.
+    if (!isObject(doc.planned_values)) {
+      throw bad("not a Terraform plan: no resource_changes and no planned_values (terraform show -json of a state rather than a plan?)");
+    }
+    return doc as PlanJson;
+  }
+  if (!Array.isArray(changes)) throw bad(`not a Terraform plan: resource_changes is ${kindOf(changes)}, not an array`);
+  changes.forEach((rc: unknown, i) => {
+    const at = `resource_changes[${i}]`;
+    if (!isObject(rc)) throw bad(`not a Terraform plan: ${at} is ${kindOf(rc)}, not an object`);
+    if (typeof rc.address !== "string" || rc.address === "") throw bad(`not a Terraform plan: ${at} has no address`);
+    const named = `${at} (${rc.address})`;
+    if (typeof rc.type !== "string" || rc.type === "") throw bad(`not a Terraform plan: ${named} has no type`);
+    if (!isObject(rc.change) || !Array.isArray(rc.change.actions)) throw bad(`not a Terraform plan: ${named} has no change.actions list`);
+    if (actionOf(rc.change.actions) === undefined) {
+      throw bad(
+        `${named} has actions ${JSON.stringify(rc.change.actions)}, which this review does not know (it knows ${[...TERRAFORM_ACTIONS.keys()].join(", ")})`,
+      );
+    }
+  });
+  return doc as PlanJson;
+}
+
+/** Reads and checks a `terraform show -json` plan file; every failure is a one-line PlanFormatError naming the file. */
+export function readPlanFile(file: string): PlanJson {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new PlanFormatError(`cannot read ${file}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    // Without the excerpt of the input V8 quotes: a plan may hold secrets in clear text.
+    const reason = (err as Error).message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "").replace(/\s+/g, " ");
+    throw new PlanFormatError(`${file}: not JSON (${reason})`);
+  }
+  return validatePlan(doc, file);
+}
 
 /** Whether a Terraform mask (true, or nested objects/arrays of them) marks the value at `path` itself. */
 function markedAt(mask: unknown, path: readonly (string | number)[]): boolean {
@@ -226,15 +323,16 @@ function securityReason(type: string, address: string, attributes: AttributeChan
   return undefined;
 }
 
-/** Summarizes one stack's plan. */
-export function summarizeStack(stack: string, plan: PlanJson): StackSummary {
+/** Summarizes one stack's plan (checked first: a PlanFormatError names `source`, by default the stack). */
+export function summarizeStack(stack: string, plan: PlanJson, source = `plan of ${stack}`): StackSummary {
+  validatePlan(plan, source);
   const counts = emptyCounts();
   const changes: ChangeSummary[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode === "data") continue;
-    const action = actionOf(rc.change.actions);
+    const action = actionOf(rc.change.actions)!;
     counts[action]++;
-    if (action === "no-op" || action === "read") continue;
+    // Data sources only count (a read during apply); the change list is about managed objects.
+    if (rc.mode === "data" || action === "no-op" || action === "read") continue;
     const attributes = action === "update" || action === "replace" ? diff(rc.change) : [];
     const replaceReasons = (rc.change.replace_paths ?? []).map(formatPath).sort();
     changes.push({
@@ -242,6 +340,7 @@ export function summarizeStack(stack: string, plan: PlanJson): StackSummary {
       address: rc.address,
       type: rc.type,
       action,
+      actions: [...rc.change.actions],
       attributes,
       replaceReasons,
       security: securityReason(rc.type, rc.address, attributes, action),
@@ -251,9 +350,16 @@ export function summarizeStack(stack: string, plan: PlanJson): StackSummary {
   return { stack, counts, changes };
 }
 
-/** Summarizes the plans of several stacks (sorted by stack name). */
-export function summarizePlans(plans: readonly { stack: string; plan: PlanJson }[], title: string, note?: string): PlanSummary {
-  const stacks = plans.map((p) => summarizeStack(p.stack, p.plan)).sort((a, b) => byString(a.stack, b.stack));
+/**
+ * Summarizes the plans of several stacks (sorted by stack name). Each plan is checked first; give
+ * `file` so that a PlanFormatError names it.
+ */
+export function summarizePlans(
+  plans: readonly { stack: string; plan: PlanJson; file?: string }[],
+  title: string,
+  note?: string,
+): PlanSummary {
+  const stacks = plans.map((p) => summarizeStack(p.stack, p.plan, p.file)).sort((a, b) => byString(a.stack, b.stack));
   const totals = emptyCounts();
   for (const s of stacks) for (const a of Object.keys(totals) as Action[]) totals[a] += s.counts[a];
   const all = stacks.flatMap((s) => s.changes);
@@ -263,6 +369,7 @@ export function summarizePlans(plans: readonly { stack: string; plan: PlanJson }
     stacks,
     totals,
     destructive: all.filter((c) => c.action === "destroy" || c.action === "replace"),
+    forgotten: all.filter((c) => c.action === "forget"),
     security: all.filter((c) => c.security !== undefined),
     upgrades: plans.flatMap((p) => upgradeProblems(p.stack, p.plan)).sort(byString),
   };
@@ -279,6 +386,11 @@ function describeChange(c: ChangeSummary): string {
     const known = c.attributes.filter((a) => a.note !== "known after apply");
     const attrs = known.length > 0 ? describeAttributes(known) : "";
     return [because, attrs].filter(Boolean).join("; ");
+  }
+  if (c.action === "forget") {
+    return c.actions.includes("create")
+      ? "replaced: a new object is created, the old one is left in place and no longer managed"
+      : "removed from the state, left in place (not destroyed)";
   }
   return c.action === "update" ? describeAttributes(c.attributes) : "";
 }
@@ -336,13 +448,17 @@ export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: numbe
   } else {
     out.push("No resource is destroyed or replaced.", "");
   }
+  if (summary.forgotten.length > 0) {
+    const n = summary.forgotten.length;
+    out.push(`> [!NOTE]`, `> **${n} resource${n === 1 ? "" : "s"} forgotten**: removed from the state and left in place, not destroyed.`);
+    for (const c of summary.forgotten.slice(0, limit)) out.push(`> - ${code(c.stack)} ${code(c.address)}`);
+    if (n > limit) out.push(`> - and ${n - limit} more`);
+    out.push("");
+  }
   out.push(
     ...table(
-      ["stack", "create", "update", "replace", "destroy", "no-op"],
-      summary.stacks.map((s) => [
-        code(s.stack),
-        ...(["create", "update", "replace", "destroy", "no-op"] as Action[]).map((a) => String(s.counts[a])),
-      ]),
+      ["stack", ...COUNT_COLUMNS],
+      summary.stacks.map((s) => [code(s.stack), ...COUNT_COLUMNS.map((a) => String(s.counts[a]))]),
       limit,
     ),
     "",
