@@ -119,10 +119,20 @@ const cases: [string, unknown][] = [
   ["a kubeconfig path with a dot segment", { ...base, kubeconfig: { path: "kubeconfigs/./x.yaml" } }],
   ["a name with a newline", { ...base, name: "te\nst" }],
   ["a tag value with a control character", { ...base, tags: { Team: "a\u0007b" } }],
+  ["node groups with Auto Mode", { ...sm({}), eks: { autoMode: {} } }],
+  ["the Load Balancer Controller with Auto Mode", { ...base, eks: { autoMode: {} }, workloads: { loadBalancerController: true } }],
+  ["an unknown Auto Mode node pool", { ...base, eks: { autoMode: { nodePools: ["gpu"] } } }],
   ["an unknown key with a newline", { ...base, "regi\non": "x" }],
 ];
 
 const expected: Record<string, string[]> = {
+  "node groups with Auto Mode": [
+    'env "test": nodeGroups.selfManaged must be empty with eks.autoMode: Auto Mode runs the nodes in its node pools; remove the groups or turn Auto Mode off (got ["app"])',
+  ],
+  "the Load Balancer Controller with Auto Mode": [
+    'env "test": workloads.loadBalancerController must not be set with eks.autoMode: Auto Mode runs load balancing itself (the 2048 sample uses its IngressClass); remove it (got true)',
+  ],
+  "an unknown Auto Mode node pool": ['env "test": eks.autoMode.nodePools[0] must be "general-purpose" or "system" (got "gpu")'],
   "41 public access CIDRs": [
     'env "test": eks.publicAccessCidrs must list at most 40 CIDRs (EKS quota per cluster); merge adjacent ranges (got "41 CIDRs")',
   ],

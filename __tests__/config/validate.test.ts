@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app";
 import { assertValidEnvs, EnvConfigError, validateEnvs, type EnvInput } from "../../src/config";
 import { baseInput, sampleEnvs } from "../helpers/synth";
 
@@ -14,7 +17,8 @@ describe("config validation", () => {
     // GIVEN the envs/ folder  WHEN it is validated
     const envs = await sampleEnvs();
     // THEN every environment is valid, with the backend and ci defaults filled in
-    expect(envs.map((e) => e.name).sort()).toEqual(["dev", "prod"]);
+    const files = fs.readdirSync(path.join(PROJECT_ROOT, "envs")).filter((f) => f.endsWith(".ts") && !f.startsWith("_"));
+    expect(envs.map((e) => `${e.name}.ts`).sort()).toEqual(files.sort());
     for (const env of envs) expect(env.backend.dynamodbLock).toBe(true);
     const dev = envs.find((e) => e.name === "dev")!;
     expect(dev.backend.backendStackState).toBe("local");

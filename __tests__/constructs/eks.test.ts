@@ -192,3 +192,39 @@ describe("Eks", () => {
     expect(() => synth(bad as Partial<EksProps>)).toThrow(message);
   });
 });
+
+describe("Eks with Auto Mode", () => {
+  it("turns on compute, block storage and load balancing, with the cluster and node roles Auto Mode needs", () => {
+    const json = synth({ autoMode: { nodePools: ["general-purpose", "system"], nodeRoleName: "acme-dev-eks-auto-node" } });
+    const cluster = onlyResource(json, "aws_eks_cluster");
+    expect(cluster.compute_config).toEqual({
+      enabled: true,
+      node_pools: ["general-purpose", "system"],
+      node_role_arn: "${aws_iam_role.eks_auto_node_role.arn}",
+    });
+    expect(cluster.storage_config).toEqual({ block_storage: { enabled: true } });
+    expect((cluster.kubernetes_network_config as Record<string, unknown>).elastic_load_balancing).toEqual({ enabled: true });
+    expect(cluster.bootstrap_self_managed_addons).toBe(false);
+    const attached = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment")) as { role: string; policy_arn: string }[];
+    const policiesOf = (role: string) =>
+      attached
+        .filter((a) => a.role === role)
+        .map((a) => a.policy_arn.split("/").pop())
+        .sort();
+    expect(policiesOf("${aws_iam_role.eks_cluster_role.name}")).toEqual([
+      "AmazonEKSBlockStoragePolicy",
+      "AmazonEKSClusterPolicy",
+      "AmazonEKSComputePolicy",
+      "AmazonEKSLoadBalancingPolicy",
+      "AmazonEKSNetworkingPolicy",
+    ]);
+    expect(policiesOf("${aws_iam_role.eks_auto_node_role.name}")).toEqual([
+      "AmazonEC2ContainerRegistryPullOnly",
+      "AmazonEKSWorkerNodeMinimalPolicy",
+    ]);
+    const trust = JSON.parse(resourcesOf(json, "aws_iam_role").eks_auto_node_role.assume_role_policy as string) as { Statement: object[] };
+    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    // The cluster waits for its role's policies.
+    expect(cluster.depends_on).toEqual(expect.arrayContaining(["aws_iam_role_policy_attachment.eks_cluster_AmazonEKSComputePolicy"]));
+  });
+});

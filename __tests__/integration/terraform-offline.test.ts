@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp, PROJECT_ROOT } from "../../src/app";
 import { sampleEnvs } from "../helpers/synth";
 import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
 
@@ -64,76 +64,8 @@ describe.runIf(tc)("real Terraform, offline", () => {
   });
 
   /** What each sample platform creates, by resource type: a change here is a change to review. */
-  const expectedPlatform: Record<string, Record<string, number>> = {
-    dev: {
-      aws_cloudwatch_log_group: 2,
-      aws_default_security_group: 1,
-      aws_dynamodb_table: 4,
-      aws_ecr_lifecycle_policy: 3,
-      aws_ecr_repository: 3,
-      aws_eip: 1,
-      aws_eks_access_entry: 2, // platform admin, ci-plan viewer
-      aws_eks_access_policy_association: 2,
-      aws_eks_addon: 4, // vpc-cni, kube-proxy, coredns, metrics-server
-      aws_eks_cluster: 1,
-      aws_eks_fargate_profile: 4, // apps, coredns, metrics-server, the load balancer controller
-      aws_flow_log: 1,
-      aws_iam_openid_connect_provider: 1,
-      aws_iam_role: 6, // cluster, nodes, Fargate, flow logs; IRSA: app, load balancer controller
-      aws_iam_role_policy: 3,
-      aws_iam_role_policy_attachment: 5,
-      aws_internet_gateway: 1,
-      aws_kms_alias: 3,
-      aws_kms_key: 3,
-      aws_nat_gateway: 1,
-      aws_route_table: 3,
-      aws_route_table_association: 4,
-      aws_security_group: 1,
-      aws_subnet: 4,
-      aws_vpc: 1,
-      aws_vpc_security_group_egress_rule: 1,
-    },
-    prod: {
-      aws_autoscaling_group: 1,
-      aws_cloudwatch_event_rule: 5, // what the Node Termination Handler's queue receives
-      aws_cloudwatch_event_target: 5,
-      aws_cloudwatch_log_group: 2,
-      aws_default_security_group: 1,
-      aws_dynamodb_table: 4,
-      aws_ecr_lifecycle_policy: 3,
-      aws_ecr_repository: 3,
-      aws_eip: 3,
-      aws_eks_access_entry: 5, // three admins, ci-plan viewer, the self-managed nodes (EC2_LINUX)
-      aws_eks_access_policy_association: 4,
-      aws_eks_addon: 6, // also the Pod Identity agent and the EBS CSI driver
-      aws_eks_cluster: 1,
-      aws_eks_fargate_profile: 1,
-      aws_eks_node_group: 1,
-      aws_flow_log: 1,
-      aws_iam_instance_profile: 1,
-      aws_iam_openid_connect_provider: 1,
-      aws_iam_role: 9, // IRSA: app, EBS CSI, autoscaler, termination handler, load balancer controller
-      aws_iam_role_policy: 5,
-      aws_iam_role_policy_attachment: 6,
-      aws_internet_gateway: 1,
-      aws_kms_alias: 4,
-      aws_kms_key: 4,
-      aws_launch_template: 2,
-      aws_nat_gateway: 3,
-      aws_route_table: 4,
-      aws_route_table_association: 6,
-      aws_security_group: 2,
-      aws_sqs_queue: 1,
-      aws_sqs_queue_policy: 1,
-      aws_subnet: 6,
-      aws_vpc: 1,
-      aws_vpc_security_group_egress_rule: 2,
-      aws_vpc_security_group_ingress_rule: 7, // also 443 from eks.apiAccess
-    },
-  };
-
   it.each(envs.map((e) => e.name))(
-    "%s-platform: an offline plan creates the whole platform, with no data source needing AWS",
+    "%s-platform: an offline plan creates exactly the address contract, with no data source needing AWS",
     async (env) => {
       const stack = `${env}-platform`;
       const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "plan", stack));
@@ -143,9 +75,13 @@ describe.runIf(tc)("real Terraform, offline", () => {
       const changes = await planChanges(toolchain, ws.dir);
       const managed = changes.filter((c) => !c.address.startsWith("data."));
       expect(managed.every((c) => c.actions.join() === "create")).toBe(true);
-      const byType: Record<string, number> = {};
-      for (const c of managed) byType[c.type] = (byType[c.type] ?? 0) + 1;
-      expect(byType).toEqual(expectedPlatform[env]);
+      // Exactly the reviewed address contract: every resource of the stack, none pruned by accident.
+      const contract = (
+        JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "__tests__", "contract", "addresses.json"), "utf8")) as Record<string, string[]>
+      )[stack];
+      const expected = contract.filter((a) => !a.startsWith("data.") && !ws.pruned.removed.includes(a));
+      expect(managed.map((c) => c.address).sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(50);
       // Only data sources computed locally may remain: nothing that calls AWS at plan time.
       const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8"));
       expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);

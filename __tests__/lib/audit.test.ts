@@ -64,6 +64,6 @@ describe("audit", () => {
   });
 
   it("refuses an environment that was not synthesized", () => {
-    expect(() => auditMarkdown(outdir, "staging")).toThrow(`no stacks of environment "staging" in ${outdir}; synthesize first`);
+    expect(() => auditMarkdown(outdir, "nosuchenv")).toThrow(`no stacks of environment "nosuchenv" in ${outdir}; synthesize first`);
   });
 });

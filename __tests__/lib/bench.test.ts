@@ -76,12 +76,15 @@ describe("bench arithmetic", () => {
 describe("generated environments", () => {
   it("makes any number of valid, distinct environments from the samples", async () => {
     const templates = (await loadSampleSources()).map((s) => s.raw as Record<string, unknown>);
+    const names = templates.map((t) => t.name as string);
     const envs = generateEnvs(templates, 7);
-    expect(envs.map((e) => e.name)).toEqual(["dev001", "prod002", "dev003", "prod004", "dev005", "prod006", "dev007"]);
+    expect(envs.map((e) => e.name)).toEqual(
+      Array.from({ length: 7 }, (_, i) => `${names[i % names.length]}${String(i + 1).padStart(3, "0")}`),
+    );
     const result = validateEnvs(envs.map((raw, i) => ({ source: `gen/${i}.ts`, raw })));
     expect(result.errors).toEqual([]);
     expect(result.envs).toHaveLength(7);
     // The templates are not changed.
-    expect(templates.map((t) => t.name)).toEqual(["dev", "prod"]);
+    expect(templates.map((t) => t.name)).toEqual(names);
   });
 });

@@ -7,7 +7,9 @@ const envs = await sampleEnvs();
 
 describe("workflow matrices", () => {
   it("plans every environment with a plan role, with its region, stacks and runner", () => {
-    expect(planMatrix(envs).include).toEqual([
+    const planned = planMatrix(envs).include;
+    expect(planned.map((j) => j.env)).toEqual(envs.filter((e) => e.ci.planRoleArn).map((e) => e.name));
+    expect(planned.filter((j) => j.env === "dev" || j.env === "prod")).toEqual([
       {
         env: "dev",
         region: "eu-west-1",
@@ -43,7 +45,9 @@ describe("workflow matrices", () => {
   });
 
   it("refuses to deploy an unknown environment or one without a deploy role", () => {
-    expect(() => deployMatrix(envs, "qa")).toThrow('no environment "qa" in envs/ (have: dev, prod)');
+    expect(() => deployMatrix(envs, "nosuchenv")).toThrow(
+      `no environment "nosuchenv" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`,
+    );
     expect(() => deployMatrix(envs, "dev")).toThrow('environment "dev" has no ci.deployRoleArn, so the deploy workflow cannot deploy it');
   });
 });

@@ -48,7 +48,14 @@ describe("emulatorGapOverride", () => {
   it("ignores attributes the emulator never returns, keeping the stack's own ignore_changes", () => {
     expect(override.aws_eks_cluster.eks).toEqual({
       lifecycle: {
-        ignore_changes: ["access_config[0].bootstrap_cluster_creator_admin_permissions", "access_config", "upgrade_policy", "tags"],
+        ignore_changes: [
+          "access_config[0].bootstrap_cluster_creator_admin_permissions",
+          "access_config",
+          "upgrade_policy",
+          "compute_config",
+          "storage_config",
+          "tags",
+        ],
       },
     });
     expect(override.aws_vpc_security_group_ingress_rule.from_nodes).toEqual({ lifecycle: { ignore_changes: ["description"] } });

@@ -169,6 +169,19 @@ const cases: Case[] = [
     detail: "does not depend on aws_cloudwatch_log_group.cp",
   },
   {
+    rule: "EKS-008",
+    ok: {
+      "aws_eks_cluster.c": {
+        ...cluster,
+        compute_config: { enabled: true, node_pools: ["general-purpose"], node_role_arn: "arn:aws:iam::1:role/n" },
+        storage_config: { block_storage: { enabled: true } },
+        kubernetes_network_config: { elastic_load_balancing: { enabled: true } },
+      },
+    },
+    bad: { "aws_eks_cluster.c": { ...cluster, compute_config: { enabled: true, node_pools: ["system"], node_role_arn: "r" } } },
+    detail: "turns Auto Mode on only partly (compute true, block storage false, load balancing false)",
+  },
+  {
     rule: "LT-001",
     ok: { "aws_launch_template.t": template },
     bad: { "aws_launch_template.t": { ...template, metadata_options: { http_tokens: "optional", http_put_response_hop_limit: 1 } } },

@@ -139,3 +139,25 @@ describe("WorkloadsStack", () => {
     expect(prodEnv.eks.authenticationMode).toBe("API_AND_CONFIG_MAP");
   });
 });
+
+describe("WorkloadsStack on EKS Auto Mode", () => {
+  const staging = synthEnv(envs.find((e) => e.eks.autoMode)!).json;
+  const resources = staging.workloads.resource ?? {};
+
+  it("installs Auto Mode's IngressClass and storage class, and none of the project's own controllers", () => {
+    expect(resources.helm_release).toBeUndefined();
+    const ingressClass = resources.kubernetes_ingress_class_v1.auto_mode_ingress_class as {
+      spec: { controller: string; parameters: object[] };
+    };
+    expect(ingressClass.spec.controller).toBe("eks.amazonaws.com/alb");
+    expect(ingressClass.spec.parameters).toEqual([{ api_group: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb" }]);
+    const params = resources.kubernetes_manifest.auto_mode_ingress_class_params as { manifest: { spec: object } };
+    expect(params.manifest.spec).toEqual({ scheme: "internet-facing" });
+    const storage = resources.kubernetes_storage_class_v1.gp3_storage_class as { storage_provisioner: string };
+    expect(storage.storage_provisioner).toBe("ebs.csi.eks.amazonaws.com");
+    // The 2048 sample's Ingress uses the class, after it exists.
+    const ingress = resources.kubernetes_ingress_v1.game_2048_ingress as { spec: { ingress_class_name: string }; depends_on: string[] };
+    expect(ingress.spec.ingress_class_name).toBe("alb");
+    expect(ingress.depends_on).toContain("kubernetes_ingress_class_v1.auto_mode_ingress_class");
+  });
+});

@@ -305,6 +305,21 @@ export const EksSchema = z.strictObject({
         .default([]),
     })
     .prefault({}),
+  /**
+   * EKS Auto Mode: EKS runs the nodes (in its built-in node pools), block storage and load
+   * balancing itself; presence turns it on. The project then installs no node groups, cluster
+   * autoscaler, EBS CSI driver or Load Balancer Controller of its own, and the 2048 sample uses Auto
+   * Mode's IngressClass. @default - off
+   */
+  autoMode: z
+    .strictObject({
+      /** Built-in node pools. @default ["general-purpose", "system"] */
+      nodePools: z
+        .array(z.enum(["general-purpose", "system"], { error: 'must be "general-purpose" or "system"' }))
+        .min(1, { error: "must name at least one node pool" })
+        .default(["general-purpose", "system"]),
+    })
+    .optional(),
   /** Give the identity that creates the cluster admin rights (create-time only). @default false */
   bootstrapClusterCreatorAdminPermissions: z.boolean().default(false),
   /** Cluster admins by name: IAM role or user ARNs, granted AmazonEKSClusterAdminPolicy. @default {} */

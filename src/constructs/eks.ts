@@ -79,7 +79,23 @@ export interface EksProps {
   readonly deleteTimeout?: string;
   /** The AWS partition (`aws_partition.partition`), for managed policy ARNs. */
   readonly partition: string;
+  /**
+   * EKS Auto Mode: EKS runs nodes in these built-in pools, with block storage and load balancing,
+   * through a node role this construct creates (`nodeRoleName`). @default - off
+   */
+  readonly autoMode?: { readonly nodePools: readonly string[]; readonly nodeRoleName: string };
 }
+
+/** What the cluster role needs beyond AmazonEKSClusterPolicy for Auto Mode to run compute, storage and load balancers. */
+const AUTO_MODE_CLUSTER_POLICIES = [
+  "AmazonEKSComputePolicy",
+  "AmazonEKSBlockStoragePolicy",
+  "AmazonEKSLoadBalancingPolicy",
+  "AmazonEKSNetworkingPolicy",
+] as const;
+
+/** What an Auto Mode node needs: join the cluster, pull images. */
+const AUTO_MODE_NODE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
 /** Options of {@link Eks.addAddon}. */
 export interface EksAddonOptions {
@@ -124,6 +140,8 @@ export class Eks extends Construct {
   readonly authenticationMode: AuthenticationMode;
   /** The add-ons by name, as `addAddon` adds them. */
   readonly addons: Record<string, EksAddon> = {};
+  /** The role of Auto Mode's nodes (Auto Mode only). */
+  readonly autoModeNodeRole?: IamRole;
   private readonly securityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: EksProps) {
@@ -144,6 +162,32 @@ export class Eks extends Construct {
       role: this.role.name,
       policyArn: managedPolicyArn(props.partition, "AmazonEKSClusterPolicy"),
     });
+    // Auto Mode: the cluster role runs nodes, volumes and load balancers; EKS gives the node role
+    // its access entry itself.
+    const autoPolicies = props.autoMode
+      ? AUTO_MODE_CLUSTER_POLICIES.map(
+          (policy) =>
+            new IamRolePolicyAttachment(this, `cluster_${policy}`, {
+              role: this.role.name,
+              policyArn: managedPolicyArn(props.partition, policy),
+            }),
+        )
+      : [];
+    if (props.autoMode) {
+      this.autoModeNodeRole = new IamRole(this, "auto_node_role", {
+        name: props.autoMode.nodeRoleName,
+        description: `EKS Auto Mode nodes of ${props.clusterName}`,
+        assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", { actions: ["sts:AssumeRole", "sts:TagSession"] }),
+      });
+      for (const policy of AUTO_MODE_NODE_POLICIES) {
+        autoPolicies.push(
+          new IamRolePolicyAttachment(this, `auto_node_${policy}`, {
+            role: this.autoModeNodeRole.name,
+            policyArn: managedPolicyArn(props.partition, policy),
+          }),
+        );
+      }
+    }
 
     this.securityGroup = new SecurityGroup(this, "cluster_security_group", {
       name: `${props.clusterName}-cluster`,
@@ -198,7 +242,15 @@ export class Eks extends Construct {
         endpointPublicAccess: publicAccess,
         publicAccessCidrs: publicAccess ? [...(props.publicAccessCidrs ?? [])] : undefined,
       },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: serviceCidr, ipFamily: "ipv4" },
+      kubernetesNetworkConfig: {
+        serviceIpv4Cidr: serviceCidr,
+        ipFamily: "ipv4",
+        elasticLoadBalancing: props.autoMode ? { enabled: true } : undefined,
+      },
+      computeConfig: props.autoMode
+        ? { enabled: true, nodePools: [...props.autoMode.nodePools], nodeRoleArn: this.autoModeNodeRole!.arn }
+        : undefined,
+      storageConfig: props.autoMode ? { blockStorage: { enabled: true } } : undefined,
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } },
       accessConfig: {
@@ -209,7 +261,7 @@ export class Eks extends Construct {
       // Add-ons are managed below, so EKS does not install unmanaged copies.
       bootstrapSelfManagedAddons: false,
       timeouts: { delete: props.deleteTimeout ?? "30m" },
-      dependsOn: [this.logGroup, clusterPolicy],
+      dependsOn: [this.logGroup, clusterPolicy, ...autoPolicies],
       // Create-time only; changing it later would replace the cluster.
       lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
     });

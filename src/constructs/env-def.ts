@@ -73,8 +73,10 @@ export class EnvDef extends Construct {
   /** The key of the log groups, when `logKmsEncryption` is on. */
   readonly logKey?: KmsKey;
   readonly kubeconfig: Kubeconfig;
-  /** Whether the environment has EC2 node groups (else it is Fargate-only). */
+  /** Whether the environment has EC2 node groups (else it is Fargate-only or Auto Mode). */
   readonly hasNodes: boolean;
+  /** Whether EKS Auto Mode runs the nodes, storage and load balancing. */
+  readonly autoMode: boolean;
   /** The IRSA roles of what runs in the cluster, each trusted by one service account. */
   readonly identities: PlatformIdentities;
   /** The queue the Node Termination Handler reads (self-managed groups only). */
@@ -147,15 +149,21 @@ export class EnvDef extends Construct {
       secretsKeyDeletionWindowDays: env.eks.secretsKeyDeletionWindowDays,
       deleteTimeout: env.eks.deleteTimeout,
       partition,
+      autoMode: env.eks.autoMode ? { nodePools: env.eks.autoMode.nodePools, nodeRoleName: roles.autoModeNode } : undefined,
     });
+    const autoMode = env.eks.autoMode !== undefined;
+    this.autoMode = autoMode;
 
     const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
     this.hasNodes = hasNodes;
     const versions = eksAddonVersions(env.eks.kubernetesVersion, env.eks.addonVersions);
     // What nodes need before they can become Ready; Pod Identity's agent only where nodes run.
-    const networking = ["vpc-cni", "kube-proxy", ...(hasNodes ? ["eks-pod-identity-agent"] : [])].map((name) =>
-      this.eks.addAddon(name, { version: versions[name as EksAddonName] }),
-    );
+    // Auto Mode runs the networking, DNS, Pod Identity and storage components itself.
+    const networking = autoMode
+      ? []
+      : ["vpc-cni", "kube-proxy", ...(hasNodes ? ["eks-pod-identity-agent"] : [])].map((name) =>
+          this.eks.addAddon(name, { version: versions[name as EksAddonName] }),
+        );
 
     this.workers = new EksWorkerNodes(this, "workers", {
       cluster: {
@@ -186,7 +194,7 @@ export class EnvDef extends Construct {
     // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so),
     // metrics-server, and the load balancer controller when the workloads stack installs it.
     const profiles: Record<string, FargateProfileConfig> = { ...env.fargate.profiles };
-    if (!hasNodes) {
+    if (!hasNodes && !autoMode) {
       profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
       profiles[METRICS_SERVER_FARGATE_PROFILE] = {
         selectors: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server" } }],
@@ -214,11 +222,13 @@ export class EnvDef extends Construct {
     });
     // Add-ons with pods wait for somewhere to run them.
     const compute = [...this.workers.compute, ...Object.values(this.fargate.profiles)];
-    this.eks.addAddon("coredns", {
-      version: versions.coredns,
-      configurationValues: hasNodes ? undefined : { computeType: "fargate" },
-      dependsOn: compute,
-    });
+    if (!autoMode) {
+      this.eks.addAddon("coredns", {
+        version: versions.coredns,
+        configurationValues: hasNodes ? undefined : { computeType: "fargate" },
+        dependsOn: compute,
+      });
+    }
     this.eks.addAddon("metrics-server", { version: versions["metrics-server"], dependsOn: compute });
 
     const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
@@ -262,7 +272,7 @@ export class EnvDef extends Construct {
         }),
       });
     }
-    if (env.workloads.loadBalancerController) {
+    if (env.workloads.loadBalancerController && !autoMode) {
       identities.loadBalancerController = irsa("lb_controller", {
         roleName: roles.loadBalancerController,
         description: `AWS Load Balancer Controller of ${this.clusterName}`,

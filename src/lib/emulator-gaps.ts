@@ -68,9 +68,9 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     kind: "not-read-back",
     type: "aws_eks_cluster",
-    attributes: ["access_config", "upgrade_policy", "tags"],
+    attributes: ["access_config", "upgrade_policy", "compute_config", "storage_config", "tags"],
     reason:
-      "moto 5.2.1 DescribeCluster returns no accessConfig or upgradePolicy and an empty tag map, so a second plan would replace the cluster",
+      "moto 5.2.1 DescribeCluster returns no accessConfig, upgradePolicy or the Auto Mode computeConfig and storageConfig, and an empty tag map, so a second plan would replace or update the cluster",
   },
   {
     kind: "not-read-back",

@@ -64,6 +64,7 @@ export function clusterName(p: NameParts): string {
 export function roleNames(p: NameParts): {
   cluster: string;
   node: string;
+  autoModeNode: string;
   fargate: string;
   flowLogs: string;
   loadBalancerController: string;
@@ -76,6 +77,7 @@ export function roleNames(p: NameParts): {
   return {
     cluster: `${cluster}-cluster`,
     node: `${cluster}-node`,
+    autoModeNode: `${cluster}-auto-node`,
     fargate: `${cluster}-fargate-pods`,
     flowLogs: `${envPrefix(p)}-vpc-flow-logs`,
     loadBalancerController: `${cluster}-aws-lb-controller`,

@@ -1,5 +1,7 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { IngressClassV1 } from "@cdktf/provider-kubernetes/lib/ingress-class-v1";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
@@ -26,7 +28,8 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public"];
  * taken as a role with an admin access entry (`workloads.roleArn`, else `assumeRole.roleArn`),
  * never a local kubeconfig or whoever runs Terraform.
  *
- * It installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups), the
+ * With EKS Auto Mode it installs Auto Mode's IngressClass and storage class instead of controllers.
+ * Otherwise it installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups), the
  * Node Termination Handler (with self-managed groups), an encrypted gp3 default storage class
  * (with EC2 nodes), the app's service account with its IRSA role (with tables) and the 2048 sample,
  * whose ALB address is an output. aws-auth is never touched: access entries grant access.
@@ -40,7 +43,7 @@ export class WorkloadsStack extends EnvStack {
 
   constructor(scope: Construct, env: EnvConfig, platform: PlatformStack) {
     super(scope, env, "workloads");
-    const { eks, vpc, identities, terminationQueue, hasNodes } = platform.envDef;
+    const { eks, vpc, identities, terminationQueue, hasNodes, autoMode } = platform.envDef;
     const name = clusterName(env);
     const exec = execConfig({
       clusterName: name,
@@ -64,6 +67,7 @@ export class WorkloadsStack extends EnvStack {
     }
     // Controllers with a webhook (the load balancer controller's) must be up before other releases.
     const after: ITerraformDependable[] = this.loadBalancerController ? [this.loadBalancerController.release] : [];
+    if (autoMode) after.push(this.autoModeIngressClass());
     if (identities.clusterAutoscaler) {
       this.clusterAutoscaler = new ClusterAutoscaler(this, "cluster_autoscaler", {
         clusterName: name,
@@ -82,10 +86,11 @@ export class WorkloadsStack extends EnvStack {
         dependsOn: after,
       });
     }
-    if (hasNodes) {
+    if (hasNodes || autoMode) {
       new StorageClassV1(this, "gp3_storage_class", {
         metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-        storageProvisioner: "ebs.csi.aws.com",
+        // Auto Mode's own block storage driver, else the EBS CSI driver add-on.
+        storageProvisioner: autoMode ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",
@@ -117,5 +122,29 @@ export class WorkloadsStack extends EnvStack {
         description: "Where the 2048 sample answers: its internet-facing ALB",
       });
     }
+  }
+
+  /**
+   * Auto Mode's load balancing: the `alb` IngressClass (the name the 2048 sample and the Load
+   * Balancer Controller's charts use) served by `eks.amazonaws.com/alb`, internet-facing through its
+   * IngressClassParams.
+   */
+  private autoModeIngressClass(): IngressClassV1 {
+    const params = new Manifest(this, "auto_mode_ingress_class_params", {
+      manifest: {
+        apiVersion: "eks.amazonaws.com/v1",
+        kind: "IngressClassParams",
+        metadata: { name: "alb" },
+        spec: { scheme: "internet-facing" },
+      },
+    });
+    return new IngressClassV1(this, "auto_mode_ingress_class", {
+      metadata: { name: "alb", labels: { "app.kubernetes.io/managed-by": "cdktf" } },
+      spec: {
+        controller: "eks.amazonaws.com/alb",
+        parameters: [{ apiGroup: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb" }],
+      },
+      dependsOn: [params],
+    });
   }
 }

@@ -57,7 +57,7 @@ describe("access rules", () => {
       "the 2048 sample without the load balancer controller",
       { ...base, fargate: fargate2048, workloads: { sample2048: true } },
       [
-        'env "test": workloads.sample2048 needs workloads.loadBalancerController: its Ingress is served by the AWS Load Balancer Controller (got true)',
+        'env "test": workloads.sample2048 needs workloads.loadBalancerController (or eks.autoMode): its Ingress is served by the AWS Load Balancer Controller (got true)',
       ],
     ],
     [

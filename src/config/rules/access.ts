@@ -54,16 +54,26 @@ const kubeconfig: EnvRule = {
 };
 
 const workloads: EnvRule = {
-  needs: ["workloads", "fargate", "nodeGroups"],
+  needs: ["workloads", "fargate", "nodeGroups", "eks"],
   check: (env) => {
     const out: ConfigIssue[] = [];
-    if (env.workloads.sample2048) {
+    const autoMode = env.eks.autoMode !== undefined;
+    if (autoMode && env.workloads.loadBalancerController) {
+      out.push(
+        issue(
+          ["workloads", "loadBalancerController"],
+          true,
+          "must not be set with eks.autoMode: Auto Mode runs load balancing itself (the 2048 sample uses its IngressClass); remove it",
+        ),
+      );
+    }
+    if (env.workloads.sample2048 && !autoMode) {
       if (!env.workloads.loadBalancerController) {
         out.push(
           issue(
             ["workloads", "sample2048"],
             true,
-            "needs workloads.loadBalancerController: its Ingress is served by the AWS Load Balancer Controller",
+            "needs workloads.loadBalancerController (or eks.autoMode): its Ingress is served by the AWS Load Balancer Controller",
           ),
         );
       }
@@ -85,9 +95,15 @@ const workloads: EnvRule = {
 };
 
 /** Whether the `<env>-workloads` stack will manage anything inside the cluster. */
-export function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables">): boolean {
+export function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables" | "eks">): boolean {
   const nodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
-  return env.workloads.loadBalancerController || env.workloads.sample2048 || nodes || Object.keys(env.tables).length > 0;
+  return (
+    env.workloads.loadBalancerController ||
+    env.workloads.sample2048 ||
+    nodes ||
+    env.eks.autoMode !== undefined ||
+    Object.keys(env.tables).length > 0
+  );
 }
 
 /** The role the workloads stack's kubernetes and helm providers authenticate to the cluster as. */

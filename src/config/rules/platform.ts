@@ -492,8 +492,8 @@ function nodeVersionIssues(path: (string | number)[], version: string | undefine
 }
 
 /** The Fargate profiles the project adds itself to a cluster without node groups. */
-function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads">): string[] {
-  if (Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0) return [];
+function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" | "eks">): string[] {
+  if (env.eks.autoMode || Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0) return [];
   return [
     COREDNS_FARGATE_PROFILE,
     METRICS_SERVER_FARGATE_PROFILE,
@@ -521,6 +521,19 @@ const compute: EnvRule = {
       );
       out.push(...labelIssues([...path, "labels"], g.labels, "self-managed"));
       out.push(...taintIssues([...path, "taints"], g.taints, false));
+    }
+    if (env.eks.autoMode) {
+      for (const kind of ["selfManaged", "managed"] as const) {
+        if (Object.keys(env.nodeGroups[kind]).length > 0) {
+          out.push(
+            issue(
+              ["nodeGroups", kind],
+              Object.keys(env.nodeGroups[kind]),
+              "must be empty with eks.autoMode: Auto Mode runs the nodes in its node pools; remove the groups or turn Auto Mode off",
+            ),
+          );
+        }
+      }
     }
     const managedGroups = Object.keys(env.nodeGroups.managed).length;
     if (managedGroups > MAX_MANAGED_NODE_GROUPS) {

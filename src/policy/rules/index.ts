@@ -19,6 +19,7 @@ import { EKS_004 } from "./eks-004-supported-version";
 import { EKS_005 } from "./eks-005-private-endpoint";
 import { EKS_006 } from "./eks-006-creator-admin";
 import { EKS_007 } from "./eks-007-log-group-first";
+import { EKS_008 } from "./eks-008-auto-mode-complete";
 import { FG_001 } from "./fg-001-private-subnets";
 import { IAM_001 } from "./iam-001-no-admin-statements";
 import { IAM_002 } from "./iam-002-no-service-wildcards";
@@ -72,6 +73,7 @@ export const ALL_RULES: readonly PolicyRule[] = [
   EKS_005,
   EKS_006,
   EKS_007,
+  EKS_008,
   FG_001,
   IAM_001,
   IAM_002,
