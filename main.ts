@@ -1,12 +1,22 @@
 /**
  * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
  * Run by `cdktf synth` (see cdktf.json) or directly: `npm run synth:app` (`node --import tsx main.ts`).
+ *
+ * The output folder (`$CDKTF_OUTDIR`, which `cdktf synth` sets, else `cdktf.out`) is written
+ * atomically: into a staging folder next to it, renamed into place once every stack is written. A
+ * folder that cannot be written (read-only, full disk) fails with one line and leaves the previous
+ * output as it was.
  */
 import "./src/boot";
-import { buildApp, loadEnvs, PolicyViolationError } from "./src/app";
+import * as path from "node:path";
+import { loadEnvs, PolicyViolationError, synthApp } from "./src/app";
 import { EnvConfigError } from "./src/config";
+import { OutputWriteError } from "./src/lib/output-dir";
+import { installSignalHandlers } from "./src/lib/process";
 
 async function main(): Promise<number> {
+  // Ctrl-C while loading exits at once (130); during the synchronous synth, right after it.
+  installSignalHandlers();
   let envs;
   try {
     envs = await loadEnvs();
@@ -18,12 +28,17 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
     return 1;
   }
-  const { app } = buildApp(envs);
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
+  let app;
   try {
-    app.synth();
+    app = synthApp(envs, outdir, { elsewhere: "synthesize elsewhere (cdktf synth --output <dir>, or CDKTF_OUTDIR)" });
   } catch (err) {
     if (err instanceof PolicyViolationError) {
       process.stderr.write(`${err.message}\nNothing was synthesized.\n`);
+      return 1;
+    }
+    if (err instanceof OutputWriteError) {
+      process.stderr.write(`${err.message}\n`);
       return 1;
     }
     throw err;

@@ -6,7 +6,6 @@
  * reported as median, min and max. Writes <out>/latest.{md,json} and prints the Markdown
  * (or the JSON with --json). --check exits 1 when a budget of the README is exceeded.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,6 +22,7 @@ import {
   type Sample,
 } from "../src/lib/bench";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { installSignalHandlers, removeOnInterrupt, runProcess } from "../src/lib/process";
 import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/lib/terraform";
 
 const IDS = ["app", "cdktf-synth", "typecheck", "unit-tests", "terraform-validate", "terraform-plan", "scaling"] as const;
@@ -50,46 +50,36 @@ function positiveInt(flag: string, value: string | true | undefined, fallback: n
   return n;
 }
 
-/** Runs a command under GNU time; fails with its output when it fails. */
-function timed(command: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; label: string }): Promise<Sample> {
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-time-")), "time.txt");
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(TIME, ["-f", "%e %M", "-o", report, ...command], {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const text = fs.existsSync(report) ? fs.readFileSync(report, "utf8").trim() : "";
-      fs.rmSync(path.dirname(report), { recursive: true, force: true });
-      if (code !== 0) {
-        reject(
-          new CliError(
-            `${opts.label}: \`${command.join(" ")}\` failed (exit ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`,
-          ),
-        );
-        return;
-      }
-      const kb = Number(text.split(/\s+/).pop());
-      if (!Number.isFinite(kb)) {
-        reject(new CliError(`${opts.label}: GNU time reported no peak RSS (${JSON.stringify(text)})`));
-        return;
-      }
-      resolve({ ms, rssMB: kb / 1024 });
-    });
-  });
+/**
+ * Runs a command under GNU time, in its own process group (so an interrupt stops the command and
+ * everything it started, see process.ts); fails with its output when it fails.
+ */
+async function timed(command: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; label: string }): Promise<Sample> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-time-"));
+  const forget = removeOnInterrupt(dir);
+  try {
+    const report = path.join(dir, "time.txt");
+    const started = process.hrtime.bigint();
+    const run = await runProcess(TIME, ["-f", "%e %M", "-o", report, ...command], { cwd: opts.cwd, env: opts.env, timeoutMs: 600_000 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const text = fs.existsSync(report) ? fs.readFileSync(report, "utf8").trim() : "";
+    if (run.code !== 0) {
+      const output = `${run.stdout}${run.stderr}`;
+      throw new CliError(
+        `${opts.label}: \`${command.join(" ")}\` failed (exit ${run.code}):\n${output.trim().split("\n").slice(-20).join("\n")}`,
+      );
+    }
+    const kb = Number(text.split(/\s+/).pop());
+    if (!Number.isFinite(kb)) throw new CliError(`${opts.label}: GNU time reported no peak RSS (${JSON.stringify(text)})`);
+    return { ms, rssMB: kb / 1024 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    forget();
+  }
 }
+
+// Ctrl-C (or SIGTERM) stops the command being measured, removes the work folders, exits 130 (143).
+installSignalHandlers();
 
 runCli(USAGE, async () => {
   const args = parseArgs(process.argv.slice(2), {
@@ -107,6 +97,7 @@ runCli(USAGE, async () => {
   if (!fs.existsSync(TIME)) throw new CliError(`${TIME} (GNU time) is missing; it measures peak memory. Install it: apt-get install time`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  removeOnInterrupt(work);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const app = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };

@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
+import { loadEnvs, PROJECT_ROOT, synthApp } from "../src/app";
 import {
   assertMigratable,
   migrateBackendState,
@@ -20,6 +20,7 @@ import {
 } from "../src/lib/backend-migration";
 import { parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { stackId } from "../src/lib/naming";
+import { installSignalHandlers, removeOnInterrupt } from "../src/lib/process";
 
 const USAGE = `
 usage: npm run backend:migrate -- <env> [--backend-config <file>] [--from-bucket]
@@ -30,6 +31,10 @@ or back from the bucket into the local file (the file says "local" again, to tea
   --backend-config <file>   extra S3 backend settings passed to terraform init (optional)
   --from-bucket             move the state back even though no dated backup of a first migration is here
 `;
+
+// Ctrl-C (or SIGTERM) is forwarded to Terraform, which stops gracefully; then the temporary folder
+// and override file are removed and the program exits 130 (143).
+installSignalHandlers();
 
 runCli(USAGE, async () => {
   const args = parseArgs(process.argv.slice(2), { valued: ["backend-config"], switches: ["from-bucket"] });
@@ -48,17 +53,19 @@ runCli(USAGE, async () => {
   };
   if (migrationDirection(env, PROJECT_ROOT, args.flags.has("from-bucket")) === "to-local") {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backend-migrate-"));
+    const forget = removeOnInterrupt(tmp);
     let s3Backend;
     try {
       s3Backend = synthesizedS3Backend(env, tmp);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+      forget();
     }
-    buildApp(envs, path.join(PROJECT_ROOT, "cdktf.out")).app.synth();
+    synthApp(envs, path.join(PROJECT_ROOT, "cdktf.out"));
     await migrateBackendStateToLocal({ ...common, s3Backend });
     return;
   }
   assertMigratable(env, PROJECT_ROOT); // before synthesizing anything
-  buildApp(envs, path.join(PROJECT_ROOT, "cdktf.out")).app.synth();
+  synthApp(envs, path.join(PROJECT_ROOT, "cdktf.out"));
   await migrateBackendState(common);
 });

@@ -5,12 +5,15 @@
  * their ids) runs terraform init, plan -out and show -json, and writes a Markdown review.
  * With AWS credentials: real plans against the environment's S3 backend (read-only, -lock=false).
  * With --offline, or when no credentials are found (said loudly): a preview against an empty state.
+ * Interrupted (SIGINT, SIGTERM), it stops Terraform and its plugins, removes the work folder and
+ * exits 130 (143).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildApp, loadEnvs, PolicyViolationError, PROJECT_ROOT } from "../src/app";
+import { loadEnvs, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { planEnvironment } from "../src/lib/plan";
+import { installSignalHandlers } from "../src/lib/process";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/lib/plan-summary";
 
 const USAGE = `
@@ -23,6 +26,9 @@ usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--ou
   --out <dir>           where plans, plan JSON and the review go (default: plans/<env>)
 `;
 
+// Ctrl-C (or SIGTERM) stops Terraform and its plugins, removes the work folder, and exits 130 (143).
+installSignalHandlers();
+
 runCli(USAGE, async () => {
   const args = parseArgs(process.argv.slice(2), { valued: ["out"], switches: ["offline", "caller-credentials"] });
   const [envName, ...stacks] = args.positional;
@@ -33,9 +39,8 @@ runCli(USAGE, async () => {
 
   const started = Date.now();
   const synthDir = path.join(PROJECT_ROOT, "cdktf.out");
-  const { app } = buildApp(envs, synthDir);
   try {
-    app.synth();
+    synthApp(envs, synthDir);
   } catch (err) {
     if (err instanceof PolicyViolationError) throw new CliError(err.message);
     throw err;

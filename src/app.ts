@@ -6,6 +6,7 @@ import { App, Aspects, TerraformStack, type AppConfig } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "./config";
+import { writeDirAtomically } from "./lib/output-dir";
 import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
 import type { EnvStack } from "./stacks/env-stack";
@@ -18,7 +19,8 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** The stacks of one environment, in deployment order. */
 export interface EnvStacks {
-  readonly backend: BackendStack;
+  /** The state backend stack; absent on HCP Terraform (`backend.kind` "hcp"). */
+  readonly backend?: BackendStack;
   readonly platform: PlatformStack;
   readonly workloads: WorkloadsStack;
 }
@@ -115,13 +117,14 @@ export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name
   const workloads = new WorkloadsStack(app, env, platform);
   // One policy pack per environment, with that environment's suppressions.
   const pack = new PolicyPack({ suppressions: env.policy.suppressions.map((s) => ({ ...s, source })) });
-  for (const stack of [backend, platform, workloads]) Aspects.of(stack).add(pack);
-  return { backend, platform, workloads };
+  const stacks = { backend, platform, workloads };
+  for (const stack of allStacks(stacks)) Aspects.of(stack).add(pack);
+  return stacks;
 }
 
 /** Every stack of the given stacks, in deployment order. */
 export function allStacks(stacks: EnvStacks): EnvStack[] {
-  return [stacks.backend, stacks.platform, stacks.workloads];
+  return [...(stacks.backend ? [stacks.backend] : []), stacks.platform, stacks.workloads];
 }
 
 /** Loads and validates the environments of `envs/` (or `$EKS_ENVS_DIR`); throws `EnvConfigError`. */
@@ -135,4 +138,25 @@ export function buildApp(envs: readonly EnvConfig[], outdir?: string): { app: Ek
   const app = new EksApp(outdir ? { outdir } : {});
   const stacks = envs.map((env) => addEnvStacks(app, env));
   return { app, stacks };
+}
+
+/**
+ * Builds the App of `envs` and synthesizes it into `outdir` atomically: into a staging folder next
+ * to it, renamed into place once every stack and the manifest are written. Throws what synth throws
+ * (a `PolicyViolationError`, nothing written), or an `OutputWriteError` with one line when the
+ * folder cannot be written (read-only, full disk); the previous output is then unchanged.
+ * Terraform's files in the previous output (`.terraform`, lock files) are kept. The App's own
+ * `outdir` names the staging folder, gone by then: read the output from `outdir`.
+ */
+export function synthApp(envs: readonly EnvConfig[], outdir: string, opts: { elsewhere?: string } = {}): EksApp {
+  let app: EksApp | undefined;
+  writeDirAtomically(
+    outdir,
+    (staging) => {
+      app = buildApp(envs, staging).app;
+      app.synth();
+    },
+    opts,
+  );
+  return app!;
 }

@@ -1,6 +1,7 @@
 /**
  * Local S3 (s3rver) and DynamoDB (dynalite) emulators for backend tests: bound to 127.0.0.1,
- * started with bounded readiness loops, stopped by PID by the test that started them.
+ * started with bounded readiness loops, stopped by PID by the test that started them (or, when the
+ * test worker is interrupted, by its signal handler: see src/lib/process.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,6 +9,12 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/app";
+import { interruptOnDisconnect, setInterruptGrace, trackProcess } from "../../src/lib/process";
+
+// Vitest kills a worker 500 ms after its SIGTERM (stop the servers well within that), and exits on
+// SIGTERM without stopping its workers (a worker whose parent is gone stops too).
+setInterruptGrace(250);
+interruptOnDisconnect();
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 export function freePort(): Promise<number> {
@@ -50,7 +57,8 @@ export function startNode(script: string, args: string[], port: number, logFile:
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", log, log] });
   fs.closeSync(log);
   const pid = child.pid!;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const untrack = trackProcess(pid, { group: false, label: path.basename(script) });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => (untrack(), resolve())));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(pid, "SIGTERM");

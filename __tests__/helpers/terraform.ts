@@ -4,10 +4,17 @@
  *
  * On CI (`CI=true`) a missing binary or provider fails the run. Elsewhere the suites that need them
  * are not run, and say why.
+ *
+ * Interrupted (Ctrl-C, SIGTERM from the test runner, or the runner gone), a test worker forwards
+ * the signal to every terraform it started and its provider plugins (they run in process groups of
+ * their own), kills what is still running shortly after, removes the output folder of the suite
+ * that was running, and exits 130 (143): see src/lib/process.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { afterAll, onTestFinished } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { interruptOnDisconnect, removeOnInterrupt, setInterruptGrace } from "../../src/lib/process";
 import {
   canInstallFromRegistry,
   findAwsProviderMirror,
@@ -23,11 +30,25 @@ import {
   type TerraformRun,
 } from "../../src/lib/terraform";
 
-/** Where integration tests write (git-ignored), one folder per suite. */
+// Vitest kills a worker 500 ms after its SIGTERM: stop terraform well within that. And vitest
+// itself exits on SIGTERM without stopping its workers: a worker whose parent is gone stops too.
+setInterruptGrace(250);
+interruptOnDisconnect();
+
+/**
+ * Where integration tests write (git-ignored), one folder per suite. Removed if the run is
+ * interrupted while the suite (or the test that asked for it) runs; kept for inspection after it.
+ */
 export function testOutputDir(suite: string): string {
   const dir = path.join(PROJECT_ROOT, ".test-output", suite);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  const keep = removeOnInterrupt(dir);
+  try {
+    onTestFinished(keep); // asked for inside a test
+  } catch {
+    afterAll(keep); // at the top of a test file
+  }
   return dir;
 }
 

@@ -12,6 +12,7 @@ import { buildApp } from "../app";
 import type { EnvConfig } from "../config";
 import { CliError } from "./cli";
 import { backendLocalStatePath, stackId, stateBucketName, stateKey } from "./naming";
+import { onInterrupt } from "./process";
 import { runTerraform, type TerraformRun } from "./terraform";
 
 export interface MigrationOptions {
@@ -93,11 +94,14 @@ export async function migrateBackendState(opts: MigrationOptions): Promise<Migra
   // 1. Point the working directory at the local state, so Terraform knows where it migrates from.
   const override = path.join(stackDir, "backend_override.tf.json");
   fs.writeFileSync(override, JSON.stringify({ terraform: { backend: { local: { path: path.relative(stackDir, localFile) } } } }));
+  // Left behind, it would point every later run of this stack at the local state: removed on interrupt too.
+  const forget = onInterrupt(() => fs.rmSync(override, { force: true }));
   try {
     log(`reading the local state (${backendLocalStatePath(env.name)}, serial ${local.serial})`);
     await tf(["init", "-reconfigure", "-input=false", "-no-color"]);
   } finally {
     fs.rmSync(override);
+    forget();
   }
   // 2. Switch to the synthesized S3 backend and copy the state across.
   log(`copying it to s3://${bucket}/${key}`);
@@ -149,6 +153,7 @@ export async function migrateBackendStateToLocal(
   // 1. Point the working directory at the state in S3, where it migrates from.
   const override = path.join(stackDir, "backend_override.tf.json");
   fs.writeFileSync(override, JSON.stringify({ terraform: { backend: { s3: opts.s3Backend } } }));
+  const forget = onInterrupt(() => fs.rmSync(override, { force: true }));
   let remote: StateFile;
   try {
     log(`reading the state in s3://${bucket}/${key}`);
@@ -159,6 +164,7 @@ export async function migrateBackendStateToLocal(
     }
   } finally {
     fs.rmSync(override);
+    forget();
   }
   // 2. Switch to the synthesized local backend and copy the state across.
   log(`copying it to ${backendLocalStatePath(env.name)}`);

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CliError } from "./cli";
 import { redactPlan } from "./plan-redact";
+import { removeOnInterrupt } from "./process";
 import { STACK_KINDS, stackId } from "./naming";
 import {
   copyStack,
@@ -115,83 +116,90 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
     );
   }
   fs.mkdirSync(opts.outDir, { recursive: true });
-
-  let tfEnv: NodeJS.ProcessEnv = { ...processEnv, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-  let prune: string[] = [];
-  if (mode === "offline") {
-    let offline;
-    try {
-      offline = await offlineTerraform(path.join(opts.outDir, "work"), "the offline preview");
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    tfEnv = offline.env;
-    prune = offline.prune;
-  }
-
-  const planOne = async (stack: string): Promise<StackPlan> => {
-    const t0 = Date.now();
-    const kind = stack.slice(opts.env.length + 1);
-    if (mode === "offline" && kind === "workloads") {
-      return {
-        stack,
-        skipped: "reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
-        ms: 0,
-      };
-    }
-    let dir = path.join(opts.synthDir, "stacks", stack);
+  // The work folder (copies of the stacks, their .terraform) is kept for the next run, unless the run
+  // is interrupted: then Terraform is stopped first (see process.ts) and the folder removed.
+  const workDir = path.join(path.resolve(opts.outDir), "work");
+  const keepWork = removeOnInterrupt(workDir);
+  try {
+    let tfEnv: NodeJS.ProcessEnv = { ...processEnv, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+    let prune: string[] = [];
     if (mode === "offline") {
-      const ws = prepareOfflineWorkspace(dir, path.join(opts.outDir, "work", stack), prune);
-      if (ws.pruned.removed.length > 0) {
-        opts.log(
-          `${stack}: pruned for the offline preview (providers ${ws.pruned.providers.join(", ")} cannot be installed here): ${ws.pruned.removed.join(", ")}`,
-        );
-      }
-      dir = ws.dir;
-    } else if (opts.callerCredentials) {
-      const work = path.join(path.resolve(opts.outDir), "work", stack);
-      const stackJson = copyStack(dir, work);
-      const dropped = useCallerCredentials(stackJson);
-      fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
-      if (dropped.length > 0)
-        opts.log(`${stack}: planning with the caller's credentials; the role to assume was dropped from ${dropped.join(", ")}`);
-      dir = work;
-    }
-    const planFile = path.join(path.resolve(opts.outDir), `${stack}.tfplan`);
-    const jsonFile = path.join(path.resolve(opts.outDir), `${stack}.plan.json`);
-    const step = async (args: string[]): Promise<TerraformRun> => {
-      const run = await runTerraform(args, dir, tfEnv, 600_000);
-      if (run.code !== 0) {
-        throw new CliError(`${stack}: terraform ${args[0]} failed (exit ${run.code}):\n${(run.stderr + run.stdout).trim()}`);
-      }
-      return run;
-    };
-    const init = await step(["init", "-input=false", "-no-color"]);
-    const plan = await step(["plan", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`]);
-    const show = await step(["show", "-json", planFile]);
-    // Sensitive values are replaced: the JSON is what CI keeps as an artifact.
-    fs.writeFileSync(jsonFile, `${JSON.stringify(redactPlan(JSON.parse(show.stdout)), null, 1)}\n`);
-    const summary = /Plan: .*|No changes\./.exec(plan.stdout)?.[0] ?? "planned";
-    opts.log(`${stack}: ${summary} (init ${seconds(init.ms)}, plan ${seconds(plan.ms)}, show ${seconds(show.ms)})`);
-    return { stack, planFile, jsonFile, ms: Date.now() - t0 };
-  };
-
-  // Two at a time: Terraform loading the AWS provider schema is CPU-bound.
-  const results: StackPlan[] = new Array(stacks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < stacks.length) {
-      const i = next++;
+      let offline;
       try {
-        results[i] = await planOne(stacks[i]);
+        offline = await offlineTerraform(workDir, "the offline preview");
       } catch (err) {
-        if (!(err instanceof CliError)) throw err;
-        results[i] = { stack: stacks[i], failed: err.message, ms: 0 };
-        opts.log(`${stacks[i]}: FAILED (the error follows the review)`);
+        throw new CliError((err as Error).message);
       }
-      if (results[i].skipped) opts.log(`${stacks[i]}: skipped: ${results[i].skipped}`);
+      tfEnv = offline.env;
+      prune = offline.prune;
     }
-  };
-  await Promise.all([worker(), worker()]);
-  return { env: opts.env, mode, plans: results, ms: Date.now() - started };
+
+    const planOne = async (stack: string): Promise<StackPlan> => {
+      const t0 = Date.now();
+      const kind = stack.slice(opts.env.length + 1);
+      if (mode === "offline" && kind === "workloads") {
+        return {
+          stack,
+          skipped: "reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
+          ms: 0,
+        };
+      }
+      let dir = path.join(opts.synthDir, "stacks", stack);
+      if (mode === "offline") {
+        const ws = prepareOfflineWorkspace(dir, path.join(workDir, stack), prune);
+        if (ws.pruned.removed.length > 0) {
+          opts.log(
+            `${stack}: pruned for the offline preview (providers ${ws.pruned.providers.join(", ")} cannot be installed here): ${ws.pruned.removed.join(", ")}`,
+          );
+        }
+        dir = ws.dir;
+      } else if (opts.callerCredentials) {
+        const work = path.join(workDir, stack);
+        const stackJson = copyStack(dir, work);
+        const dropped = useCallerCredentials(stackJson);
+        fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
+        if (dropped.length > 0)
+          opts.log(`${stack}: planning with the caller's credentials; the role to assume was dropped from ${dropped.join(", ")}`);
+        dir = work;
+      }
+      const planFile = path.join(path.resolve(opts.outDir), `${stack}.tfplan`);
+      const jsonFile = path.join(path.resolve(opts.outDir), `${stack}.plan.json`);
+      const step = async (args: string[]): Promise<TerraformRun> => {
+        const run = await runTerraform(args, dir, tfEnv, 600_000);
+        if (run.code !== 0) {
+          throw new CliError(`${stack}: terraform ${args[0]} failed (exit ${run.code}):\n${(run.stderr + run.stdout).trim()}`);
+        }
+        return run;
+      };
+      const init = await step(["init", "-input=false", "-no-color"]);
+      const plan = await step(["plan", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`]);
+      const show = await step(["show", "-json", planFile]);
+      // Sensitive values are replaced: the JSON is what CI keeps as an artifact.
+      fs.writeFileSync(jsonFile, `${JSON.stringify(redactPlan(JSON.parse(show.stdout)), null, 1)}\n`);
+      const summary = /Plan: .*|No changes\./.exec(plan.stdout)?.[0] ?? "planned";
+      opts.log(`${stack}: ${summary} (init ${seconds(init.ms)}, plan ${seconds(plan.ms)}, show ${seconds(show.ms)})`);
+      return { stack, planFile, jsonFile, ms: Date.now() - t0 };
+    };
+
+    // Two at a time: Terraform loading the AWS provider schema is CPU-bound.
+    const results: StackPlan[] = new Array(stacks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < stacks.length) {
+        const i = next++;
+        try {
+          results[i] = await planOne(stacks[i]);
+        } catch (err) {
+          if (!(err instanceof CliError)) throw err;
+          results[i] = { stack: stacks[i], failed: err.message, ms: 0 };
+          opts.log(`${stacks[i]}: FAILED (the error follows the review)`);
+        }
+        if (results[i].skipped) opts.log(`${stacks[i]}: skipped: ${results[i].skipped}`);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return { env: opts.env, mode, plans: results, ms: Date.now() - started };
+  } finally {
+    keepWork();
+  }
 }

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runProcess, type ProcessRun } from "./process";
+import { removeOnInterrupt, runProcess, type ProcessRun } from "./process";
 
 /** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
 export const REGISTRY_ONLY_PROVIDERS = ["external", "local", "kubernetes", "helm"] as const;
@@ -143,7 +143,10 @@ export function writeCliConfig(dir: string, mirror: string | undefined, direct: 
 /** The result of one terraform command. */
 export type TerraformRun = ProcessRun;
 
-/** Runs `terraform <args>` in `cwd`, bounded by `timeoutMs`; never throws on a non-zero exit. */
+/**
+ * Runs `terraform <args>` in `cwd`, bounded by `timeoutMs`; never throws on a non-zero exit. On
+ * SIGINT or SIGTERM, Terraform and its provider plugins get the signal (see process.ts).
+ */
 export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<TerraformRun> {
   return runProcess("terraform", args, { cwd, env, timeoutMs });
 }
@@ -297,6 +300,7 @@ export async function canInstallFromRegistry(workRoot: string, mirror: string | 
   const cached = process.env.TF_REGISTRY_REACHABLE;
   if (cached === "1" || cached === "0") return cached === "1";
   const dir = fs.mkdtempSync(path.join(workRoot, "registry-probe-"));
+  const forget = removeOnInterrupt(dir);
   try {
     const cli = writeCliConfig(dir, mirror, true);
     fs.writeFileSync(
@@ -309,6 +313,7 @@ export async function canInstallFromRegistry(workRoot: string, mirror: string | 
     return reachable;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    forget();
   }
 }
 
