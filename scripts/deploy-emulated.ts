@@ -26,6 +26,10 @@ runCli(USAGE, async () => {
   const envs = await loadEnvs();
   const env = envs.find((e) => e.name === args.positional[0]);
   if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  if (env.backend.kind === "hcp")
+    throw new UsageError(
+      `environment "${env.name}" keeps its state in HCP Terraform (backend.kind "hcp"), which the emulator cannot stand in for; deploy:emulated needs backend.kind "s3"`,
+    );
   const report = await runEmulatedDeploy(env, {
     root: path.join(PROJECT_ROOT, ".emulated", env.name),
     projectRoot: PROJECT_ROOT,

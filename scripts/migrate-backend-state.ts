@@ -43,6 +43,10 @@ runCli(USAGE, async () => {
   const envs = await loadEnvs();
   const env = envs.find((e) => e.name === args.positional[0]);
   if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  if (env.backend.kind === "hcp")
+    throw new UsageError(
+      `environment "${env.name}" keeps its state in HCP Terraform (backend.kind "hcp"): there is no backend stack state to migrate`,
+    );
   const backendConfig = args.flags.get("backend-config");
   const common = {
     env,

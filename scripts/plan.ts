@@ -66,7 +66,7 @@ runCli(USAGE, async () => {
       : "",
   ].filter(Boolean);
   const summary = summarizePlans(
-    planned.map((p) => ({ stack: p.stack, plan: JSON.parse(fs.readFileSync(p.jsonFile!, "utf8")) as PlanJson })),
+    planned.map((p) => ({ stack: p.stack, plan: JSON.parse(fs.readFileSync(p.jsonFile!, "utf8")) as PlanJson, file: p.jsonFile })),
     `Plan: ${envName}${run.mode === "offline" ? " (offline preview)" : ""}`,
     notes.length > 0 ? notes.join(" ") : undefined,
   );
@@ -75,7 +75,7 @@ runCli(USAGE, async () => {
   fs.writeFileSync(path.join(outDir, `${envName}.summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
   const t = summary.totals;
   console.log(
-    `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy in ${planned.length} stack(s); ` +
+    `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy${t.forget ? `, ${t.forget} to forget` : ""} in ${planned.length} stack(s); ` +
       `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${(run.ms / 1000 + (Date.now() - started - run.ms) / 1000).toFixed(1)}s)`,
   );
   if (failed.length > 0) throw new CliError(failed.map((p) => p.failed).join("\n"));

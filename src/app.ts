@@ -109,10 +109,11 @@ export class EksApp extends App {
 
 /** Adds the stacks of one validated environment to `app`. */
 export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name}.ts`): EnvStacks {
-  const backend = new BackendStack(app, env);
+  // On HCP Terraform the workspaces keep the state: there is no bucket to create.
+  const backend = env.backend.kind === "s3" ? new BackendStack(app, env) : undefined;
   const platform = new PlatformStack(app, env);
   // Its state lives in the bucket the backend stack creates: `cdktf deploy '<env>-*'` goes in order.
-  platform.addDependency(backend);
+  if (backend) platform.addDependency(backend);
   // Reads the platform's outputs (cluster endpoint, CA, OIDC provider) through remote state.
   const workloads = new WorkloadsStack(app, env, platform);
   // One policy pack per environment, with that environment's suppressions.

@@ -122,10 +122,29 @@ const cases: [string, unknown][] = [
   ["node groups with Auto Mode", { ...sm({}), eks: { autoMode: {} } }],
   ["the Load Balancer Controller with Auto Mode", { ...base, eks: { autoMode: {} }, workloads: { loadBalancerController: true } }],
   ["an unknown Auto Mode node pool", { ...base, eks: { autoMode: { nodePools: ["gpu"] } } }],
+  ["HCP Terraform without an organization", { ...base, backend: { kind: "hcp" } }],
+  ["an S3 bucket name on HCP Terraform", { ...base, backend: { kind: "hcp", organization: "acme", bucketName: "x-tfstate" } }],
+  ["an HCP organization on S3", { ...base, backend: { organization: "acme" } }],
+  [
+    "a Terraform Enterprise URL instead of a host",
+    { ...base, backend: { kind: "hcp", organization: "acme", hostname: "https://tfe.example.com" } },
+  ],
   ["an unknown key with a newline", { ...base, "regi\non": "x" }],
 ];
 
 const expected: Record<string, string[]> = {
+  "HCP Terraform without an organization": [
+    'env "test": backend.organization is required with backend.kind "hcp": the HCP Terraform organization of the workspaces (got nothing)',
+  ],
+  "an S3 bucket name on HCP Terraform": [
+    'env "test": backend.bucketName only applies with backend.kind "s3"; HCP Terraform keeps and locks the state itself: remove it (got "x-tfstate")',
+  ],
+  "an HCP organization on S3": [
+    'env "test": backend.organization only applies with backend.kind "hcp"; remove it, or set kind: "hcp" (got "acme")',
+  ],
+  "a Terraform Enterprise URL instead of a host": [
+    'env "test": backend.hostname must be a host name like tfe.example.com (no scheme, no path) (got "https://tfe.example.com")',
+  ],
   "node groups with Auto Mode": [
     'env "test": nodeGroups.selfManaged must be empty with eks.autoMode: Auto Mode runs the nodes in its node pools; remove the groups or turn Auto Mode off (got ["app"])',
   ],

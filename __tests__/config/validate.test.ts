@@ -74,7 +74,7 @@ describe("config validation", () => {
       "unknown nested key",
       { ...base, backend: { dynamodbLok: true } },
       [
-        'env "test": backend.dynamodbLok is not a known setting (did you mean "dynamodbLock"?); allowed: bucketName, lockTableName, dynamodbLock, useLockfile, noncurrentVersionExpirationDays, noncurrentVersionsToKeep, backendStackState (got true)',
+        'env "test": backend.dynamodbLok is not a known setting (did you mean "dynamodbLock"?); allowed: kind, organization, hostname, project, bucketName, lockTableName, dynamodbLock, useLockfile, noncurrentVersionExpirationDays, noncurrentVersionsToKeep, backendStackState (got true)',
       ],
     ],
     [

@@ -83,10 +83,12 @@ export function synthEnv(env: EnvConfig): { stacks: EnvStacks; json: Record<keyo
   const stacks = addEnvStacks(app, env);
   app.synth();
   const json = Object.fromEntries(
-    Object.entries(stacks).map(([k, s]) => {
-      const file = path.join(app.outdir, "stacks", (s as TerraformStack).node.id, "cdk.tf.json");
-      return [k, withoutMetadata(JSON.parse(fs.readFileSync(file, "utf8")))];
-    }),
+    Object.entries(stacks)
+      .filter(([, s]) => s !== undefined)
+      .map(([k, s]) => {
+        const file = path.join(app.outdir, "stacks", (s as TerraformStack).node.id, "cdk.tf.json");
+        return [k, withoutMetadata(JSON.parse(fs.readFileSync(file, "utf8")))];
+      }),
   ) as Record<keyof EnvStacks, StackJson>;
   return { stacks, json };
 }

@@ -7,7 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
-import { sampleEnvs } from "../helpers/synth";
+import type { EnvInput } from "../../src/config";
+import { prepareOfflineWorkspace } from "../../src/lib/terraform";
+import { sampleEnvs, testEnv } from "../helpers/synth";
 import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
 
 const tc = await getToolchain();
@@ -87,4 +89,36 @@ describe.runIf(tc)("real Terraform, offline", () => {
       expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);
     },
   );
+
+  // HCP Terraform cannot be reached from here: its stacks are initialised without their backend
+  // (-backend=false) and validated against the real provider; the workspaces themselves are not.
+  describe("an environment on HCP Terraform", () => {
+    const hcpOut = path.join(out, "hcp", "cdktf.out");
+    const env = testEnv({ name: "hq", backend: { kind: "hcp", organization: "acme-platform", project: "EKS" } } as Partial<EnvInput>);
+
+    beforeAll(() => {
+      buildApp([env], hcpOut).app.synth();
+    });
+
+    it.each(["hq-platform", "hq-workloads"])("%s: terraform init -backend=false + validate pass, with its cloud block", async (stack) => {
+      const ws = prepareOfflineWorkspace(
+        path.join(hcpOut, "stacks", stack),
+        path.join(out, "hcp", "work", stack),
+        toolchain.unavailableProviders,
+      );
+      fs.rmSync(path.join(ws.dir, "backend_override.tf.json"));
+      const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as { terraform: { cloud?: object } };
+      expect(json.terraform.cloud).toMatchObject({ organization: "acme-platform", workspaces: { name: `acme-${stack}` } });
+      await tfOk(toolchain, ws.dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+      const validate = JSON.parse((await tfOk(toolchain, ws.dir, ["validate", "-json", "-no-color"])).stdout) as {
+        valid: boolean;
+        diagnostics: object[];
+      };
+      expect(validate.valid, JSON.stringify(validate.diagnostics)).toBe(true);
+    });
+
+    it("has no backend stack", () => {
+      expect(fs.readdirSync(path.join(hcpOut, "stacks")).sort()).toEqual(["hq-platform", "hq-workloads"]);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { EnvInput } from "../../src/config";
 import { STACK_KINDS } from "../../src/lib/naming";
 import { sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
 
@@ -83,5 +84,39 @@ describe("EnvStack: provider and backend of every stack", () => {
       }
     }
     expect(seen.size).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("EnvStack on HCP Terraform", () => {
+  const hcp = (name: string, backend: object = {}) =>
+    testEnv({ name, backend: { kind: "hcp", organization: "acme-platform", ...backend } } as Partial<EnvInput>);
+
+  it("gives each stack its own workspace, <project>-<env>-<stack>, and no backend stack", () => {
+    const { stacks, json } = synthEnv(hcp("hq", { project: "EKS", hostname: "tfe.example.com" }));
+    expect(stacks.backend).toBeUndefined();
+    expect(json.platform.terraform.cloud).toEqual({
+      organization: "acme-platform",
+      hostname: "tfe.example.com",
+      workspaces: { name: "acme-hq-platform", project: "EKS" },
+    });
+    expect(json.platform.terraform).not.toHaveProperty("backend");
+    expect((json.workloads.terraform.cloud as { workspaces: object }).workspaces).toEqual({ name: "acme-hq-workloads", project: "EKS" });
+    // Cross-stack outputs still flow: the workloads stack reads the platform's workspace.
+    const remote = json.workloads.data?.terraform_remote_state ?? {};
+    expect(Object.values(remote)).toEqual([
+      {
+        backend: "remote",
+        config: { organization: "acme-platform", hostname: "tfe.example.com", workspaces: { name: "acme-hq-platform" } },
+      },
+    ]);
+  });
+
+  it("names workspaces uniquely across environments and stacks", () => {
+    const names = ["aa", "ab", "hq", "prod2"].flatMap((n) => {
+      const { json } = synthEnv(hcp(n));
+      return Object.values(json).map((j) => (j.terraform.cloud as { workspaces: { name: string } }).workspaces.name);
+    });
+    expect(names).toHaveLength(8);
+    expect(new Set(names).size).toBe(names.length);
   });
 });

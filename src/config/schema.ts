@@ -194,6 +194,29 @@ export const AssumeRoleSchema = z.strictObject({
 
 export const BackendSchema = z.strictObject({
   /**
+   * Where state lives: `s3` (a bucket and lock table the `<env>-backend` stack creates) or `hcp`
+   * (HCP Terraform or Terraform Enterprise: one workspace per stack, `<project>-<env>-<stack>`, and
+   * no backend stack). @default "s3"
+   */
+  kind: z.enum(["s3", "hcp"], { error: 'must be "s3" or "hcp"' }).default("s3"),
+  /** HCP Terraform organization (kind "hcp" only). */
+  organization: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{3,40}$/, { error: "must be an HCP Terraform organization name: 3-40 letters, digits, '-' and '_'" })
+    .optional(),
+  /** Terraform Enterprise host name (kind "hcp" only). @default - HCP Terraform itself */
+  hostname: z
+    .string()
+    .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+      error: "must be a host name like tfe.example.com (no scheme, no path)",
+    })
+    .optional(),
+  /** HCP Terraform project of the workspaces (kind "hcp" only). @default - the organization's default project */
+  project: z
+    .string()
+    .regex(/^[A-Za-z0-9 _-]{3,40}$/, { error: "must be an HCP Terraform project name: 3-40 letters, digits, spaces, '-' and '_'" })
+    .optional(),
+  /**
    * Name of the state bucket, when the derived `<project>-<env>-tfstate` is taken (bucket names are
    * global). @default "<project>-<env>-tfstate"
    */

@@ -63,12 +63,15 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
       env: e.name,
       region: e.region,
       roleArn: e.ci.deployRoleArn!,
-      stacks: STACK_KINDS.map((k) => stackId(e.name, k)).join(" "),
+      // On HCP Terraform there is no backend stack, and no bucket: the workspaces keep the state.
+      stacks: STACK_KINDS.filter((k) => k !== "backend" || e.backend.kind === "s3")
+        .map((k) => stackId(e.name, k))
+        .join(" "),
       githubEnvironment: e.ci.githubEnvironment ?? e.name,
       runsOn: e.ci.runsOn,
       assumeRoleArn: e.assumeRole?.roleArn ?? "",
-      stateBucket: stateBucketName(e),
-      stateKmsKey: stateKeyAlias(e),
+      stateBucket: e.backend.kind === "s3" ? stateBucketName(e) : "",
+      stateKmsKey: e.backend.kind === "s3" ? stateKeyAlias(e) : "",
     })),
   };
 }

@@ -41,6 +41,11 @@ export function stateKeyAlias(p: NameParts): string {
   return `alias/${envPrefix(p)}-tfstate`;
 }
 
+/** The HCP Terraform workspace of a stack: `<project>-<env>-<stack>`, unique across environments. */
+export function workspaceName(p: NameParts, kind: StackKind): string {
+  return `${envPrefix(p)}-${kind}`;
+}
+
 /** The object key of a stack's state in the bucket: unique per environment and stack. */
 export function stateKey(env: string, kind: StackKind): string {
   return `${env}/${stackId(env, kind)}.tfstate`;

@@ -1,10 +1,19 @@
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
 import * as path from "node:path";
 import type { EnvConfig } from "../config";
 import { MANAGED_BY, REQUIRED_TERRAFORM_VERSION } from "../lib/constants";
-import { backendLocalStatePath, lockTableName, stackId, stateBucketName, stateKey, stateKeyAlias, type StackKind } from "../lib/naming";
+import {
+  backendLocalStatePath,
+  lockTableName,
+  stackId,
+  stateBucketName,
+  stateKey,
+  stateKeyAlias,
+  workspaceName,
+  type StackKind,
+} from "../lib/naming";
 import { ReadableStack } from "./readable-stack";
 
 /** The tags every resource of an environment carries, through the provider's `default_tags`. */
@@ -34,7 +43,8 @@ export function awsProviderConfig(env: EnvConfig): AwsProviderConfig {
  * A stack of one environment: `<env>-<kind>`, with the environment's AWS provider and state backend.
  *
  * Every stack stores its state in the environment's bucket under its own key, encrypted with the
- * environment's state key and locked by DynamoDB and/or S3 lock files. The `<env>-backend` stack, which
+ * environment's state key and locked by DynamoDB and/or S3 lock files; or, with `backend.kind`
+ * "hcp", in its own HCP Terraform workspace. The `<env>-backend` stack, which
  * creates that bucket, keeps a local state file until it is migrated (see `npm run backend:migrate`).
  */
 export class EnvStack extends ReadableStack {
@@ -52,6 +62,15 @@ export class EnvStack extends ReadableStack {
     this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
     new AwsProvider(this, "aws", awsProviderConfig(env));
 
+    if (env.backend.kind === "hcp") {
+      // One workspace per stack; cross-stack outputs flow through the workspaces' remote state.
+      new CloudBackend(this, {
+        organization: env.backend.organization!,
+        hostname: env.backend.hostname,
+        workspaces: new NamedCloudWorkspace(workspaceName(env, kind), env.backend.project),
+      });
+      return;
+    }
     if (kind === "backend" && env.backend.backendStackState === "local") {
       // Relative to cdktf.out/stacks/<stack>/, where Terraform runs: the project's terraform-state/ folder.
       new LocalBackend(this, { path: path.posix.join("..", "..", "..", backendLocalStatePath(env.name)) });

@@ -142,9 +142,12 @@ describe("ci rules", () => {
 
   it("plans the backend stack by default only once its state is in S3", () => {
     const ci = { runsOn: ["ubuntu-24.04"] };
-    expect(planStacksOf({ ci, backend: { backendStackState: "local" } } as never)).toEqual(["platform", "workloads"]);
-    expect(planStacksOf({ ci, backend: { backendStackState: "s3" } } as never)).toEqual(["backend", "platform", "workloads"]);
-    expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: { backendStackState: "s3" } } as never)).toEqual(["platform"]);
+    const s3 = (state: string) => ({ kind: "s3", backendStackState: state });
+    expect(planStacksOf({ ci, backend: s3("local") } as never)).toEqual(["platform", "workloads"]);
+    expect(planStacksOf({ ci, backend: s3("s3") } as never)).toEqual(["backend", "platform", "workloads"]);
+    expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: s3("s3") } as never)).toEqual(["platform"]);
+    // On HCP Terraform there is no backend stack to plan.
+    expect(planStacksOf({ ci, backend: { kind: "hcp", backendStackState: "local" } } as never)).toEqual(["platform", "workloads"]);
   });
 
   it("tells GitHub-hosted runners from self-hosted ones", () => {

@@ -165,7 +165,11 @@ export function isGitHubHosted(labels: readonly string[]): boolean {
 
 /** The stacks the pull-request workflow plans for an environment, after the defaults. */
 export function planStacksOf(env: Pick<ParsedEnv, "ci" | "backend">): string[] {
-  return env.ci.planStacks ?? CI_STACK_KINDS.filter((k) => k !== "backend" || env.backend.backendStackState === "s3");
+  const hasBackendStack = env.backend.kind === "s3";
+  return (
+    env.ci.planStacks?.filter((k) => k !== "backend" || hasBackendStack) ??
+    CI_STACK_KINDS.filter((k) => k !== "backend" || (hasBackendStack && env.backend.backendStackState === "s3"))
+  );
 }
 
 const ci: EnvRule = {
@@ -225,7 +229,17 @@ const ci: EnvRule = {
       );
     }
     const planStacks = planStacksOf(env);
-    const local = env.backend.backendStackState === "local";
+    const hcp = env.backend.kind === "hcp";
+    const local = !hcp && env.backend.backendStackState === "local";
+    if (hcp && env.ci.planStacks?.includes("backend")) {
+      out.push(
+        issue(
+          ["ci", "planStacks"],
+          env.ci.planStacks,
+          'includes "backend", which an environment on HCP Terraform does not have; leave it out',
+        ),
+      );
+    }
     if (planRoleArn && env.ci.planStacks?.includes("backend") && local) {
       out.push(
         issue(

@@ -36,6 +36,7 @@ export const FOUNDATION_RULES: readonly EnvRule[] = [
     needs: ["project", "name", "backend"],
     check: (env) => {
       const issues: ConfigIssue[] = [];
+      if (env.backend.kind === "hcp") return issues; // no bucket, table or key of its own
       const bucket = stateBucketName(env);
       const bucketProblem = s3BucketNameProblem(bucket);
       if (bucketProblem) {
@@ -62,8 +63,50 @@ export const FOUNDATION_RULES: readonly EnvRule[] = [
   },
   {
     needs: ["backend"],
+    check: (env) => {
+      const b = env.backend;
+      const issues: ConfigIssue[] = [];
+      if (b.kind === "hcp") {
+        if (!b.organization) {
+          issues.push({
+            path: ["backend", "organization"],
+            value: undefined,
+            message: 'is required with backend.kind "hcp": the HCP Terraform organization of the workspaces',
+          });
+        }
+        const s3Only: [keyof typeof b, unknown][] = [
+          ["bucketName", undefined],
+          ["lockTableName", undefined],
+          ["useLockfile", false],
+          ["backendStackState", "local"],
+        ];
+        for (const [field, unset] of s3Only) {
+          if (b[field] !== unset) {
+            issues.push({
+              path: ["backend", field],
+              value: b[field],
+              message: 'only applies with backend.kind "s3"; HCP Terraform keeps and locks the state itself: remove it',
+            });
+          }
+        }
+      } else {
+        for (const field of ["organization", "hostname", "project"] as const) {
+          if (b[field] !== undefined) {
+            issues.push({
+              path: ["backend", field],
+              value: b[field],
+              message: 'only applies with backend.kind "hcp"; remove it, or set kind: "hcp"',
+            });
+          }
+        }
+      }
+      return issues;
+    },
+  },
+  {
+    needs: ["backend"],
     check: (env) =>
-      !env.backend.dynamodbLock && !env.backend.useLockfile
+      env.backend.kind === "s3" && !env.backend.dynamodbLock && !env.backend.useLockfile
         ? [
             {
               path: ["backend", "dynamodbLock"],
