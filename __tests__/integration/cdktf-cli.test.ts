@@ -6,10 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { STACK_KINDS } from "../../src/lib/naming";
+import { sampleEnvs } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
 describe("cdktf synth (cdktf-cli)", () => {
-  it("synthesizes every stack of every sample environment with no AWS account and no network", () => {
+  it("synthesizes every stack of every sample environment with no AWS account and no network", async () => {
     const outdir = path.join(testOutputDir("cdktf-cli"), "cdktf.out");
     const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
       cwd: PROJECT_ROOT,
@@ -19,14 +21,8 @@ describe("cdktf synth (cdktf-cli)", () => {
     });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual([
-      "dev-backend",
-      "dev-platform",
-      "dev-workloads",
-      "prod-backend",
-      "prod-platform",
-      "prod-workloads",
-    ]);
+    const samples = await sampleEnvs();
+    expect(Object.keys(manifest.stacks).sort()).toEqual(samples.flatMap((e) => STACK_KINDS.map((k) => `${e.name}-${k}`)).sort());
     for (const stack of Object.keys(manifest.stacks)) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }

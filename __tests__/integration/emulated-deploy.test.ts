@@ -58,6 +58,8 @@ interface Destroyed {
   readonly mode: "protected" | "ephemeral";
   readonly platform: ProcessRun;
   readonly backend: ProcessRun;
+  /** Terraform's own `plan -destroy` of the protected backend: its exact errors, unabridged. */
+  readonly backendDestroyPlan?: ProcessRun;
   readonly platformLeft: string[];
   readonly backendLeft: string[];
   readonly migrateBack?: MigrationResult;
@@ -160,11 +162,13 @@ async function destroy(run: Run, source: (typeof sources)[number]): Promise<Dest
     // As it is: deletion protection and prevent_destroy hold.
     const platform = await emu.cdktf("destroy", "platform");
     const backend = await emu.cdktf("destroy", "backend");
+    const backendDestroyPlan = await emu.terraform("backend", ["plan", "-destroy", "-input=false", "-no-color", "-lock=false"]);
     const tables = await emu.terraform("platform", ["state", "list"]);
     return {
       mode: "protected",
       platform,
       backend,
+      backendDestroyPlan,
       platformLeft: tables.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("data.")),
       backendLeft: await stateList(emu, "backend"),
     };
@@ -381,13 +385,17 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
           expect(text).toContain(`Table '${table}' can't be deleted while DeletionProtectionEnabled is set to True`);
         }
         expect(d.platformLeft.filter((a) => a.startsWith("aws_dynamodb_table.")).length).toBe(tables.length);
-        const backendText = (d.backend.stdout + d.backend.stderr).replace(/\s+/g, " ");
         expect(d.backend.code).not.toBe(0);
+        expect(d.backend.stdout + d.backend.stderr).toContain("Error: Instance cannot be destroyed");
+        // cdktf abridges Terraform's diagnostics when the machine is busy: Terraform's own plan has them all.
+        const plan = d.backendDestroyPlan!;
+        expect(plan.code).toBe(1);
+        const backendText = (plan.stdout + plan.stderr).replace(/\s+/g, " ");
         // The plan stops at the bucket and the lock table (the key, which they depend on, is never reached).
         for (const address of ["aws_s3_bucket.state_bucket", "aws_dynamodb_table.state_lock_table"]) {
           expect(backendText).toMatch(
             new RegExp(
-              `Resource ${address.replace(/\./g, "\\.")} \\([a-z_/]+\\) has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
+              `Resource ${address.replace(/\./g, "\\.")} has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
             ),
           );
         }

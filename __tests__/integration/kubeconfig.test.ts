@@ -13,7 +13,10 @@ import { PROJECT_ROOT } from "../../src/app";
 import { renderKubeconfig } from "../../src/lib/kubeconfig";
 import { chainFile, makeChain, type TestChain } from "../helpers/certs";
 import { startTestServer, type Started } from "../helpers/emulators";
+import { sampleEnvs } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
+
+const samples = await sampleEnvs();
 
 const out = testOutputDir("kubeconfig");
 const kubectlPresent = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
@@ -200,7 +203,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
 
   it.each([
     [[], 2, /^error: name the environment\n\nusage: npm run kubeconfig/],
-    [["nope"], 2, /^error: no environment "nope" in envs\/ \(have: dev, prod\)/],
+    [["nope"], 2, new RegExp(`^error: no environment "nope" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)`)],
     [["dev", "--print", "--merge"], 2, /^error: --merge and --print exclude each other/],
     [["dev", "--outputs", "/nonexistent.json"], 1, /^error: cannot read the outputs file \/nonexistent\.json: ENOENT/],
   ])("rejects bad arguments %j with a message and no stack trace", (args, code, message) => {

@@ -7,10 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { sampleEnvs } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
 const tc = await getToolchain();
 const out = testOutputDir("plan");
+const samples = await sampleEnvs();
 
 function plan(args: string[], env: NodeJS.ProcessEnv = {}) {
   const started = Date.now();
@@ -30,7 +32,7 @@ describe.runIf(tc)("npm run plan", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^synthesized 2 environments in \d+\.\ds$/);
+    expect(lines[0]).toMatch(new RegExp(`^synthesized ${samples.length} environments in \\d+\\.\\ds$`));
     expect(lines).toContain(
       "OFFLINE PREVIEW (--offline): planning against an empty state with dummy credentials; real plans need AWS credentials.",
     );
@@ -101,7 +103,7 @@ describe.runIf(tc)("npm run plan", () => {
 
   it.each([
     [[], 2, /^error: name the environment\n\nusage: npm run plan/],
-    [["qa"], 2, /^error: no environment "qa" in envs\/ \(have: dev, prod\)/],
+    [["nosuchenv"], 2, new RegExp(`^error: no environment "nosuchenv" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)`)],
     [
       ["dev", "frontend", "--offline"],
       1,

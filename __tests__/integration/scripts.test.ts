@@ -8,6 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { sampleEnvs } from "../helpers/synth";
+
+const samples = await sampleEnvs();
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(
@@ -33,7 +36,11 @@ describe("scripts under bad input", () => {
     [[], 2, /^error: name the environment\n\nusage: npm run backend:migrate -- <env>/],
     [["dev", "prod"], 2, /^error: name exactly one environment\n\nusage:/],
     [["--force", "dev"], 2, /^error: unknown option --force\n\nusage:/],
-    [["staging"], 2, /^error: no environment "staging" in envs\/ \(have: dev, prod\)\n\nusage:/],
+    [
+      ["nosuchenv"],
+      2,
+      new RegExp(`^error: no environment "nosuchenv" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)\n\nusage:`),
+    ],
     [["dev", "--backend-config"], 2, /^error: --backend-config needs a value\n\nusage:/],
     [["dev"], 1, /^error: env "dev": backend\.backendStackState is "local"; set it to "s3" in envs\/dev\.ts, then run this again\n$/],
   ])("backend:migrate %j exits %i with a message", (args, code, message) => {
@@ -55,8 +62,9 @@ describe("scripts/ci.ts, as the workflows call it", () => {
     const plan = run("ci", ["matrix", "plan"]);
     expect(plan.stderr).toBe("");
     const [matrixLine, countLine] = plan.stdout.trim().split("\n");
-    expect(countLine).toBe("count=2");
-    expect(JSON.parse(matrixLine.replace(/^matrix=/, "")).include.map((j: { env: string }) => j.env)).toEqual(["dev", "prod"]);
+    const planned = samples.filter((e) => e.ci.planRoleArn).map((e) => e.name);
+    expect(countLine).toBe(`count=${planned.length}`);
+    expect(JSON.parse(matrixLine.replace(/^matrix=/, "")).include.map((j: { env: string }) => j.env)).toEqual(planned);
     // An empty --env is a usage error; the workflow leaves the flag out when its input is empty.
     expect(run("ci", ["matrix", "deploy", "--env", ""]).code).toBe(2);
     const deploy = run("ci", ["matrix", "deploy"]);

@@ -96,7 +96,8 @@ async function expectInterruptedPlan(how: "tsx" | "npm", signal: "SIGINT" | "SIG
       if (child.exitCode !== null) throw new Error(`npm run plan exited (${child.exitCode}) before Terraform planned:\n${output}`);
       const mine = descendants(pid, ps());
       for (const p of mine) seen.set(p.pid, p);
-      const plan = mine.find((p) => /^\S*terraform plan /.test(p.args));
+      // The platform's plan (seconds long, not the backend's quick one), so the signal lands mid-plan.
+      const plan = mine.find((p) => /^\S*terraform plan /.test(p.args) && p.args.includes("dev-platform"));
       const plugin = plan && mine.find((p) => p.ppid === plan.pid && p.args.includes("terraform-provider-aws"));
       if (plan && plugin) running = { plan, plugin };
     }
