@@ -4,7 +4,7 @@
  * Times what the project costs on this machine: each measurement runs `--warmup` times unmeasured,
  * then `--runs` times under GNU time (wall time and the peak RSS of the largest process), and is
  * reported as median, min and max. Writes <out>/latest.{md,json} and prints the Markdown
- * (or the JSON with --json). --check exits 1 when a budget of the README is exceeded.
+ * (or the JSON with --json). --check exits 1 when a budget (docs/performance.md) is exceeded.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -64,8 +64,11 @@ const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly nu
 const labels = z.record(z.string(), z.string()).default({});
 
 export const TaintSchema = z.strictObject({
+  /** Taint key (a Kubernetes label key). */
   key: z.string(),
+  /** Taint value. @default - none */
   value: z.string().optional(),
+  /** "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE". */
   effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], {
     error: 'must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"',
   }),
@@ -143,31 +146,40 @@ export const FargateProfileSchema = z.strictObject({
 });
 
 const keyAttribute = z.strictObject({
+  /** Attribute name, 1-255 characters. */
   name: z.string().min(1, { error: "must not be empty" }).max(255, { error: "must be at most 255 characters" }),
+  /** "S" (string), "N" (number) or "B" (binary). */
   type: z.enum(["S", "N", "B"], { error: 'must be "S", "N" or "B"' }),
 });
 
 export const TableIndexSchema = z.strictObject({
+  /** Partition key of the index: `{ name, type }`. */
   hashKey: keyAttribute,
+  /** Sort key of the index: `{ name, type }`. @default - none */
   rangeKey: keyAttribute.optional(),
-  /** @default "ALL" */
+  /** Attributes projected into the index: ALL, KEYS_ONLY or INCLUDE (with `nonKeyAttributes`). @default "ALL" */
   projection: z.enum(["ALL", "KEYS_ONLY", "INCLUDE"], { error: 'must be "ALL", "KEYS_ONLY" or "INCLUDE"' }).default("ALL"),
   /** Attributes copied into an INCLUDE index. */
   nonKeyAttributes: z.array(z.string()).optional(),
+  /** Read capacity units of the index; required with the table's PROVISIONED billing mode, refused without it. @default - none */
   readCapacity: int("capacity units", 1, 40000).optional(),
+  /** Write capacity units of the index; required with the table's PROVISIONED billing mode, refused without it. @default - none */
   writeCapacity: int("capacity units", 1, 40000).optional(),
 });
 
 /** An application table (first blog post's session, users, product-group, product). */
 export const TableSchema = z.strictObject({
+  /** Partition key: `{ name, type }`. */
   hashKey: keyAttribute,
+  /** Sort key: `{ name, type }`. @default - none */
   rangeKey: keyAttribute.optional(),
-  /** @default "PAY_PER_REQUEST" */
+  /** On-demand (PAY_PER_REQUEST) or PROVISIONED capacity. @default "PAY_PER_REQUEST" */
   billingMode: z
     .enum(["PAY_PER_REQUEST", "PROVISIONED"], { error: 'must be "PAY_PER_REQUEST" or "PROVISIONED"' })
     .default("PAY_PER_REQUEST"),
-  /** Required with PROVISIONED. */
+  /** Read capacity units; required with PROVISIONED. @default - none */
   readCapacity: int("capacity units", 1, 40000).optional(),
+  /** Write capacity units; required with PROVISIONED. @default - none */
   writeCapacity: int("capacity units", 1, 40000).optional(),
   /** Global secondary indexes by name. @default {} */
   globalSecondaryIndexes: z.record(z.string(), TableIndexSchema).default({}),
@@ -265,13 +277,14 @@ export const VpcSchema = z.strictObject({
    * @default "perAz" for tier "production", else "single"
    */
   natGateways: z.enum(["single", "perAz"], { error: 'must be "single" or "perAz"' }).optional(),
+  /** VPC flow logs to a CloudWatch log group. @default - on, 365 days, all traffic */
   flowLogs: z
     .strictObject({
       /** VPC flow logs to CloudWatch. Turning them off is an explicit opt-out. @default true */
       enabled: z.boolean().default(true),
-      /** @default 365 */
+      /** Days the flow logs are kept: one of CloudWatch's retention values (0 = never expire). @default 365 */
       retentionDays: logRetention.default(365),
-      /** @default "ALL" */
+      /** Which traffic is logged: ALL, ACCEPT or REJECT. @default "ALL" */
       trafficType: z.enum(["ALL", "ACCEPT", "REJECT"], { error: 'must be "ALL", "ACCEPT" or "REJECT"' }).default("ALL"),
     })
     .prefault({}),
@@ -280,7 +293,7 @@ export const VpcSchema = z.strictObject({
 export const EcrSchema = z.strictObject({
   /** Image names, one repository each: `<project>-<env>/<image>`. @default [] */
   repositories: z.array(z.string()).default([]),
-  /** @default "IMMUTABLE" */
+  /** IMMUTABLE (a tag cannot be pushed twice) or MUTABLE; MUTABLE is an explicit opt-out. @default "IMMUTABLE" */
   imageTagMutability: z.enum(["IMMUTABLE", "MUTABLE"], { error: 'must be "IMMUTABLE" or "MUTABLE"' }).default("IMMUTABLE"),
   /** Images kept per repository; older ones expire. @default 30 */
   keepLastImages: int("images", 1, 10000).default(30),
@@ -388,7 +401,9 @@ export const NodeGroupsSchema = z.strictObject({
    */
   ssh: z
     .strictObject({
+      /** EC2 key pair of the nodes. */
       keyName: z.string().min(1, { error: "must not be empty" }),
+      /** CIDRs allowed to reach port 22; at least one, never the whole internet. */
       allowedCidrs: z.array(cidrBlock),
     })
     .optional(),
@@ -479,16 +494,16 @@ export const WorkloadsSchema = z.strictObject({
   /**
    * The Kubernetes service account of the application that uses the tables: it gets an IRSA role
    * allowed exactly the app's tables, their indexes and their key. Pods use it with
-   * `serviceAccountName`. @default { namespace: "default", name: "app" }
+   * `serviceAccountName`. @default { namespace: "default", serviceAccount: "app" }
    */
   app: z
     .strictObject({
-      /** @default "default" */
+      /** Namespace of the app's service account. @default "default" */
       namespace: z
         .string()
         .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: "must be a Kubernetes namespace name" })
         .default("default"),
-      /** @default "app" */
+      /** Name of the app's service account. @default "app" */
       serviceAccount: z
         .string()
         .regex(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes service account name" })
@@ -555,21 +570,21 @@ export const EnvSchema = z.strictObject({
    * `accountId` for the key policy. @default false (CloudWatch's own encryption at rest)
    */
   logKmsEncryption: z.boolean().default(false),
-  /** @default - all defaults of `VpcSchema` */
+  /** The VPC: its CIDR, subnets, NAT gateways and flow logs. @default - all defaults of `VpcSchema` */
   vpc: VpcSchema.prefault({}),
-  /** @default - no repositories */
+  /** The ECR repositories of the app's images, and how long images are kept. @default - no repositories */
   ecr: EcrSchema.prefault({}),
-  /** @default - all defaults of `EksSchema` */
+  /** The EKS cluster: version, API endpoint access, authentication, access entries, logs, add-ons, Auto Mode. @default - all defaults of `EksSchema` */
   eks: EksSchema.prefault({}),
-  /** @default - no node groups */
+  /** Worker nodes: self-managed groups (launch template + autoscaling group) and EKS managed node groups. @default - no node groups */
   nodeGroups: NodeGroupsSchema.prefault({}),
-  /** @default - no Fargate profiles */
+  /** Fargate profiles. @default - no Fargate profiles */
   fargate: FargateSchema.prefault({}),
   /** Application DynamoDB tables by name (`<project>-<env>-<name>`). @default {} */
   tables: z.record(z.string(), TableSchema).default({}),
-  /** @default - kubeconfigs/<env>.yaml with `aws eks get-token` */
+  /** The environment's kubeconfig: where the platform stack writes it and how it gets a token. @default - kubeconfigs/<env>.yaml with `aws eks get-token` */
   kubeconfig: KubeconfigSchema.prefault({}),
-  /** What the `<env>-workloads` stack deploys besides aws-auth. @default - nothing */
+  /** What the `<env>-workloads` stack installs in the cluster (it never writes aws-auth). @default - nothing */
   workloads: WorkloadsSchema.prefault({}),
   /** Policy pack settings (suppressions). @default - no suppressions */
   policy: PolicySchema.prefault({}),

@@ -189,34 +189,3 @@ export function describeGaps(stack: string, result: GapOverride): string[] {
     ),
   ];
 }
-
-/** The README's gap table: each gap with what it touches in each stack, and each stack's totals. */
-export function emulatorGapsMarkdown(stacks: readonly { stack: string; json: Json }[]): string {
-  const results = stacks.map((s) => ({ stack: s.stack, result: emulatorGapOverride(s.json) }));
-  const touched = (gap: EmulatorGap, r: GapOverride) => r.applied.find((a) => a.gap === gap)?.addresses.length ?? 0;
-  const cell = (text: string) => text.replace(/\|/g, "\\|");
-  const lines = [
-    `| gap | ${results.map((r) => `\`${r.stack}\``).join(" | ")} | why |`,
-    `| --- | ${results.map(() => "---:").join(" | ")} | --- |`,
-    ...EMULATOR_GAPS.map(
-      (gap) =>
-        `| ${gap.kind} \`${gap.type}\`${gap.attributes ? ` (${gap.attributes.map((a) => `\`${a}\``).join(", ")})` : ""} | ${results
-          .map((r) => touched(gap, r.result) || "")
-          .join(" | ")} | ${cell(gap.reason)} |`,
-    ),
-    `| **applied / synthesized** | ${results.map((r) => `${r.result.resources - r.result.excluded} / ${r.result.resources}`).join(" | ")} | |`,
-  ];
-  return `${lines.join("\n")}\n`;
-}
-
-/** The markers around the generated table in the README. */
-export const GAPS_MARKERS = ["<!-- emulator-gaps:start -->", "<!-- emulator-gaps:end -->"] as const;
-
-/** The README with its gap table replaced by `table`. */
-export function withGapsTable(readme: string, table: string): string {
-  const [start, end] = GAPS_MARKERS;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`the README has no ${start} ... ${end} section`);
-  return `${readme.slice(0, from + start.length)}\n${table}${readme.slice(to)}`;
-}
