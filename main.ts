@@ -1,6 +1,7 @@
 /**
  * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
- * Run by `cdktf synth` (see cdktf.json) or directly: `npm run synth:app` (`node --import tsx main.ts`).
+ * Run by `npm run synth` (`node --import tsx main.ts`, the app alone: the cdktf CLI adds seconds of start-up
+ * and writes the same `cdktf.out`) or by `npx cdktf synth` (see cdktf.json).
  *
  * The output folder (`$CDKTF_OUTDIR`, which `cdktf synth` sets, else `cdktf.out`) is written
  * atomically: into a staging folder next to it, renamed into place once every stack is written. A
@@ -43,7 +44,8 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  process.stderr.write(`${app.policySummary().join("\n")}\n`);
+  // A report, not an error: on stdout, so `cdktf synth` does not label it [ERROR].
+  process.stdout.write(`${app.policySummary().join("\n")}\n`);
   return 0;
 }
 

@@ -25,7 +25,17 @@ import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { installSignalHandlers, removeOnInterrupt, runProcess } from "../src/lib/process";
 import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/lib/terraform";
 
-const IDS = ["app", "cdktf-synth", "typecheck", "unit-tests", "terraform-validate", "terraform-plan", "scaling"] as const;
+const IDS = [
+  "app",
+  "npm-synth",
+  "cdktf-synth",
+  "typecheck",
+  "unit-tests",
+  "terraform-validate",
+  "terraform-plan",
+  "scaling",
+  "select",
+] as const;
 type Id = (typeof IDS)[number];
 
 const USAGE = `
@@ -128,6 +138,18 @@ runCli(USAGE, async () => {
       ),
     );
   }
+  if (only.includes("npm-synth")) {
+    // What users type: npm run synth runs the app directly, without the cdktf CLI's start-up.
+    results.push(
+      await measure(
+        "npm-synth",
+        "npm run synth of the sample envs",
+        ["npm", "run", "--silent", "synth"],
+        runs,
+        synthEnv(path.join(work, "npm.out")),
+      ),
+    );
+  }
   if (only.includes("cdktf-synth")) {
     const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
     results.push(
@@ -139,7 +161,7 @@ runCli(USAGE, async () => {
   if (only.includes("unit-tests"))
     results.push(await measure("unit-tests", "unit tests (npm run test:unit)", ["npm", "run", "--silent", "test:unit"], heavyRuns));
 
-  if (only.includes("terraform-validate") || only.includes("terraform-plan")) {
+  if (only.includes("terraform-validate") || only.includes("terraform-plan") || only.includes("npm-synth")) {
     if (!findTerraform()) throw new CliError("terraform is not on PATH; the Terraform measurements need it");
     let offline;
     try {
@@ -155,6 +177,21 @@ runCli(USAGE, async () => {
     const env = offline.env;
     const init = await runTerraform(["init", "-input=false", "-no-color"], ws.dir, env, 300_000);
     if (init.code !== 0) throw new CliError(`terraform init of ${stack} failed:\n${init.stderr}${init.stdout}`);
+    // The yardstick of npm run synth: one terraform validate of a backend stack.
+    const backendStack = `${first.name}-backend`;
+    const backendWs = prepareOfflineWorkspace(path.join(outdir, "stacks", backendStack), path.join(work, "tf-backend"), offline.prune);
+    const backendInit = await runTerraform(["init", "-input=false", "-no-color"], backendWs.dir, env, 300_000);
+    if (backendInit.code !== 0) throw new CliError(`terraform init of ${backendStack} failed:\n${backendInit.stderr}${backendInit.stdout}`);
+    results.push(
+      await measure(
+        "terraform-validate-backend",
+        `terraform validate of ${backendStack} (offline)`,
+        ["terraform", "validate", "-no-color"],
+        runs,
+        env,
+        backendWs.dir,
+      ),
+    );
     if (only.includes("terraform-validate")) {
       results.push(
         await measure(
@@ -195,6 +232,34 @@ runCli(USAGE, async () => {
     }
     scale = scaling(points);
   }
+  if (only.includes("select")) {
+    // EKS_ENVS: one environment of 50 against a project of just that one (every file is still read).
+    const templates = (await loadEnvSources(envsDir(PROJECT_ROOT))).map((s) => s.raw as Record<string, unknown>);
+    const all = generateEnvs(templates, 50);
+    const many = path.join(work, "select-50");
+    const alone = path.join(work, "select-1");
+    fs.mkdirSync(many, { recursive: true });
+    fs.mkdirSync(alone, { recursive: true });
+    for (const env of all) fs.writeFileSync(path.join(many, `${String(env.name)}.ts`), `export default ${JSON.stringify(env, null, 2)};\n`);
+    fs.copyFileSync(path.join(many, `${String(all[0].name)}.ts`), path.join(alone, `${String(all[0].name)}.ts`));
+    const one = String(all[0].name);
+    results.push(
+      await measure(
+        "select-1-alone",
+        `synth of a project with 1 environment`,
+        ["sh", "-c", app],
+        runs,
+        synthEnv(path.join(work, "sel1.out"), { EKS_ENVS_DIR: alone }),
+      ),
+      await measure(
+        "select-1-of-50",
+        `synth of 1 environment of 50 (EKS_ENVS=${one})`,
+        ["sh", "-c", app],
+        runs,
+        synthEnv(path.join(work, "sel50.out"), { EKS_ENVS_DIR: many, EKS_ENVS: one }),
+      ),
+    );
+  }
 
   const report: BenchReport = {
     date: new Date().toISOString().slice(0, 10),
@@ -222,6 +287,7 @@ runCli(USAGE, async () => {
   process.stdout.write(args.flags.has("json") ? json : markdown);
   const over = report.budgets.filter((b) => b.ok === false);
   if (args.flags.has("check") && over.length > 0) {
-    throw new CliError(`over budget: ${over.map((b) => `${b.what} ${Math.round(b.actual!)} ${b.unit} > ${b.limit} ${b.unit}`).join("; ")}`);
+    const v = (n: number, unit: string) => (unit === "ratio" ? `${n.toFixed(2)}x` : `${Math.round(n)} ${unit}`);
+    throw new CliError(`over budget: ${over.map((b) => `${b.what} ${v(b.actual!, b.unit)} > ${v(b.limit, b.unit)}`).join("; ")}`);
   }
 });

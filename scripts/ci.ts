@@ -1,7 +1,11 @@
 /**
  * The helper of `.github/workflows/*.yml`:
  *
- *   tsx scripts/ci.ts matrix plan                 the plan matrix: envs with ci.planRoleArn
+ *   tsx scripts/ci.ts matrix plan [--changed <ref>]   the plan matrix: envs with ci.planRoleArn (with
+ *                                                 --changed, only the stacks whose synthesized JSON
+ *                                                 differs from <ref>'s; `skipped=` lists the others)
+ *   tsx scripts/ci.ts skipped-comment --skipped <json> --base <sha>
+ *                                                 the comment naming the environments not planned
  *   tsx scripts/ci.ts matrix deploy [--env <e>]   the deploy matrix: envs with ci.deployRoleArn
  *   tsx scripts/ci.ts comment <env> --dir <d> --status success|failure [--run-url <u>] [--commit <sha>]
  *                                                 the pull-request comment of <env>, from the files in <d>
@@ -9,35 +13,75 @@
  * `matrix` prints `matrix=<json>` and `count=<n>` lines for $GITHUB_OUTPUT.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvs } from "../src/app";
-import { commentBody, deployMatrix, planMatrix } from "../src/lib/ci";
+import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
+import type { EnvConfig } from "../src/config";
+import { compareOutputs, synthesizeRef } from "../src/lib/changed";
+import { commentBody, deployMatrix, planMatrix, skippedCommentBody } from "../src/lib/ci";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
 
 const USAGE = `
-usage: tsx scripts/ci.ts matrix plan
+usage: tsx scripts/ci.ts matrix plan [--changed <git-ref>]
+       tsx scripts/ci.ts skipped-comment --skipped <json list> --base <sha>
        tsx scripts/ci.ts matrix deploy [--env <env>]
        tsx scripts/ci.ts comment <env> --dir <plans dir> --status success|failure [--run-url <url>] [--commit <sha>]
 `;
+
+/** The stacks whose synthesized JSON differs from `ref`'s (or that it does not have). */
+async function changedSince(envs: readonly EnvConfig[], ref: string): Promise<string[]> {
+  const current = fs.mkdtempSync(path.join(os.tmpdir(), "eks-ci-"));
+  const base = await synthesizeRef(PROJECT_ROOT, ref);
+  try {
+    buildApp(envs, current).app.synth();
+    return compareOutputs(current, base.out).changed;
+  } finally {
+    base.remove();
+    fs.rmSync(current, { recursive: true, force: true });
+  }
+}
 
 function readIfExists(file: string): string | undefined {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
 }
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["env", "dir", "status", "run-url", "commit"] });
+  const args = parseArgs(process.argv.slice(2), { valued: ["env", "dir", "status", "run-url", "commit", "changed", "skipped", "base"] });
   const [command, what, ...rest] = args.positional;
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
   if (command === "matrix") {
     if (what !== "plan" && what !== "deploy") throw new UsageError('matrix takes "plan" or "deploy"');
     const envs = await loadEnvs();
+    const ref = args.flags.get("changed") as string | undefined;
+    if (ref && what !== "plan") throw new UsageError("--changed applies to the plan matrix only");
     let matrix;
+    let skipped: string[] | undefined;
     try {
-      matrix = what === "plan" ? planMatrix(envs) : deployMatrix(envs, (args.flags.get("env") as string | undefined) || undefined);
+      if (what === "plan") {
+        const planned = planMatrix(envs, ref ? await changedSince(envs, ref) : undefined);
+        matrix = { include: planned.include };
+        skipped = planned.skipped;
+      } else matrix = deployMatrix(envs, (args.flags.get("env") as string | undefined) || undefined);
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    process.stdout.write(`matrix=${JSON.stringify(matrix)}\ncount=${matrix.include.length}\n`);
+    process.stdout.write(
+      `matrix=${JSON.stringify(matrix)}\ncount=${matrix.include.length}\n${skipped ? `skipped=${JSON.stringify(skipped)}\n` : ""}`,
+    );
+    return;
+  }
+  if (command === "skipped-comment") {
+    const skipped = args.flags.get("skipped") as string | undefined;
+    const base = args.flags.get("base") as string | undefined;
+    if (!skipped || !base) throw new UsageError("--skipped and --base are required");
+    let list: unknown;
+    try {
+      list = JSON.parse(skipped);
+    } catch {
+      list = undefined;
+    }
+    if (!Array.isArray(list) || !list.every((e) => typeof e === "string")) throw new UsageError("--skipped must be a JSON list of names");
+    process.stdout.write(skippedCommentBody(list as string[], base));
     return;
   }
   if (command === "comment") {
@@ -59,5 +103,5 @@ runCli(USAGE, async () => {
     );
     return;
   }
-  throw new UsageError(command ? `unknown command ${command}` : "name a command: matrix or comment");
+  throw new UsageError(command ? `unknown command ${command}` : "name a command: matrix, comment or skipped-comment");
 });

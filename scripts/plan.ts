@@ -1,40 +1,48 @@
 /**
- * npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>]
+ * npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>]
+ * npm run plan -- --changed <git-ref> [--offline] [--caller-credentials] [--out <dir>]
  *
  * Synthesizes, then for each stack of <env> (or the ones named: backend, platform, workloads or
  * their ids) runs terraform init, plan -out and show -json, and writes a Markdown review.
  * With AWS credentials: real plans against the environment's S3 backend (read-only, -lock=false).
  * With --offline, or when no credentials are found (said loudly): a preview against an empty state.
+ * With --changed, only the stacks whose synthesized JSON differs from the ref's (every environment
+ * when none is named); the others are listed as skipped.
  * Interrupted (SIGINT, SIGTERM), it stops Terraform and its plugins, removes the work folder and
  * exits 130 (143).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvs, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
+import { compareOutputs, synthesizeRef } from "../src/lib/changed";
 import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
 import { planEnvironment } from "../src/lib/plan";
 import { installSignalHandlers } from "../src/lib/process";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/lib/plan-summary";
 
 const USAGE = `
-usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>]
+usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>]
+       npm run plan -- --changed <git-ref> [--offline] [--caller-credentials] [--out <dir>]
 
-  <env>                 an environment of envs/
+  <env>                 an environment of envs/ (with --changed: default every environment)
   stack...              backend, platform, workloads (or their ids); default: all of them
   --offline             preview against an empty state, without AWS (the default when no credentials are found)
   --caller-credentials  use the credentials as they are, without the config's assumeRole (CI plan roles)
-  --out <dir>           where plans, plan JSON and the review go (default: plans/<env>)
+  --out <dir>           where plans, plan JSON and the review go (default: plans/<env>; with several
+                        environments, <dir>/<env>)
+  --changed <git-ref>   plan only the stacks whose synthesized JSON differs from that commit's
 `;
 
 // Ctrl-C (or SIGTERM) stops Terraform and its plugins, removes the work folder, and exits 130 (143).
 installSignalHandlers();
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["out"], switches: ["offline", "caller-credentials"] });
+  const args = parseArgs(process.argv.slice(2), { valued: ["out", "changed"], switches: ["offline", "caller-credentials"] });
   const [envName, ...stacks] = args.positional;
-  if (!envName) throw new UsageError("name the environment");
+  const ref = args.flags.get("changed") as string | undefined;
+  if (!envName && !ref) throw new UsageError("name the environment");
   const envs = await loadEnvs();
-  if (!envs.some((e) => e.name === envName))
+  if (envName && !envs.some((e) => e.name === envName))
     throw new UsageError(`no environment "${envName}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
 
   const started = Date.now();
@@ -47,12 +55,59 @@ runCli(USAGE, async () => {
   }
   console.log(`synthesized ${envs.length} environments in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
-  const outDir = path.resolve((args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, "plans", envName));
+  // What to plan: the named environment's stacks, or (with --changed) only those that changed.
+  let targets = (envName ? [envName] : envs.map((e) => e.name)).map((env) => ({ env, stacks }));
+  if (ref) {
+    let base;
+    try {
+      base = await synthesizeRef(PROJECT_ROOT, ref);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    try {
+      const { changed } = compareOutputs(synthDir, base.out);
+      const skipped: string[] = [];
+      targets = targets.flatMap((t) => {
+        const chosen = changed.filter(
+          (id) => id.startsWith(`${t.env}-`) && (t.stacks.length === 0 || t.stacks.some((k) => id === k || id === `${t.env}-${k}`)),
+        );
+        if (chosen.length === 0) skipped.push(t.env);
+        return chosen.length > 0 ? [{ env: t.env, stacks: chosen }] : [];
+      });
+      console.log(
+        `changed since ${ref}: ${changed.length > 0 ? changed.join(", ") : "nothing"}` +
+          (skipped.length > 0 ? `; not planned, nothing changed: ${skipped.join(", ")}` : ""),
+      );
+    } finally {
+      base.remove();
+    }
+  }
+
+  const failures: string[] = [];
+  const outFlag = args.flags.get("out") as string | undefined;
+  for (const target of targets) {
+    const outDir = path.resolve(
+      outFlag ? (targets.length > 1 || !envName ? path.join(outFlag, target.env) : outFlag) : path.join(PROJECT_ROOT, "plans", target.env),
+    );
+    failures.push(...(await planOne(target.env, target.stacks, outDir, synthDir, args.flags, started)));
+  }
+  if (failures.length > 0) throw new CliError(failures.join("\n"));
+});
+
+/** Plans one environment's stacks and writes its review; returns Terraform's failures. */
+async function planOne(
+  envName: string,
+  stacks: string[],
+  outDir: string,
+  synthDir: string,
+  flags: ReadonlyMap<string, string | true>,
+  started: number,
+): Promise<string[]> {
   const run = await planEnvironment({
     env: envName,
     stacks,
-    offline: args.flags.has("offline"),
-    callerCredentials: args.flags.has("caller-credentials"),
+    offline: flags.has("offline"),
+    callerCredentials: flags.has("caller-credentials"),
     synthDir,
     outDir,
     log: (l) => console.log(l),
@@ -76,7 +131,7 @@ runCli(USAGE, async () => {
   const t = summary.totals;
   console.log(
     `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy${t.forget ? `, ${t.forget} to forget` : ""} in ${planned.length} stack(s); ` +
-      `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${(run.ms / 1000 + (Date.now() - started - run.ms) / 1000).toFixed(1)}s)`,
+      `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );
-  if (failed.length > 0) throw new CliError(failed.map((p) => p.failed).join("\n"));
-});
+  return failed.map((p) => p.failed!);
+}

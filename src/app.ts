@@ -130,7 +130,28 @@ export function allStacks(stacks: EnvStacks): EnvStack[] {
 
 /** Loads and validates the environments of `envs/` (or `$EKS_ENVS_DIR`); throws `EnvConfigError`. */
 export async function loadEnvs(root: string = PROJECT_ROOT): Promise<EnvConfig[]> {
-  return assertValidEnvs(await loadEnvSources(envsDir(root)));
+  // Every file is read and validated (so names, buckets and lock tables still cannot clash), then
+  // only the environments EKS_ENVS names are kept.
+  return selectEnvs(assertValidEnvs(await loadEnvSources(envsDir(root))), process.env.EKS_ENVS);
+}
+
+/**
+ * The environments `EKS_ENVS` names (`dev` or `dev,staging`), in their file order; all of them when
+ * it is unset. Throws with one line for an empty list or a name that is not an environment.
+ */
+export function selectEnvs(envs: EnvConfig[], list: string | undefined): EnvConfig[] {
+  if (list === undefined) return envs;
+  const names = list.split(",").map((n) => n.trim());
+  const have = envs.map((e) => e.name);
+  if (names.every((n) => n === "")) {
+    throw new Error(`EKS_ENVS is set but names no environment; name some (e.g. EKS_ENVS=${have[0] ?? "dev"}), or unset it for all`);
+  }
+  const unknown = names.filter((n) => n !== "" && !have.includes(n));
+  if (unknown.length > 0 || names.includes("")) {
+    const bad = unknown.length > 0 ? unknown.map((n) => JSON.stringify(n)).join(", ") : "an empty name";
+    throw new Error(`EKS_ENVS names ${bad}, not an environment of envs/ (have: ${have.join(", ")})`);
+  }
+  return envs.filter((e) => names.includes(e.name));
 }
 
 /** Builds an App with the stacks of every environment; synthesizes nothing. */

@@ -33,6 +33,7 @@ interface Job {
   permissions?: Record<string, string>;
   strategy?: { matrix: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
   concurrency?: { group: string; "cancel-in-progress": boolean };
+  outputs?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow {
@@ -86,12 +87,16 @@ describe("plan.yml", () => {
   it("runs on pull requests with read-only defaults", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect(wf.permissions).toEqual({ contents: "read" });
-    expect(Object.keys(wf.jobs)).toEqual(["test", "plan"]);
+    expect(Object.keys(wf.jobs)).toEqual(["test", "unchanged", "plan"]);
   });
 
   it("installs and runs the README's test command, then computes the environments to plan", () => {
     const runs = wf.jobs.test.steps.map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual(["npm ci", "npm test", 'npx tsx scripts/ci.ts matrix plan >> "$GITHUB_OUTPUT"']);
+    expect(runs).toEqual(["npm ci", "npm test", 'npx tsx scripts/ci.ts matrix plan --changed "$BASE_SHA" >> "$GITHUB_OUTPUT"']);
+    // Only what changed against the pull request's base is planned: the base commit is fetched.
+    expect(step(wf.jobs.test, "Check out").with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
+    expect(step(wf.jobs.test, "Environments to plan").env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+    expect(wf.jobs.test.outputs).toHaveProperty("skipped", "${{ steps.matrix.outputs.skipped }}");
     expect(step(wf.jobs.test, "Set up Terraform").with).toMatchObject({ terraform_wrapper: false });
   });
 
@@ -162,7 +167,17 @@ describe("deploy.yml", () => {
 
   it("never leaves the job token in the checkout", () => {
     for (const file of ["plan.yml", "deploy.yml"]) {
-      for (const job of Object.values(load(file).jobs)) expect(step(job, "Check out").with).toEqual({ "persist-credentials": false });
+      for (const job of Object.values(load(file).jobs)) expect(step(job, "Check out").with).toMatchObject({ "persist-credentials": false });
     }
+  });
+
+  it("names the environments not planned in one comment of their own", () => {
+    const job = load("plan.yml").jobs.unchanged;
+    expect(job.needs).toBe("test");
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(step(job, "Comment body").run).toBe(
+      'npx tsx scripts/ci.ts skipped-comment --skipped "$SKIPPED" --base "$BASE_SHA" > unchanged.md',
+    );
+    expect(step(job, "Post or update the comment").with?.script).toContain("<!-- cdktf-eks-plan:unchanged -->");
   });
 });

@@ -10,9 +10,11 @@ import { STACK_KINDS } from "../../src/lib/naming";
 import { sampleEnvs } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
+const out = testOutputDir("cdktf-cli");
+
 describe("cdktf synth (cdktf-cli)", () => {
   it("synthesizes every stack of every sample environment with no AWS account and no network", async () => {
-    const outdir = path.join(testOutputDir("cdktf-cli"), "cdktf.out");
+    const outdir = path.join(out, "cdktf.out");
     const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
@@ -26,5 +28,25 @@ describe("cdktf synth (cdktf-cli)", () => {
     for (const stack of Object.keys(manifest.stacks)) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }
+  });
+
+  it("npm run synth runs the app alone and writes the very same cdktf.out, manifest included", () => {
+    const cli = path.join(out, "cdktf.out");
+    const direct = path.join(out, "npm.out");
+    const run = spawnSync("npm", ["run", "--silent", "synth"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: direct },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const files = (dir: string, rel = ""): string[] =>
+      fs
+        .readdirSync(path.join(dir, rel), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]));
+    const a = files(cli).sort();
+    expect(files(direct).sort()).toEqual(a);
+    expect(a).toContain("manifest.json");
+    for (const f of a) expect(fs.readFileSync(path.join(direct, f)).equals(fs.readFileSync(path.join(cli, f))), f).toBe(true);
   });
 });

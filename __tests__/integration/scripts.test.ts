@@ -32,6 +32,24 @@ describe("scripts under bad input", () => {
     expect(scripts).toEqual(expect.arrayContaining(["migrate-backend-state.ts", "oidc-thumbprint.ts", "kubeconfig.ts"]));
   });
 
+  it("npm run deploy and diff run cdktf with hashicorp/aws from the mirror, and skip cdktf's provider lock without a registry", () => {
+    const r = spawnSync(
+      path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+      [path.join(PROJECT_ROOT, "scripts", "cdktf.ts"), "deploy", "--help"],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, TF_REGISTRY_REACHABLE: "0" },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^hashicorp\/aws from the filesystem mirror \S+\n/);
+    expect(r.stderr).toContain("no provider registry is reachable: --skip-provider-lock");
+    expect(r.stdout).toMatch(/^cdktf deploy \[stacks\.\.\.\]/);
+    expect(run("cdktf", ["apply"]).stderr).toMatch(/^error: the first argument is "deploy" or "diff"\n\nusage:/);
+  });
+
   it.each([
     [[], 2, /^error: name the environment\n\nusage: npm run backend:migrate -- <env>/],
     [["dev", "prod"], 2, /^error: name exactly one environment\n\nusage:/],

@@ -49,7 +49,22 @@ describe("bench arithmetic", () => {
       "direct synth of the sample envs, wall",
       "direct synth of the sample envs, peak RSS",
     ]);
-    expect(budgets.filter((b) => b.ok === undefined)).toHaveLength(5); // and no growth verdict without scaling runs
+    expect(budgets.filter((b) => b.ok === undefined)).toHaveLength(7); // and no growth verdict without scaling runs
+  });
+
+  it("judges ratios: npm run synth against one terraform validate, one environment of 50 against one alone", () => {
+    const m = (id: string, ms: number) => summarize(id, id, id, [{ ms, rssMB: 100 }]);
+    const budgets = checkBudgets([
+      m("npm-synth", 900),
+      m("terraform-validate-backend", 2_000),
+      m("select-1-of-50", 1_700),
+      m("select-1-alone", 1_000),
+    ]);
+    const byWhat = Object.fromEntries(budgets.filter((b) => b.unit === "ratio").map((b) => [b.what, [b.actual, b.ok]]));
+    expect(byWhat).toEqual({
+      "npm run synth over one terraform validate of a backend stack, wall": [0.45, true],
+      "synth of 1 environment of 50 (EKS_ENVS) over a project of that one, wall": [1.7, false],
+    });
   });
 
   it("renders a Markdown report with the machine, the tables and the verdicts", () => {

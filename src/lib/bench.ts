@@ -101,9 +101,15 @@ export interface Budget {
   readonly what: string;
   readonly limit: number;
   /** "x" marks a yes/no budget (actual 1: yes). */
-  readonly unit: "ms" | "MB" | "x";
+  /** "ratio": the measurement over another one, e.g. npm run synth over one terraform validate. */
+  readonly unit: "ms" | "MB" | "x" | "ratio";
   readonly actual?: number;
   readonly ok?: boolean;
+}
+
+/** a's median wall time over b's, when both were measured. */
+function ratio(a: Measurement | undefined, b: Measurement | undefined): number | undefined {
+  return a && b && b.wallMs.median > 0 ? a.wallMs.median / b.wallMs.median : undefined;
 }
 
 /** The budgets, checked against what was measured (unmeasured ones are left without a verdict). */
@@ -115,6 +121,18 @@ export function checkBudgets(results: readonly Measurement[], scale?: Scaling): 
     budget("direct synth of the sample envs, wall", 1_500, "ms", byId.get("app")?.wallMs.median),
     budget("direct synth of the sample envs, peak RSS", 300, "MB", byId.get("app")?.rssMB.median),
     budget("cdktf synth of the sample envs, wall", 5_000, "ms", byId.get("cdktf-synth")?.wallMs.median),
+    budget(
+      "npm run synth over one terraform validate of a backend stack, wall",
+      0.5,
+      "ratio",
+      ratio(byId.get("npm-synth"), byId.get("terraform-validate-backend")),
+    ),
+    budget(
+      "synth of 1 environment of 50 (EKS_ENVS) over a project of that one, wall",
+      1.5,
+      "ratio",
+      ratio(byId.get("select-1-of-50"), byId.get("select-1-alone")),
+    ),
     budget("marginal synth cost per environment, wall", 150, "ms", scale?.wall.slope),
     budget("marginal synth cost per environment, peak RSS", 20, "MB", scale?.rss.slope),
     ...(scale
@@ -180,7 +198,15 @@ export function renderMarkdown(report: BenchReport): string {
         continue;
       }
       const fmt = (v: number) =>
-        b.unit === "MB" ? (b.limit < 100 ? `${v.toFixed(1)} MB` : mb(v)) : b.limit >= 1000 ? s(v) : `${Math.round(v)} ms`;
+        b.unit === "ratio"
+          ? `${v.toFixed(2)}x`
+          : b.unit === "MB"
+            ? b.limit < 100
+              ? `${v.toFixed(1)} MB`
+              : mb(v)
+            : b.limit >= 1000
+              ? s(v)
+              : `${Math.round(v)} ms`;
       lines.push(`| ${b.what} | ${fmt(b.limit)} | ${fmt(b.actual!)} | ${b.ok ? "ok" : "**over**"} |`);
     }
     lines.push("");

@@ -41,13 +41,31 @@ export interface Matrix<T> {
   readonly include: T[];
 }
 
-/** The environments with a `ci.planRoleArn`, in config order. */
-export function planMatrix(envs: readonly EnvConfig[]): Matrix<PlanJob> {
-  return {
-    include: envs
-      .filter((e) => e.ci.planRoleArn)
-      .map((e) => ({ env: e.name, region: e.region, roleArn: e.ci.planRoleArn!, stacks: planStacksOf(e).join(" "), runsOn: e.ci.runsOn })),
-  };
+/**
+ * The environments with a `ci.planRoleArn`, in config order. With `changed` (stack ids whose
+ * synthesized JSON differs from the pull request's base), only the stacks among them, and
+ * `skipped` names the planned-in-CI environments left out because none of their stacks changed.
+ */
+export function planMatrix(envs: readonly EnvConfig[], changed?: readonly string[]): Matrix<PlanJob> & { readonly skipped: string[] } {
+  const skipped: string[] = [];
+  const include = envs
+    .filter((e) => e.ci.planRoleArn)
+    .flatMap((e) => {
+      const kinds = planStacksOf(e).filter((k) => !changed || changed.includes(`${e.name}-${k}`));
+      if (kinds.length === 0) {
+        skipped.push(e.name);
+        return [];
+      }
+      return [{ env: e.name, region: e.region, roleArn: e.ci.planRoleArn!, stacks: kinds.join(" "), runsOn: e.ci.runsOn }];
+    });
+  return { include, skipped };
+}
+
+/** The comment that lists the environments a pull request did not plan because nothing changed in them. */
+export function skippedCommentBody(skipped: readonly string[], base: string): string {
+  const marker = commentMarker("unchanged");
+  if (skipped.length === 0) return `${marker}\nEvery environment planned in pull requests is affected by this change and was planned.\n`;
+  return `${marker}\n**Not planned, nothing in their synthesized Terraform JSON changed since \`${base.slice(0, 12)}\`:** ${skipped.map((e) => `\`${e}\``).join(", ")}.\n`;
 }
 
 /** The environments with a `ci.deployRoleArn` (or only `only`), in config order. */
