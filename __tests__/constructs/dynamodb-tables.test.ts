@@ -68,6 +68,6 @@ describe("DynamodbTables", () => {
     const tables = parse({ t: { hashKey: { name: "id", type: "S" }, billingMode: "PROVISIONED" } });
     const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables }));
     expect(make).toThrow(PropsError);
-    expect(make).toThrow("DynamodbTables: tables.t.readCapacity and writeCapacity are required with PROVISIONED (got undefined)");
+    expect(make).toThrow("DynamodbTables: tables.t.readCapacity is required with billingMode PROVISIONED (got undefined)");
   });
 });

@@ -61,7 +61,7 @@ describe("Ecr", () => {
     const make = () => synthConstruct((s) => new Ecr(s, "ecr", { namePrefix: "acme-dev", repositories: ["Web", "app", "app"] }));
     expect(make).toThrow(PropsError);
     expect(make).toThrow(
-      "Ecr: repositories must not list an image twice (got [\"Web\",\"app\",\"app\"]); repositories[0] is invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Web\")",
+      "Ecr: repositories[2] is listed twice (got \"app\"); repositories[0] is invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Web\")",
     );
   });
 });

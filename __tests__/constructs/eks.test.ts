@@ -168,16 +168,22 @@ describe("Eks", () => {
   });
 
   it.each([
-    [{ kubernetesVersion: "1.28" }, 'Eks: kubernetesVersion must be one of 1.32, 1.33, 1.34, 1.35 (got "1.28")'],
+    [
+      { kubernetesVersion: "1.28" },
+      'Eks: kubernetesVersion is not a supported EKS version; use one of 1.32, 1.33, 1.34, 1.35 (got "1.28")',
+    ],
     [{ subnetIds: ["subnet-a"] }, 'Eks: subnetIds must list subnets in at least two availability zones (got ["subnet-a"])'],
-    [{ endpointPublicAccess: true }, "Eks: publicAccessCidrs must list who may reach the public endpoint (got [])"],
+    [
+      { endpointPublicAccess: true },
+      "Eks: publicAccessCidrs must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep endpointPublicAccess false (got [])",
+    ],
     [
       { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
-      'Eks: publicAccessCidrs must not contain 0.0.0.0/0 without allowPublicAccessFromAnywhere (got ["0.0.0.0/0"])',
+      'Eks: publicAccessCidrs[0] opens the API endpoint to the internet; list your own ranges, or set allowPublicAccessFromAnywhere as an explicit opt-out (got "0.0.0.0/0")',
     ],
     [
       { publicAccessCidrs: ["203.0.113.0/24"] },
-      'Eks: publicAccessCidrs only applies when endpointPublicAccess is true (got ["203.0.113.0/24"])',
+      'Eks: publicAccessCidrs only applies when endpointPublicAccess is true; remove it or turn the public endpoint on (got ["203.0.113.0/24"])',
     ],
     [
       { serviceIpv4Cidr: "100.64.0.0/16" },

@@ -4,8 +4,7 @@ import { PropsError } from "../../src/lib/validation";
 import { onlyResource, resourcesOf, synthConstruct } from "../helpers/synth";
 
 const props: FargateProps = {
-  clusterName: "acme-dev-eks",
-  clusterNameRef: "acme-dev-eks",
+  cluster: { clusterName: "acme-dev-eks", clusterNameRef: "acme-dev-eks" },
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
   roleName: "acme-dev-eks-fargate-pods",
   partition: "aws",

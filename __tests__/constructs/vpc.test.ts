@@ -151,15 +151,15 @@ describe("Vpc", () => {
     [{ cidr: "10.0.0.1/16" }, 'Vpc: cidr has host bits set; the network address is 10.0.0.0/16 (got "10.0.0.1/16")'],
     [
       { publicSubnetCidrs: ["10.0.224.0/22", "10.0.228.0/22", "10.1.0.0/22"] },
-      'Vpc: publicSubnetCidrs[2] must be inside the VPC 10.0.0.0/16 (got "10.1.0.0/22")',
+      'Vpc: publicSubnetCidrs[2] is outside the VPC 10.0.0.0/16 (got "10.1.0.0/22")',
     ],
     [
       { privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.224.0/19"] },
-      'Vpc: privateSubnetCidrs[2] must not overlap publicSubnetCidrs[0] (10.0.224.0/22) (got "10.0.224.0/19")',
+      'Vpc: privateSubnetCidrs[2] overlaps publicSubnetCidrs[0] 10.0.224.0/22 (got "10.0.224.0/19")',
     ],
     [
       { privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19"] },
-      'Vpc: privateSubnetCidrs must list one subnet per availability zone (got ["10.0.0.0/19","10.0.32.0/19"])',
+      'Vpc: privateSubnetCidrs must list one subnet per availability zone (3), in zone order (got ["10.0.0.0/19","10.0.32.0/19"])',
     ],
   ])("rejects invalid props: %j", (bad, message) => {
     expect(() => synth(bad as Partial<VpcProps>)).toThrow(PropsError);

@@ -141,7 +141,7 @@ const cases: Case[] = [
     rule: "EKS-004",
     ok: { "aws_eks_cluster.c": cluster },
     bad: { "aws_eks_cluster.c": { ...cluster, version: "1.14" } },
-    detail: 'pins "1.14", which is not a supported version',
+    detail: 'pins "1.14", which is not a supported EKS version; use one of 1.32, 1.33, 1.34, 1.35',
   },
   {
     rule: "EKS-005",

@@ -2,10 +2,9 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import type { TableConfig } from "../config";
 import type { Statement } from "../lib/iam";
 import { dynamodbTableNameProblem } from "../lib/aws-limits";
-import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { capacityProblems, invalidName, problemChecks, requireValidProps, type PropCheck } from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
 
 /** The actions the first blog post's app performs on its tables. */
@@ -43,12 +42,59 @@ export function appTableStatements(tables: Pick<DynamodbTables, "accessArns" | "
   ];
 }
 
+/** A key attribute of a table or index. */
+export interface TableKey {
+  /** Attribute name. */
+  readonly name: string;
+  /** "S" (string), "N" (number) or "B" (binary). */
+  readonly type: "S" | "N" | "B";
+}
+
+/** How a table is billed: on demand, or by provisioned capacity units. */
+export type TableBillingMode = "PAY_PER_REQUEST" | "PROVISIONED";
+
+/** A global secondary index of a table. */
+export interface TableIndexOptions {
+  /** Partition key of the index. */
+  readonly hashKey: TableKey;
+  /** Sort key of the index. @default - none */
+  readonly rangeKey?: TableKey;
+  /** Attributes projected into the index. @default "ALL" */
+  readonly projection?: "ALL" | "KEYS_ONLY" | "INCLUDE";
+  /** Attributes copied into an INCLUDE index. @default - none */
+  readonly nonKeyAttributes?: readonly string[];
+  /** Read capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  readonly readCapacity?: number;
+  /** Write capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  readonly writeCapacity?: number;
+}
+
+/** One application table. */
+export interface TableOptions {
+  /** Partition key. */
+  readonly hashKey: TableKey;
+  /** Sort key. @default - none */
+  readonly rangeKey?: TableKey;
+  /** @default "PAY_PER_REQUEST" */
+  readonly billingMode?: TableBillingMode;
+  /** Read capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  readonly readCapacity?: number;
+  /** Write capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  readonly writeCapacity?: number;
+  /** Global secondary indexes by name. @default {} */
+  readonly globalSecondaryIndexes?: Readonly<Record<string, TableIndexOptions>>;
+  /** Point-in-time recovery. @default true */
+  readonly pointInTimeRecovery?: boolean;
+  /** Deletion protection. @default true */
+  readonly deletionProtection?: boolean;
+}
+
 /** Props of {@link DynamodbTables}. */
 export interface DynamodbTablesProps {
   /** Table name prefix: `<project>-<env>`; tables are `<prefix>-<name>`. */
   readonly namePrefix: string;
   /** Tables by name. */
-  readonly tables: Readonly<Record<string, TableConfig>>;
+  readonly tables: Readonly<Record<string, TableOptions>>;
 }
 
 /**
@@ -67,12 +113,11 @@ export class DynamodbTables extends Construct {
     const checks: PropCheck[] = [];
     for (const [name, t] of Object.entries(props.tables)) {
       checks.push([`tables.${name}`, name, invalidName(dynamodbTableNameProblem(`${props.namePrefix}-${name}`))]);
-      const provisioned = t.billingMode === "PROVISIONED";
-      checks.push([
-        `tables.${name}.readCapacity`,
-        t.readCapacity,
-        provisioned && (t.readCapacity === undefined || t.writeCapacity === undefined) && "and writeCapacity are required with PROVISIONED",
-      ]);
+      const billingMode = t.billingMode ?? "PAY_PER_REQUEST";
+      checks.push(...problemChecks(`tables.${name}`, capacityProblems(billingMode, t)));
+      for (const [index, g] of Object.entries(t.globalSecondaryIndexes ?? {})) {
+        checks.push(...problemChecks(`tables.${name}.globalSecondaryIndexes.${index}`, capacityProblems(billingMode, g)));
+      }
     }
     requireValidProps("DynamodbTables", checks);
     if (Object.keys(props.tables).length === 0) return;
@@ -85,37 +130,41 @@ export class DynamodbTables extends Construct {
     new KmsAlias(this, "key_alias", { name: `alias/${props.namePrefix}-tables`, targetKeyId: this.key.keyId });
 
     for (const [name, t] of Object.entries(props.tables)) {
-      const provisioned = t.billingMode === "PROVISIONED";
+      const billingMode = t.billingMode ?? "PAY_PER_REQUEST";
+      const provisioned = billingMode === "PROVISIONED";
+      const indexes = t.globalSecondaryIndexes ?? {};
+      const pointInTimeRecovery = t.pointInTimeRecovery ?? true;
+      const deletionProtection = t.deletionProtection ?? true;
       const attributes = new Map<string, string>();
-      const keys = [t.hashKey, t.rangeKey, ...Object.values(t.globalSecondaryIndexes).flatMap((g) => [g.hashKey, g.rangeKey])];
+      const keys = [t.hashKey, t.rangeKey, ...Object.values(indexes).flatMap((g) => [g.hashKey, g.rangeKey])];
       for (const k of keys) if (k) attributes.set(k.name, k.type);
       const table = new DynamodbTable(this, name.replace(/-/g, "_"), {
         name: `${props.namePrefix}-${name}`,
-        billingMode: t.billingMode,
+        billingMode,
         readCapacity: provisioned ? t.readCapacity : undefined,
         writeCapacity: provisioned ? t.writeCapacity : undefined,
         hashKey: t.hashKey.name,
         rangeKey: t.rangeKey?.name,
         attribute: [...attributes].sort(([a], [b]) => a.localeCompare(b)).map(([attrName, type]) => ({ name: attrName, type })),
-        globalSecondaryIndex: Object.entries(t.globalSecondaryIndexes).map(([indexName, g]) => ({
+        globalSecondaryIndex: Object.entries(indexes).map(([indexName, g]) => ({
           name: indexName,
           hashKey: g.hashKey.name,
           rangeKey: g.rangeKey?.name,
-          projectionType: g.projection,
-          nonKeyAttributes: g.nonKeyAttributes,
+          projectionType: g.projection ?? "ALL",
+          nonKeyAttributes: g.nonKeyAttributes && [...g.nonKeyAttributes],
           readCapacity: provisioned ? g.readCapacity : undefined,
           writeCapacity: provisioned ? g.writeCapacity : undefined,
         })),
-        pointInTimeRecovery: { enabled: t.pointInTimeRecovery },
+        pointInTimeRecovery: { enabled: pointInTimeRecovery },
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
-        deletionProtectionEnabled: t.deletionProtection,
+        deletionProtectionEnabled: deletionProtection,
       });
-      if (!t.pointInTimeRecovery)
+      if (!pointInTimeRecovery)
         suppressRule(table, "DDB-001", `tables.${name}.pointInTimeRecovery is false in the environment config (explicit opt-out)`);
-      if (!t.deletionProtection)
+      if (!deletionProtection)
         suppressRule(table, "DDB-003", `tables.${name}.deletionProtection is false in the environment config (explicit opt-out)`);
       this.tables[name] = table;
-      this.accessArns.push(table.arn, ...Object.keys(t.globalSecondaryIndexes).map((indexName) => `${table.arn}/index/${indexName}`));
+      this.accessArns.push(table.arn, ...Object.keys(indexes).map((indexName) => `${table.arn}/index/${indexName}`));
     }
   }
 }

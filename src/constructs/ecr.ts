@@ -4,7 +4,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { ecrRepositoryNameProblem } from "../lib/aws-limits";
-import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { invalidName, listedTwiceProblems, problemChecks, requireValidProps, type PropCheck } from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link Ecr}. */
@@ -52,11 +52,7 @@ export class Ecr extends Construct {
     const checks: PropCheck[] = [
       ["keepLastImages", keep, (!Number.isInteger(keep) || keep < 1) && "must be a whole number of at least 1"],
       ["untaggedExpireDays", untaggedDays, (!Number.isInteger(untaggedDays) || untaggedDays < 1) && "must be a whole number of at least 1"],
-      [
-        "repositories",
-        props.repositories,
-        new Set(props.repositories).size !== props.repositories.length && "must not list an image twice",
-      ],
+      ...problemChecks("repositories", listedTwiceProblems(props.repositories)),
       ...props.repositories.map((image, i): PropCheck => [
         `repositories[${i}]`,
         image,

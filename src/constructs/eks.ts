@@ -14,20 +14,51 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { DataExternal } from "@cdktf/provider-external/lib/data-external";
 import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
 import { eksClusterNameProblem } from "../lib/aws-limits";
 import { bundleScript } from "../lib/bundle";
-import { contains, overlaps, parseCidr, RFC1918 } from "../lib/cidr";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../lib/eks-versions";
+import { kubernetesVersionProblem } from "../lib/eks-versions";
 import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
-import { invalidName, requireValidProps } from "../lib/validation";
+import { stackPartition } from "../lib/partition";
+import {
+  invalidName,
+  problemChecks,
+  publicAccessProblems,
+  requireValidProps,
+  serviceIpv4CidrProblem,
+  type PropCheck,
+} from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
-import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
 
 /** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** The audience of IRSA tokens. */
 export const STS_AUDIENCE = "sts.amazonaws.com";
+
+/** The name of an EKS cluster, as what attaches to the cluster needs it. */
+export interface IEksClusterName {
+  /** The cluster name as a literal (for names, tags and trust scopes). */
+  readonly clusterName: string;
+  /** The cluster name as a reference to the cluster resource (orders creation after it). */
+  readonly clusterNameRef: string;
+}
+
+/** What worker nodes need of the cluster they join; {@link Eks} implements it. */
+export interface IEksCluster extends IEksClusterName {
+  /** Endpoint of the Kubernetes API server. */
+  readonly clusterEndpoint: string;
+  /** Base64 CA data of the API server. */
+  readonly clusterCertificateAuthorityData: string;
+  /** The Kubernetes service CIDR (for nodeadm's cluster DNS). */
+  readonly serviceIpv4Cidr: string;
+  /** The control plane's Kubernetes minor version, e.g. "1.35" (a literal). */
+  readonly kubernetesVersion: string;
+  /** The security group the Eks construct creates and attaches to the control plane. */
+  readonly clusterSecurityGroupId: string;
+  /** The security group EKS creates (control plane ENIs, managed nodes, Fargate pods). */
+  readonly clusterPrimarySecurityGroupId: string;
+}
 
 /** How EKS authenticates IAM principals; access is granted with access entries in both. */
 export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP";
@@ -77,8 +108,8 @@ export interface EksProps {
   readonly secretsKeyDeletionWindowDays?: number;
   /** @default "30m" */
   readonly deleteTimeout?: string;
-  /** The AWS partition (`aws_partition.partition`), for managed policy ARNs. */
-  readonly partition: string;
+  /** The AWS partition, for managed policy ARNs. @default - the stack's partition (`stackPartition`) */
+  readonly partition?: string;
   /**
    * EKS Auto Mode: EKS runs nodes in these built-in pools, with block storage and load balancing,
    * through a node role this construct creates (`nodeRoleName`). @default - off
@@ -118,9 +149,12 @@ export interface EksAddonOptions {
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/create-cluster.html
  */
-export class Eks extends Construct {
+export class Eks extends Construct implements IEksCluster {
   readonly cluster: EksCluster;
+  /** The cluster name as given (a literal). */
   readonly clusterName: string;
+  /** The cluster name as a reference to the cluster resource. */
+  readonly clusterNameRef: string;
   readonly clusterArn: string;
   readonly clusterEndpoint: string;
   /** Base64 CA data of the API server. */
@@ -147,6 +181,7 @@ export class Eks extends Construct {
   constructor(scope: Construct, id: string, props: EksProps) {
     super(scope, id);
     validate(props);
+    const partition = props.partition ?? stackPartition(this);
     const serviceCidr = props.serviceIpv4Cidr ?? "172.20.0.0/16";
     const publicAccess = props.endpointPublicAccess ?? false;
     this.serviceIpv4Cidr = serviceCidr;
@@ -160,7 +195,7 @@ export class Eks extends Construct {
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster_policy", {
       role: this.role.name,
-      policyArn: managedPolicyArn(props.partition, "AmazonEKSClusterPolicy"),
+      policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
     });
     // Auto Mode: the cluster role runs nodes, volumes and load balancers; EKS gives the node role
     // its access entry itself.
@@ -169,7 +204,7 @@ export class Eks extends Construct {
           (policy) =>
             new IamRolePolicyAttachment(this, `cluster_${policy}`, {
               role: this.role.name,
-              policyArn: managedPolicyArn(props.partition, policy),
+              policyArn: managedPolicyArn(partition, policy),
             }),
         )
       : [];
@@ -183,7 +218,7 @@ export class Eks extends Construct {
         autoPolicies.push(
           new IamRolePolicyAttachment(this, `auto_node_${policy}`, {
             role: this.autoModeNodeRole.name,
-            policyArn: managedPolicyArn(props.partition, policy),
+            policyArn: managedPolicyArn(partition, policy),
           }),
         );
       }
@@ -268,7 +303,8 @@ export class Eks extends Construct {
     if (publicAccess && props.allowPublicAccessFromAnywhere) {
       suppressRule(this.cluster, "EKS-001", "eks.allowPublicAccessFromAnywhere is set in the environment config (explicit opt-out)");
     }
-    this.clusterName = this.cluster.name;
+    this.clusterName = props.clusterName;
+    this.clusterNameRef = this.cluster.name;
     this.clusterArn = this.cluster.arn;
     this.clusterEndpoint = this.cluster.endpoint;
     this.clusterCertificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
@@ -280,7 +316,7 @@ export class Eks extends Construct {
       new EksAccessPolicyAssociation(this, `${kind}_${name}_policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
-        policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/${policy}`,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${policy}`,
         accessScope: { type: "cluster" },
       });
     };
@@ -344,45 +380,12 @@ export class Eks extends Construct {
 }
 
 function validate(props: EksProps): void {
-  const service = parseCidr(props.serviceIpv4Cidr ?? "172.20.0.0/16");
-  const cidrs = props.publicAccessCidrs ?? [];
-  const openToAll = cidrs.some((c) => c === "0.0.0.0/0");
-  requireValidProps("Eks", [
+  const checks: PropCheck[] = [
     ["clusterName", props.clusterName, invalidName(eksClusterNameProblem(props.clusterName))],
-    [
-      "kubernetesVersion",
-      props.kubernetesVersion,
-      !SUPPORTED_KUBERNETES_VERSIONS.includes(props.kubernetesVersion) && `must be one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-    ],
+    ["kubernetesVersion", props.kubernetesVersion, kubernetesVersionProblem(props.kubernetesVersion)],
     ["subnetIds", props.subnetIds, props.subnetIds.length < 2 && "must list subnets in at least two availability zones"],
-    [
-      "serviceIpv4Cidr",
-      props.serviceIpv4Cidr,
-      typeof service === "string"
-        ? service
-        : !RFC1918.some((r) => contains(r, service)) && "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
-    ],
-    [
-      "publicAccessCidrs",
-      cidrs,
-      props.endpointPublicAccess &&
-        cidrs.length === 0 &&
-        !props.allowPublicAccessFromAnywhere &&
-        "must list who may reach the public endpoint",
-    ],
-    [
-      "publicAccessCidrs",
-      cidrs,
-      openToAll && !props.allowPublicAccessFromAnywhere && "must not contain 0.0.0.0/0 without allowPublicAccessFromAnywhere",
-    ],
-    ["publicAccessCidrs", cidrs, !props.endpointPublicAccess && cidrs.length > 0 && "only applies when endpointPublicAccess is true"],
-    [
-      "publicAccessCidrs",
-      cidrs,
-      cidrs.some((c) => {
-        const p = parseCidr(c);
-        return typeof p === "string" || (p.prefix > 0 && RFC1918.some((r) => overlaps(r, p)));
-      }) && "must be public IPv4 CIDRs",
-    ],
-  ]);
+    ["serviceIpv4Cidr", props.serviceIpv4Cidr, serviceIpv4CidrProblem(props.serviceIpv4Cidr ?? "172.20.0.0/16")],
+    ...problemChecks("", publicAccessProblems(props)),
+  ];
+  requireValidProps("Eks", checks);
 }

@@ -1,8 +1,8 @@
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import type { EnvConfig, FargateProfileConfig } from "../config";
+import type { EnvConfig } from "../config";
+import { transparentScope } from "../lib/addressing";
 import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
@@ -23,14 +23,14 @@ import {
   roleNames,
   selfManagedGroupName,
 } from "../lib/naming";
-import { requireValidProps } from "../lib/validation";
-import { transparentScope } from "../stacks/readable-stack";
+import { stackPartition } from "../lib/partition";
+import { logKmsEncryptionProblem, requireValidProps } from "../lib/validation";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
 import { Eks } from "./eks";
 import { EksWorkerNodes } from "./eks-worker-nodes";
-import { Fargate } from "./fargate";
+import { Fargate, type FargateProfileOptions } from "./fargate";
 import { IrsaRole, type IrsaRoleProps } from "./irsa-role";
 import { Kubeconfig } from "./kubeconfig";
 import { loadBalancerControllerPolicy } from "./load-balancer-controller";
@@ -87,13 +87,12 @@ export class EnvDef extends Construct {
     // Its children (vpc, eks, workers...) name the Terraform resources: `aws_eks_cluster.eks`.
     transparentScope(this);
     const env = props.env;
-    requireValidProps("EnvDef", [
-      ["logKmsEncryption", env.logKmsEncryption, env.logKmsEncryption && !env.accountId && "needs accountId for the key policy"],
-    ]);
+    requireValidProps("EnvDef", [["logKmsEncryption", env.logKmsEncryption, logKmsEncryptionProblem(env)]]);
     const prefix = envPrefix(env);
     this.clusterName = clusterName(env);
     const roles = roleNames(env);
-    const partition = new DataAwsPartition(this, "partition").partition;
+    // One partition data source per stack, shared by everything here that writes an ARN.
+    const partition = stackPartition(this);
     if (env.logKmsEncryption && env.accountId) this.logKey = this.logKeyFor(prefix, partition, env.region, env.accountId);
 
     this.tables = new DynamodbTables(this, "tables", { namePrefix: prefix, tables: env.tables });
@@ -166,16 +165,7 @@ export class EnvDef extends Construct {
         );
 
     this.workers = new EksWorkerNodes(this, "workers", {
-      cluster: {
-        name: this.clusterName,
-        nameRef: this.eks.clusterName,
-        endpoint: this.eks.clusterEndpoint,
-        certificateAuthorityData: this.eks.clusterCertificateAuthorityData,
-        serviceIpv4Cidr: this.eks.serviceIpv4Cidr,
-        kubernetesVersion: env.eks.kubernetesVersion,
-        securityGroupId: this.eks.clusterSecurityGroupId,
-        primarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
-      },
+      cluster: this.eks,
       vpcId: this.vpc.vpcId,
       subnetIds: this.vpc.privateSubnetIds,
       roleName: roles.node,
@@ -193,7 +183,7 @@ export class EnvDef extends Construct {
 
     // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so),
     // metrics-server, and the load balancer controller when the workloads stack installs it.
-    const profiles: Record<string, FargateProfileConfig> = { ...env.fargate.profiles };
+    const profiles: Record<string, FargateProfileOptions> = { ...env.fargate.profiles };
     if (!hasNodes && !autoMode) {
       profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
       profiles[METRICS_SERVER_FARGATE_PROFILE] = {
@@ -211,8 +201,7 @@ export class EnvDef extends Construct {
       }
     }
     this.fargate = new Fargate(this, "fargate", {
-      clusterName: this.clusterName,
-      clusterNameRef: this.eks.clusterName,
+      cluster: this.eks,
       privateSubnetIds: this.vpc.privateSubnetIds,
       profiles,
       roleName: roles.fargate,

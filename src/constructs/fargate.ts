@@ -3,32 +3,51 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { FargateProfileConfig } from "../config";
 import { eksChildNameProblem, iamRoleNameProblem } from "../lib/aws-limits";
 import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
-import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { stackPartition } from "../lib/partition";
+import {
+  fargateSelectorCountProblem,
+  fargateSelectorProblems,
+  invalidName,
+  problemChecks,
+  requireValidProps,
+  type PropCheck,
+} from "../lib/validation";
+import type { IEksClusterName } from "./eks";
+
+/** Which pods a Fargate profile runs: those of a namespace, optionally only those with labels. */
+export interface FargateSelector {
+  /** Namespace whose pods run on Fargate (`*` and `?` wildcards allowed). */
+  readonly namespace: string;
+  /** Only pods with all these labels (at most five). @default - every pod of the namespace */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** One Fargate profile. */
+export interface FargateProfileOptions {
+  /** 1-5 selectors. */
+  readonly selectors: readonly FargateSelector[];
+}
 
 /** Props of {@link Fargate}. */
 export interface FargateProps {
-  /** The cluster name as a literal (names, trust scope). */
-  readonly clusterName: string;
-  /** The cluster name as a reference to the cluster resource (orders creation after it). */
-  readonly clusterNameRef: string;
+  /** The cluster the profiles belong to (an {@link Eks}). */
+  readonly cluster: IEksClusterName;
   /** Private subnets only: Fargate rejects subnets with a route to an internet gateway. */
   readonly privateSubnetIds: readonly string[];
-  /** Profiles by name, each with 1-5 selectors (a namespace, optionally with labels). */
-  readonly profiles: Readonly<Record<string, FargateProfileConfig>>;
+  /** Profiles by name. */
+  readonly profiles: Readonly<Record<string, FargateProfileOptions>>;
   /** Name of the pod execution role. */
   readonly roleName: string;
-  readonly partition: string;
+  /** The AWS partition, for ARNs. @default - the stack's partition (`stackPartition`) */
+  readonly partition?: string;
   readonly region: string;
   /** Scopes the role's trust to this account's profiles of the cluster. @default - any account */
   readonly accountId?: string;
   /** What profiles wait for. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
-
-const MAX_SELECTORS = 5;
 
 /**
  * Defines the Fargate profiles of a cluster (the Fargate blog post): a pod execution role whose trust
@@ -54,37 +73,33 @@ export class Fargate extends Construct {
     ];
     for (const [name, profile] of entries) {
       checks.push([`profiles.${name}`, name, invalidName(eksChildNameProblem(name))]);
-      checks.push([
-        `profiles.${name}.selectors`,
-        profile.selectors,
-        (profile.selectors.length < 1 || profile.selectors.length > MAX_SELECTORS) && `must have 1-${MAX_SELECTORS} selectors`,
-      ]);
-      profile.selectors.forEach((s, i) =>
-        checks.push([`profiles.${name}.selectors[${i}].namespace`, s.namespace, !s.namespace && "must not be empty"]),
-      );
+      checks.push([`profiles.${name}.selectors`, profile.selectors, fargateSelectorCountProblem(profile.selectors)]);
+      profile.selectors.forEach((s, i) => checks.push(...problemChecks(`profiles.${name}.selectors[${i}]`, fargateSelectorProblems(s))));
     }
     requireValidProps("Fargate", checks);
     if (entries.length === 0) return;
 
+    const partition = props.partition ?? stackPartition(this);
+    const clusterName = props.cluster.clusterName;
     const account = props.accountId ?? "*";
     this.role = new IamRole(this, "pod_execution_role", {
       name: props.roleName,
-      description: `Fargate pods of ${props.clusterName}`,
+      description: `Fargate pods of ${clusterName}`,
       assumeRolePolicy: serviceTrustPolicy("eks-fargate-pods.amazonaws.com", {
         condition: {
-          ArnLike: { "aws:SourceArn": `arn:${props.partition}:eks:${props.region}:${account}:fargateprofile/${props.clusterName}/*` },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:eks:${props.region}:${account}:fargateprofile/${clusterName}/*` },
         },
       }),
     });
     const policy = new IamRolePolicyAttachment(this, "pod_execution_policy", {
       role: this.role.name,
-      policyArn: managedPolicyArn(props.partition, "AmazonEKSFargatePodExecutionRolePolicy"),
+      policyArn: managedPolicyArn(partition, "AmazonEKSFargatePodExecutionRolePolicy"),
     });
     // EKS creates and deletes one profile of a cluster at a time: chain them.
     let previous: ITerraformDependable | undefined;
     for (const [name, profile] of entries.sort(([a], [b]) => a.localeCompare(b))) {
       previous = this.profiles[name] = new EksFargateProfile(this, `profile_${name}`, {
-        clusterName: props.clusterNameRef,
+        clusterName: props.cluster.clusterNameRef,
         fargateProfileName: name,
         podExecutionRoleArn: this.role.arn,
         subnetIds: [...props.privateSubnetIds],

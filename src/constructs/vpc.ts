@@ -11,12 +11,12 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as AwsVpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
-import { contains, overlaps, parseCidr } from "../lib/cidr";
+import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
+import { parseCidr } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { eksDiscoveryTags } from "../lib/tags";
-import { requireValidProps, type PropCheck } from "../lib/validation";
+import { problemChecks, requireValidProps, subnetLayoutProblems, vpcCidrProblem, type PropCheck } from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
-import { PRIMARY_RESOURCE_ID } from "../stacks/readable-stack";
 
 /** Props of {@link Vpc}. */
 export interface VpcProps {
@@ -188,7 +188,7 @@ export class Vpc extends Construct {
 function validate(props: VpcProps): void {
   const vpc = parseCidr(props.cidr);
   const checks: PropCheck[] = [
-    ["cidr", props.cidr, typeof vpc === "string" && vpc],
+    ["cidr", props.cidr, typeof vpc === "string" ? vpc : vpcCidrProblem(vpc)],
     ["availabilityZones", props.availabilityZones, props.availabilityZones.length < 2 && "must list at least two zones"],
     [
       "availabilityZones",
@@ -196,22 +196,8 @@ function validate(props: VpcProps): void {
       new Set(props.availabilityZones.map(zoneSuffix)).size !== props.availabilityZones.length && "must not list a zone twice",
     ],
   ];
-  const subnets: { prop: string; text: string }[] = [];
-  for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
-    checks.push([key, props[key], props[key].length !== props.availabilityZones.length && "must list one subnet per availability zone"]);
-    props[key].forEach((text, i) => subnets.push({ prop: `${key}[${i}]`, text }));
+  if (typeof vpc !== "string") {
+    checks.push(...problemChecks("", subnetLayoutProblems({ cidr: vpc, text: props.cidr }, props.availabilityZones.length, props)));
   }
-  subnets.forEach(({ prop, text }, i) => {
-    const c = parseCidr(text);
-    if (typeof c === "string") {
-      checks.push([prop, text, c]);
-      return;
-    }
-    if (typeof vpc !== "string" && !contains(vpc, c)) checks.push([prop, text, `must be inside the VPC ${props.cidr}`]);
-    for (const other of subnets.slice(0, i)) {
-      const o = parseCidr(other.text);
-      if (typeof o !== "string" && overlaps(c, o)) checks.push([prop, text, `must not overlap ${other.prop} (${other.text})`]);
-    }
-  });
   requireValidProps("Vpc", checks);
 }

@@ -23,3 +23,13 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersionSupport>> = {
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
 export const SUPPORTED_KUBERNETES_VERSIONS = Object.keys(EKS_VERSIONS);
+
+/**
+ * Why a Kubernetes version cannot be deployed, or undefined: the one phrase of this rule, used by
+ * the environment config, the `Eks` construct and the policy pack alike.
+ */
+export function kubernetesVersionProblem(version: string): string | undefined {
+  return SUPPORTED_KUBERNETES_VERSIONS.includes(version)
+    ? undefined
+    : `is not a supported EKS version; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`;
+}

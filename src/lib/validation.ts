@@ -1,7 +1,16 @@
 /**
+ * Validation shared by the constructs and the environment config.
+ *
  * Constructor-time prop validation: collect every problem, then throw one error that names the
  * construct, each prop, its value and what is allowed.
+ *
+ * Shared rules: every rule that both a construct and the config layer apply is written once here,
+ * with one message. A rule returns {@link Problem}s with paths relative to what it was given; a
+ * construct turns them into prop checks ({@link problemChecks}), the config layer into issues at
+ * its own paths. Rules that mention another field take a `refer` function that names it the way
+ * the caller does (`endpointPublicAccess` for a construct, `eks.endpointPublicAccess` for the config).
  */
+import { contains, OPEN_TO_INTERNET_ADDRESSES, overlaps, parseCidr, publicAddressCount, RFC1918, specialRangeOf, type Cidr } from "./cidr";
 
 /** One check: the prop, the value given, and the problem (undefined when the value is fine). */
 export type PropCheck = readonly [prop: string, value: unknown, problem: string | false | undefined];
@@ -28,4 +37,279 @@ export function requireValidProps(construct: string, checks: readonly PropCheck[
 /** Phrases an AWS naming problem (from `aws-limits`) for {@link requireValidProps}. */
 export function invalidName(problem: string | undefined): string | undefined {
   return problem && `is invalid: ${problem}`;
+}
+
+/** What a shared rule found: where (relative to what it checked), the value there, and the problem. */
+export interface Problem {
+  readonly path: readonly (string | number)[];
+  readonly value: unknown;
+  readonly problem: string;
+}
+
+/** Names a field the way the caller's messages do (see the module comment). */
+export type Refer = (field: string) => string;
+
+const asIs: Refer = (field) => field;
+
+function problem(path: readonly (string | number)[], value: unknown, text: string): Problem {
+  return { path, value, problem: text };
+}
+
+/** `prefix.a[0].b`: a path as prop checks name it. */
+export function propPath(prefix: string, path: readonly (string | number)[]): string {
+  return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out === "" ? p : `${out}.${p}`), prefix);
+}
+
+/** The prop checks of a shared rule's problems, at `prefix` (a prop, or "" for the props themselves). */
+export function problemChecks(prefix: string, problems: readonly Problem[]): PropCheck[] {
+  return problems.map((p) => [propPath(prefix, p.path), p.value, p.problem]);
+}
+
+// --- Lists ---------------------------------------------------------------------------------
+
+/** Entries that repeat an earlier one. Paths: `[i]`. */
+export function listedTwiceProblems(items: readonly string[]): Problem[] {
+  return items.flatMap((item, i) => (items.indexOf(item) < i ? [problem([i], item, "is listed twice")] : []));
+}
+
+// --- Network ---------------------------------------------------------------------------------
+
+/** Public endpoint access CIDR ranges per cluster (Amazon EKS service quotas). */
+export const MAX_PUBLIC_ACCESS_CIDRS = 40;
+
+const RFC1918_RANGES = "10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16";
+
+/** Problems of CIDRs that do not parse, at their index. */
+function syntaxProblems(texts: readonly string[]): Problem[] {
+  return texts.flatMap((text, i) => {
+    const c = parseCidr(text);
+    return typeof c === "string" ? [problem([i], text, c)] : [];
+  });
+}
+
+function parsed(text: string): Cidr | undefined {
+  const c = parseCidr(text);
+  return typeof c === "string" ? undefined : c;
+}
+
+/**
+ * "Open to the internet" judged by coverage, not by a literal 0.0.0.0/0: one entry, or all of them
+ * together, covering a /8 or more of public addresses. Special ranges are never client addresses.
+ * Paths: `[i]` for an entry, `[]` for the list. `opens` says what the list would open.
+ */
+export function openToInternetProblems(texts: readonly string[], opens: string): Problem[] {
+  const out: Problem[] = [];
+  const networks: Cidr[] = [];
+  texts.forEach((text, i) => {
+    const c = parsed(text);
+    if (!c) return;
+    const special = c.prefix >= 4 ? specialRangeOf(c) : undefined;
+    if (special) out.push(problem([i], text, `is in the ${special}, never a client address`));
+    else if (publicAddressCount([c]) >= OPEN_TO_INTERNET_ADDRESSES) out.push(problem([i], text, opens));
+    else networks.push(c);
+  });
+  const together = publicAddressCount(networks);
+  if (out.length === 0 && together >= OPEN_TO_INTERNET_ADDRESSES) {
+    out.push(problem([], texts, `together cover ${together.toLocaleString("en-US")} public addresses (a /8 is 16,777,216): that ${opens}`));
+  }
+  return out;
+}
+
+/** The VPC CIDR's size and range (parse it first). */
+export function vpcCidrProblem(vpc: Cidr): string | undefined {
+  if (vpc.prefix < 16 || vpc.prefix > 28) return "must be between /16 and /28 (AWS's VPC size limits)";
+  const special = specialRangeOf(vpc);
+  return special && `is in the ${special}, which cannot be a VPC; use a private range like 10.0.0.0/16`;
+}
+
+/**
+ * The subnet layout of a VPC: one public and one private subnet per zone, in zone order, each inside
+ * the VPC, /16-/28, none overlapping another. Paths: `[list]` and `[list, i]`.
+ */
+export function subnetLayoutProblems(
+  vpc: { readonly cidr: Cidr; readonly text: string },
+  zones: number,
+  lists: { readonly publicSubnetCidrs: readonly string[]; readonly privateSubnetCidrs: readonly string[] },
+  refer: Refer = asIs,
+): Problem[] {
+  const out: Problem[] = [];
+  const all: { key: string; i: number; text: string; c: Cidr }[] = [];
+  for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+    const list = lists[key];
+    if (list.length !== zones) out.push(problem([key], list, `must list one subnet per availability zone (${zones}), in zone order`));
+    list.forEach((text, i) => {
+      const c = parseCidr(text);
+      if (typeof c === "string") out.push(problem([key, i], text, c));
+      else if (!contains(vpc.cidr, c)) out.push(problem([key, i], text, `is outside the VPC ${vpc.text}`));
+      else if (c.prefix < 16 || c.prefix > 28) out.push(problem([key, i], text, "must be between /16 and /28 (AWS's subnet size limits)"));
+      else all.push({ key, i, text, c });
+    });
+  }
+  all.forEach((s, n) => {
+    for (const other of all.slice(0, n)) {
+      if (overlaps(s.c, other.c)) out.push(problem([s.key, s.i], s.text, `overlaps ${refer(`${other.key}[${other.i}]`)} ${other.text}`));
+    }
+  });
+  return out;
+}
+
+/** The Kubernetes service CIDR: a private range EKS accepts, /12-/24. */
+export function serviceIpv4CidrProblem(text: string): string | undefined {
+  const c = parseCidr(text);
+  if (typeof c === "string") return c;
+  if (!RFC1918.some((r) => contains(r, c))) return `must be inside ${RFC1918_RANGES}`;
+  if (c.prefix < 12 || c.prefix > 24) return "must be between /12 and /24";
+  return undefined;
+}
+
+/** The public endpoint settings of a cluster. */
+export interface PublicEndpoint {
+  readonly endpointPublicAccess?: boolean;
+  readonly publicAccessCidrs?: readonly string[];
+  readonly allowPublicAccessFromAnywhere?: boolean;
+}
+
+/**
+ * Who may reach a public API endpoint: a short list of public ranges, required when the endpoint
+ * is public and never open to the internet without the explicit opt-out; no list when it is
+ * private. Paths: `["publicAccessCidrs"]` and `["publicAccessCidrs", i]`.
+ */
+export function publicAccessProblems(e: PublicEndpoint, refer: Refer = asIs): Problem[] {
+  const cidrs = e.publicAccessCidrs ?? [];
+  const at = (p: Problem): Problem => problem(["publicAccessCidrs", ...p.path], p.value, p.problem);
+  const out = syntaxProblems(cidrs).map(at);
+  if (!e.endpointPublicAccess) {
+    if (cidrs.length > 0) {
+      out.push(
+        problem(
+          ["publicAccessCidrs"],
+          cidrs,
+          `only applies when ${refer("endpointPublicAccess")} is true; remove it or turn the public endpoint on`,
+        ),
+      );
+    }
+    return out;
+  }
+  if (cidrs.length > MAX_PUBLIC_ACCESS_CIDRS) {
+    out.push(
+      problem(
+        ["publicAccessCidrs"],
+        `${cidrs.length} CIDRs`,
+        `must list at most ${MAX_PUBLIC_ACCESS_CIDRS} CIDRs (EKS quota per cluster); merge adjacent ranges`,
+      ),
+    );
+  }
+  if (cidrs.length === 0 && !e.allowPublicAccessFromAnywhere) {
+    out.push(
+      problem(
+        ["publicAccessCidrs"],
+        [],
+        `must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep ${refer("endpointPublicAccess")} false`,
+      ),
+    );
+  }
+  if (!e.allowPublicAccessFromAnywhere) {
+    const opens = `opens the API endpoint to the internet; list your own ranges, or set ${refer("allowPublicAccessFromAnywhere")} as an explicit opt-out`;
+    out.push(...openToInternetProblems(cidrs, opens).map(at));
+  }
+  cidrs.forEach((text, i) => {
+    const c = parsed(text);
+    if (c && RFC1918.some((r) => contains(r, c))) {
+      out.push(
+        problem(
+          ["publicAccessCidrs", i],
+          text,
+          "is a private range; the public endpoint only sees public addresses (private clients use the private endpoint)",
+        ),
+      );
+    }
+  });
+  return out;
+}
+
+/** Who may reach the nodes on port 22: at least one range, never the internet. Paths: `[]` and `[i]`. */
+export function sshCidrsProblems(allowedCidrs: readonly string[]): Problem[] {
+  const out = syntaxProblems(allowedCidrs);
+  if (allowedCidrs.length === 0) out.push(problem([], [], "must list who may reach port 22; SSH is never open to all"));
+  out.push(...openToInternetProblems(allowedCidrs, "opens SSH to the internet; list your own ranges"));
+  return out;
+}
+
+// --- Compute ---------------------------------------------------------------------------------
+
+/** A node group's size bounds. */
+export interface NodeGroupScaling {
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+}
+
+/** min <= desired <= max, the first violation only. Paths: `["minSize"]` or `["desiredSize"]`. */
+export function scalingProblems(g: NodeGroupScaling): Problem[] {
+  if (g.minSize > g.desiredSize) return [problem(["minSize"], g.minSize, `must not exceed desiredSize (${g.desiredSize})`)];
+  if (g.desiredSize > g.maxSize) return [problem(["desiredSize"], g.desiredSize, `must not exceed maxSize (${g.maxSize})`)];
+  return [];
+}
+
+/** Managed groups named like a self-managed group (their resources would share names). Paths: `[name]`. */
+export function nodeGroupNameClashes(selfManaged: readonly string[], managed: readonly string[]): Problem[] {
+  return managed
+    .filter((name) => selfManaged.includes(name))
+    .map((name) => problem([name], name, "is also the name of a self-managed group; node group names must be unique"));
+}
+
+/** Selectors per Fargate profile (Amazon EKS service quotas). */
+export const MAX_FARGATE_SELECTORS = 5;
+/** Label pairs per Fargate profile selector (Amazon EKS service quotas). */
+export const MAX_FARGATE_SELECTOR_LABELS = 5;
+
+/** A Fargate profile has 1-5 selectors. */
+export function fargateSelectorCountProblem(selectors: readonly unknown[]): string | undefined {
+  return selectors.length < 1 || selectors.length > MAX_FARGATE_SELECTORS ? `must have 1-${MAX_FARGATE_SELECTORS} selectors` : undefined;
+}
+
+/**
+ * One Fargate selector: a Kubernetes namespace name (with `*` and `?` wildcards) and at most five
+ * labels. Paths: `["namespace"]` and `["labels"]`.
+ */
+export function fargateSelectorProblems(s: { readonly namespace: string; readonly labels?: Readonly<Record<string, string>> }): Problem[] {
+  const out: Problem[] = [];
+  if (s.namespace === "") out.push(problem(["namespace"], s.namespace, "must not be empty"));
+  else if (!/^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/.test(s.namespace) || s.namespace.length > 63) {
+    out.push(problem(["namespace"], s.namespace, "must be a Kubernetes namespace name (lowercase, digits, '-'; '*' and '?' wildcards)"));
+  }
+  if (Object.keys(s.labels ?? {}).length > MAX_FARGATE_SELECTOR_LABELS) {
+    out.push(problem(["labels"], s.labels, `must have at most ${MAX_FARGATE_SELECTOR_LABELS} labels`));
+  }
+  return out;
+}
+
+// --- Data and keys ---------------------------------------------------------------------------
+
+/**
+ * A table's (or index's) capacity: both units with PROVISIONED billing, neither with
+ * PAY_PER_REQUEST. Paths: `["readCapacity"]` or `["writeCapacity"]`.
+ */
+export function capacityProblems(
+  billingMode: "PAY_PER_REQUEST" | "PROVISIONED",
+  c: { readonly readCapacity?: number; readonly writeCapacity?: number },
+): Problem[] {
+  const provisioned = billingMode === "PROVISIONED";
+  if (provisioned && (c.readCapacity === undefined || c.writeCapacity === undefined)) {
+    return [
+      problem([c.readCapacity === undefined ? "readCapacity" : "writeCapacity"], undefined, "is required with billingMode PROVISIONED"),
+    ];
+  }
+  if (!provisioned && (c.readCapacity !== undefined || c.writeCapacity !== undefined)) {
+    const field = c.readCapacity !== undefined ? "readCapacity" : "writeCapacity";
+    return [problem([field], c[field], "only applies with billingMode PROVISIONED; remove it for PAY_PER_REQUEST")];
+  }
+  return [];
+}
+
+/** Log group encryption with a customer-managed key needs the account id for the key's policy. */
+export function logKmsEncryptionProblem(e: { readonly logKmsEncryption: boolean; readonly accountId?: string }): string | undefined {
+  return e.logKmsEncryption && !e.accountId
+    ? "needs accountId: the log key's policy names the account's CloudWatch Logs service"
+    : undefined;
 }

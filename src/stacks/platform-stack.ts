@@ -23,7 +23,7 @@ export class PlatformStack extends EnvStack {
 
     const out = (id: string, value: unknown, description: string, sensitive = false) =>
       new TerraformOutput(this, id, { value, description, sensitive });
-    out("cluster_name", eks.clusterName, "Name of the EKS cluster");
+    out("cluster_name", eks.clusterNameRef, "Name of the EKS cluster");
     out("cluster_endpoint", eks.clusterEndpoint, "Endpoint of the Kubernetes API server");
     out("cluster_certificate_authority_data", eks.clusterCertificateAuthorityData, "Base64-encoded CA certificate of the API server");
     out("cluster_oidc_issuer_url", eks.oidcIssuerUrl, "OpenID Connect issuer URL of the cluster (IRSA)");

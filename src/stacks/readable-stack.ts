@@ -1,18 +1,6 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import type { IConstruct, Node } from "constructs";
-
-/** The construct id of a construct's primary resource: left out of Terraform names (AWS CDK's convention). */
-export const PRIMARY_RESOURCE_ID = "Resource";
-
-const TRANSPARENT = Symbol.for("cdktf-eks.transparent-scope");
-
-/**
- * Marks a construct whose id should not appear in the Terraform names of what it contains (a
- * composition like EnvDef, whose children already have unique, meaningful ids).
- */
-export function transparentScope(construct: IConstruct): void {
-  (construct as unknown as Record<symbol, boolean>)[TRANSPARENT] = true;
-}
+import type { Node } from "constructs";
+import { isTransparentScope, PRIMARY_RESOURCE_ID } from "../lib/addressing";
 
 /**
  * A stack with readable Terraform addresses: the construct path below the stack joined with "_"
@@ -44,10 +32,7 @@ export class ReadableStack extends TerraformStack {
     const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
     const components = node.scopes
       .slice(node.scopes.indexOf(this) + 1)
-      .filter(
-        (c, i, all) =>
-          !(c as unknown as Record<symbol, boolean>)[TRANSPARENT] && !(c.node.id === PRIMARY_RESOURCE_ID && i > 0 && i === all.length - 1),
-      )
+      .filter((c, i, all) => !isTransparentScope(c) && !(c.node.id === PRIMARY_RESOURCE_ID && i > 0 && i === all.length - 1))
       .map((c) => c.node.id);
     const id = components.join("_").replace(/[^A-Za-z0-9_-]/g, "_");
     if (id === "") throw new Error(`${node.path}: a "${PRIMARY_RESOURCE_ID}" needs a named parent to take its Terraform name from`);

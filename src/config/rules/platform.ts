@@ -17,20 +17,8 @@ import {
   logGroupNameProblem,
 } from "../../lib/aws-limits";
 import { architecturesOf, instanceTypeProblem } from "../../lib/aws-catalog";
-import {
-  contains,
-  format,
-  MAX_COMPUTED_ZONES,
-  OPEN_TO_INTERNET_ADDRESSES,
-  overlaps,
-  parseCidr,
-  publicAddressCount,
-  RFC1918,
-  specialRangeOf,
-  subnet,
-  type Cidr,
-} from "../../lib/cidr";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
+import { contains, format, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, subnet, type Cidr } from "../../lib/cidr";
+import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import {
   appTableName,
   COREDNS_FARGATE_PROFILE,
@@ -44,17 +32,29 @@ import {
   roleNames,
   selfManagedGroupName,
 } from "../../lib/naming";
+import {
+  capacityProblems,
+  fargateSelectorCountProblem,
+  fargateSelectorProblems,
+  listedTwiceProblems,
+  logKmsEncryptionProblem,
+  nodeGroupNameClashes,
+  publicAccessProblems,
+  scalingProblems,
+  serviceIpv4CidrProblem,
+  sshCidrsProblems,
+  subnetLayoutProblems,
+  vpcCidrProblem,
+  type Problem,
+} from "../../lib/validation";
 import { KEY_NAME_PATTERN, type ParsedEnv, type TaintConfig } from "../schema";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
 // Amazon EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html) and API limits.
-const MAX_PUBLIC_ACCESS_CIDRS = 40; // public endpoint access CIDR ranges per cluster
 const MAX_MANAGED_NODE_GROUPS = 30; // managed node groups per cluster
 const MAX_MANAGED_GROUP_NODES = 450; // nodes per managed node group
 const MAX_FARGATE_PROFILES = 10; // Fargate profiles per cluster
-const MAX_SELECTORS = 5; // selectors per Fargate profile
-const MAX_SELECTOR_LABELS = 5; // label pairs per Fargate profile selector
 const MAX_TAINTS = 50; // taints per managed node group (CreateNodegroup)
 const MAX_EKS_LABEL_LENGTH = 63; // managed node group label and taint keys and values (CreateNodegroup)
 const MAX_INSTANCE_TYPES = 20; // instance types per managed node group (CreateNodegroup)
@@ -99,27 +99,13 @@ function parsed(text: string): Cidr | undefined {
   return typeof c === "string" ? undefined : c;
 }
 
-/**
- * "Open to the internet" judged by coverage, not by a literal 0.0.0.0/0: one entry, or all of them
- * together, covering a /8 or more of public addresses. Special ranges are never client addresses.
- */
-function openToInternetIssues(path: (string | number)[], texts: readonly string[], opens: string): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  const networks: Cidr[] = [];
-  texts.forEach((text, i) => {
-    const c = parsed(text);
-    if (!c) return;
-    const special = c.prefix >= 4 ? specialRangeOf(c) : undefined;
-    if (special) out.push(issue([...path, i], text, `is in the ${special}, never a client address`));
-    else if (publicAddressCount([c]) >= OPEN_TO_INTERNET_ADDRESSES) out.push(issue([...path, i], text, opens));
-    else networks.push(c);
-  });
-  const together = publicAddressCount(networks);
-  if (out.length === 0 && together >= OPEN_TO_INTERNET_ADDRESSES) {
-    out.push(issue(path, texts, `together cover ${together.toLocaleString("en-US")} public addresses (a /8 is 16,777,216): that ${opens}`));
-  }
-  return out;
+/** The issues of a shared rule's problems, below `base`. */
+function issuesAt(base: readonly (string | number)[], problems: readonly Problem[]): ConfigIssue[] {
+  return problems.map((p) => issue([...base, ...p.path], p.value, p.problem));
 }
+
+/** How the config names a field of one of its sections, in messages of shared rules. */
+const inSection = (section: string) => (field: string) => `${section}.${field}`;
 
 /** A /16 of 172.16.0.0/12 or 10.0.0.0/8 outside the VPC, for a suggestion that is never the refused value. */
 function freeServiceRange(vpc: Cidr): string {
@@ -162,11 +148,12 @@ const names: EnvRule = {
     }
     out.push(...keyIssues(["nodeGroups", "selfManaged"], Object.keys(env.nodeGroups.selfManaged)));
     out.push(...keyIssues(["nodeGroups", "managed"], Object.keys(env.nodeGroups.managed)));
-    for (const key of Object.keys(env.nodeGroups.managed)) {
-      if (key in env.nodeGroups.selfManaged) {
-        out.push(issue(["nodeGroups", "managed", key], key, "is also the name of a self-managed group; node group names must be unique"));
-      }
-    }
+    out.push(
+      ...issuesAt(
+        ["nodeGroups", "managed"],
+        nodeGroupNameClashes(Object.keys(env.nodeGroups.selfManaged), Object.keys(env.nodeGroups.managed)),
+      ),
+    );
     out.push(...keyIssues(["fargate", "profiles"], Object.keys(env.fargate.profiles)));
     out.push(...keyIssues(["tables"], Object.keys(env.tables)));
     out.push(...keyIssues(["eks", "admins"], Object.keys(env.eks.admins)));
@@ -179,11 +166,15 @@ const names: EnvRule = {
     for (const table of Object.keys(env.tables)) {
       out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
     }
-    const seenRepos = new Set<string>();
+    const repeated = listedTwiceProblems(env.ecr.repositories);
     env.ecr.repositories.forEach((image, i) => {
       out.push(...nameIssue(["ecr", "repositories", i], image, "repository name", ecrRepositoryName(env, image), ecrRepositoryNameProblem));
-      if (seenRepos.has(image)) out.push(issue(["ecr", "repositories", i], image, "is listed twice"));
-      seenRepos.add(image);
+      out.push(
+        ...issuesAt(
+          ["ecr", "repositories"],
+          repeated.filter((p) => p.path[0] === i),
+        ),
+      );
     });
     return out;
   },
@@ -202,12 +193,8 @@ const network: EnvRule = {
     const out: ConfigIssue[] = [];
     const vpc = parsed(env.vpc.cidr);
     if (!vpc) return out;
-    if (vpc.prefix < 16 || vpc.prefix > 28) {
-      return [issue(["vpc", "cidr"], env.vpc.cidr, "must be between /16 and /28 (AWS's VPC size limits)")];
-    }
-    const special = specialRangeOf(vpc);
-    if (special)
-      return [issue(["vpc", "cidr"], env.vpc.cidr, `is in the ${special}, which cannot be a VPC; use a private range like 10.0.0.0/16`)];
+    const vpcProblem = vpcCidrProblem(vpc);
+    if (vpcProblem) return [issue(["vpc", "cidr"], env.vpc.cidr, vpcProblem)];
     const zones = env.availabilityZones.length;
     const given = { publicSubnetCidrs: env.vpc.publicSubnetCidrs, privateSubnetCidrs: env.vpc.privateSubnetCidrs };
     if ((given.publicSubnetCidrs === undefined) !== (given.privateSubnetCidrs === undefined)) {
@@ -236,61 +223,25 @@ const network: EnvRule = {
         );
       }
     } else {
-      const all: { path: (string | number)[]; text: string; c: Cidr }[] = [];
-      for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
-        const list = given[key]!;
-        if (list.length !== zones) {
-          out.push(issue(["vpc", key], list, `must list one subnet per availability zone (${zones}), in zone order`));
-        }
-        list.forEach((text, i) => {
-          const c = parsed(text);
-          if (!c) return;
-          const path = ["vpc", key, i];
-          if (!contains(vpc, c)) out.push(issue(path, text, `is outside the VPC ${env.vpc.cidr}`));
-          else if (c.prefix < 16 || c.prefix > 28) out.push(issue(path, text, "must be between /16 and /28 (AWS's subnet size limits)"));
-          else all.push({ path, text, c });
-        });
-      }
-      for (let i = 0; i < all.length; i++) {
-        for (let j = 0; j < i; j++) {
-          if (overlaps(all[i].c, all[j].c)) {
-            out.push(
-              issue(
-                all[i].path,
-                all[i].text,
-                `overlaps vpc.${all[j].path
-                  .slice(1)
-                  .map((p, k) => (k === 0 ? p : `[${p}]`))
-                  .join("")} ${all[j].text}`,
-              ),
-            );
-          }
-        }
-      }
+      const lists = { publicSubnetCidrs: given.publicSubnetCidrs, privateSubnetCidrs: given.privateSubnetCidrs! };
+      out.push(...issuesAt(["vpc"], subnetLayoutProblems({ cidr: vpc, text: env.vpc.cidr }, zones, lists, inSection("vpc"))));
     }
 
+    const servicePath = ["eks", "serviceIpv4Cidr"];
+    const serviceProblem = serviceIpv4CidrProblem(env.eks.serviceIpv4Cidr);
     const service = parsed(env.eks.serviceIpv4Cidr);
-    if (service) {
-      const path = ["eks", "serviceIpv4Cidr"];
-      if (!RFC1918.some((r) => contains(r, service))) {
-        out.push(issue(path, env.eks.serviceIpv4Cidr, "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"));
-      } else if (service.prefix < 12 || service.prefix > 24) {
-        out.push(issue(path, env.eks.serviceIpv4Cidr, "must be between /12 and /24"));
-      } else if (overlaps(service, vpc)) {
-        out.push(
-          issue(path, env.eks.serviceIpv4Cidr, `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. ${freeServiceRange(vpc)}`),
-        );
-      }
-    }
-
-    if (env.nodeGroups.ssh) {
-      const ssh = env.nodeGroups.ssh;
-      if (ssh.allowedCidrs.length === 0)
-        out.push(issue(["nodeGroups", "ssh", "allowedCidrs"], [], "must list who may reach port 22; SSH is never open to all"));
+    if (serviceProblem) out.push(issue(servicePath, env.eks.serviceIpv4Cidr, serviceProblem));
+    else if (service && overlaps(service, vpc)) {
       out.push(
-        ...openToInternetIssues(["nodeGroups", "ssh", "allowedCidrs"], ssh.allowedCidrs, "opens SSH to the internet; list your own ranges"),
+        issue(
+          servicePath,
+          env.eks.serviceIpv4Cidr,
+          `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. ${freeServiceRange(vpc)}`,
+        ),
       );
     }
+
+    if (env.nodeGroups.ssh) out.push(...issuesAt(["nodeGroups", "ssh", "allowedCidrs"], sshCidrsProblems(env.nodeGroups.ssh.allowedCidrs)));
     return out;
   },
 };
@@ -300,64 +251,9 @@ const cluster: EnvRule = {
   check: (env) => {
     const out: ConfigIssue[] = [];
     const eks = env.eks;
-    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(eks.kubernetesVersion)) {
-      out.push(
-        issue(
-          ["eks", "kubernetesVersion"],
-          eks.kubernetesVersion,
-          `is not a supported EKS version; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-        ),
-      );
-    }
-    if (eks.endpointPublicAccess) {
-      if (eks.publicAccessCidrs.length > MAX_PUBLIC_ACCESS_CIDRS) {
-        out.push(
-          issue(
-            ["eks", "publicAccessCidrs"],
-            `${eks.publicAccessCidrs.length} CIDRs`,
-            `must list at most ${MAX_PUBLIC_ACCESS_CIDRS} CIDRs (EKS quota per cluster); merge adjacent ranges`,
-          ),
-        );
-      }
-      if (eks.publicAccessCidrs.length === 0 && !eks.allowPublicAccessFromAnywhere) {
-        out.push(
-          issue(
-            ["eks", "publicAccessCidrs"],
-            [],
-            "must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep eks.endpointPublicAccess false",
-          ),
-        );
-      }
-      if (!eks.allowPublicAccessFromAnywhere) {
-        out.push(
-          ...openToInternetIssues(
-            ["eks", "publicAccessCidrs"],
-            eks.publicAccessCidrs,
-            "opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out",
-          ),
-        );
-      }
-      eks.publicAccessCidrs.forEach((text, i) => {
-        const c = parsed(text);
-        if (c && RFC1918.some((r) => contains(r, c))) {
-          out.push(
-            issue(
-              ["eks", "publicAccessCidrs", i],
-              text,
-              "is a private range; the public endpoint only sees public addresses (private clients use the private endpoint)",
-            ),
-          );
-        }
-      });
-    } else if (eks.publicAccessCidrs.length > 0) {
-      out.push(
-        issue(
-          ["eks", "publicAccessCidrs"],
-          eks.publicAccessCidrs,
-          "only applies when eks.endpointPublicAccess is true; remove it or turn the public endpoint on",
-        ),
-      );
-    }
+    const versionProblem = kubernetesVersionProblem(eks.kubernetesVersion);
+    if (versionProblem) out.push(issue(["eks", "kubernetesVersion"], eks.kubernetesVersion, versionProblem));
+    out.push(...issuesAt(["eks"], publicAccessProblems(eks, inSection("eks"))));
     for (const [addon, version] of Object.entries(eks.addonVersions)) {
       if (version !== undefined && !ADDON_VERSION_PATTERN.test(version)) {
         out.push(issue(["eks", "addonVersions", addon], version, 'must be an EKS add-on version like "v1.19.2-eksbuild.1"'));
@@ -375,9 +271,8 @@ const cluster: EnvRule = {
         );
       }
     }
-    if (env.logKmsEncryption && !env.accountId) {
-      out.push(issue(["logKmsEncryption"], true, "needs accountId: the log key's policy names the account's CloudWatch Logs service"));
-    }
+    const logKeyProblem = logKmsEncryptionProblem(env);
+    if (logKeyProblem) out.push(issue(["logKmsEncryption"], env.logKmsEncryption, logKeyProblem));
     return out;
   },
 };
@@ -439,12 +334,6 @@ function labelIssues(
   return out;
 }
 
-function scalingIssues(path: (string | number)[], g: { minSize: number; desiredSize: number; maxSize: number }): ConfigIssue[] {
-  if (g.minSize > g.desiredSize) return [issue([...path, "minSize"], g.minSize, `must not exceed desiredSize (${g.desiredSize})`)];
-  if (g.desiredSize > g.maxSize) return [issue([...path, "desiredSize"], g.desiredSize, `must not exceed maxSize (${g.maxSize})`)];
-  return [];
-}
-
 function instanceTypeIssues(path: (string | number)[], type: string, arm: boolean, fix: (arch: string) => string): ConfigIssue[] {
   const problem = instanceTypeProblem(type);
   if (problem) return [issue(path, type, problem)];
@@ -476,9 +365,8 @@ function minorOf(version: string): number {
  */
 function nodeVersionIssues(path: (string | number)[], version: string | undefined, clusterVersion: string): ConfigIssue[] {
   if (version === undefined || !SUPPORTED_KUBERNETES_VERSIONS.includes(clusterVersion)) return [];
-  if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
-    return [issue(path, version, `is not a supported EKS version; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`)];
-  }
+  const problem = kubernetesVersionProblem(version);
+  if (problem) return [issue(path, version, problem)];
   const lag = minorOf(clusterVersion) - minorOf(version);
   if (lag < 0) {
     return [
@@ -515,7 +403,7 @@ const compute: EnvRule = {
     }
     for (const [name, g] of Object.entries(env.nodeGroups.selfManaged)) {
       const path = ["nodeGroups", "selfManaged", name];
-      out.push(...scalingIssues(path, g));
+      out.push(...issuesAt(path, scalingProblems(g)));
       out.push(
         ...instanceTypeIssues([...path, "instanceType"], g.instanceType, g.architecture === "arm64", (a) => `set architecture: "${a}"`),
       );
@@ -547,7 +435,7 @@ const compute: EnvRule = {
     }
     for (const [name, g] of Object.entries(env.nodeGroups.managed)) {
       const path = ["nodeGroups", "managed", name];
-      out.push(...scalingIssues(path, g));
+      out.push(...issuesAt(path, scalingProblems(g)));
       if (g.instanceTypes.length < 1 || g.instanceTypes.length > MAX_INSTANCE_TYPES) {
         out.push(issue([...path, "instanceTypes"], g.instanceTypes, `must list 1-${MAX_INSTANCE_TYPES} instance types`));
       }
@@ -585,22 +473,10 @@ const compute: EnvRule = {
     }
     for (const [name, profile] of profiles) {
       const path = ["fargate", "profiles", name, "selectors"];
-      if (profile.selectors.length < 1 || profile.selectors.length > MAX_SELECTORS) {
-        out.push(issue(path, profile.selectors, `must have 1-${MAX_SELECTORS} selectors`));
-      }
+      const countProblem = fargateSelectorCountProblem(profile.selectors);
+      if (countProblem) out.push(issue(path, profile.selectors, countProblem));
       profile.selectors.forEach((sel, i) => {
-        if (!/^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/.test(sel.namespace) || sel.namespace.length > 63) {
-          out.push(
-            issue(
-              [...path, i, "namespace"],
-              sel.namespace,
-              "must be a Kubernetes namespace name (lowercase, digits, '-'; '*' and '?' wildcards)",
-            ),
-          );
-        }
-        const labels = Object.keys(sel.labels ?? {});
-        if (labels.length > MAX_SELECTOR_LABELS)
-          out.push(issue([...path, i, "labels"], sel.labels, `must have at most ${MAX_SELECTOR_LABELS} labels`));
+        out.push(...issuesAt([...path, i], fargateSelectorProblems(sel)));
         out.push(...labelIssues([...path, i, "labels"], sel.labels ?? {}, "selector"));
       });
     }
@@ -614,22 +490,8 @@ const tables: EnvRule = {
     const out: ConfigIssue[] = [];
     for (const [name, t] of Object.entries(env.tables)) {
       const path = ["tables", name];
-      const provisioned = t.billingMode === "PROVISIONED";
-      const capacityIssues = (p: (string | number)[], c: { readCapacity?: number; writeCapacity?: number }) => {
-        if (provisioned && (c.readCapacity === undefined || c.writeCapacity === undefined)) {
-          out.push(
-            issue(
-              [...p, c.readCapacity === undefined ? "readCapacity" : "writeCapacity"],
-              undefined,
-              "is required with billingMode PROVISIONED",
-            ),
-          );
-        }
-        if (!provisioned && (c.readCapacity !== undefined || c.writeCapacity !== undefined)) {
-          const field = c.readCapacity !== undefined ? "readCapacity" : "writeCapacity";
-          out.push(issue([...p, field], c[field], "only applies with billingMode PROVISIONED; remove it for PAY_PER_REQUEST"));
-        }
-      };
+      const capacityIssues = (p: (string | number)[], c: { readCapacity?: number; writeCapacity?: number }) =>
+        out.push(...issuesAt(p, capacityProblems(t.billingMode, c)));
       capacityIssues(path, t);
       const types = new Map<string, { type: string; where: string }>();
       const key = (where: (string | number)[], k: { name: string; type: string } | undefined) => {

@@ -1,4 +1,4 @@
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
+import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 
 /** The cluster pins a Kubernetes version EKS still supports. */
@@ -15,8 +15,7 @@ export const EKS_004: PolicyRule = {
     if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const v = r.config.version;
     if (v === undefined) return nonCompliant("does not pin a version");
-    return SUPPORTED_KUBERNETES_VERSIONS.includes(String(v))
-      ? COMPLIANT
-      : nonCompliant(`pins ${JSON.stringify(v)}, which is not a supported version`);
+    const problem = kubernetesVersionProblem(String(v));
+    return problem ? nonCompliant(`pins ${JSON.stringify(v)}, which ${problem}`) : COMPLIANT;
   },
 };

@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { ManagedGroupSchema, SelfManagedGroupSchema } from "../../src/config/schema";
-import { EksWorkerNodes, nodeadmUserData, type EksWorkerNodesProps, type WorkerCluster } from "../../src/constructs/eks-worker-nodes";
-import { PropsError } from "../../src/lib/validation";
-import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+import { ManagedGroupSchema, SelfManagedGroupSchema } from "../../../src/config/schema";
+import type { IEksCluster } from "../../../src/constructs/eks";
+import { EksWorkerNodes, nodeadmUserData, type EksWorkerNodesProps } from "../../../src/constructs/eks-worker-nodes";
+import { PropsError } from "../../../src/lib/validation";
+import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../../helpers/synth";
 
-const cluster: WorkerCluster = {
-  name: "acme-prod-eks",
-  nameRef: "acme-prod-eks",
-  endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-  certificateAuthorityData: "Q0FEQVRB",
+const cluster: IEksCluster = {
+  clusterName: "acme-prod-eks",
+  clusterNameRef: "acme-prod-eks",
+  clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+  clusterCertificateAuthorityData: "Q0FEQVRB",
   serviceIpv4Cidr: "172.20.0.0/16",
   kubernetesVersion: "1.35",
-  securityGroupId: "sg-cluster",
-  primarySecurityGroupId: "sg-eks-primary",
+  clusterSecurityGroupId: "sg-cluster",
+  clusterPrimarySecurityGroupId: "sg-eks-primary",
 };
 const props: EksWorkerNodesProps = {
   cluster,
@@ -234,7 +235,7 @@ describe("EksWorkerNodes", () => {
   it.each([
     [
       { ssh: { keyName: "k", allowedCidrs: ["0.0.0.0/0"] } },
-      'EksWorkerNodes: ssh.allowedCidrs must not contain 0.0.0.0/0 (got ["0.0.0.0/0"])',
+      'EksWorkerNodes: ssh.allowedCidrs[0] opens SSH to the internet; list your own ranges (got "0.0.0.0/0")',
     ],
     [
       { selfManaged: { app: SelfManagedGroupSchema.parse({ minSize: 3, desiredSize: 2 }) } },

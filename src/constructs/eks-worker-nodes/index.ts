@@ -1,0 +1,170 @@
+/**
+ * The worker nodes of a cluster, composed like terraform-aws-eks's submodules: the node role, the
+ * self-managed groups (with the node security group and access entry they share), the EKS managed
+ * node groups, and the nodeadm user data of self-managed nodes.
+ */
+import type { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import type { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import type { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { iamRoleNameProblem } from "../../lib/aws-limits";
+import { stackPartition } from "../../lib/partition";
+import { eksDiscoveryTags } from "../../lib/tags";
+import {
+  invalidName,
+  nodeGroupNameClashes,
+  problemChecks,
+  requireValidProps,
+  scalingProblems,
+  sshCidrsProblems,
+  type PropCheck,
+} from "../../lib/validation";
+import type { IEksCluster } from "../eks";
+import { ManagedNodeGroup, type ManagedNodeGroupOptions } from "./managed-group";
+import { scalingOf } from "./node-group";
+import { NodeRole } from "./node-role";
+import { SelfManagedNodeGroups, type SelfManagedNodeGroupOptions } from "./self-managed-group";
+
+export { ManagedNodeGroup, type ManagedNodeGroupAmiType, type ManagedNodeGroupOptions, type ManagedNodeGroupProps } from "./managed-group";
+export { type NodeGroupOptions, type NodeTaint, type NodeTaintEffect } from "./node-group";
+export { NODE_POLICIES, NodeRole, type NodeRoleProps } from "./node-role";
+export { NodeSecurityGroup, type NodeSecurityGroupProps } from "./node-security-group";
+export {
+  DRAIN_HOOK,
+  SelfManagedNodeGroup,
+  SelfManagedNodeGroups,
+  type SelfManagedNodeGroupOptions,
+  type SelfManagedNodeGroupProps,
+  type SelfManagedNodeGroupsProps,
+} from "./self-managed-group";
+export { nodeadmUserData } from "./user-data";
+
+/** Props of {@link EksWorkerNodes}. */
+export interface EksWorkerNodesProps {
+  /** The cluster the nodes join (an {@link Eks}). */
+  readonly cluster: IEksCluster;
+  readonly vpcId: string;
+  /** Private subnets the nodes run in. */
+  readonly subnetIds: readonly string[];
+  /** Name of the node IAM role. */
+  readonly roleName: string;
+  /** Self-managed groups (launch template + autoscaling group) by name. @default {} */
+  readonly selfManaged?: Readonly<Record<string, SelfManagedNodeGroupOptions>>;
+  /** EKS managed node groups by name. @default {} */
+  readonly managed?: Readonly<Record<string, ManagedNodeGroupOptions>>;
+  /** SSH: key pair and the CIDRs allowed to reach port 22 (explicit opt-in). @default - no SSH */
+  readonly ssh?: { readonly keyName: string; readonly allowedCidrs: readonly string[] };
+  /**
+   * Self-managed groups get a termination lifecycle hook and this tag (`<key>=true`), so the AWS
+   * Node Termination Handler (queue mode) cordons and drains a node before it goes. @default - no hook
+   */
+  readonly drainTag?: string;
+  /** The AWS partition, for managed policy ARNs. @default - the stack's partition (`stackPartition`) */
+  readonly partition?: string;
+  /** Tags for instances and volumes (provider default tags do not reach what an ASG launches). @default {} */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /** What nodes wait for (the networking add-ons). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Defines the worker nodes of a cluster (the first blog post's `eks-worker-nodes` module, plus the
+ * Fargate post's managed group): the node role (the worker-node minimum only: pods get their own
+ * IRSA roles, and IMDS hop limit 1 keeps them off this one), self-managed groups on launch
+ * templates (AL2023 EKS AMI resolved from SSM at launch, nodeadm user data, IMDSv2, encrypted gp3,
+ * private subnets, instance refresh, an EC2_LINUX access entry so nodes join without aws-auth
+ * edits) and EKS managed node groups. No SSH unless `ssh` is given.
+ *
+ * Its parts are transparent: every resource is named `<id>_<resource>`, as if this construct
+ * defined it directly.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/worker.html
+ */
+export class EksWorkerNodes extends Construct {
+  readonly role: IamRole;
+  readonly roleArn: string;
+  /** The security group of the self-managed nodes (undefined without self-managed groups). */
+  readonly nodeSecurityGroupId?: string;
+  readonly autoscalingGroups: Record<string, AutoscalingGroup> = {};
+  /** Launch templates by group: `<group>` for self-managed groups, `managed_<group>` for managed ones. */
+  readonly launchTemplates: Record<string, LaunchTemplate> = {};
+  readonly nodeGroups: Record<string, EksNodeGroup> = {};
+  /** The EC2_LINUX access entry of the node role, so self-managed nodes join (no aws-auth edits). */
+  readonly accessEntry?: EksAccessEntry;
+  /** Everything that provides compute, for what must wait for nodes (CoreDNS). */
+  readonly compute: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: EksWorkerNodesProps) {
+    super(scope, id);
+    const selfManaged = props.selfManaged ?? {};
+    const managed = props.managed ?? {};
+    validate(props, selfManaged, managed);
+    const cluster = props.cluster;
+    const partition = props.partition ?? stackPartition(this);
+    const instanceTags = { ...(props.instanceTags ?? {}), ...eksDiscoveryTags(cluster.clusterName, "node") };
+
+    const nodeRole = new NodeRole(this, "role", { roleName: props.roleName, clusterName: cluster.clusterName, partition });
+    this.role = nodeRole.role;
+    this.roleArn = nodeRole.roleArn;
+    const dependsOn = [...(props.dependsOn ?? []), ...nodeRole.attachments];
+
+    if (Object.keys(selfManaged).length > 0) {
+      const groups = new SelfManagedNodeGroups(this, "self_managed", {
+        cluster,
+        vpcId: props.vpcId,
+        subnetIds: props.subnetIds,
+        role: this.role,
+        roleName: props.roleName,
+        groups: selfManaged,
+        ssh: props.ssh,
+        drainTag: props.drainTag,
+        instanceTags,
+        dependsOn,
+      });
+      this.nodeSecurityGroupId = groups.securityGroupId;
+      this.accessEntry = groups.accessEntry;
+      for (const [group, g] of Object.entries(groups.groups)) {
+        this.launchTemplates[group] = g.launchTemplate;
+        this.autoscalingGroups[group] = g.autoscalingGroup;
+        this.compute.push(g.autoscalingGroup);
+      }
+    }
+    for (const [group, options] of Object.entries(managed)) {
+      const g = new ManagedNodeGroup(this, `managed_${group}`, {
+        ...options,
+        cluster,
+        nodeGroupName: group,
+        nodeRoleArn: this.role.arn,
+        subnetIds: props.subnetIds,
+        keyName: props.ssh?.keyName,
+        instanceTags,
+        dependsOn: [...dependsOn, ...(this.accessEntry ? [this.accessEntry] : [])],
+      });
+      this.launchTemplates[`managed_${group}`] = g.launchTemplate;
+      this.nodeGroups[group] = g.nodeGroup;
+      this.compute.push(g.nodeGroup);
+    }
+  }
+}
+
+function validate(
+  props: EksWorkerNodesProps,
+  selfManaged: Readonly<Record<string, SelfManagedNodeGroupOptions>>,
+  managed: Readonly<Record<string, ManagedNodeGroupOptions>>,
+): void {
+  const checks: PropCheck[] = [
+    ["roleName", props.roleName, invalidName(iamRoleNameProblem(props.roleName))],
+    ["subnetIds", props.subnetIds, props.subnetIds.length === 0 && "must list the private subnets of the nodes"],
+    ...(props.ssh ? problemChecks("ssh.allowedCidrs", sshCidrsProblems(props.ssh.allowedCidrs)) : []),
+  ];
+  const groups = [
+    ...Object.entries(selfManaged).map(([k, g]) => [`selfManaged.${k}`, g] as const),
+    ...Object.entries(managed).map(([k, g]) => [`managed.${k}`, g] as const),
+  ];
+  for (const [path, g] of groups) checks.push(...problemChecks(path, scalingProblems(scalingOf(g))));
+  checks.push(...problemChecks("managed", nodeGroupNameClashes(Object.keys(selfManaged), Object.keys(managed))));
+  requireValidProps("EksWorkerNodes", checks);
+}

@@ -1,0 +1,102 @@
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { transparentScope } from "../../lib/addressing";
+import { managedGroupTemplateName } from "../../lib/naming";
+import { suppressRule } from "../../policy/suppressions";
+import type { IEksCluster } from "../eks";
+import { hopLimitOf, launchTemplateSettings, scalingOf, type NodeGroupOptions } from "./node-group";
+
+/** The EKS AMI of a managed node group. */
+export type ManagedNodeGroupAmiType = "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" | "BOTTLEROCKET_x86_64" | "BOTTLEROCKET_ARM_64";
+
+/** Options of one EKS managed node group. */
+export interface ManagedNodeGroupOptions extends NodeGroupOptions {
+  /** Instance types; several for SPOT. @default ["t3.medium"] */
+  readonly instanceTypes?: readonly string[];
+  /** @default "AL2023_x86_64_STANDARD" */
+  readonly amiType?: ManagedNodeGroupAmiType;
+  /** @default "ON_DEMAND" */
+  readonly capacityType?: "ON_DEMAND" | "SPOT";
+  /** Root volume size in GiB (encrypted gp3, set in the launch template). @default 50 */
+  readonly diskSizeGib?: number;
+  /** Nodes replaced at once during updates. @default 1 (unless maxUnavailablePercentage is set) */
+  readonly maxUnavailable?: number;
+  /** Percentage of nodes replaced at once during updates. @default - not used */
+  readonly maxUnavailablePercentage?: number;
+}
+
+/** Props of {@link ManagedNodeGroup}. */
+export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
+  readonly cluster: IEksCluster;
+  /** The node group's name in the cluster. */
+  readonly nodeGroupName: string;
+  /** The node role. */
+  readonly nodeRoleArn: string;
+  /** Private subnets the nodes run in. */
+  readonly subnetIds: readonly string[];
+  /** EC2 key pair of the nodes (explicit opt-in). @default - no SSH key */
+  readonly keyName?: string;
+  /** Tags for instances, volumes and network interfaces. @default {} */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /** What the node group waits for. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * One EKS managed node group on a hardened launch template (IMDSv2, encrypted gp3, tags). EKS picks
+ * the AMI from the AMI type, and the nodes keep the EKS cluster security group. Transparent: its
+ * resources are named `<group>_launch_template` and `<group>_node_group` in its parent.
+ */
+export class ManagedNodeGroup extends Construct {
+  readonly launchTemplate: LaunchTemplate;
+  readonly nodeGroup: EksNodeGroup;
+
+  constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
+    super(scope, id);
+    transparentScope(this);
+    const cluster = props.cluster;
+    const group = props.nodeGroupName;
+    const hopLimit = hopLimitOf(props);
+    const scaling = scalingOf(props);
+    const labels = props.labels ?? {};
+    // No image, instance type or network interfaces here: EKS picks the AMI from ami_type, the types
+    // come from the node group, and managed nodes keep the EKS cluster security group.
+    this.launchTemplate = new LaunchTemplate(this, `${group}_launch_template`, {
+      name: managedGroupTemplateName(cluster.clusterName, group),
+      description: `Managed node group "${group}" of ${cluster.clusterName}`,
+      keyName: props.keyName,
+      ...launchTemplateSettings(hopLimit, props.diskSizeGib ?? 50, props.instanceTags ?? {}, `${cluster.clusterName}-${group}`),
+    });
+    const template = this.launchTemplate;
+    this.nodeGroup = new EksNodeGroup(this, `${group}_node_group`, {
+      clusterName: cluster.clusterNameRef,
+      nodeGroupName: group,
+      nodeRoleArn: props.nodeRoleArn,
+      subnetIds: [...props.subnetIds],
+      version: props.kubernetesVersion ?? cluster.kubernetesVersion,
+      amiType: props.amiType ?? "AL2023_x86_64_STANDARD",
+      capacityType: props.capacityType ?? "ON_DEMAND",
+      instanceTypes: [...(props.instanceTypes ?? ["t3.medium"])],
+      scalingConfig: { minSize: scaling.minSize, desiredSize: scaling.desiredSize, maxSize: scaling.maxSize },
+      updateConfig:
+        props.maxUnavailablePercentage !== undefined
+          ? { maxUnavailablePercentage: props.maxUnavailablePercentage }
+          : { maxUnavailable: props.maxUnavailable ?? 1 },
+      labels: Object.keys(labels).length > 0 ? labels : undefined,
+      taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      launchTemplate: { id: template.id, version: `${template.latestVersion}` },
+      dependsOn: props.dependsOn,
+      // The cluster autoscaler owns the current size once the group exists.
+      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      timeouts: { create: "30m", update: "60m", delete: "30m" },
+    });
+    if (hopLimit !== 1)
+      suppressRule(
+        template,
+        "LT-002",
+        `nodeGroups.managed.${group}.metadataHopLimit is ${hopLimit} in the environment config (explicit opt-out)`,
+      );
+  }
+}

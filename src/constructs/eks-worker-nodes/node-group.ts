@@ -1,0 +1,82 @@
+/**
+ * What both kinds of node group share: their options (size, Kubernetes version, labels, taints,
+ * instance metadata) and the hardened launch template settings.
+ */
+import type { LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
+import type { NodeGroupScaling } from "../../lib/validation";
+
+/** How a taint keeps pods off a node. */
+export type NodeTaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+
+/** A Kubernetes taint every node of a group registers with. */
+export interface NodeTaint {
+  /** Taint key (a Kubernetes label key). */
+  readonly key: string;
+  /** Taint value. @default - none */
+  readonly value?: string;
+  readonly effect: NodeTaintEffect;
+}
+
+/** Options of either kind of node group. */
+export interface NodeGroupOptions {
+  /**
+   * Kubernetes minor version of the group's nodes, to upgrade them one step after the control
+   * plane. @default - the cluster's
+   */
+  readonly kubernetesVersion?: string;
+  /** Smallest number of nodes. @default 1 */
+  readonly minSize?: number;
+  /** Nodes at creation; later left to the cluster autoscaler (Terraform ignores drift). @default 2 */
+  readonly desiredSize?: number;
+  /** Largest number of nodes. @default 3 */
+  readonly maxSize?: number;
+  /** Node labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Node taints. @default [] */
+  readonly taints?: readonly NodeTaint[];
+  /**
+   * IMDSv2 response hop limit. 1 keeps pods from reaching the node's instance role; 2 only if pods
+   * must use IMDS. @default 1
+   */
+  readonly metadataHopLimit?: 1 | 2;
+}
+
+/** A group's size bounds, with the defaults of {@link NodeGroupOptions}. */
+export function scalingOf(o: NodeGroupOptions): NodeGroupScaling {
+  return { minSize: o.minSize ?? 1, desiredSize: o.desiredSize ?? 2, maxSize: o.maxSize ?? 3 };
+}
+
+/** A group's IMDS hop limit, with its default. */
+export function hopLimitOf(o: NodeGroupOptions): 1 | 2 {
+  return o.metadataHopLimit ?? 1;
+}
+
+const ROOT_DEVICE = "/dev/xvda";
+
+/** Launch template settings both kinds share: IMDSv2, encrypted gp3 root, detailed monitoring, tags. */
+export function launchTemplateSettings(
+  hopLimit: number,
+  volumeGib: number,
+  instanceTags: Readonly<Record<string, string>>,
+  name: string,
+): Pick<LaunchTemplateConfig, "metadataOptions" | "blockDeviceMappings" | "tagSpecifications" | "updateDefaultVersion" | "monitoring"> {
+  const tags = { ...instanceTags, Name: name };
+  return {
+    metadataOptions: {
+      httpEndpoint: "enabled",
+      httpTokens: "required",
+      httpPutResponseHopLimit: hopLimit,
+      instanceMetadataTags: "disabled",
+    },
+    blockDeviceMappings: [
+      { deviceName: ROOT_DEVICE, ebs: { volumeSize: volumeGib, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ],
+    tagSpecifications: [
+      { resourceType: "instance", tags },
+      { resourceType: "volume", tags },
+      { resourceType: "network-interface", tags },
+    ],
+    monitoring: { enabled: true },
+    updateDefaultVersion: true,
+  };
+}

@@ -1,0 +1,192 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { transparentScope } from "../../lib/addressing";
+import { selfManagedGroupName } from "../../lib/naming";
+import { clusterAutoscalerTags, eksDiscoveryTags } from "../../lib/tags";
+import { suppressRule } from "../../policy/suppressions";
+import type { IEksCluster } from "../eks";
+import { hopLimitOf, launchTemplateSettings, scalingOf, type NodeGroupOptions } from "./node-group";
+import { NodeSecurityGroup } from "./node-security-group";
+import { nodeadmUserData } from "./user-data";
+
+/** The lifecycle hook that holds a terminating self-managed node until it is drained. */
+export const DRAIN_HOOK = "drain-before-termination";
+
+/** Options of one self-managed node group. */
+export interface SelfManagedNodeGroupOptions extends NodeGroupOptions {
+  /** EC2 instance type. @default "m5.large" */
+  readonly instanceType?: string;
+  /** CPU architecture of the AL2023 EKS AMI; must match the instance type. @default "x86_64" */
+  readonly architecture?: "x86_64" | "arm64";
+  /** Root volume size in GiB (encrypted gp3). @default 50 */
+  readonly rootVolumeGib?: number;
+}
+
+/** Props of {@link SelfManagedNodeGroup}. */
+export interface SelfManagedNodeGroupProps extends SelfManagedNodeGroupOptions {
+  readonly cluster: IEksCluster;
+  /** The group's name in the cluster: `<cluster>-<group>` names its template and autoscaling group. */
+  readonly groupName: string;
+  /** Private subnets the nodes run in. */
+  readonly subnetIds: readonly string[];
+  /** The nodes' security group. */
+  readonly securityGroupId: string;
+  /** The instance profile of the node role. */
+  readonly instanceProfileArn: string;
+  /** EC2 key pair of the nodes (explicit opt-in). @default - no SSH key */
+  readonly keyName?: string;
+  /** Tag (`<key>=true`) and lifecycle hook for the Node Termination Handler. @default - no hook */
+  readonly drainTag?: string;
+  /** Tags for instances, volumes and network interfaces. @default {} */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /** What the autoscaling group waits for. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * One self-managed node group: a launch template (AL2023 EKS AMI resolved from SSM at launch,
+ * nodeadm user data, IMDSv2, encrypted gp3, no public IP) and an autoscaling group in the private
+ * subnets with instance refresh and, with `drainTag`, a termination lifecycle hook. Transparent:
+ * its resources are named `<group>_launch_template` and `<group>_autoscaling_group` in its parent.
+ */
+export class SelfManagedNodeGroup extends Construct {
+  readonly launchTemplate: LaunchTemplate;
+  readonly autoscalingGroup: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: SelfManagedNodeGroupProps) {
+    super(scope, id);
+    transparentScope(this);
+    const cluster = props.cluster;
+    const group = props.groupName;
+    const name = selfManagedGroupName(cluster.clusterName, group);
+    const version = props.kubernetesVersion ?? cluster.kubernetesVersion;
+    const architecture = props.architecture ?? "x86_64";
+    const hopLimit = hopLimitOf(props);
+    const scaling = scalingOf(props);
+    const amiParameter = `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/${architecture}/standard/recommended/image_id`;
+    this.launchTemplate = new LaunchTemplate(this, `${group}_launch_template`, {
+      name,
+      description: `Self-managed nodes "${group}" of ${cluster.clusterName}`,
+      // Resolved by EC2 at launch: new instances get the current EKS AMI without a Terraform run.
+      imageId: `resolve:ssm:${amiParameter}`,
+      instanceType: props.instanceType ?? "m5.large",
+      iamInstanceProfile: { arn: props.instanceProfileArn },
+      keyName: props.keyName,
+      networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [props.securityGroupId] }],
+      userData: Fn.base64encode(nodeadmUserData(cluster, props)),
+      ...launchTemplateSettings(hopLimit, props.rootVolumeGib ?? 50, props.instanceTags ?? {}, name),
+    });
+    const template = this.launchTemplate;
+    this.autoscalingGroup = new AutoscalingGroup(this, `${group}_autoscaling_group`, {
+      name,
+      minSize: scaling.minSize,
+      maxSize: scaling.maxSize,
+      desiredCapacity: scaling.desiredSize,
+      vpcZoneIdentifier: [...props.subnetIds],
+      launchTemplate: { id: template.id, version: `${template.latestVersion}` },
+      healthCheckType: "EC2",
+      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+      // Terminations wait (up to 5 minutes) for the termination handler to drain the node.
+      initialLifecycleHook: props.drainTag
+        ? [
+            {
+              name: DRAIN_HOOK,
+              lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+              heartbeatTimeout: 300,
+              defaultResult: "CONTINUE",
+            },
+          ]
+        : undefined,
+      tag: Object.entries({
+        Name: name,
+        ...eksDiscoveryTags(cluster.clusterName, "node"),
+        ...clusterAutoscalerTags(cluster.clusterName),
+        ...(props.drainTag ? { [props.drainTag]: "true" } : {}),
+      }).map(([key, value]) => ({
+        key,
+        value,
+        propagateAtLaunch: true,
+      })),
+      dependsOn: props.dependsOn,
+      // The cluster autoscaler owns the current size once the group exists.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+    if (hopLimit !== 1)
+      suppressRule(
+        template,
+        "LT-002",
+        `nodeGroups.selfManaged.${group}.metadataHopLimit is ${hopLimit} in the environment config (explicit opt-out)`,
+      );
+  }
+}
+
+/** Props of {@link SelfManagedNodeGroups}. */
+export interface SelfManagedNodeGroupsProps {
+  readonly cluster: IEksCluster;
+  readonly vpcId: string;
+  /** Private subnets the nodes run in. */
+  readonly subnetIds: readonly string[];
+  /** The node role; its name also names the instance profile. */
+  readonly role: IamRole;
+  /** Name of the node role (and of its instance profile). */
+  readonly roleName: string;
+  /** The groups by name. */
+  readonly groups: Readonly<Record<string, SelfManagedNodeGroupOptions>>;
+  /** SSH: key pair and the CIDRs allowed to reach port 22 (explicit opt-in). @default - no SSH */
+  readonly ssh?: { readonly keyName: string; readonly allowedCidrs: readonly string[] };
+  /** Tag (`<key>=true`) and lifecycle hook for the Node Termination Handler. @default - no hook */
+  readonly drainTag?: string;
+  /** Tags for instances, volumes and network interfaces. @default {} */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /** What the autoscaling groups wait for. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The self-managed node groups of a cluster and what they share: the node security group, the
+ * node role's instance profile, and the EC2_LINUX access entry that lets the nodes join without
+ * aws-auth edits. Transparent, like its groups.
+ */
+export class SelfManagedNodeGroups extends Construct {
+  readonly securityGroupId: string;
+  readonly instanceProfile: IamInstanceProfile;
+  /** The EC2_LINUX access entry of the node role. */
+  readonly accessEntry: EksAccessEntry;
+  readonly groups: Record<string, SelfManagedNodeGroup> = {};
+
+  constructor(scope: Construct, id: string, props: SelfManagedNodeGroupsProps) {
+    super(scope, id);
+    transparentScope(this);
+    const sg = new NodeSecurityGroup(this, "security_group", {
+      cluster: props.cluster,
+      vpcId: props.vpcId,
+      sshCidrs: props.ssh?.allowedCidrs,
+    });
+    this.securityGroupId = sg.securityGroupId;
+    this.instanceProfile = new IamInstanceProfile(this, "node_instance_profile", { name: props.roleName, role: props.role.name });
+    this.accessEntry = new EksAccessEntry(this, "node_access_entry", {
+      clusterName: props.cluster.clusterNameRef,
+      principalArn: props.role.arn,
+      type: "EC2_LINUX",
+    });
+    for (const [group, options] of Object.entries(props.groups)) {
+      this.groups[group] = new SelfManagedNodeGroup(this, `group_${group}`, {
+        ...options,
+        cluster: props.cluster,
+        groupName: group,
+        subnetIds: props.subnetIds,
+        securityGroupId: this.securityGroupId,
+        instanceProfileArn: this.instanceProfile.arn,
+        keyName: props.ssh?.keyName,
+        drainTag: props.drainTag,
+        instanceTags: props.instanceTags,
+        dependsOn: [...(props.dependsOn ?? []), this.accessEntry],
+      });
+    }
+  }
+}
