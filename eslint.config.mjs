@@ -5,10 +5,16 @@ import vitest from "@vitest/eslint-plugin";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const providerRoots = ["aws", "kubernetes", "external", "local"].map((p) => ({
+const providerRoots = ["aws", "kubernetes", "helm", "external", "local"].map((p) => ({
   name: `@cdktf/provider-${p}`,
   message: `Import the class by deep path, e.g. @cdktf/provider-${p}/lib/<resource>: the package root loads every resource binding.`,
 }));
+
+/** Layering: the synth path never reaches workflow tools; leaf helpers never reach config, policy or stacks. */
+const layer = (forbidden, why) => [
+  "error",
+  { paths: providerRoots, patterns: [{ regex: `^\\.\\.?/(?:.*/)?(?:${forbidden.join("|")})(?:/|$)`, message: why }] },
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", ".test-output/", "terraform-state/", "coverage/", "plans/", "bench-results/", ".emulated/"] },
@@ -21,6 +27,27 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       eqeqeq: ["error", "always"],
       "no-console": "off",
+    },
+  },
+  {
+    files: ["src/lib/**/*.ts"],
+    rules: {
+      "no-restricted-imports": layer(
+        ["config", "policy", "stacks", "constructs", "tools", "app"],
+        "src/lib holds leaf helpers of the synth path: they import only each other and packages",
+      ),
+    },
+  },
+  {
+    files: ["src/constructs/**/*.ts"],
+    rules: {
+      "no-restricted-imports": layer(["stacks", "tools", "app"], "constructs import leaf helpers (src/lib), never stacks or tools"),
+    },
+  },
+  {
+    files: ["src/config/**/*.ts", "src/policy/**/*.ts", "src/stacks/**/*.ts", "src/app.ts", "src/boot.ts", "main.ts"],
+    rules: {
+      "no-restricted-imports": layer(["tools"], "the synth path never imports workflow tools (src/tools spawn processes and open sockets)"),
     },
   },
   {

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { loadEnvs, PolicyViolationError, synthApp } from "./src/app";
 import { EnvConfigError } from "./src/config";
 import { OutputWriteError } from "./src/lib/output-dir";
-import { installSignalHandlers } from "./src/lib/process";
+import { installSignalHandlers } from "./src/lib/interrupts";
 
 async function main(): Promise<number> {
   // Ctrl-C while loading exits at once (130); during the synchronous synth, right after it.

@@ -8,8 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp, loadEnvs, PolicyViolationError, PROJECT_ROOT } from "../src/app";
-import { auditMarkdown } from "../src/lib/audit";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { auditMarkdown } from "../src/tools/audit/audit";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 
 const USAGE = `
 usage: npm run audit -- <env> [--out <file>]

@@ -20,10 +20,11 @@ import {
   type BenchReport,
   type Measurement,
   type Sample,
-} from "../src/lib/bench";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import { installSignalHandlers, removeOnInterrupt, runProcess } from "../src/lib/process";
-import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/lib/terraform";
+} from "../src/tools/bench/bench";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { runProcess } from "../src/tools/process";
+import { installSignalHandlers, removeOnInterrupt } from "../src/lib/interrupts";
+import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/tools/terraform/terraform";
 
 const IDS = [
   "app",

@@ -12,9 +12,9 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { CliError, runCli, UsageError } from "../src/lib/cli";
-import { installSignalHandlers, trackProcess } from "../src/lib/process";
-import { canInstallFromRegistry, findAwsProviderMirror, writeCliConfig } from "../src/lib/terraform";
+import { CliError, runCli, UsageError } from "../src/tools/cli";
+import { installSignalHandlers, trackProcess } from "../src/lib/interrupts";
+import { canInstallFromRegistry, findAwsProviderMirror, writeCliConfig } from "../src/tools/terraform/terraform";
 
 const USAGE = `
 usage: npm run deploy -- <stack...> [cdktf deploy options]

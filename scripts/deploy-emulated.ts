@@ -9,8 +9,8 @@
  */
 import * as path from "node:path";
 import { loadEnvs, PROJECT_ROOT } from "../src/app";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import { runEmulatedDeploy } from "../src/lib/emulated-workflow";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { runEmulatedDeploy } from "../src/tools/emulator/emulated-workflow";
 
 const USAGE = `
 usage: npm run deploy:emulated -- <env> [--destroy]

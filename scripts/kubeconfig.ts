@@ -11,10 +11,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvs, PROJECT_ROOT } from "../src/app";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
 import { kubeconfigPath, stackId } from "../src/lib/naming";
-import { runTerraform } from "../src/lib/terraform";
+import { runTerraform } from "../src/tools/terraform/terraform";
 
 const USAGE = `
 usage: npm run kubeconfig -- <env> [--outputs <file>] [--out <path> | --merge [--kubeconfig <path>] [--use-context] | --print]

@@ -17,10 +17,10 @@ import {
   migrateBackendStateToLocal,
   migrationDirection,
   synthesizedS3Backend,
-} from "../src/lib/backend-migration";
-import { parseArgs, runCli, UsageError } from "../src/lib/cli";
+} from "../src/tools/state/backend-migration";
+import { parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { stackId } from "../src/lib/naming";
-import { installSignalHandlers, removeOnInterrupt } from "../src/lib/process";
+import { installSignalHandlers, removeOnInterrupt } from "../src/lib/interrupts";
 
 const USAGE = `
 usage: npm run backend:migrate -- <env> [--backend-config <file>] [--from-bucket]

@@ -12,8 +12,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/lib/plan-summary";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/tools/plan/plan-summary";
 
 const USAGE = `
 usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <file>]

@@ -14,11 +14,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvs, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
-import { compareOutputs, synthesizeRef } from "../src/lib/changed";
-import { CliError, parseArgs, runCli, UsageError } from "../src/lib/cli";
-import { planEnvironment } from "../src/lib/plan";
-import { installSignalHandlers } from "../src/lib/process";
-import { renderMarkdown, summarizePlans, type PlanJson } from "../src/lib/plan-summary";
+import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { planEnvironment } from "../src/tools/plan/plan";
+import { installSignalHandlers } from "../src/lib/interrupts";
+import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
 
 const USAGE = `
 usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>]

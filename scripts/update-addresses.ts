@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
-import { addressDiff, addressesOf } from "../src/lib/addresses";
-import { runCli, UsageError } from "../src/lib/cli";
+import { addressDiff, addressesOf } from "../src/tools/generate/addresses";
+import { runCli, UsageError } from "../src/tools/cli";
 
 const USAGE =
   "usage: npm run addresses:update\n\nRecords the Terraform addresses of the sample environments (__tests__/contract/addresses.json).";

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { PROJECT_ROOT } from "../src/app";
-import { findCatalogSources, renderCatalog } from "../src/lib/aws-catalog-source";
-import { runCli, UsageError } from "../src/lib/cli";
+import { findCatalogSources, renderCatalog } from "../src/tools/generate/aws-catalog-source";
+import { runCli, UsageError } from "../src/tools/cli";
 
 runCli("usage: npm run catalog:update", async () => {
   if (process.argv.length > 2) throw new UsageError(`unexpected argument ${process.argv[2]}`);

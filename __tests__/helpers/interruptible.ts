@@ -7,7 +7,8 @@
  * usage: node --import tsx interruptible.ts <work folder> <grace ms>
  */
 import * as fs from "node:fs";
-import { installSignalHandlers, removeOnInterrupt, runProcess, setInterruptGrace } from "../../src/lib/process";
+import { runProcess } from "../../src/tools/process";
+import { installSignalHandlers, removeOnInterrupt, setInterruptGrace } from "../../src/lib/interrupts";
 
 const [work, grace] = process.argv.slice(2);
 installSignalHandlers();

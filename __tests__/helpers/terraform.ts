@@ -8,13 +8,13 @@
  * Interrupted (Ctrl-C, SIGTERM from the test runner, or the runner gone), a test worker forwards
  * the signal to every terraform it started and its provider plugins (they run in process groups of
  * their own), kills what is still running shortly after, removes the output folder of the suite
- * that was running, and exits 130 (143): see src/lib/process.ts.
+ * that was running, and exits 130 (143): see src/lib/interrupts.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, onTestFinished } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import { interruptOnDisconnect, removeOnInterrupt, setInterruptGrace } from "../../src/lib/process";
+import { interruptOnDisconnect, removeOnInterrupt, setInterruptGrace } from "../../src/lib/interrupts";
 import {
   canInstallFromRegistry,
   findAwsProviderMirror,
@@ -28,7 +28,7 @@ import {
   writeCliConfig,
   type OfflineWorkspace,
   type TerraformRun,
-} from "../../src/lib/terraform";
+} from "../../src/tools/terraform/terraform";
 
 // Vitest kills a worker 500 ms after its SIGTERM: stop terraform well within that. And vitest
 // itself exits on SIGTERM without stopping its workers: a worker whose parent is gone stops too.

@@ -9,9 +9,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import { migrateBackendState } from "../../src/lib/backend-migration";
+import { migrateBackendState } from "../../src/tools/state/backend-migration";
 import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
-import { copyStack, OFFLINE_AWS_ENV, prepareOfflineWorkspace, terraformEnv, useCallerCredentials } from "../../src/lib/terraform";
+import {
+  copyStack,
+  OFFLINE_AWS_ENV,
+  prepareOfflineWorkspace,
+  terraformEnv,
+  useCallerCredentials,
+} from "../../src/tools/terraform/terraform";
 import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
 import { sampleEnvs } from "../helpers/synth";
 import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";

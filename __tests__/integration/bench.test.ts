@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import type { BenchReport } from "../../src/lib/bench";
+import type { BenchReport } from "../../src/tools/bench/bench";
 import { testOutputDir } from "../helpers/terraform";
 
 const out = testOutputDir("bench");

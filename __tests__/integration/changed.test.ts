@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../../src/app";
-import { compareOutputs, synthesizeRef } from "../../src/lib/changed";
+import { compareOutputs, synthesizeRef } from "../../src/tools/plan/changed";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
 const out = testOutputDir("changed");

@@ -9,7 +9,7 @@
  * ephemeral first, as a user tearing one down would).
  *
  * The environments run side by side; each test asserts on what its environment's run recorded.
- * What moto cannot do is excluded explicitly (src/lib/emulator-gaps.ts) and printed with counts.
+ * What moto cannot do is excluded explicitly (src/tools/emulator/emulator-gaps.ts) and printed with counts.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,14 +17,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { assertValidEnvs, type EnvConfig, type EnvInput } from "../../src/config";
-import { EmulatedEnvironment } from "../../src/lib/emulated-deploy";
-import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../src/lib/emulated-workflow";
-import { installedMotoVersion, MOTO_VERSION } from "../../src/lib/moto";
+import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
+import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../src/tools/emulator/emulated-workflow";
+import { installedMotoVersion, MOTO_VERSION } from "../../src/tools/emulator/moto";
 import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
-import { planEnvironment } from "../../src/lib/plan";
-import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../src/lib/plan-summary";
-import type { MigrationResult } from "../../src/lib/backend-migration";
-import type { ProcessRun } from "../../src/lib/process";
+import { planEnvironment } from "../../src/tools/plan/plan";
+import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../src/tools/plan/plan-summary";
+import type { MigrationResult } from "../../src/tools/state/backend-migration";
+import type { ProcessRun } from "../../src/tools/process";
 import { loadSampleSources } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
@@ -278,7 +278,7 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
     for (const run of runs.values()) await run.emu?.stop();
   });
 
-  it(`runs against moto ${MOTO_VERSION}, whose gaps src/lib/emulator-gaps.ts lists`, () => {
+  it(`runs against moto ${MOTO_VERSION}, whose gaps src/tools/emulator/emulator-gaps.ts lists`, () => {
     expect(moto).toBe(MOTO_VERSION);
   });
 

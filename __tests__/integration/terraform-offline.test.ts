@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
 import type { EnvInput } from "../../src/config";
-import { prepareOfflineWorkspace } from "../../src/lib/terraform";
+import { prepareOfflineWorkspace } from "../../src/tools/terraform/terraform";
 import { sampleEnvs, testEnv } from "../helpers/synth";
 import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
 

@@ -22,7 +22,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CliError } from "./cli";
+import { CliError } from "./errors";
 
 /** The one-line report of a failed write; the previous folder is unchanged. */
 export class OutputWriteError extends CliError {

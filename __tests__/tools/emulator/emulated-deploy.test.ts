@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  EMULATED_SERVICES,
+  emulatorBackendOverride,
+  emulatorProviderOverride,
+  writeEmulatorBackendConfig,
+} from "../../../src/tools/emulator/emulated-deploy";
+import { sampleEnvs, synthEnv } from "../../helpers/synth";
+
+const endpoint = "http://127.0.0.1:4566";
+const prod = (await sampleEnvs()).find((e) => e.assumeRole && e.backend.useLockfile)!;
+const { json } = synthEnv(prod);
+
+describe("emulator overrides", () => {
+  it("send every AWS service to the emulator with dummy keys, keeping the account guard and the role to assume", () => {
+    const override = emulatorProviderOverride(json.platform as never, endpoint) as { provider: { aws: Record<string, unknown> } };
+    const aws = override.provider.aws;
+    expect(aws).toMatchObject({
+      access_key: "emulated",
+      secret_key: "emulated",
+      s3_use_path_style: true,
+      skip_credentials_validation: true,
+    });
+    expect(Object.keys((aws.endpoints as Record<string, string>[])[0]).sort()).toEqual([...EMULATED_SERVICES].sort());
+    expect(Object.values((aws.endpoints as Record<string, string>[])[0])).toEqual(EMULATED_SERVICES.map(() => endpoint));
+    // Not touched: the emulator answers STS with the environment's account, and AssumeRole too.
+    expect(aws).not.toHaveProperty("allowed_account_ids");
+    expect(aws).not.toHaveProperty("assume_role");
+    expect(aws).not.toHaveProperty("skip_requesting_account_id");
+  });
+
+  it("repeat the synthesized S3 backend whole (an override's backend block replaces it) with the emulator added", () => {
+    const s3 = json.platform.terraform.backend!.s3;
+    const override = emulatorBackendOverride(json.platform as never, endpoint) as {
+      terraform: { backend: { s3: Record<string, unknown> } };
+    };
+    expect(override.terraform.backend.s3).toEqual({
+      ...s3,
+      endpoints: { s3: endpoint, dynamodb: endpoint, sts: endpoint, iam: endpoint },
+      use_path_style: true,
+      skip_region_validation: true,
+      skip_metadata_api_check: true,
+      access_key: "emulated",
+      secret_key: "emulated",
+    });
+    expect(override.terraform.backend.s3).toMatchObject({ use_lockfile: true, assume_role: s3.assume_role });
+  });
+
+  it("leave a stack with local state without a backend override", () => {
+    expect(json.backend.terraform.backend).toHaveProperty("s3");
+    expect(emulatorBackendOverride({ terraform: { backend: { local: { path: "x" } } } }, endpoint)).toBeUndefined();
+  });
+
+  it("write the same settings as a -backend-config file for backend:migrate", () => {
+    const file = writeEmulatorBackendConfig(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "emu-")), "x.tfbackend"), endpoint);
+    expect(fs.readFileSync(file, "utf8")).toBe(
+      [
+        `endpoints = { s3 = "${endpoint}", dynamodb = "${endpoint}", sts = "${endpoint}", iam = "${endpoint}" }`,
+        "use_path_style = true",
+        "skip_region_validation = true",
+        "skip_metadata_api_check = true",
+        'access_key = "emulated"',
+        'secret_key = "emulated"',
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,35 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasAwsCredentials, planEnvironment, selectStacks } from "../../../src/tools/plan/plan";
+
+describe("plan helpers", () => {
+  const all = ["dev-backend", "dev-platform", "dev-workloads", "prod-backend"];
+
+  it("selects stacks by kind or id, in deployment order", () => {
+    expect(selectStacks("dev", [], all)).toEqual(["dev-backend", "dev-platform", "dev-workloads"]);
+    expect(selectStacks("dev", ["workloads", "dev-backend"], all)).toEqual(["dev-backend", "dev-workloads"]);
+    expect(() => selectStacks("dev", ["prod-backend"], all)).toThrow('no stack "prod-backend" in environment dev');
+  });
+
+  it("finds credentials the way the AWS SDK would", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "creds-"));
+    const none = { AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "c"), AWS_CONFIG_FILE: path.join(empty, "k") };
+    expect(hasAwsCredentials(none)).toBe(false);
+    expect(hasAwsCredentials({ ...none, AWS_ACCESS_KEY_ID: "x" })).toBe(true);
+    expect(hasAwsCredentials({ ...none, AWS_WEB_IDENTITY_TOKEN_FILE: "/t" })).toBe(true);
+    fs.writeFileSync(none.AWS_CONFIG_FILE, "[profile x]\n");
+    expect(hasAwsCredentials(none)).toBe(true);
+  });
+
+  it("refuses --caller-credentials without credentials, or with --offline, instead of previewing", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "creds-"));
+    const processEnv = { AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "c"), AWS_CONFIG_FILE: path.join(empty, "k") };
+    const opts = { env: "dev", callerCredentials: true, processEnv, synthDir: empty, outDir: empty, log: () => undefined };
+    await expect(planEnvironment(opts)).rejects.toThrow("--caller-credentials plans against AWS, but no AWS credentials were found");
+    await expect(planEnvironment({ ...opts, offline: true })).rejects.toThrow(
+      "--caller-credentials plans against AWS and --offline does not",
+    );
+  });
+});

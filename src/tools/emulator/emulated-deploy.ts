@@ -1,0 +1,451 @@
+/**
+ * Deploying an environment for real against an emulated AWS (a moto server on 127.0.0.1), through
+ * the user's own workflow: `cdktf deploy <env>-backend` with local state, `backend:migrate` into the
+ * bucket it created, then `cdktf deploy <env>-platform` on its S3 backend.
+ *
+ * The environment is synthesized into its own folder (`.emulated/<env>/`, never the project's
+ * cdktf.out or terraform-state) and pointed at the emulator with override files only, next to each
+ * synthesized stack:
+ * - `provider_override.tf.json`: every service's endpoint, dummy credentials (allowed_account_ids and
+ *   the role to assume stay: moto answers STS with the environment's account);
+ * - `backend_override.tf.json`: the synthesized S3 backend plus the emulator's endpoints;
+ * - `emulator_gaps_override.tf.json`: the emulator's gaps of `emulator-gaps.ts`, each with a reason.
+ * Providers that cannot be installed on the machine (external, local, kubernetes, helm without
+ * registry access) are pruned from the copy and reported, as in the offline checks.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as path from "node:path";
+import type { EnvConfig } from "../../config";
+import { buildApp } from "../../app";
+import {
+  migrateBackendState,
+  migrateBackendStateToLocal,
+  migrationDirection,
+  synthesizedS3Backend,
+  type MigrationResult,
+} from "../state/backend-migration";
+import { CliError } from "../cli";
+import { describeGaps, emulatorGapOverride, type GapOverride } from "./emulator-gaps";
+import { startMoto, type MotoServer } from "./moto";
+import {
+  backendLocalStatePath,
+  clusterName,
+  kubeconfigPath,
+  lockTableName,
+  stackId,
+  stateBucketName,
+  stateKey,
+  type StackKind,
+} from "../../lib/naming";
+import { runProcess, type ProcessRun } from "../process";
+import {
+  canInstallFromRegistry,
+  findAwsProviderMirror,
+  pruneProviders,
+  REGISTRY_ONLY_PROVIDERS,
+  requiredProviders,
+  terraformEnv,
+  writeCliConfig,
+  type PruneReport,
+} from "../terraform/terraform";
+
+type Json = Record<string, unknown>;
+
+/** The account moto uses when the environment names none (moto's own default). */
+export const MOTO_DEFAULT_ACCOUNT = "123456789012";
+
+/** Provider endpoint keys of every AWS service the stacks call (hashicorp/aws 5.100.0 names). */
+export const EMULATED_SERVICES = [
+  "autoscaling",
+  "cloudwatch",
+  "dynamodb",
+  "ec2",
+  "ecr",
+  "eks",
+  "elbv2",
+  "events",
+  "iam",
+  "kms",
+  "logs",
+  "s3",
+  "sqs",
+  "ssm",
+  "sts",
+] as const;
+
+/** Services the S3 backend calls. */
+const BACKEND_SERVICES = ["s3", "dynamodb", "sts", "iam"] as const;
+
+/** Dummy credentials: moto accepts any; they never leave the machine. */
+const EMULATED_KEY = "emulated";
+
+/** The provider override that sends every AWS call of a stack to the emulator. */
+export function emulatorProviderOverride(stackJson: Json, endpoint: string): Json | undefined {
+  const providers = (stackJson.provider as Json | undefined)?.aws as Json[] | undefined;
+  if (!providers || providers.length === 0) return undefined;
+  return {
+    provider: {
+      aws: {
+        access_key: EMULATED_KEY,
+        secret_key: EMULATED_KEY,
+        // No AWS outside: skip only what needs the real one; STS answers the account id check.
+        skip_credentials_validation: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        s3_use_path_style: true,
+        max_retries: 2,
+        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]))],
+      },
+    },
+  };
+}
+
+/** What the S3 backend needs on top of its synthesized block to use the emulator. */
+export function emulatorBackendSettings(endpoint: string): Json {
+  return {
+    endpoints: Object.fromEntries(BACKEND_SERVICES.map((s) => [s, endpoint])),
+    use_path_style: true,
+    skip_region_validation: true,
+    skip_metadata_api_check: true,
+    access_key: EMULATED_KEY,
+    secret_key: EMULATED_KEY,
+  };
+}
+
+/**
+ * The backend override of a stack with an S3 backend: an override's backend block replaces the
+ * synthesized one whole, so it repeats it (bucket, key, lock table, role...) with the emulator's
+ * settings added. Undefined for a stack with local state.
+ */
+export function emulatorBackendOverride(stackJson: Json, endpoint: string): Json | undefined {
+  const s3 = ((stackJson.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
+  if (!s3) return undefined;
+  return { terraform: { backend: { s3: { ...s3, ...emulatorBackendSettings(endpoint) } } } };
+}
+
+/** The same settings as a `-backend-config` file (for `backend:migrate --backend-config`). */
+export function writeEmulatorBackendConfig(file: string, endpoint: string): string {
+  const lines = Object.entries(emulatorBackendSettings(endpoint)).map(([k, v]) =>
+    typeof v === "object"
+      ? `${k} = { ${Object.entries(v as Json)
+          .map(([s, e]) => `${s} = ${JSON.stringify(e)}`)
+          .join(", ")} }`
+      : `${k} = ${JSON.stringify(v)}`,
+  );
+  fs.writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/** What the emulated run did to one stack. */
+export interface EmulatedStack {
+  readonly stack: string;
+  readonly dir: string;
+  readonly gaps: GapOverride;
+  readonly pruned: PruneReport;
+}
+
+/** Options of {@link EmulatedEnvironment.start}. */
+export interface EmulatedEnvironmentOptions {
+  /** Where the environment is synthesized and its local files live: `<root>/cdktf.out`, `<root>/terraform-state`... */
+  readonly root: string;
+  /** The project root (cdktf.json, node_modules/.bin/cdktf). */
+  readonly projectRoot: string;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** Time limits of the emulated commands (the emulator answers at once; waits are the provider's own). */
+const DEPLOY_TIMEOUT_MS = 600_000;
+const TERRAFORM_TIMEOUT_MS = 300_000;
+
+/**
+ * One environment deployed on its own moto server. `start` launches the server; the caller runs the
+ * steps in the user's order and `stop`s it (always, in a finally).
+ */
+export class EmulatedEnvironment {
+  readonly outdir: string;
+  /** The environment of every terraform, cdktf and aws command: mirror, emulator, no real AWS. */
+  readonly processEnv: NodeJS.ProcessEnv;
+  private readonly prune: string[];
+  private readonly log: (line: string) => void;
+  private backendMigrated = false;
+  private runs = 0;
+  env: EnvConfig;
+
+  private constructor(
+    env: EnvConfig,
+    readonly moto: MotoServer,
+    readonly options: EmulatedEnvironmentOptions,
+    cliConfig: string,
+    prune: string[],
+  ) {
+    this.env = env;
+    this.outdir = path.join(options.root, "cdktf.out");
+    this.log = options.log ?? (() => undefined);
+    this.prune = prune;
+    this.processEnv = terraformEnv(cliConfig, {
+      AWS_ACCESS_KEY_ID: EMULATED_KEY,
+      AWS_SECRET_ACCESS_KEY: EMULATED_KEY,
+      AWS_DEFAULT_REGION: env.region,
+      AWS_REGION: env.region,
+      // A safety net under the override files: any AWS SDK call (the aws CLI's included) goes to the emulator.
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_EC2_METADATA_DISABLED: "true",
+      CI: "1",
+      FORCE_COLOR: "0",
+    });
+    // Nothing of the caller's own AWS setup may apply (an empty AWS_PROFILE breaks the aws CLI).
+    for (const name of [
+      "AWS_SESSION_TOKEN",
+      "AWS_PROFILE",
+      "AWS_DEFAULT_PROFILE",
+      "AWS_SHARED_CREDENTIALS_FILE",
+      "AWS_CONFIG_FILE",
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
+      "AWS_ROLE_ARN",
+    ]) {
+      delete this.processEnv[name];
+    }
+    this.processEnv.AWS_CONFIG_FILE = path.join(options.root, "aws-config");
+    this.processEnv.AWS_SHARED_CREDENTIALS_FILE = path.join(options.root, "aws-credentials");
+  }
+
+  /** Starts a moto server for `env` (its account) and prepares Terraform (the provider mirror). */
+  static async start(env: EnvConfig, options: EmulatedEnvironmentOptions): Promise<EmulatedEnvironment> {
+    fs.rmSync(options.root, { recursive: true, force: true });
+    fs.mkdirSync(options.root, { recursive: true });
+    const mirror = findAwsProviderMirror();
+    const online = await canInstallFromRegistry(options.root, mirror);
+    if (!mirror && !online)
+      throw new CliError(
+        "the emulated deploy needs hashicorp/aws 5.100.0 from a filesystem mirror (set TF_PROVIDER_MIRROR) or registry access",
+      );
+    const cliConfig = writeCliConfig(options.root, mirror, online);
+    const moto = await startMoto({ accountId: env.accountId ?? MOTO_DEFAULT_ACCOUNT, logFile: path.join(options.root, "moto.log") });
+    (options.log ?? (() => undefined))(`${env.name}: moto server ${moto.endpoint} (pid ${moto.pid}, account ${moto.accountId})`);
+    return new EmulatedEnvironment(env, moto, options, cliConfig, online ? [] : [...REGISTRY_ONLY_PROVIDERS]);
+  }
+
+  async stop(): Promise<void> {
+    await this.moto.stop();
+  }
+
+  stackDir(kind: StackKind): string {
+    return path.join(this.outdir, "stacks", stackId(this.env.name, kind));
+  }
+
+  /**
+   * Synthesizes `env` (the environment as the user's file now says) into the emulated folder and
+   * places the override files. The backend stack gets its backend override only once its state
+   * was migrated (before, `backend:migrate` points it at the emulator itself).
+   */
+  synth(env: EnvConfig = this.env): EmulatedStack[] {
+    this.env = env;
+    buildApp([env], this.outdir).app.synth();
+    const stacks: EmulatedStack[] = [];
+    for (const kind of ["backend", "platform"] as const) {
+      const dir = this.stackDir(kind);
+      const file = path.join(dir, "cdk.tf.json");
+      const stackJson = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+      const pruned = pruneProviders(
+        stackJson,
+        this.prune.filter((p) => requiredProviders(stackJson).includes(p)),
+      );
+      if (pruned.removed.length > 0) fs.writeFileSync(file, JSON.stringify(stackJson, null, 2));
+      const write = (name: string, content: Json | undefined) => {
+        const target = path.join(dir, name);
+        if (content) fs.writeFileSync(target, `${JSON.stringify(content, null, 2)}\n`);
+        else fs.rmSync(target, { force: true });
+      };
+      const gaps = emulatorGapOverride(stackJson);
+      write("provider_override.tf.json", emulatorProviderOverride(stackJson, this.moto.endpoint));
+      write("emulator_gaps_override.tf.json", gaps.override);
+      const backendOverride =
+        kind === "backend" && !this.backendMigrated ? undefined : emulatorBackendOverride(stackJson, this.moto.endpoint);
+      write("backend_override.tf.json", backendOverride);
+      stacks.push({ stack: stackId(env.name, kind), dir, gaps, pruned });
+    }
+    return stacks;
+  }
+
+  /** Lines describing what a synth excluded and pruned, for the log and the test output. */
+  static describe(stacks: readonly EmulatedStack[]): string[] {
+    return stacks.flatMap((s) => [
+      ...describeGaps(s.stack, s.gaps),
+      ...(s.pruned.removed.length > 0
+        ? [`  pruned (providers ${s.pruned.providers.join(", ")} cannot be installed here): ${s.pruned.removed.join(", ")}`]
+        : []),
+    ]);
+  }
+
+  /** `cdktf <command> <stack>` on the synthesized output, as a user runs it (with `--skip-synth`). */
+  async cdktf(command: "deploy" | "destroy", kind: StackKind, extra: string[] = []): Promise<ProcessRun> {
+    const cli = path.join(this.options.projectRoot, "node_modules", ".bin", "cdktf");
+    const args = [
+      command,
+      stackId(this.env.name, kind),
+      "--skip-synth",
+      "--auto-approve",
+      "--no-color",
+      // The backend stack is deployed (and destroyed) on its own, in the user's order.
+      "--ignore-missing-stack-dependencies",
+      "--output",
+      this.outdir,
+      ...(command === "deploy" ? ["--skip-provider-lock"] : []),
+      ...extra,
+    ];
+    const run = await runProcess(cli, args, { cwd: this.options.projectRoot, env: this.processEnv, timeoutMs: DEPLOY_TIMEOUT_MS });
+    const logFile = path.join(this.options.root, `${stackId(this.env.name, kind)}.${command}.${++this.runs}.log`);
+    fs.writeFileSync(logFile, `${run.stdout}\n${run.stderr}`);
+    this.log(
+      `${stackId(this.env.name, kind)}: cdktf ${command} exit ${run.code} in ${(run.ms / 1000).toFixed(1)}s (${path.relative(this.options.root, logFile)})`,
+    );
+    return run;
+  }
+
+  /** Like `cdktf`, but fails with the CLI's output when the command fails. */
+  async cdktfOk(command: "deploy" | "destroy", kind: StackKind, extra: string[] = []): Promise<ProcessRun> {
+    const run = await this.cdktf(command, kind, extra);
+    if (run.code !== 0) throw new CliError(`cdktf ${command} ${stackId(this.env.name, kind)} failed (exit ${run.code}):\n${tail(run)}`);
+    return run;
+  }
+
+  /** `terraform <args>` in a synthesized stack's folder. */
+  terraform(kind: StackKind, args: string[], timeoutMs = TERRAFORM_TIMEOUT_MS): Promise<ProcessRun> {
+    return runProcess("terraform", args, { cwd: this.stackDir(kind), env: this.processEnv, timeoutMs });
+  }
+
+  async terraformOk(kind: StackKind, args: string[]): Promise<ProcessRun> {
+    const run = await this.terraform(kind, args);
+    if (run.code !== 0)
+      throw new CliError(`terraform ${args.join(" ")} in ${stackId(this.env.name, kind)} failed (exit ${run.code}):\n${tail(run)}`);
+    return run;
+  }
+
+  /**
+   * `backend:migrate`: moves the backend stack's local state into its bucket on the emulator, or
+   * back into the local file when the environment says "local" again (as the script decides).
+   */
+  async migrateBackend(): Promise<MigrationResult> {
+    const opts = {
+      env: this.env,
+      projectRoot: this.options.root,
+      stackDir: this.stackDir("backend"),
+      backendConfigFile: writeEmulatorBackendConfig(path.join(this.options.root, "emulator.s3.tfbackend"), this.moto.endpoint),
+      terraformEnv: this.processEnv,
+      log: (l: string) => this.log(`${stackId(this.env.name, "backend")}: ${l}`),
+    };
+    let result: MigrationResult;
+    if (migrationDirection(this.env, this.options.root) === "to-local") {
+      const s3Backend = synthesizedS3Backend(this.env, path.join(this.options.root, "s3-variant.out"));
+      result = await migrateBackendStateToLocal({ ...opts, s3Backend });
+      this.backendMigrated = false;
+    } else {
+      result = await migrateBackendState(opts);
+      this.backendMigrated = true;
+    }
+    const file = path.join(this.stackDir("backend"), "cdk.tf.json");
+    const backendOverride = emulatorBackendOverride(JSON.parse(fs.readFileSync(file, "utf8")) as Json, this.moto.endpoint);
+    const target = path.join(this.stackDir("backend"), "backend_override.tf.json");
+    if (backendOverride) fs.writeFileSync(target, `${JSON.stringify(backendOverride, null, 2)}\n`);
+    else fs.rmSync(target, { force: true });
+    return result;
+  }
+
+  /** The local state file of the backend stack (before migration). */
+  get backendLocalState(): string {
+    return path.join(this.options.root, backendLocalStatePath(this.env.name));
+  }
+
+  /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes (the plan text is in stdout). */
+  async planExitCode(kind: StackKind): Promise<ProcessRun> {
+    await this.terraformOk(kind, ["init", "-input=false", "-no-color"]);
+    return this.terraform(kind, ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"]);
+  }
+
+  /** The outputs of a deployed stack. */
+  async outputs(kind: StackKind): Promise<Record<string, unknown>> {
+    const run = await this.terraformOk(kind, ["output", "-json"]);
+    return Object.fromEntries(Object.entries(JSON.parse(run.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+  }
+
+  /** The kubeconfig the platform stack rendered, written where the platform writes it (mode 0600). */
+  async writeKubeconfig(): Promise<string> {
+    const { kubeconfig } = await this.outputs("platform");
+    const file = path.join(this.options.root, kubeconfigPath(this.env));
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, String(kubeconfig), { mode: 0o600 });
+    return file;
+  }
+
+  /** The state object of a stack in the emulated bucket, or undefined. */
+  stateObject(kind: StackKind): Promise<{ status: number; body: string }> {
+    return this.s3Get(stateBucketName(this.env), stateKey(this.env.name, kind));
+  }
+
+  /** GET an S3 object from the emulator (path style). */
+  s3Get(bucket: string, key: string): Promise<{ status: number; body: string }> {
+    return request(
+      this.moto.endpoint,
+      "GET",
+      `/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`,
+      undefined,
+      this.authorization("s3"),
+    );
+  }
+
+  /** The LockID items of the lock table (DynamoDB Scan). */
+  async lockIds(): Promise<string[]> {
+    const res = await request(this.moto.endpoint, "POST", "/", JSON.stringify({ TableName: lockTableName(this.env) }), {
+      "Content-Type": "application/x-amz-json-1.0",
+      "X-Amz-Target": "DynamoDB_20120810.Scan",
+      ...this.authorization("dynamodb"),
+    });
+    if (res.status !== 200) throw new Error(`DynamoDB Scan of ${lockTableName(this.env)} answered ${res.status}: ${res.body}`);
+    return ((JSON.parse(res.body) as { Items: { LockID: { S: string } }[] }).Items ?? []).map((i) => i.LockID.S).sort();
+  }
+
+  /** A signed-looking request's headers: moto checks that a request is signed, not the signature. */
+  private authorization(service: string): Record<string, string> {
+    return {
+      Authorization: `AWS4-HMAC-SHA256 Credential=${EMULATED_KEY}/20260101/${this.env.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      "X-Amz-Date": "20260101T000000Z",
+      "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD",
+    };
+  }
+
+  /** The cluster name of the environment. */
+  get clusterName(): string {
+    return clusterName(this.env);
+  }
+}
+
+function tail(run: ProcessRun, lines = 40): string {
+  return `${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** One HTTP request to the emulator, bounded in time. */
+export function request(
+  endpoint: string,
+  method: string,
+  pathname: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const url = new URL(pathname, endpoint);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method, timeout: 10_000, headers: { ...headers, ...(body ? { "Content-Length": String(Buffer.byteLength(body)) } : {}) } },
+      (res) => {
+        let data = "";
+        res.on("data", (d: Buffer) => (data += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url.href} timed out`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}

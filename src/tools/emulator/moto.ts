@@ -1,0 +1,120 @@
+/**
+ * A moto server (an AWS API emulator, `python3 -m moto.server`) on 127.0.0.1, for deploying the
+ * stacks without an AWS account: started on a free port, waited for with a bounded loop, and
+ * stopped by the PID of its process group. Used by `npm run deploy:emulated` and the apply tests.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import { CliError } from "../cli";
+
+/** The moto release the emulated deploy is written against (its gaps are listed per release). */
+export const MOTO_VERSION = "5.2.1";
+
+/** A running moto server. */
+export interface MotoServer {
+  readonly pid: number;
+  readonly port: number;
+  /** `http://127.0.0.1:<port>`: the endpoint of every emulated service. */
+  readonly endpoint: string;
+  /** The account every request lands in (`MOTO_ACCOUNT_ID`). */
+  readonly accountId: string;
+  readonly logFile: string;
+  /** Stops the server's process group: SIGTERM, then SIGKILL after 5 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The moto version installed for `python3`, or undefined when moto's server cannot be imported. */
+export function installedMotoVersion(python = "python3"): string | undefined {
+  const probe = spawnSync(python, ["-c", "import moto, moto.server, flask; print(moto.__version__)"], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/moto-api/data.json", timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig); // the whole group: the server and anything it started
+    } catch {
+      // already gone
+    }
+  };
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signal("SIGTERM");
+    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    if (!stopped) {
+      signal("SIGKILL");
+      await exited;
+    }
+  };
+}
+
+/**
+ * Starts moto's server on a free loopback port with every request in `accountId` and AWS managed
+ * policies loaded (IAM attachments of managed policies must resolve). Fails with the end of its log
+ * when it exits early or does not answer within `timeoutMs`.
+ */
+export async function startMoto(opts: { accountId: string; logFile: string; timeoutMs?: number; python?: string }): Promise<MotoServer> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const port = await freePort();
+  const log = fs.openSync(opts.logFile, "a");
+  const child = spawn(opts.python ?? "python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    env: { ...process.env, MOTO_ACCOUNT_ID: opts.accountId, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", PYTHONUNBUFFERED: "1" },
+    stdio: ["ignore", log, log],
+    detached: true, // its own process group, so stop() reaches everything it runs
+  });
+  fs.closeSync(log);
+  const stop = stopper(child);
+  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    const failed = await Promise.race([
+      spawnError,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), Math.min(100 * 2 ** attempt, 1_000))),
+    ]);
+    if (failed)
+      throw new CliError(
+        `moto server could not be started: ${failed.message} (install it with: pip install "moto[server]==${MOTO_VERSION}")`,
+      );
+    if (await answers(port)) {
+      return { pid: child.pid!, port, endpoint: `http://127.0.0.1:${port}`, accountId: opts.accountId, logFile: opts.logFile, stop };
+    }
+  }
+  await stop();
+  const tail = fs.readFileSync(opts.logFile, "utf8").trim().split("\n").slice(-5).join("\n");
+  throw new CliError(
+    `moto server on 127.0.0.1:${port} did not answer within ${timeoutMs} ms (exit ${child.exitCode ?? child.signalCode ?? "none"}); its log ends:\n${tail}`,
+  );
+}
