@@ -4,16 +4,17 @@
  * Mermaid diagram of the main resources, their references and the links between stacks.
  * Reads only cdktf.out: what is audited is exactly what Terraform will get.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { blocks, list, parsePolicyDocument, statements } from "../../policy/context";
-
-type Json = Record<string, unknown>;
-
-interface Stack {
-  readonly id: string;
-  readonly json: Json;
-}
+import {
+  blocks,
+  list,
+  parsePolicyDocument,
+  readStacks as readSynthesized,
+  stackResources,
+  statements,
+  type Json,
+  type SynthesizedStack as Stack,
+} from "../../lib/synthesized";
+import { tableLines } from "../markdown";
 
 interface Resource {
   readonly stack: string;
@@ -25,25 +26,16 @@ interface Resource {
 
 /** The stacks of one environment (`<env>-*`) in cdktf.out, in deployment order. */
 export function readStacks(outdir: string, env: string): Stack[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
-    stacks: Record<string, { synthesizedStackPath: string }>;
-  };
   const order = ["backend", "platform", "workloads"];
-  return Object.entries(manifest.stacks)
-    .filter(([id]) => id.startsWith(`${env}-`))
-    .sort(([a], [b]) => order.indexOf(a.slice(env.length + 1)) - order.indexOf(b.slice(env.length + 1)))
-    .map(([id, info]) => ({ id, json: JSON.parse(fs.readFileSync(path.join(outdir, info.synthesizedStackPath), "utf8")) as Json }));
+  return readSynthesized(outdir, (id) => id.startsWith(`${env}-`)).sort(
+    (a, b) => order.indexOf(a.id.slice(env.length + 1)) - order.indexOf(b.id.slice(env.length + 1)),
+  );
 }
 
 function resourcesOf(stack: Stack, section: "resource" | "data" = "resource"): Resource[] {
-  const out: Resource[] = [];
-  for (const [type, byName] of Object.entries((stack.json[section] as Json | undefined) ?? {})) {
-    for (const [name, body] of Object.entries(byName as Json)) {
-      const { "//": _meta, ...config } = body as Json;
-      out.push({ stack: stack.id, address: `${section === "data" ? "data." : ""}${type}.${name}`, type, name, config });
-    }
-  }
-  return out.sort((a, b) => (a.address < b.address ? -1 : 1));
+  return stackResources(stack.id, stack.json, section)
+    .map((r) => ({ stack: stack.id, address: r.address, type: r.type, name: r.name, config: r.config }))
+    .sort((a, b) => (a.address < b.address ? -1 : 1));
 }
 
 const code = (t: string) => `\`${t}\``;
@@ -138,8 +130,7 @@ function openIngress(resources: Resource[]): string[][] {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  const esc = (c: string) => c.replace(/\|/g, "\\|");
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)];
+  return tableLines(header, rows);
 }
 
 /** Types drawn as nodes of the diagram; the rest are details of these. */

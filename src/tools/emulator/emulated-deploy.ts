@@ -49,6 +49,7 @@ import {
   writeCliConfig,
   type PruneReport,
 } from "../terraform/terraform";
+import { readStackFile } from "../../lib/synthesized";
 
 type Json = Record<string, unknown>;
 
@@ -247,7 +248,7 @@ export class EmulatedEnvironment {
     for (const kind of ["backend", "platform"] as const) {
       const dir = this.stackDir(kind);
       const file = path.join(dir, "cdk.tf.json");
-      const stackJson = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+      const stackJson = readStackFile(dir);
       const pruned = pruneProviders(
         stackJson,
         this.prune.filter((p) => requiredProviders(stackJson).includes(p)),
@@ -345,8 +346,7 @@ export class EmulatedEnvironment {
       result = await migrateBackendState(opts);
       this.backendMigrated = true;
     }
-    const file = path.join(this.stackDir("backend"), "cdk.tf.json");
-    const backendOverride = emulatorBackendOverride(JSON.parse(fs.readFileSync(file, "utf8")) as Json, this.moto.endpoint);
+    const backendOverride = emulatorBackendOverride(readStackFile(this.stackDir("backend")), this.moto.endpoint);
     const target = path.join(this.stackDir("backend"), "backend_override.tf.json");
     if (backendOverride) fs.writeFileSync(target, `${JSON.stringify(backendOverride, null, 2)}\n`);
     else fs.rmSync(target, { force: true });

@@ -27,6 +27,10 @@ import { ALL_RULES } from "../../policy/rules";
 import type { PolicyRule } from "../../policy/types";
 import { EMULATOR_GAPS, emulatorGapOverride, type EmulatorGap, type GapOverride } from "../emulator/emulator-gaps";
 import { stackId } from "../../lib/naming";
+import { readStackFile } from "../../lib/synthesized";
+import { markdownTable, type Align } from "../markdown";
+
+export { markdownTable, type Align };
 
 // ---------------------------------------------------------------------------------------------
 // Markdown
@@ -44,23 +48,6 @@ export function inline(text: string): string {
     .split(/(`[^`]*`)/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*<]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`)))
     .join("");
-}
-
-export type Align = "left" | "right";
-
-/**
- * A Markdown table. Cells are inline Markdown (build them with `inline` from source text); this is
- * the one place that escapes the column separator `|`, in every cell, code spans included (GitHub
- * reads `\|` inside a table's code span as `|`). The columns are aligned later, by prettier.
- */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
-  const cell = (text: string) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
-  for (const row of rows) {
-    if (row.length !== header.length)
-      throw new Error(`a table row has ${row.length} cells, the header ${header.length}: ${row.join(" | ")}`);
-  }
-  return [line(header), line(header.map((_, i) => (align[i] === "right" ? "---:" : "---"))), ...rows.map(line)].join("\n") + "\n";
 }
 
 /** `text` with the generated part `name` (between its markers) replaced by `content`. */
@@ -118,10 +105,7 @@ export async function sampleEmulatorGapsTable(): Promise<string> {
       (["backend", "platform"] as const)
         .map((kind) => stackId(env.name, kind))
         .filter((stack) => fs.existsSync(path.join(outdir, "stacks", stack)))
-        .map((stack) => ({
-          stack,
-          json: JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as Json,
-        })),
+        .map((stack) => ({ stack, json: readStackFile(path.join(outdir, "stacks", stack)) })),
     );
     return emulatorGapsTable(stacks);
   } finally {

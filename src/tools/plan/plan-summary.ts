@@ -8,6 +8,7 @@
  * refused with a PlanFormatError naming the file and the problem, rather than miscounted.
  */
 import * as fs from "node:fs";
+import { tableLines } from "../markdown";
 
 /** A `terraform show -json <plan>` document (the parts used here). */
 export interface PlanJson {
@@ -398,8 +399,7 @@ function describeChange(c: ChangeSummary): string {
 function describeAttributes(attrs: AttributeChange[]): string {
   const shown = attrs.slice(0, 6).map((a) => {
     if (a.note) return `${code(a.path)} (${a.note})`;
-    if (a.before !== undefined && a.after !== undefined)
-      return `${code(a.path)}: ${a.before.replace(/\|/g, "\\|")} → ${a.after.replace(/\|/g, "\\|")}`;
+    if (a.before !== undefined && a.after !== undefined) return `${code(a.path)}: ${a.before} → ${a.after}`;
     return code(a.path);
   });
   return attrs.length > 6 ? `${shown.join(", ")} and ${attrs.length - 6} more` : shown.join(", ");
@@ -407,17 +407,13 @@ function describeAttributes(attrs: AttributeChange[]): string {
 
 /** Rows beyond `limit` fold into a `<details>` block (GitHub renders it; terminals show it plainly). */
 function table(header: string[], rows: string[][], limit: number): string[] {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  const head = [line(header), line(header.map(() => "---"))];
-  if (rows.length <= limit) return [...head, ...rows.map(line)];
+  if (rows.length <= limit) return tableLines(header, rows);
   return [
-    ...head,
-    ...rows.slice(0, limit).map(line),
+    ...tableLines(header, rows.slice(0, limit)),
     "",
     `<details><summary>${rows.length - limit} more</summary>`,
     "",
-    ...head,
-    ...rows.slice(limit).map(line),
+    ...tableLines(header, rows.slice(limit)),
     "",
     "</details>",
   ];

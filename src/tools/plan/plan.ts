@@ -19,6 +19,7 @@ import {
   useCallerCredentials,
   type TerraformRun,
 } from "../terraform/terraform";
+import { readManifest } from "../../lib/synthesized";
 
 export type PlanMode = "online" | "offline";
 
@@ -102,9 +103,7 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
     );
   }
   if (!findTerraform()) throw new CliError("terraform is not on PATH; install Terraform >= 1.10");
-  const manifestFile = path.join(opts.synthDir, "manifest.json");
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, unknown> };
-  const stacks = selectStacks(opts.env, opts.stacks, Object.keys(manifest.stacks));
+  const stacks = selectStacks(opts.env, opts.stacks, Object.keys(readManifest(opts.synthDir)));
 
   let mode: PlanMode = "online";
   if (opts.offline || !hasAwsCredentials(processEnv)) {

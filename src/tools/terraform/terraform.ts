@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runProcess, type ProcessRun } from "../process";
 import { removeOnInterrupt } from "../../lib/interrupts";
+import { readStackFile } from "../../lib/synthesized";
 
 /** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
 export const REGISTRY_ONLY_PROVIDERS = ["external", "local", "kubernetes", "helm"] as const;
@@ -331,7 +332,7 @@ export function copyStack(stackDir: string, workDir: string): Json {
     if (entry === ".terraform" || entry.endsWith(".tfstate")) continue;
     fs.cpSync(path.join(stackDir, entry), path.join(workDir, entry), { recursive: true });
   }
-  return JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Json;
+  return readStackFile(stackDir);
 }
 
 /**
