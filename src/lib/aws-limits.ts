@@ -1,9 +1,9 @@
 /**
  * AWS naming rules, as pure checks. Each returns `undefined` when the name is acceptable, or a phrase
- * that completes "... is invalid: <phrase>". Sources: `shared/reference/security-and-reliability.md` §4.
+ * that completes "... is invalid: <phrase>". Each names the AWS documentation page it follows.
  */
 
-/** S3 bucket names (row M). We also refuse dots: they break virtual-host TLS (Trivy AWS-0320). */
+/** S3 bucket names (Amazon S3 User Guide, bucket naming rules). We also refuse dots: they break virtual-host TLS (Trivy AWS-0320). */
 export function s3BucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return `S3 bucket names are 3-63 characters, this one has ${name.length}`;
   if (!/^[a-z0-9-]+$/.test(name)) return "S3 bucket names allow only lowercase letters, digits and hyphens";
@@ -17,7 +17,7 @@ export function s3BucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** DynamoDB table names (row N). */
+/** DynamoDB table names (Amazon DynamoDB Developer Guide, naming rules). */
 export function dynamodbTableNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 255) return `DynamoDB table names are 3-255 characters, this one has ${name.length}`;
   if (!/^[a-zA-Z0-9_.-]+$/.test(name)) return "DynamoDB table names allow only letters, digits, '_', '.' and '-'";
@@ -31,7 +31,7 @@ export function kmsAliasProblem(alias: string): string | undefined {
   return undefined;
 }
 
-/** EKS cluster names (row F). */
+/** EKS cluster names (Amazon EKS API, CreateCluster name). */
 export function eksClusterNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 100) return `EKS cluster names are 1-100 characters, this one has ${name.length}`;
   if (!/^[0-9A-Za-z][0-9A-Za-z_-]*$/.test(name))
@@ -39,14 +39,14 @@ export function eksClusterNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** IAM role names (row S). */
+/** IAM role names (IAM User Guide, IAM name requirements). */
 export function iamRoleNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 64) return `IAM role names are 1-64 characters, this one has ${name.length}`;
   if (!/^[\w+=,.@-]+$/.test(name)) return "IAM role names allow letters, digits and +=,.@_-";
   return undefined;
 }
 
-/** ECR repository names (row T). */
+/** ECR repository names (Amazon ECR API, CreateRepository repositoryName). */
 export function ecrRepositoryNameProblem(name: string): string | undefined {
   if (name.length < 2 || name.length > 256) return `ECR repository names are 2-256 characters, this one has ${name.length}`;
   if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
@@ -55,7 +55,7 @@ export function ecrRepositoryNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Launch template names (row U). */
+/** Launch template names (Amazon EC2 API, CreateLaunchTemplate LaunchTemplateName). */
 export function launchTemplateNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 128) return `launch template names are 3-128 characters, this one has ${name.length}`;
   if (!/^[a-zA-Z0-9().\-/_]+$/.test(name)) return "launch template names allow letters, digits and ().-/_";
@@ -69,7 +69,7 @@ export function autoscalingGroupNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** EKS managed node group and Fargate profile names (row R: at most 63). */
+/** EKS managed node group and Fargate profile names (Amazon EKS API, CreateNodegroup and CreateFargateProfile: at most 63). */
 export function eksChildNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 63)
     return `EKS node group and Fargate profile names are 1-63 characters, this one has ${name.length}`;

@@ -14,28 +14,28 @@ function errorsOf(input: unknown): string[] {
 describe("access rules", () => {
   it.each([
     [
-      "kubeconfig at ~/.kube/config (Y)",
+      "kubeconfig at ~/.kube/config",
       { ...base, kubeconfig: { path: "~/.kube/config" } },
       [
         'env "test": kubeconfig.path must be a file under kubeconfigs/ of the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "~/.kube/config")',
       ],
     ],
     [
-      "kubeconfig at an absolute path (Y)",
+      "kubeconfig at an absolute path",
       { ...base, kubeconfig: { path: "/etc/kube.yaml" } },
       [
         'env "test": kubeconfig.path must be a file under kubeconfigs/ of the project, like kubeconfigs/test.yaml; to add the cluster to ~/.kube/config run npm run kubeconfig -- test --merge (got "/etc/kube.yaml")',
       ],
     ],
     [
-      "kubeconfig outside the project (Y)",
+      "kubeconfig outside the project",
       { ...base, kubeconfig: { path: "../x.yaml" } },
       [
         'env "test": kubeconfig.path must be a plain file path under kubeconfigs/ (letters, digits and ._-, no . or .. segments), like kubeconfigs/test.yaml (got "../x.yaml")',
       ],
     ],
     [
-      "kubeconfig path that is a folder (Y)",
+      "kubeconfig path that is a folder",
       { ...base, kubeconfig: { path: "kubeconfigs/" } },
       [
         'env "test": kubeconfig.path must be a plain file path under kubeconfigs/ (letters, digits and ._-, no . or .. segments), like kubeconfigs/test.yaml (got "kubeconfigs/")',

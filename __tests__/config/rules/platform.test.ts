@@ -1,6 +1,5 @@
 /**
- * The platform rules: one invalid environment -> its exact messages (rows of the security
- * reference's bad-input matrix in parentheses).
+ * The platform rules: one invalid environment -> its exact messages.
  */
 import { describe, expect, it } from "vitest";
 import { validateEnvs } from "../../../src/config";
@@ -19,41 +18,41 @@ function errorsOf(input: unknown): string[] {
 describe("platform rules", () => {
   const cases: [string, unknown, string[]][] = [
     [
-      "VPC CIDR malformed (B)",
+      "VPC CIDR malformed",
       { ...base, vpc: { cidr: "10.0.0/16" } },
       ['env "test": vpc.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0/16")'],
     ],
     [
-      "VPC CIDR with host bits set (B)",
+      "VPC CIDR with host bits set",
       { ...base, vpc: { cidr: "10.0.1.0/16" } },
       ['env "test": vpc.cidr has host bits set; the network address is 10.0.0.0/16 (got "10.0.1.0/16")'],
     ],
     [
-      "VPC larger than /16 (B)",
+      "VPC larger than /16",
       { ...base, vpc: { cidr: "10.0.0.0/8" } },
       ['env "test": vpc.cidr must be between /16 and /28 (AWS\'s VPC size limits) (got "10.0.0.0/8")'],
     ],
     [
-      "VPC too small for the computed layout (B)",
+      "VPC too small for the computed layout",
       { ...base, vpc: { cidr: "10.0.0.0/24" } },
       [
         'env "test": vpc.cidr is too small for the computed subnet layout (/16-/22); give vpc.publicSubnetCidrs and vpc.privateSubnetCidrs (got "10.0.0.0/24")',
       ],
     ],
     [
-      "public subnets without private ones (C)",
+      "public subnets without private ones",
       { ...base, vpc: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"] } },
       [
         'env "test": vpc.publicSubnetCidrs is set but vpc.privateSubnetCidrs is not: give both, or neither to have them computed (got ["10.0.0.0/24","10.0.1.0/24"])',
       ],
     ],
     [
-      "subnet outside the VPC (C)",
+      "subnet outside the VPC",
       subnets(["10.0.0.0/24", "10.1.1.0/24"], ["10.0.16.0/20", "10.0.32.0/20"]),
       ['env "test": vpc.publicSubnetCidrs[1] is outside the VPC 10.0.0.0/16 (got "10.1.1.0/24")'],
     ],
     [
-      "overlapping subnets (C)",
+      "overlapping subnets",
       subnets(["10.0.0.0/24", "10.0.1.0/24"], ["10.0.0.0/20", "10.0.32.0/20"]),
       [
         'env "test": vpc.privateSubnetCidrs[0] overlaps vpc.publicSubnetCidrs[0] 10.0.0.0/24 (got "10.0.0.0/20")',
@@ -61,58 +60,58 @@ describe("platform rules", () => {
       ],
     ],
     [
-      "subnet smaller than /28 (C)",
+      "subnet smaller than /28",
       subnets(["10.0.0.0/24", "10.0.1.0/29"], ["10.0.16.0/20", "10.0.32.0/20"]),
       ['env "test": vpc.publicSubnetCidrs[1] must be between /16 and /28 (AWS\'s subnet size limits) (got "10.0.1.0/29")'],
     ],
     [
-      "fewer subnets than zones (C)",
+      "fewer subnets than zones",
       subnets(["10.0.0.0/24"], ["10.0.16.0/20", "10.0.32.0/20"]),
       ['env "test": vpc.publicSubnetCidrs must list one subnet per availability zone (2), in zone order (got ["10.0.0.0/24"])'],
     ],
     [
-      "service CIDR overlapping the VPC (E)",
+      "service CIDR overlapping the VPC",
       { ...base, eks: { serviceIpv4Cidr: "10.0.0.0/16" } },
       ['env "test": eks.serviceIpv4Cidr overlaps the VPC 10.0.0.0/16; pick a range outside it, e.g. 172.20.0.0/16 (got "10.0.0.0/16")'],
     ],
     [
-      "service CIDR outside RFC 1918 (E)",
+      "service CIDR outside RFC 1918",
       { ...base, eks: { serviceIpv4Cidr: "100.64.0.0/16" } },
       ['env "test": eks.serviceIpv4Cidr must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got "100.64.0.0/16")'],
     ],
     [
-      "service CIDR larger than /12 (E)",
+      "service CIDR larger than /12",
       { ...base, eks: { serviceIpv4Cidr: "10.0.0.0/8" } },
       ['env "test": eks.serviceIpv4Cidr must be between /12 and /24 (got "10.0.0.0/8")'],
     ],
     [
-      "unsupported Kubernetes version (G)",
+      "unsupported Kubernetes version",
       { ...base, eks: { kubernetesVersion: "1.29" } },
       ['env "test": eks.kubernetesVersion is not a supported EKS version; use one of 1.32, 1.33, 1.34, 1.35 (got "1.29")'],
     ],
     [
-      "public endpoint without an allow-list (H)",
+      "public endpoint without an allow-list",
       { ...base, eks: { endpointPublicAccess: true } },
       [
         'env "test": eks.publicAccessCidrs must list who may reach the public endpoint (an empty list means 0.0.0.0/0); or keep eks.endpointPublicAccess false (got [])',
       ],
     ],
     [
-      "public endpoint open to 0.0.0.0/0 (H)",
+      "public endpoint open to 0.0.0.0/0",
       { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } },
       [
         'env "test": eks.publicAccessCidrs[0] opens the API endpoint to the internet; list your own ranges, or set eks.allowPublicAccessFromAnywhere as an explicit opt-out (got "0.0.0.0/0")',
       ],
     ],
     [
-      "private range on the public endpoint (H)",
+      "private range on the public endpoint",
       { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["10.1.0.0/16"] } },
       [
         'env "test": eks.publicAccessCidrs[0] is a private range; the public endpoint only sees public addresses (private clients use the private endpoint) (got "10.1.0.0/16")',
       ],
     ],
     [
-      "allow-list without the public endpoint (H)",
+      "allow-list without the public endpoint",
       { ...base, eks: { publicAccessCidrs: ["203.0.113.0/24"] } },
       [
         'env "test": eks.publicAccessCidrs only applies when eks.endpointPublicAccess is true; remove it or turn the public endpoint on (got ["203.0.113.0/24"])',
@@ -157,14 +156,14 @@ describe("platform rules", () => {
       ],
     ],
     [
-      "log retention not in CloudWatch's list (P)",
+      "log retention not in CloudWatch's list",
       { ...base, eks: { logRetentionDays: 100 } },
       [
         'env "test": eks.logRetentionDays must be one of CloudWatch\'s retention values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 = never expire) (got 100)',
       ],
     ],
     [
-      "flow-log retention not in CloudWatch's list (P)",
+      "flow-log retention not in CloudWatch's list",
       { ...base, vpc: { flowLogs: { retentionDays: 2 } } },
       [
         'env "test": vpc.flowLogs.retentionDays must be one of CloudWatch\'s retention values: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 = never expire) (got 2)',
@@ -176,60 +175,60 @@ describe("platform rules", () => {
       ["env \"test\": logKmsEncryption needs accountId: the log key's policy names the account's CloudWatch Logs service (got true)"],
     ],
     [
-      "min > desired (J)",
+      "min > desired",
       sm({ minSize: 3, desiredSize: 2, maxSize: 4 }),
       ['env "test": nodeGroups.selfManaged.app.minSize must not exceed desiredSize (2) (got 3)'],
     ],
     [
-      "desired > max (J)",
+      "desired > max",
       mg({ minSize: 1, desiredSize: 5, maxSize: 4 }),
       ['env "test": nodeGroups.managed.sys.desiredSize must not exceed maxSize (4) (got 5)'],
     ],
     [
-      "both maxUnavailable settings (J)",
+      "both maxUnavailable settings",
       mg({ maxUnavailable: 1, maxUnavailablePercentage: 20 }),
       ['env "test": nodeGroups.managed.sys.maxUnavailablePercentage cannot be set together with maxUnavailable; pick one (got 20)'],
     ],
     [
-      "instance type without family.size (K)",
+      "instance type without family.size",
       sm({ instanceType: "m5large" }),
       ['env "test": nodeGroups.selfManaged.app.instanceType must be an EC2 instance type like "m5.large" (family.size) (got "m5large")'],
     ],
     [
-      "arm64 type on an x86_64 AMI (K)",
+      "arm64 type on an x86_64 AMI",
       sm({ instanceType: "m7g.large" }),
       [
         'env "test": nodeGroups.selfManaged.app.instanceType is an arm64 (Graviton) type but the group\'s AMI is x86_64: set architecture: "arm64" (got "m7g.large")',
       ],
     ],
     [
-      "x86_64 type on an arm64 AMI type (K)",
+      "x86_64 type on an arm64 AMI type",
       mg({ amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m5.large"] }),
       [
         'env "test": nodeGroups.managed.sys.instanceTypes[0] is an x86_64 type but the group\'s AMI is arm64: set amiType: "AL2023_x86_64_STANDARD" (or its Bottlerocket twin) (got "m5.large")',
       ],
     ],
     [
-      "no instance types (K)",
+      "no instance types",
       mg({ instanceTypes: [] }),
       ['env "test": nodeGroups.managed.sys.instanceTypes must list 1-20 instance types (got [])'],
     ],
     [
-      "taint effect in kubectl spelling (Q)",
+      "taint effect in kubectl spelling",
       mg({ taints: [{ key: "a", effect: "NoSchedule" }] }),
       [
         'env "test": nodeGroups.managed.sys.taints[0].effect must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE" (got "NoSchedule")',
       ],
     ],
     [
-      "taint key not a label key (Q)",
+      "taint key not a label key",
       mg({ taints: [{ key: "-bad", effect: "NO_SCHEDULE" }] }),
       [
         "env \"test\": nodeGroups.managed.sys.taints[0].key must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (plus an optional prefix/) (got \"-bad\")",
       ],
     ],
     [
-      "label value over 63 characters (Q)",
+      "label value over 63 characters",
       sm({ labels: { team: "x".repeat(64) } }),
       [
         "env \"test\": nodeGroups.selfManaged.app.labels.team must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\")",
@@ -241,7 +240,7 @@ describe("platform rules", () => {
       ['env "test": nodeGroups.selfManaged.app.metadataHopLimit must be 1 or 2 (got 3)'],
     ],
     [
-      "node group name with uppercase (R)",
+      "node group name with uppercase",
       { ...base, nodeGroups: { managed: { Sys: {} } } },
       [
         'env "test": nodeGroups.managed.Sys has an invalid name: must be 1-40 lowercase letters, digits and hyphens, starting with a letter (got "Sys")',
@@ -263,24 +262,24 @@ describe("platform rules", () => {
       ['env "test": nodeGroups.ssh.allowedCidrs must list who may reach port 22; SSH is never open to all (got [])'],
     ],
     [
-      "Fargate profile without selectors (I)",
+      "Fargate profile without selectors",
       { ...base, fargate: { profiles: { apps: { selectors: [] } } } },
       ['env "test": fargate.profiles.apps.selectors must have 1-5 selectors (got [])'],
     ],
     [
-      "Fargate profile with six selectors (I)",
+      "Fargate profile with six selectors",
       { ...base, fargate: { profiles: { apps: { selectors: ["a", "b", "c", "d", "e", "f"].map((n) => ({ namespace: n })) } } } },
       [
         'env "test": fargate.profiles.apps.selectors must have 1-5 selectors (got [{"namespace":"a"},{"namespace":"b"},{"namespace":"c"},{"namespace":"d"},{"namespace":"e"},{"namespace":"f"}])',
       ],
     ],
     [
-      "Fargate selector without a namespace (I)",
+      "Fargate selector without a namespace",
       { ...base, fargate: { profiles: { apps: { selectors: [{ labels: { a: "b" } }] } } } },
       ['env "test": fargate.profiles.apps.selectors[0].namespace is required (got nothing)'],
     ],
     [
-      "Fargate selector with an invalid namespace (I)",
+      "Fargate selector with an invalid namespace",
       { ...base, fargate: { profiles: { apps: { selectors: [{ namespace: "My_Ns" }] } } } },
       [
         "env \"test\": fargate.profiles.apps.selectors[0].namespace must be a Kubernetes namespace name (lowercase, digits, '-'; '*' and '?' wildcards) (got \"My_Ns\")",
@@ -294,7 +293,7 @@ describe("platform rules", () => {
       ],
     ],
     [
-      "ECR repository name with uppercase (T)",
+      "ECR repository name with uppercase",
       { ...base, ecr: { repositories: ["Team/App"] } },
       [
         "env \"test\": ecr.repositories[0] makes the repository name \"acme-test/Team/App\" invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Team/App\")",

@@ -1,5 +1,5 @@
 /**
- * Rules of cluster access and workloads: the kubeconfig path (row Y: never ~/.kube/config by
+ * Rules of cluster access and workloads: the kubeconfig path (never ~/.kube/config by
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
 import { OPEN_TO_INTERNET_ADDRESSES, parseCidr, publicAddressCount, type Cidr } from "../../lib/cidr";
