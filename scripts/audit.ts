@@ -19,11 +19,10 @@ usage: npm run audit -- <env> [--out <file>]
 `;
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["out"] });
-  if (args.positional.length !== 1)
-    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const { values, positionals } = parseArgs(process.argv.slice(2), { options: { out: { type: "string" } } });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the environment" : "name exactly one environment");
   const envs = await loadEnvs();
-  const env = args.positional[0];
+  const env = positionals[0];
   if (!envs.some((e) => e.name === env))
     throw new UsageError(`no environment "${env}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
   const outdir = path.join(PROJECT_ROOT, "cdktf.out");
@@ -34,7 +33,6 @@ runCli(USAGE, async () => {
     throw err;
   }
   const markdown = auditMarkdown(outdir, env);
-  const out = args.flags.get("out") as string | undefined;
-  if (out) fs.writeFileSync(out, markdown);
+  if (values.out) fs.writeFileSync(values.out, markdown);
   else process.stdout.write(markdown);
 });

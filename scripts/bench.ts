@@ -37,7 +37,6 @@ const IDS = [
   "scaling",
   "select",
 ] as const;
-type Id = (typeof IDS)[number];
 
 const USAGE = `
 usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup <n>] [--scale <sizes>] [--out <dir>] [--json] [--check]
@@ -54,10 +53,10 @@ usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup
 
 const TIME = "/usr/bin/time";
 
-function positiveInt(flag: string, value: string | true | undefined, fallback: number, min = 1): number {
+function positiveInt(flag: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number of at least ${min} (got ${String(value)})`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number of at least ${min} (got ${value})`);
   return n;
 }
 
@@ -93,17 +92,25 @@ async function timed(command: readonly string[], opts: { cwd: string; env: NodeJ
 installSignalHandlers();
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), {
-    valued: ["only", "runs", "heavy-runs", "warmup", "scale", "out"],
-    switches: ["json", "check"],
+  const { values } = parseArgs(process.argv.slice(2), {
+    options: {
+      only: { type: "string" },
+      runs: { type: "string" },
+      "heavy-runs": { type: "string" },
+      warmup: { type: "string" },
+      scale: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+      check: { type: "boolean" },
+    },
+    allowPositionals: false,
   });
-  if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
-  const only = ((args.flags.get("only") as string | undefined)?.split(",") ?? [...IDS]).map((s) => s.trim());
-  for (const id of only) if (!IDS.includes(id as Id)) throw new UsageError(`unknown measurement "${id}"; use ${IDS.join(", ")}`);
-  const runs = positiveInt("runs", args.flags.get("runs"), 5);
-  const heavyRuns = positiveInt("heavy-runs", args.flags.get("heavy-runs"), 3);
-  const warmup = positiveInt("warmup", args.flags.get("warmup"), 1, 0);
-  const sizes = ((args.flags.get("scale") as string | undefined) ?? "1,5,20,50").split(",").map((v) => positiveInt("scale", v, 1));
+  const only = (values.only?.split(",") ?? [...IDS]).map((s) => s.trim());
+  for (const id of only) if (!IDS.some((known) => known === id)) throw new UsageError(`unknown measurement "${id}"; use ${IDS.join(", ")}`);
+  const runs = positiveInt("runs", values.runs, 5);
+  const heavyRuns = positiveInt("heavy-runs", values["heavy-runs"], 3);
+  const warmup = positiveInt("warmup", values.warmup, 1, 0);
+  const sizes = (values.scale ?? "1,5,20,50").split(",").map((v) => positiveInt("scale", v, 1));
   if (new Set(sizes).size < 2) throw new UsageError("--scale needs at least two different sizes");
   if (!fs.existsSync(TIME)) throw new CliError(`${TIME} (GNU time) is missing; it measures peak memory. Install it: apt-get install time`);
 
@@ -281,13 +288,13 @@ runCli(USAGE, async () => {
   fs.rmSync(work, { recursive: true, force: true });
   const markdown = renderMarkdown(report);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  const outDir = path.resolve((args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, "bench-results"));
+  const outDir = path.resolve(values.out ?? path.join(PROJECT_ROOT, "bench-results"));
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "latest.md"), markdown);
   fs.writeFileSync(path.join(outDir, "latest.json"), json);
-  process.stdout.write(args.flags.has("json") ? json : markdown);
+  process.stdout.write(values.json ? json : markdown);
   const over = report.budgets.filter((b) => b.ok === false);
-  if (args.flags.has("check") && over.length > 0) {
+  if (values.check && over.length > 0) {
     const v = (n: number, unit: string) => (unit === "ratio" ? `${n.toFixed(2)}x` : `${Math.round(n)} ${unit}`);
     throw new CliError(`over budget: ${over.map((b) => `${b.what} ${v(b.actual!, b.unit)} > ${v(b.limit, b.unit)}`).join("; ")}`);
   }

@@ -46,13 +46,24 @@ function readIfExists(file: string): string | undefined {
 }
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["env", "dir", "status", "run-url", "commit", "changed", "skipped", "base"] });
-  const [command, what, ...rest] = args.positional;
+  const { values, positionals } = parseArgs(process.argv.slice(2), {
+    options: {
+      env: { type: "string" },
+      dir: { type: "string" },
+      status: { type: "string" },
+      "run-url": { type: "string" },
+      commit: { type: "string" },
+      changed: { type: "string" },
+      skipped: { type: "string" },
+      base: { type: "string" },
+    },
+  });
+  const [command, what, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
   if (command === "matrix") {
     if (what !== "plan" && what !== "deploy") throw new UsageError('matrix takes "plan" or "deploy"');
     const envs = await loadEnvs();
-    const ref = args.flags.get("changed") as string | undefined;
+    const ref = values.changed;
     if (ref && what !== "plan") throw new UsageError("--changed applies to the plan matrix only");
     let matrix;
     let skipped: string[] | undefined;
@@ -61,7 +72,7 @@ runCli(USAGE, async () => {
         const planned = planMatrix(envs, ref ? await changedSince(envs, ref) : undefined);
         matrix = { include: planned.include };
         skipped = planned.skipped;
-      } else matrix = deployMatrix(envs, (args.flags.get("env") as string | undefined) || undefined);
+      } else matrix = deployMatrix(envs, values.env);
     } catch (err) {
       throw new CliError((err as Error).message);
     }
@@ -71,8 +82,7 @@ runCli(USAGE, async () => {
     return;
   }
   if (command === "skipped-comment") {
-    const skipped = args.flags.get("skipped") as string | undefined;
-    const base = args.flags.get("base") as string | undefined;
+    const { skipped, base } = values;
     if (!skipped || !base) throw new UsageError("--skipped and --base are required");
     let list: unknown;
     try {
@@ -81,13 +91,12 @@ runCli(USAGE, async () => {
       list = undefined;
     }
     if (!Array.isArray(list) || !list.every((e) => typeof e === "string")) throw new UsageError("--skipped must be a JSON list of names");
-    process.stdout.write(skippedCommentBody(list as string[], base));
+    process.stdout.write(skippedCommentBody(list, base));
     return;
   }
   if (command === "comment") {
     if (!what) throw new UsageError("name the environment");
-    const dir = args.flags.get("dir") as string | undefined;
-    const status = args.flags.get("status");
+    const { dir, status } = values;
     if (!dir) throw new UsageError("--dir is required");
     if (status !== "success" && status !== "failure") throw new UsageError('--status must be "success" or "failure"');
     process.stdout.write(
@@ -97,8 +106,8 @@ runCli(USAGE, async () => {
         summary: readIfExists(path.join(dir, `${what}.summary.md`)),
         audit: readIfExists(path.join(dir, "audit.md")),
         log: readIfExists(path.join(dir, "plan.log")),
-        runUrl: args.flags.get("run-url") as string | undefined,
-        commit: args.flags.get("commit") as string | undefined,
+        runUrl: values["run-url"],
+        commit: values.commit,
       }),
     );
     return;

@@ -20,12 +20,11 @@ usage: npm run deploy:emulated -- <env> [--destroy]
 `;
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { switches: ["destroy"] });
-  if (args.positional.length !== 1)
-    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const { values, positionals } = parseArgs(process.argv.slice(2), { options: { destroy: { type: "boolean" } } });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the environment" : "name exactly one environment");
   const envs = await loadEnvs();
-  const env = envs.find((e) => e.name === args.positional[0]);
-  if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  const env = envs.find((e) => e.name === positionals[0]);
+  if (!env) throw new UsageError(`no environment "${positionals[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
   if (env.backend.kind === "hcp")
     throw new UsageError(
       `environment "${env.name}" keeps its state in HCP Terraform (backend.kind "hcp"), which the emulator cannot stand in for; deploy:emulated needs backend.kind "s3"`,
@@ -33,7 +32,7 @@ runCli(USAGE, async () => {
   const report = await runEmulatedDeploy(env, {
     root: path.join(PROJECT_ROOT, ".emulated", env.name),
     projectRoot: PROJECT_ROOT,
-    destroy: args.flags.has("destroy"),
+    destroy: values.destroy,
     log: (line) => console.log(line),
   });
   for (const line of report.summary) console.log(line);

@@ -57,19 +57,29 @@ async function platformOutputs(env: string, outputsFile: string | undefined): Pr
 }
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["outputs", "out", "kubeconfig"], switches: ["merge", "use-context", "print"] });
-  if (args.positional.length !== 1)
-    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
-  const modes = ["out", "merge", "print"].filter((m) => args.flags.has(m));
+  const { values, positionals } = parseArgs(process.argv.slice(2), {
+    options: {
+      outputs: { type: "string" },
+      out: { type: "string" },
+      kubeconfig: { type: "string" },
+      merge: { type: "boolean" },
+      "use-context": { type: "boolean" },
+      print: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the environment" : "name exactly one environment");
+  const modes = Object.entries({ out: values.out !== undefined, merge: values.merge, print: values.print })
+    .filter(([, given]) => given)
+    .map(([mode]) => mode);
   if (modes.length > 1) throw new UsageError(`--${modes.join(" and --")} exclude each other`);
-  if ((args.flags.has("kubeconfig") || args.flags.has("use-context")) && !args.flags.has("merge")) {
+  if ((values.kubeconfig !== undefined || values["use-context"]) && !values.merge) {
     throw new UsageError("--kubeconfig and --use-context go with --merge");
   }
   const envs = await loadEnvs();
-  const env = envs.find((e) => e.name === args.positional[0]);
-  if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  const env = envs.find((e) => e.name === positionals[0]);
+  if (!env) throw new UsageError(`no environment "${positionals[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
 
-  const outputs = await platformOutputs(env.name, args.flags.get("outputs") as string | undefined);
+  const outputs = await platformOutputs(env.name, values.outputs);
   let input;
   try {
     input = kubeconfigInputFromOutputs(outputs, stackId(env.name, "platform"), {
@@ -83,27 +93,24 @@ runCli(USAGE, async () => {
   }
   const rendered = renderKubeconfig(input);
 
-  if (args.flags.has("print")) {
+  if (values.print) {
     process.stdout.write(rendered);
     return;
   }
-  if (args.flags.has("merge")) {
-    const target =
-      (args.flags.get("kubeconfig") as string | undefined) ??
-      process.env.KUBECONFIG?.split(path.delimiter)[0] ??
-      path.join(os.homedir(), ".kube", "config");
+  if (values.merge) {
+    const target = values.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(os.homedir(), ".kube", "config");
     const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
     let merged: string;
     try {
-      merged = mergeKubeconfig(existing, rendered, { useContext: args.flags.has("use-context") });
+      merged = mergeKubeconfig(existing, rendered, { useContext: values["use-context"] });
     } catch (err) {
       throw new CliError(`cannot merge into ${target}: ${(err as Error).message}`);
     }
     writePrivate(target, merged);
-    console.log(`merged context "${input.clusterName}" into ${target}${args.flags.has("use-context") ? " and made it current" : ""}`);
+    console.log(`merged context "${input.clusterName}" into ${target}${values["use-context"] ? " and made it current" : ""}`);
     return;
   }
-  const out = (args.flags.get("out") as string | undefined) ?? path.join(PROJECT_ROOT, kubeconfigPath(env));
+  const out = values.out ?? path.join(PROJECT_ROOT, kubeconfigPath(env));
   writePrivate(out, rendered);
   console.log(`wrote ${out} (mode 0600); use it with: export KUBECONFIG=${out}`);
 });

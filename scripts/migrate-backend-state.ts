@@ -37,25 +37,25 @@ or back from the bucket into the local file (the file says "local" again, to tea
 installSignalHandlers();
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["backend-config"], switches: ["from-bucket"] });
-  if (args.positional.length !== 1)
-    throw new UsageError(args.positional.length === 0 ? "name the environment" : "name exactly one environment");
+  const { values, positionals } = parseArgs(process.argv.slice(2), {
+    options: { "backend-config": { type: "string" }, "from-bucket": { type: "boolean" } },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the environment" : "name exactly one environment");
   const envs = await loadEnvs();
-  const env = envs.find((e) => e.name === args.positional[0]);
-  if (!env) throw new UsageError(`no environment "${args.positional[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
+  const env = envs.find((e) => e.name === positionals[0]);
+  if (!env) throw new UsageError(`no environment "${positionals[0]}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
   if (env.backend.kind === "hcp")
     throw new UsageError(
       `environment "${env.name}" keeps its state in HCP Terraform (backend.kind "hcp"): there is no backend stack state to migrate`,
     );
-  const backendConfig = args.flags.get("backend-config");
   const common = {
     env,
     projectRoot: PROJECT_ROOT,
     stackDir: path.join(PROJECT_ROOT, "cdktf.out", "stacks", stackId(env.name, "backend")),
-    backendConfigFile: typeof backendConfig === "string" ? backendConfig : undefined,
+    backendConfigFile: values["backend-config"],
     log: (line: string) => console.log(`${stackId(env.name, "backend")}: ${line}`),
   };
-  if (migrationDirection(env, PROJECT_ROOT, args.flags.has("from-bucket")) === "to-local") {
+  if (migrationDirection(env, PROJECT_ROOT, values["from-bucket"]) === "to-local") {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backend-migrate-"));
     const forget = removeOnInterrupt(tmp);
     let s3Backend;

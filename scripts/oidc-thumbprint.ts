@@ -12,7 +12,7 @@
  * naming the host and the cause, exit status 1 (2 for bad arguments); never an empty thumbprint.
  * A served certificate that is expired or not yet valid is such a failure.
  */
-import { CliError, runCli, UsageError } from "../src/tools/cli";
+import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { oidcThumbprint, targetFromQuery, ThumbprintError } from "../src/tools/thumbprint/oidc-thumbprint";
 
 const STDIN_TIMEOUT_ENV = "OIDC_THUMBPRINT_STDIN_TIMEOUT_MS";
@@ -89,8 +89,7 @@ function readStdin(timeoutMs: number): Promise<string> {
 }
 
 runCli(USAGE, async () => {
-  const args = process.argv.slice(2);
-  if (args.some((a) => a.startsWith("-"))) throw new UsageError(`unknown option ${args.find((a) => a.startsWith("-"))}`);
+  const args = parseArgs(process.argv.slice(2)).positionals;
   if (args.length > 1) throw new UsageError("at most one argument (the region)");
   const text = (await readStdin(stdinTimeoutMs())).trim();
   let query: unknown = {};

@@ -25,9 +25,11 @@ usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <
 `;
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["title", "out"], switches: ["json"] });
-  if (args.positional.length === 0) throw new UsageError("give at least one plan JSON file");
-  const plans = args.positional.map((arg) => {
+  const { values, positionals } = parseArgs(process.argv.slice(2), {
+    options: { title: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (positionals.length === 0) throw new UsageError("give at least one plan JSON file");
+  const plans = positionals.map((arg) => {
     const [stack, file] = arg.includes("=") ? arg.split(/=(.*)/s, 2) : [path.basename(arg).replace(/(\.plan)?\.json$/, ""), arg];
     try {
       return { stack, file, plan: readPlanFile(file) };
@@ -36,9 +38,8 @@ runCli(USAGE, async () => {
       throw err;
     }
   });
-  const summary = summarizePlans(plans, (args.flags.get("title") as string | undefined) ?? "Plan");
-  const text = args.flags.has("json") ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary);
-  const out = args.flags.get("out") as string | undefined;
-  if (out) fs.writeFileSync(out, text);
+  const summary = summarizePlans(plans, values.title ?? "Plan");
+  const text = values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary);
+  if (values.out) fs.writeFileSync(values.out, text);
   else process.stdout.write(text);
 });

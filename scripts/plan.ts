@@ -37,9 +37,16 @@ usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--ou
 installSignalHandlers();
 
 runCli(USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { valued: ["out", "changed"], switches: ["offline", "caller-credentials"] });
-  const [envName, ...stacks] = args.positional;
-  const ref = args.flags.get("changed") as string | undefined;
+  const { values, positionals } = parseArgs(process.argv.slice(2), {
+    options: {
+      out: { type: "string" },
+      changed: { type: "string" },
+      offline: { type: "boolean" },
+      "caller-credentials": { type: "boolean" },
+    },
+  });
+  const [envName, ...stacks] = positionals;
+  const ref = values.changed;
   if (!envName && !ref) throw new UsageError("name the environment");
   const envs = await loadEnvs();
   if (envName && !envs.some((e) => e.name === envName))
@@ -84,12 +91,13 @@ runCli(USAGE, async () => {
   }
 
   const failures: string[] = [];
-  const outFlag = args.flags.get("out") as string | undefined;
+  const outFlag = values.out;
+  const modes = { offline: values.offline, callerCredentials: values["caller-credentials"] };
   for (const target of targets) {
     const outDir = path.resolve(
       outFlag ? (targets.length > 1 || !envName ? path.join(outFlag, target.env) : outFlag) : path.join(PROJECT_ROOT, "plans", target.env),
     );
-    failures.push(...(await planOne(target.env, target.stacks, outDir, synthDir, args.flags, started)));
+    failures.push(...(await planOne(target.env, target.stacks, outDir, synthDir, modes, started)));
   }
   if (failures.length > 0) throw new CliError(failures.join("\n"));
 });
@@ -100,14 +108,14 @@ async function planOne(
   stacks: string[],
   outDir: string,
   synthDir: string,
-  flags: ReadonlyMap<string, string | true>,
+  modes: { readonly offline: boolean; readonly callerCredentials: boolean },
   started: number,
 ): Promise<string[]> {
   const run = await planEnvironment({
     env: envName,
     stacks,
-    offline: flags.has("offline"),
-    callerCredentials: flags.has("caller-credentials"),
+    offline: modes.offline,
+    callerCredentials: modes.callerCredentials,
     synthDir,
     outDir,
     log: (l) => console.log(l),

@@ -10,10 +10,10 @@ import * as path from "node:path";
 import * as prettier from "prettier";
 import { PROJECT_ROOT } from "../src/app";
 import { findCatalogSources, renderCatalog } from "../src/tools/generate/aws-catalog-source";
-import { runCli, UsageError } from "../src/tools/cli";
+import { parseArgs, runCli } from "../src/tools/cli";
 
 runCli("usage: npm run catalog:update", async () => {
-  if (process.argv.length > 2) throw new UsageError(`unexpected argument ${process.argv[2]}`);
+  parseArgs(process.argv.slice(2), { allowPositionals: false });
   const file = path.join(PROJECT_ROOT, "src", "lib", "aws-catalog.generated.ts");
   const options = (await prettier.resolveConfig(file)) ?? {};
   const text = await prettier.format(renderCatalog(findCatalogSources()), { ...options, filepath: file });

@@ -9,11 +9,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { runCli, UsageError } from "../src/tools/cli";
+import { parseArgs, runCli } from "../src/tools/cli";
 import { generatedDocs } from "../src/tools/generate/docs";
 
 runCli("usage: npm run docs:update", async () => {
-  if (process.argv.length > 2) throw new UsageError(`unexpected argument ${process.argv[2]}`);
+  parseArgs(process.argv.slice(2), { allowPositionals: false });
   for (const { file, before, after } of await generatedDocs()) {
     if (after !== before) fs.writeFileSync(path.join(PROJECT_ROOT, file), after);
     console.log(after === before ? `${file} is up to date` : `updated ${file}`);

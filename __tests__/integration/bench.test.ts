@@ -49,7 +49,7 @@ describe("npm run bench", () => {
     [["--runs", "0"], /^error: --runs must be a whole number of at least 1 \(got 0\)\n\nusage: npm run bench/],
     [
       ["--only", "synth"],
-      /^error: unknown measurement "synth"; use app, cdktf-synth, typecheck, unit-tests, terraform-validate, terraform-plan, scaling\n/,
+      /^error: unknown measurement "synth"; use app, npm-synth, cdktf-synth, typecheck, unit-tests, terraform-validate, terraform-plan, scaling, select\n/,
     ],
     [["--scale", "5,5"], /^error: --scale needs at least two different sizes\n/],
   ])("refuses %j with the usage", (args, message) => {

@@ -3,44 +3,89 @@
  * expected failures print one message and exit 1, and no stack trace reaches the user.
  */
 
+import { parseArgs as nodeParseArgs } from "node:util";
 import { CliError, UsageError } from "../lib/errors";
 
 export { CliError, UsageError };
 
-/** Parsed `--flag value`, `--switch` and positional arguments. */
-export interface ParsedArgs {
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
+/** An option a program takes: `--name <value>` (or `--name=<value>`), or a `--name` switch. */
+export type OptionSpec = { readonly type: "string" } | { readonly type: "boolean" };
+
+/** A program's options by name (without the leading `--`). */
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** The parsed options: a valued option's text (undefined when absent), a switch's presence. */
+export type OptionValues<O extends OptionSpecs> = {
+  readonly [K in keyof O]: O[K] extends { readonly type: "boolean" } ? boolean : string | undefined;
+};
+
+/** What a program was given: its options and, in order, its other arguments. */
+export interface ParsedArgs<O extends OptionSpecs> {
+  readonly values: OptionValues<O>;
+  readonly positionals: string[];
 }
 
 /**
- * Parses argv against the allowed flags: `valued` take a value (`--out dir` or `--out=dir`),
- * `switches` take none. Unknown flags are usage errors.
+ * Parses argv with `util.parseArgs` (strict): only the declared options are allowed, a valued
+ * option needs a non-empty value, a switch takes none, and arguments after `--` are positionals.
+ * With `allowPositionals: false` any other argument is refused. Every refusal is a UsageError with
+ * a one-line message: `unknown option --force`, `--out needs a value`, `--json takes no value`,
+ * `unexpected argument extra`.
  */
-export function parseArgs(argv: readonly string[], spec: { valued?: readonly string[]; switches?: readonly string[] }): ParsedArgs {
-  const valued = new Set(spec.valued ?? []);
-  const switches = new Set(spec.switches ?? []);
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--") || arg === "--") {
-      if (arg !== "--") positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (valued.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
-    } else if (switches.has(name)) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      flags.set(name, true);
-    } else {
-      throw new UsageError(`unknown option --${name}`);
+export function parseArgs<const O extends OptionSpecs = Record<never, OptionSpec>>(
+  argv: readonly string[],
+  spec: { readonly options?: O; readonly allowPositionals?: boolean } = {},
+): ParsedArgs<O> {
+  const options: OptionSpecs = spec.options ?? {};
+  const allowPositionals = spec.allowPositionals ?? true;
+  let parsed;
+  try {
+    parsed = nodeParseArgs({ args: [...argv], options, strict: true, allowPositionals, tokens: true });
+  } catch (err) {
+    if (!isParseArgsError(err)) throw err;
+    throw new UsageError(refusal(argv, options, allowPositionals) ?? err.message.split("\n")[0]);
+  }
+  // util.parseArgs takes `--out ""` and `--out=`; an empty value is as good as none here.
+  for (const token of parsed.tokens) {
+    if (token.kind === "option" && token.value === "") throw new UsageError(`${token.rawName} needs a value`);
+  }
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [name, option] of Object.entries(options)) {
+    const value = parsed.values[name];
+    values[name] = option.type === "boolean" ? value === true : typeof value === "string" ? value : undefined;
+  }
+  return { values: values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+/** Whether `err` is util.parseArgs refusing the arguments (ERR_PARSE_ARGS_*), not a bug. */
+function isParseArgsError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS_");
+}
+
+/**
+ * The one-line message of the first thing wrong with argv (options first, then a positional
+ * where none is allowed), read from util.parseArgs' tokens rather than its English messages.
+ */
+function refusal(argv: readonly string[], options: OptionSpecs, allowPositionals: boolean): string | undefined {
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (!option) return `unknown option ${token.rawName}`;
+    if (option.type === "boolean") {
+      if (token.value !== undefined) return `${token.rawName} takes no value`;
+    } else if (token.value === undefined) {
+      return `${token.rawName} needs a value`;
+    } else if (!token.inlineValue && token.value.length > 1 && token.value.startsWith("-")) {
+      // `--out --json` or `--runs -1`: util.parseArgs will not take a value that looks like an option.
+      return `${token.rawName} needs a value (give one that starts with "-" as ${token.rawName}=<value>)`;
     }
   }
-  return { positional, flags };
+  if (!allowPositionals) {
+    const extra = tokens.find((t) => t.kind === "positional");
+    if (extra) return `unexpected argument ${extra.value}`;
+  }
+  return undefined;
 }
 
 /**
