@@ -21,6 +21,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ["**/*.ts", "**/*.mts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  { files: ["**/*.{js,mjs,cjs}"], extends: [tseslint.configs.disableTypeChecked] },
+  {
     rules: {
       "no-restricted-imports": ["error", { paths: providerRoots }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -62,7 +68,7 @@ export default tseslint.config(
       ...vitest.configs.recommended.rules,
       "vitest/valid-expect": ["error", { maxArgs: 2 }],
       "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*", "tfOk", "assert*"] }],
-      "vitest/no-conditional-expect": "off",
+      "vitest/no-conditional-expect": "error",
       "vitest/no-disabled-tests": "error",
       "vitest/no-focused-tests": "error",
       "vitest/valid-title": "off",

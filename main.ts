@@ -11,7 +11,6 @@
 import "./src/boot";
 import * as path from "node:path";
 import { loadEnvs, PolicyViolationError, synthApp } from "./src/app";
-import { EnvConfigError } from "./src/config";
 import { OutputWriteError } from "./src/lib/output-dir";
 import { installSignalHandlers } from "./src/lib/interrupts";
 
@@ -22,10 +21,7 @@ async function main(): Promise<number> {
   try {
     envs = await loadEnvs();
   } catch (err) {
-    if (err instanceof EnvConfigError) {
-      process.stderr.write(`${err.message}\nNothing was synthesized.\n`);
-      return 1;
-    }
+    // An EnvConfigError's message lists every problem found; any other load failure prints its message the same way.
     process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
     return 1;
   }

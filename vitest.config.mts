@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ["default"] : ["default"],
+    reporters: ["default"],
     projects: [
       {
         test: {

@@ -24,7 +24,9 @@ function synthWith(aspect?: IAspect): { vpcTags: Record<string, string>; frozen:
   const platform = stacks[0].platform;
   if (aspect) Aspects.of(platform).add(aspect);
   app.synth();
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "test-platform", "cdk.tf.json"), "utf8"));
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "test-platform", "cdk.tf.json"), "utf8")) as {
+    resource: { aws_vpc: { vpc: { tags: Record<string, string> } } };
+  };
   return { vpcTags: json.resource.aws_vpc.vpc.tags, frozen: (platform as unknown as { frozen?: unknown }).frozen !== undefined };
 }
 

@@ -24,7 +24,7 @@ usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <
   --out <file>    write to a file instead of stdout
 `;
 
-runCli(USAGE, async () => {
+runCli(USAGE, () => {
   const { values, positionals } = parseArgs(process.argv.slice(2), {
     options: { title: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } },
   });

@@ -51,7 +51,7 @@ export class EksApp extends App {
   }
 
   override synth(): void {
-    const stacks = this.node.findAll().filter(TerraformStack.isStack);
+    const stacks = this.node.findAll().filter((c) => TerraformStack.isStack(c));
     stacks.forEach((stack) => stack.prepareStack());
     // The configuration is final now: resolve each stack once for the policy check and the files.
     // Only when no other aspect would run in synthesize() and change the stack after this point
@@ -124,7 +124,7 @@ export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name
 }
 
 /** Every stack of the given stacks, in deployment order. */
-export function allStacks(stacks: EnvStacks): EnvStack[] {
+function allStacks(stacks: EnvStacks): EnvStack[] {
   return [...(stacks.backend ? [stacks.backend] : []), stacks.platform, stacks.workloads];
 }
 

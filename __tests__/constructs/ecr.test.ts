@@ -35,7 +35,7 @@ describe("Ecr", () => {
     const json = synthConstruct((s) => new Ecr(s, "ecr", { ...props, repositories: ["web"], keepLastImages: 12, untaggedExpireDays: 3 }));
     const lifecycle = onlyResource(json, "aws_ecr_lifecycle_policy");
     expect(lifecycle.repository).toBe("${aws_ecr_repository.ecr_web.name}");
-    expect(JSON.parse(lifecycle.policy as string).rules).toEqual([
+    expect((JSON.parse(lifecycle.policy as string) as { rules: unknown[] }).rules).toEqual([
       expect.objectContaining({
         rulePriority: 1,
         selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 3 },

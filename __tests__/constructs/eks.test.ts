@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Eks, type EksProps } from "../../src/constructs/eks";
 import { PropsError } from "../../src/lib/validation";
-import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
 const props: EksProps = {
   clusterName: "acme-dev-eks",
@@ -25,7 +25,7 @@ describe("Eks", () => {
     const json = synth();
     const role = onlyResource(json, "aws_iam_role");
     expect(role.name).toBe("acme-dev-eks-cluster");
-    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+    expect(policyOf(role.assume_role_policy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
     ]);
     expect(onlyResource(json, "aws_iam_role_policy_attachment")).toMatchObject({

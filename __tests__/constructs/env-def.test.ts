@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
-import { resourcesOf, sampleEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
+import { policyOf, resourcesOf, sampleEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
 const envs = await sampleEnvs();
 const prod = synthEnv(envs.find((e) => e.name === "prod")!).json.platform;
@@ -71,7 +71,7 @@ describe("EnvDef", () => {
     const app = resourcesOf(prod, "aws_iam_role").app_role;
     expect(app.assume_role_policy).toContain('"system:serviceaccount:default:app"');
     expect(app.assume_role_policy).toContain('"sts:AssumeRoleWithWebIdentity"');
-    const policy = JSON.parse(resourcesOf(prod, "aws_iam_role_policy").app_policy.policy as string);
+    const policy = policyOf(resourcesOf(prod, "aws_iam_role_policy").app_policy.policy);
     expect(policy.Statement[0].Resource).toEqual([
       "${aws_dynamodb_table.tables_session.arn}",
       "${aws_dynamodb_table.tables_users.arn}",
@@ -90,7 +90,9 @@ describe("EnvDef", () => {
   });
 
   it("pins every add-on to the table's version for the cluster's Kubernetes version", () => {
-    const versions = Object.fromEntries(Object.values(resourcesOf(prod, "aws_eks_addon")).map((a) => [a.addon_name, a.addon_version]));
+    const versions = Object.fromEntries(
+      Object.values(resourcesOf(prod, "aws_eks_addon")).map((a) => [a.addon_name as string, a.addon_version] as const),
+    );
     expect(versions).toEqual(EKS_ADDON_VERSIONS["1.35"]);
     const older = synthEnv(testEnv({ eks: { kubernetesVersion: "1.34" }, nodeGroups: { managed: { sys: {} } } })).json.platform;
     for (const a of Object.values(resourcesOf(older, "aws_eks_addon"))) {
@@ -136,7 +138,7 @@ describe("EnvDef", () => {
 
   it("encrypts the log groups with a key CloudWatch Logs of the account may use, when asked", () => {
     const key = resourcesOf(prod, "aws_kms_key").log_key;
-    const policy = JSON.parse(key.policy as string);
+    const policy = policyOf(key.policy);
     expect(policy.Statement[1]).toMatchObject({
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },
       Condition: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Fargate, type FargateProps } from "../../src/constructs/fargate";
 import { PropsError } from "../../src/lib/validation";
-import { onlyResource, resourcesOf, synthConstruct } from "../helpers/synth";
+import { onlyResource, policyOf, resourcesOf, synthConstruct } from "../helpers/synth";
 
 const props: FargateProps = {
   cluster: { clusterName: "acme-dev-eks", clusterNameRef: "acme-dev-eks" },
@@ -19,7 +19,7 @@ const props: FargateProps = {
 describe("Fargate", () => {
   it("scopes the pod execution role's trust to this cluster's profiles", () => {
     const json = synthConstruct((s) => new Fargate(s, "fargate", props));
-    expect(JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy as string).Statement).toEqual([
+    expect(policyOf(onlyResource(json, "aws_iam_role").assume_role_policy).Statement).toEqual([
       {
         Effect: "Allow",
         Principal: { Service: "eks-fargate-pods.amazonaws.com" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Vpc, type VpcProps } from "../../src/constructs/vpc";
 import { PropsError } from "../../src/lib/validation";
-import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
+import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
 const props: VpcProps = {
   namePrefix: "acme-dev",
@@ -119,7 +119,7 @@ describe("Vpc", () => {
       iam_role_arn: "${aws_iam_role.vpc_flow_logs_role.arn}",
     });
     const role = onlyResource(json, "aws_iam_role");
-    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+    expect(policyOf(role.assume_role_policy).Statement).toEqual([
       {
         Effect: "Allow",
         Principal: { Service: "vpc-flow-logs.amazonaws.com" },
@@ -127,7 +127,7 @@ describe("Vpc", () => {
         Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
       },
     ]);
-    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string);
+    const policy = policyOf(onlyResource(json, "aws_iam_role_policy").policy);
     expect(policy.Statement).toEqual([
       expect.objectContaining({
         Effect: "Allow",

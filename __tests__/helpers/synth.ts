@@ -6,11 +6,12 @@ import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
-import { type App, Testing, type TerraformStack } from "cdktf";
+import { Testing, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { addEnvStacks, PROJECT_ROOT, type EnvStacks } from "../../src/app";
+import type { Statement } from "../../src/lib/iam";
 import { ReadableStack } from "../../src/stacks/readable-stack";
 import { assertValidEnvs, loadEnvSources, type EnvConfig, type EnvInput, type EnvSource } from "../../src/config";
 
@@ -79,7 +80,7 @@ function withoutMetadata(value: unknown): unknown {
  * cross-stack references become remote-state reads and outputs.
  */
 export function synthEnv(env: EnvConfig): { stacks: EnvStacks; json: Record<keyof EnvStacks, StackJson> } {
-  const app = Testing.app() as App;
+  const app = Testing.app();
   const stacks = addEnvStacks(app, env);
   app.synth();
   const json = Object.fromEntries(
@@ -96,6 +97,11 @@ export function synthEnv(env: EnvConfig): { stacks: EnvStacks; json: Record<keyo
 /** The resources of one type in a synthesized stack, by name (empty when none). */
 export function resourcesOf(json: StackJson, type: string): Record<string, Record<string, unknown>> {
   return json.resource?.[type] ?? {};
+}
+
+/** A policy document that a resource holds as JSON text (`policy`, `assume_role_policy`), parsed. */
+export function policyOf(text: unknown): { Version?: string; Statement: Statement[] } {
+  return JSON.parse(text as string) as { Version?: string; Statement: Statement[] };
 }
 
 /** The single resource of a type; fails the test when there is not exactly one. */

@@ -55,7 +55,7 @@ describe.runIf(tc)("S3 backend with DynamoDB locking, against s3rver + dynalite"
   });
 
   it("initialises the synthesized backend and stores the state under the stack's key", async () => {
-    const synthesized = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const synthesized = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { terraform: { backend: { s3: unknown } } };
     expect(synthesized.terraform.backend.s3).toMatchObject({ bucket, key, dynamodb_table: table, encrypt: true });
     await tfOk(toolchain, dir, ["init", "-input=false", "-no-color", "-backend-config=emulators.s3.tfbackend"]);
     await tfOk(toolchain, dir, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
@@ -156,7 +156,7 @@ describe.runIf(tc)("backend:migrate, against s3rver + dynalite", () => {
       now: () => new Date("2026-11-21T12:00:00Z"),
     });
     expect(result).toMatchObject({ bucket, key: backendKey });
-    const stored = JSON.parse(fs.readFileSync(s3ObjectFile(s3.dataDir, bucket, backendKey), "utf8"));
+    const stored: unknown = JSON.parse(fs.readFileSync(s3ObjectFile(s3.dataDir, bucket, backendKey), "utf8"));
     expect(stored).toMatchObject({ lineage: result.lineage, outputs: { state_bucket: { value: bucket }, lock_table: { value: table } } });
     expect(fs.existsSync(localFile)).toBe(false);
     expect(fs.existsSync(`${localFile}.migrated-2026-11-21T12-00-00-000Z`)).toBe(true);

@@ -63,7 +63,7 @@ describe("what changed since a commit", () => {
       r.stdout
         .trim()
         .split("\n")
-        .map((l) => l.split(/=(.*)/s, 2)),
+        .map((l) => l.split(/=(.*)/s, 2) as [string, string]),
     );
     const matrix = JSON.parse(lines.matrix) as { include: { env: string; stacks: string }[] };
     expect(matrix.include.map((j) => [j.env, j.stacks])).toEqual([["dev", "platform"]]);

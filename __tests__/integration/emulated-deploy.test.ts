@@ -282,7 +282,7 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
     expect(moto).toBe(MOTO_VERSION);
   });
 
-  describe.each(sources.map((s) => assertValidEnvs([s])[0].name))("%s", (name) => {
+  describe.each(sources.map((s) => assertValidEnvs([s])[0]).map((env) => [env.name, env] as const))("%s", (name, config) => {
     it("deploys the backend with local state, migrates it into its bucket, then deploys the platform on S3", () => {
       const { deploy, stateObjects, env } = reached(name, "stateObjects");
       const d = deploy!;
@@ -304,12 +304,12 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
       const { lock } = reached(name, "deploy").deploy!;
       const env = runs.get(name)!.env;
       const bucket = stateBucketName(env);
-      if (env.backend.dynamodbLock) {
-        expect(lock.dynamodbLockSeen).toBe(true);
-        // Only the digests of the two states remain: no lock is left behind.
-        expect(lock.lockIdsAfter).toEqual([`${bucket}/${stateKey(name, "backend")}-md5`, `${bucket}/${stateKey(name, "platform")}-md5`]);
-      }
-      if (env.backend.useLockfile) expect(lock.lockfileSeen).toBe(true);
+      // Each lock the backend uses is seen held; the lock table is not read when there is none.
+      expect(lock.dynamodbLockSeen).toBe(env.backend.dynamodbLock);
+      expect(lock.lockfileSeen).toBe(env.backend.useLockfile);
+      // Only the digests of the two states remain: no lock is left behind.
+      const digests = [`${bucket}/${stateKey(name, "backend")}-md5`, `${bucket}/${stateKey(name, "platform")}-md5`];
+      expect(lock.lockIdsAfter).toEqual(env.backend.dynamodbLock ? digests : []);
       expect(lock.lockfileStatusAfter).toBe(404);
     });
 
@@ -327,16 +327,16 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
       const text = c.second.stdout + c.second.stderr;
       expect(c.second.code).toBe(1);
       expect(text).toContain("Error acquiring the state lock");
-      if (env.backend.useLockfile) {
-        // S3-native locking: the conditional write (If-None-Match: *) of the lock file failed.
-        expect(c.lockHeldBy).toBe("s3 lock file");
-        expect(text).toContain("PreconditionFailed");
-      } else {
-        expect(c.lockHeldBy).toBe("dynamodb");
-        expect(text).toContain("ConditionalCheckFailedException");
-      }
+      // S3-native locking: the conditional write (If-None-Match: *) of the lock file failed.
+      // Otherwise the lock table's conditional put did.
+      const expected = env.backend.useLockfile
+        ? { lockHeldBy: "s3 lock file", error: "PreconditionFailed" }
+        : { lockHeldBy: "dynamodb", error: "ConditionalCheckFailedException" };
+      expect(c.lockHeldBy).toBe(expected.lockHeldBy);
+      expect(text).toContain(expected.error);
       expect(c.stateUnchanged).toBe(true);
-      if (env.backend.dynamodbLock) expect(c.lockIdsAfterRelease.every((id) => id.endsWith("-md5"))).toBe(true);
+      // Without a lock table there are no lock ids to read (an empty list).
+      expect(c.lockIdsAfterRelease.every((id) => id.endsWith("-md5"))).toBe(true);
       expect(c.lockfileAfterRelease).toBe(404);
       expect(c.planAfterRelease).toBe(0);
     });
@@ -348,7 +348,7 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
       expect(k.server).toBe(k.endpoint);
       expect(k.execCommand).toBe("aws");
       expect(k.execArgs.slice(0, 6)).toEqual(["eks", "get-token", "--cluster-name", `${env.project}-${name}-eks`, "--region", env.region]);
-      if (env.kubeconfig.roleArn) expect(k.execArgs).toContain(env.kubeconfig.roleArn);
+      expect(k.execArgs.slice(6)).toEqual([...(env.kubeconfig.roleArn ? ["--role-arn", env.kubeconfig.roleArn] : []), "--output", "json"]);
       expect(k.token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
       expect(k.presignedUrl.searchParams.get("Action")).toBe("GetCallerIdentity");
       expect(k.presignedUrl.searchParams.get("X-Amz-SignedHeaders")).toContain("x-k8s-aws-id");
@@ -374,44 +374,51 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
       expect(changed!.markdown).toContain("aws_cloudwatch_log_group.vpc_flow_logs");
     });
 
-    it("destroy keeps what is protected, or removes everything once the environment is made ephemeral", async () => {
+    // The production tier is destroyed as it is; the others are made ephemeral first (see destroy()).
+    const protectedTier = config.tier === "production";
+
+    it.runIf(protectedTier)("destroy keeps what is protected", async () => {
       const { destroyed, env, emu } = reached(name, "destroyed");
       const d = destroyed!;
-      if (d.mode === "protected") {
-        const text = d.platform.stdout + d.platform.stderr;
-        const tables = Object.keys(env.tables).map((t) => `${env.project}-${name}-${t}`);
-        expect(d.platform.code).not.toBe(0);
-        for (const table of tables) {
-          expect(text).toContain(`Table '${table}' can't be deleted while DeletionProtectionEnabled is set to True`);
-        }
-        expect(d.platformLeft.filter((a) => a.startsWith("aws_dynamodb_table.")).length).toBe(tables.length);
-        expect(d.backend.code).not.toBe(0);
-        expect(d.backend.stdout + d.backend.stderr).toContain("Error: Instance cannot be destroyed");
-        // cdktf abridges Terraform's diagnostics when the machine is busy: Terraform's own plan has them all.
-        const plan = d.backendDestroyPlan!;
-        expect(plan.code).toBe(1);
-        const backendText = (plan.stdout + plan.stderr).replace(/\s+/g, " ");
-        // The plan stops at the bucket and the lock table (the key, which they depend on, is never reached).
-        for (const address of ["aws_s3_bucket.state_bucket", "aws_dynamodb_table.state_lock_table"]) {
-          expect(backendText).toMatch(
-            new RegExp(
-              `Resource ${address.replace(/\./g, "\\.")} has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
-            ),
-          );
-        }
-        expect(backendText.match(/Error: Instance cannot be destroyed/g)).toHaveLength(2);
-        // Nothing of the backend was destroyed: prevent_destroy fails the plan before any change.
-        expect(d.backendLeft.length).toBe(reached(name, "deploy").deploy!.backend.resources);
-        expect((await emu!.lockIds()).length).toBeGreaterThan(0);
-      } else {
-        expect(d.migrateBack!.backupFile).toBe(emu!.backendLocalState);
-        expect(d.platform.code, d.platform.stdout.slice(-2000)).toBe(0);
-        expect(d.platformLeft).toEqual([]);
-        expect(d.backend.code, d.backend.stdout.slice(-2000)).toBe(0);
-        expect(d.backendLeft).toEqual([]);
-        expect(d.bucketStatus).toBe(404);
-        await expect(emu!.lockIds()).rejects.toThrow(`DynamoDB Scan of ${lockTableName(env)} answered 400`);
+      expect(d.mode).toBe("protected");
+      const text = d.platform.stdout + d.platform.stderr;
+      const tables = Object.keys(env.tables).map((t) => `${env.project}-${name}-${t}`);
+      expect(d.platform.code).not.toBe(0);
+      for (const table of tables) {
+        expect(text).toContain(`Table '${table}' can't be deleted while DeletionProtectionEnabled is set to True`);
       }
+      expect(d.platformLeft.filter((a) => a.startsWith("aws_dynamodb_table.")).length).toBe(tables.length);
+      expect(d.backend.code).not.toBe(0);
+      expect(d.backend.stdout + d.backend.stderr).toContain("Error: Instance cannot be destroyed");
+      // cdktf abridges Terraform's diagnostics when the machine is busy: Terraform's own plan has them all.
+      const plan = d.backendDestroyPlan!;
+      expect(plan.code).toBe(1);
+      const backendText = (plan.stdout + plan.stderr).replace(/\s+/g, " ");
+      // The plan stops at the bucket and the lock table (the key, which they depend on, is never reached).
+      for (const address of ["aws_s3_bucket.state_bucket", "aws_dynamodb_table.state_lock_table"]) {
+        expect(backendText).toMatch(
+          new RegExp(
+            `Resource ${address.replace(/\./g, "\\.")} has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
+          ),
+        );
+      }
+      expect(backendText.match(/Error: Instance cannot be destroyed/g)).toHaveLength(2);
+      // Nothing of the backend was destroyed: prevent_destroy fails the plan before any change.
+      expect(d.backendLeft.length).toBe(reached(name, "deploy").deploy!.backend.resources);
+      expect((await emu!.lockIds()).length).toBeGreaterThan(0);
+    });
+
+    it.runIf(!protectedTier)("destroy removes everything once the environment is made ephemeral", async () => {
+      const { destroyed, env, emu } = reached(name, "destroyed");
+      const d = destroyed!;
+      expect(d.mode).toBe("ephemeral");
+      expect(d.migrateBack!.backupFile).toBe(emu!.backendLocalState);
+      expect(d.platform.code, d.platform.stdout.slice(-2000)).toBe(0);
+      expect(d.platformLeft).toEqual([]);
+      expect(d.backend.code, d.backend.stdout.slice(-2000)).toBe(0);
+      expect(d.backendLeft).toEqual([]);
+      expect(d.bucketStatus).toBe(404);
+      await expect(emu!.lockIds()).rejects.toThrow(`DynamoDB Scan of ${lockTableName(env)} answered 400`);
     });
   });
 });

@@ -16,6 +16,14 @@ import { startTestServer, type Started } from "../helpers/emulators";
 import { sampleEnvs } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
+/** A kubeconfig as `renderKubeconfig` writes it, as far as these tests read it. */
+interface Kubeconfig {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  contexts: { name: string; context: Record<string, unknown> }[];
+  users: { name: string; user: { exec: { apiVersion: string } } }[];
+  "current-context": string;
+}
+
 const samples = await sampleEnvs();
 
 const out = testOutputDir("kubeconfig");
@@ -103,7 +111,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     expect(run.code).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(path.join(home, ".kube", "config"))).toBe(false);
-    const doc = parse(fs.readFileSync(file, "utf8"));
+    const doc = parse(fs.readFileSync(file, "utf8")) as Kubeconfig;
     expect(doc.clusters[0].name).toBe("acme-dev-eks");
     expect(doc.contexts[0]).toEqual({ name: "acme-dev-eks", context: { cluster: "acme-dev-eks", user: "acme-dev-eks" } });
     expect(doc.users[0].name).toBe("acme-dev-eks");
@@ -136,12 +144,12 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     const run = kubectl(["get", "--raw", "/version", "--kubeconfig", path.join(out, "dev.yaml")]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).gitVersion).toBe("v1.35.0-eks-test");
+    expect((JSON.parse(run.stdout) as { gitVersion: string }).gitVersion).toBe("v1.35.0-eks-test");
     const requests = fs
       .readFileSync(requestLog, "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l): unknown => JSON.parse(l));
     expect(requests).toContainEqual({ method: "GET", path: "/version", authorization: "Bearer k8s-aws-v1.aws-token" });
     expect(fs.readFileSync(helperLog, "utf8")).toContain(
       "aws eks get-token --cluster-name acme-dev-eks --region eu-west-1 --role-arn arn:aws:iam::111111111111:role/platform-admin --output json",
@@ -167,7 +175,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
 
   it("shows why the post's v1alpha1 exec block had to go: current kubectl refuses it", () => {
     const file = path.join(out, "v1alpha1.yaml");
-    const doc = parse(fs.readFileSync(path.join(out, "dev.yaml"), "utf8"));
+    const doc = parse(fs.readFileSync(path.join(out, "dev.yaml"), "utf8")) as Kubeconfig;
     doc.users[0].user.exec.apiVersion = "client.authentication.k8s.io/v1alpha1";
     fs.writeFileSync(file, JSON.stringify(doc));
     expect(kubectl(["config", "view", "--minify", "--kubeconfig", file]).code).toBe(0); // config view does not notice
@@ -207,7 +215,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     [["dev", "--print", "--merge"], 2, /^error: --merge and --print exclude each other/],
     [["dev", "--outputs", "/nonexistent.json"], 1, /^error: cannot read the outputs file \/nonexistent\.json: ENOENT/],
   ])("rejects bad arguments %j with a message and no stack trace", (args, code, message) => {
-    const run = script(args as string[]);
+    const run = script(args);
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -46,10 +46,10 @@ describe.runIf(tc)("plan summary on real plans", () => {
     let ws = prepareOfflineWorkspace(path.join(out, "a", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
     await tfOk(toolchain, ws.dir, ["init", "-input=false", "-no-color"]);
     await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=create.tfplan"]);
-    createPlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "create.tfplan"])).stdout);
-    const schema = JSON.parse((await tfOk(toolchain, ws.dir, ["providers", "schema", "-json"])).stdout);
+    createPlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "create.tfplan"])).stdout) as PlanJson;
+    const schema = JSON.parse((await tfOk(toolchain, ws.dir, ["providers", "schema", "-json"])).stdout) as Record<string, unknown>;
     const state = fakeApply(
-      JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")),
+      JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as Record<string, unknown>,
       createPlan as Record<string, unknown>,
       schema,
     );
@@ -58,7 +58,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
     ws = prepareOfflineWorkspace(path.join(out, "b", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
     fs.writeFileSync(path.join(ws.dir, "offline.tfstate"), JSON.stringify(state));
     await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=change.tfplan"]);
-    changePlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "change.tfplan"])).stdout);
+    changePlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "change.tfplan"])).stdout) as PlanJson;
     fs.writeFileSync(path.join(out, "dev-platform.plan.json"), JSON.stringify(changePlan));
   });
 
@@ -114,7 +114,9 @@ describe.runIf(tc)("plan summary on real plans", () => {
 
   it("is deterministic, and the program prints Markdown or JSON without any sensitive value", () => {
     const once = renderMarkdown(summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev"));
-    const twice = renderMarkdown(summarizePlans([{ stack: "dev-platform", plan: JSON.parse(JSON.stringify(changePlan)) }], "Plan: dev"));
+    const twice = renderMarkdown(
+      summarizePlans([{ stack: "dev-platform", plan: JSON.parse(JSON.stringify(changePlan)) as PlanJson }], "Plan: dev"),
+    );
     expect(once).toBe(twice);
     const run = (args: string[]) =>
       spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "scripts", "plan-summary.ts"), ...args], {

@@ -53,7 +53,9 @@ describe.runIf(tc)("npm run plan", () => {
     for (const f of ["dev-backend.plan.json", "dev-platform.plan.json", "dev-backend.tfplan", "dev.summary.md", "dev.summary.json"]) {
       expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     }
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "dev-platform.plan.json"), "utf8")).format_version).toBeDefined();
+    expect(
+      (JSON.parse(fs.readFileSync(path.join(dir, "dev-platform.plan.json"), "utf8")) as { format_version?: string }).format_version,
+    ).toBeDefined();
     expect(fs.readFileSync(path.join(dir, "dev.summary.md"), "utf8")).toContain("## Plan: dev (offline preview)");
     console.info(`[plan] offline npm run plan -- dev: ${r.ms} ms`);
     expect(r.ms).toBeLessThan(60_000);
@@ -111,7 +113,7 @@ describe.runIf(tc)("npm run plan", () => {
     ],
     [["dev", "--out"], 2, /^error: --out needs a value/],
   ])("rejects %j", (args, code, message) => {
-    const r = plan(args as string[]);
+    const r = plan(args);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
   });

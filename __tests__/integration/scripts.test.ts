@@ -82,7 +82,7 @@ describe("scripts/ci.ts, as the workflows call it", () => {
     const [matrixLine, countLine] = plan.stdout.trim().split("\n");
     const planned = samples.filter((e) => e.ci.planRoleArn).map((e) => e.name);
     expect(countLine).toBe(`count=${planned.length}`);
-    expect(JSON.parse(matrixLine.replace(/^matrix=/, "")).include.map((j: { env: string }) => j.env)).toEqual(planned);
+    expect((JSON.parse(matrixLine.replace(/^matrix=/, "")) as { include: { env: string }[] }).include.map((j) => j.env)).toEqual(planned);
     // An empty --env is a usage error; the workflow leaves the flag out when its input is empty.
     expect(run("ci", ["matrix", "deploy", "--env", ""]).code).toBe(2);
     const deploy = run("ci", ["matrix", "deploy"]);

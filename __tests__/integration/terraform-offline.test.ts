@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
-import type { EnvInput } from "../../src/config";
 import { prepareOfflineWorkspace } from "../../src/tools/terraform/terraform";
 import { sampleEnvs, testEnv } from "../helpers/synth";
 import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
@@ -26,7 +25,9 @@ describe.runIf(tc)("real Terraform, offline", () => {
 
   it("uses the pinned provider and a supported Terraform", () => {
     expect(toolchain.terraformVersion).toMatch(/^1\.(1[0-9]|[2-9][0-9])\./);
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-platform", "cdk.tf.json"), "utf8"));
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-platform", "cdk.tf.json"), "utf8")) as {
+      terraform: { required_providers: Record<string, unknown> };
+    };
     expect(json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "5.100.0" });
   });
 
@@ -85,7 +86,7 @@ describe.runIf(tc)("real Terraform, offline", () => {
       expect(managed.map((c) => c.address).sort()).toEqual(expected.sort());
       expect(expected.length).toBeGreaterThan(50);
       // Only data sources computed locally may remain: nothing that calls AWS at plan time.
-      const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8"));
+      const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as { data?: Record<string, unknown> };
       expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);
     },
   );
@@ -94,7 +95,7 @@ describe.runIf(tc)("real Terraform, offline", () => {
   // (-backend=false) and validated against the real provider; the workspaces themselves are not.
   describe("an environment on HCP Terraform", () => {
     const hcpOut = path.join(out, "hcp", "cdktf.out");
-    const env = testEnv({ name: "hq", backend: { kind: "hcp", organization: "acme-platform", project: "EKS" } } as Partial<EnvInput>);
+    const env = testEnv({ name: "hq", backend: { kind: "hcp", organization: "acme-platform", project: "EKS" } });
 
     beforeAll(() => {
       buildApp([env], hcpOut).app.synth();

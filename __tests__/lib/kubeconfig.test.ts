@@ -2,6 +2,14 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { execConfig, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig, type KubeconfigInput } from "../../src/lib/kubeconfig";
 
+/** A kubeconfig as `renderKubeconfig` and `mergeKubeconfig` write it, as far as these tests read it. */
+interface Kubeconfig {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  contexts: { name: string; context: Record<string, unknown> }[];
+  users: { name: string; user: Record<string, unknown> }[];
+  "current-context": string;
+}
+
 const input: KubeconfigInput = {
   clusterName: "acme-dev-eks",
   endpoint: "https://ABC.eks.amazonaws.com",
@@ -65,22 +73,24 @@ describe("mergeKubeconfig", () => {
     "apiVersion: v1\nkind: Config\nclusters:\n  - name: other\n    cluster: {server: https://x}\ncontexts:\n  - name: other\n    context: {cluster: other, user: other}\nusers:\n  - name: other\n    user: {token: t}\ncurrent-context: other\n";
 
   it("adds the cluster, keeps the others and the current context unless asked", () => {
-    const merged = parse(mergeKubeconfig(other, renderKubeconfig(input)));
+    const merged = parse(mergeKubeconfig(other, renderKubeconfig(input))) as Kubeconfig;
     expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(["other", "acme-dev-eks"]);
     expect(merged["current-context"]).toBe("other");
-    expect(parse(mergeKubeconfig(other, renderKubeconfig(input), { useContext: true }))["current-context"]).toBe("acme-dev-eks");
+    expect((parse(mergeKubeconfig(other, renderKubeconfig(input), { useContext: true })) as Kubeconfig)["current-context"]).toBe(
+      "acme-dev-eks",
+    );
   });
 
   it("replaces an entry of the same name instead of duplicating it", () => {
     const once = mergeKubeconfig(other, renderKubeconfig({ ...input, endpoint: "https://old" }));
-    const twice = parse(mergeKubeconfig(once, renderKubeconfig(input)));
+    const twice = parse(mergeKubeconfig(once, renderKubeconfig(input))) as Kubeconfig;
     expect(twice.clusters.filter((c: { name: string }) => c.name === "acme-dev-eks")).toEqual([
       { name: "acme-dev-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } },
     ]);
   });
 
   it("starts a new file from nothing, and refuses a file that is not a mapping", () => {
-    expect(parse(mergeKubeconfig("", renderKubeconfig(input)))["current-context"]).toBe("acme-dev-eks");
+    expect((parse(mergeKubeconfig("", renderKubeconfig(input))) as Kubeconfig)["current-context"]).toBe("acme-dev-eks");
     expect(() => mergeKubeconfig("- a\n- b\n", renderKubeconfig(input))).toThrow("the existing kubeconfig is not a YAML mapping");
   });
 });

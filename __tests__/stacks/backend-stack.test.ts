@@ -53,7 +53,9 @@ describe("BackendStack of an ephemeral environment", () => {
       "TF-001 aws_kms_key.state_key",
       "TF-001 aws_s3_bucket.state_bucket",
     ]);
-    const platform = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "test-platform", "cdk.tf.json"), "utf8"));
+    const platform = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "test-platform", "cdk.tf.json"), "utf8")) as {
+      resource: { aws_dynamodb_table: Record<string, Record<string, unknown>> };
+    };
     expect(platform.resource.aws_dynamodb_table.tables_users.deletion_protection_enabled).toBe(false);
   });
 });

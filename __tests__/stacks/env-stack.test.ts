@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { EnvInput } from "../../src/config";
 import { STACK_KINDS } from "../../src/lib/naming";
 import { sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
 
@@ -77,7 +76,7 @@ describe("EnvStack: provider and backend of every stack", () => {
     for (const env of await sampleEnvs()) {
       const json = synthEnv({ ...env, backend: { ...env.backend, backendStackState: "s3" } }).json;
       for (const kind of STACK_KINDS.filter((k) => k in json)) {
-        const s3 = json[kind as keyof typeof json].terraform.backend?.s3 as { bucket: string; key: string };
+        const s3 = json[kind].terraform.backend?.s3 as { bucket: string; key: string };
         const where = `${s3.bucket}/${s3.key}`;
         expect(seen.get(where), `${env.name}-${kind} shares ${where}`).toBeUndefined();
         seen.set(where, `${env.name}-${kind}`);
@@ -89,7 +88,7 @@ describe("EnvStack: provider and backend of every stack", () => {
 
 describe("EnvStack on HCP Terraform", () => {
   const hcp = (name: string, backend: object = {}) =>
-    testEnv({ name, backend: { kind: "hcp", organization: "acme-platform", ...backend } } as Partial<EnvInput>);
+    testEnv({ name, backend: { kind: "hcp", organization: "acme-platform", ...backend } });
 
   it("gives each stack its own workspace, <project>-<env>-<stack>, and no backend stack", () => {
     const { stacks, json } = synthEnv(hcp("hq", { project: "EKS", hostname: "tfe.example.com" }));

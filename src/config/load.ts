@@ -78,7 +78,7 @@ async function importEnvFile(full: string): Promise<Record<string, unknown>> {
 }
 
 /** `envs/x.ts:3:23: Unexpected ","` for a syntax error; `envs/x.ts:7:3 threw ...` for a throw. */
-export function loadErrorMessage(err: unknown, full: string, source: string): string {
+function loadErrorMessage(err: unknown, full: string, source: string): string {
   if (err instanceof Error) {
     // esbuild (through tsx): "Transform failed with 1 error:\n/abs/file.ts:3:23: ERROR: Unexpected ","".
     const located = [...err.message.matchAll(/^(.*?):(\d+):(\d+): ERROR: (.*)$/gm)];
@@ -123,7 +123,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Why a value is not plain data (what the schema and the JSON output can hold), with its path:
  * `eks.admins.ops is a function; write the value itself`.
  */
-export function plainDataProblem(value: unknown): string | undefined {
+function plainDataProblem(value: unknown): string | undefined {
   const seen = new Set<object>();
   const walk = (v: unknown, at: string): string | undefined => {
     const where = at || "the default export";

@@ -13,12 +13,12 @@ import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
 
 /** `dev`, `qa`, `prod2`: lowercase, it becomes part of stack ids, file names and AWS names. */
-export const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
+const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
 /** Letters, digits and inner hyphens; the AWS-specific limits are checked on the derived names. */
-export const PROJECT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+const PROJECT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in a supported partition, with an optional path; its partition is checked against the region. */
-export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** Tag keys the project sets itself on every resource through the provider's `default_tags`. */
 export const RESERVED_TAG_KEYS = ["Project", "Environment", "ManagedBy"] as const;
@@ -28,10 +28,10 @@ const roleArn = z.string().regex(ROLE_ARN_PATTERN, {
 });
 
 /** An IAM role or user ARN (EKS access entries accept both). */
-export const PRINCIPAL_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const PRINCIPAL_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** Retention values CloudWatch Logs accepts (`PutRetentionPolicy`); 0 means never expire. */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -63,7 +63,7 @@ const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly nu
 /** Kubernetes node labels (`kubernetes.io/arch=arm64` style keys allowed). */
 const labels = z.record(z.string(), z.string()).default({});
 
-export const TaintSchema = z.strictObject({
+const TaintSchema = z.strictObject({
   /** Taint key (a Kubernetes label key). */
   key: z.string(),
   /** Taint value. @default - none */
@@ -133,14 +133,14 @@ export const ManagedGroupSchema = z.strictObject({
   ...scaling,
 });
 
-export const FargateSelectorSchema = z.strictObject({
+const FargateSelectorSchema = z.strictObject({
   /** Namespace whose pods run on Fargate (`*` and `?` wildcards allowed). */
   namespace: z.string().min(1, { error: "must not be empty" }),
   /** Only pods with all these labels. @default - every pod of the namespace */
   labels: z.record(z.string(), z.string()).optional(),
 });
 
-export const FargateProfileSchema = z.strictObject({
+const FargateProfileSchema = z.strictObject({
   /** 1-5 selectors: a namespace, optionally with labels (the two modes of the third blog post). */
   selectors: z.array(FargateSelectorSchema),
 });
@@ -152,7 +152,7 @@ const keyAttribute = z.strictObject({
   type: z.enum(["S", "N", "B"], { error: 'must be "S", "N" or "B"' }),
 });
 
-export const TableIndexSchema = z.strictObject({
+const TableIndexSchema = z.strictObject({
   /** Partition key of the index: `{ name, type }`. */
   hashKey: keyAttribute,
   /** Sort key of the index: `{ name, type }`. @default - none */
@@ -189,7 +189,7 @@ export const TableSchema = z.strictObject({
   deletionProtection: z.boolean().optional(),
 });
 
-export const AssumeRoleSchema = z.strictObject({
+const AssumeRoleSchema = z.strictObject({
   /** Role the AWS provider (and the S3 backend) assume in the environment's account. */
   roleArn,
   /** External id the role's trust policy requires. @default - none */
@@ -204,7 +204,7 @@ export const AssumeRoleSchema = z.strictObject({
     .optional(),
 });
 
-export const BackendSchema = z.strictObject({
+const BackendSchema = z.strictObject({
   /**
    * Where state lives: `s3` (a bucket and lock table the `<env>-backend` stack creates) or `hcp`
    * (HCP Terraform or Terraform Enterprise: one workspace per stack, `<project>-<env>-<stack>`, and
@@ -265,7 +265,7 @@ export const BackendSchema = z.strictObject({
   backendStackState: z.enum(["local", "s3"], { error: 'must be "local" or "s3"' }).default("local"),
 });
 
-export const VpcSchema = z.strictObject({
+const VpcSchema = z.strictObject({
   /** The VPC's CIDR. @default "10.0.0.0/16" */
   cidr: cidrBlock.default("10.0.0.0/16"),
   /** One public subnet per zone, in zone order. @default - computed from the VPC CIDR */
@@ -290,7 +290,7 @@ export const VpcSchema = z.strictObject({
     .prefault({}),
 });
 
-export const EcrSchema = z.strictObject({
+const EcrSchema = z.strictObject({
   /** Image names, one repository each: `<project>-<env>/<image>`. @default [] */
   repositories: z.array(z.string()).default([]),
   /** IMMUTABLE (a tag cannot be pushed twice) or MUTABLE; MUTABLE is an explicit opt-out. @default "IMMUTABLE" */
@@ -301,7 +301,7 @@ export const EcrSchema = z.strictObject({
   untaggedExpireDays: int("days", 1, 3650).default(7),
 });
 
-export const EksSchema = z.strictObject({
+const EksSchema = z.strictObject({
   /** Kubernetes minor version, from the maintained allow-list. @default "1.35" */
   kubernetesVersion: z.string().default(DEFAULT_KUBERNETES_VERSION),
   /** STANDARD (auto-upgrade at the end of standard support) or EXTENDED (paid). @default "STANDARD" */
@@ -390,7 +390,7 @@ export const EksSchema = z.strictObject({
     .default({}),
 });
 
-export const NodeGroupsSchema = z.strictObject({
+const NodeGroupsSchema = z.strictObject({
   /** Self-managed groups (launch template + ASG) by name. @default {} */
   selfManaged: z.record(z.string(), SelfManagedGroupSchema).default({}),
   /** EKS managed node groups by name. @default {} */
@@ -409,7 +409,7 @@ export const NodeGroupsSchema = z.strictObject({
     .optional(),
 });
 
-export const FargateSchema = z.strictObject({
+const FargateSchema = z.strictObject({
   /** Fargate profiles by name, in the private subnets. @default {} */
   profiles: z.record(z.string(), FargateProfileSchema).default({}),
 });
@@ -420,7 +420,7 @@ const runnerLabel = z.string().regex(/^[\w.-]{1,64}$/, { error: "must be a runne
 /** Stacks the workflows can plan or deploy, in deployment order. */
 export const CI_STACK_KINDS = ["backend", "platform", "workloads"] as const;
 
-export const CiSchema = z.strictObject({
+const CiSchema = z.strictObject({
   /**
    * Role the pull-request workflow assumes through GitHub OIDC to plan this environment, used as it
    * is (the config's `assumeRole` is skipped): read-only access plus reading the state. It gets an
@@ -455,7 +455,7 @@ export const CiSchema = z.strictObject({
     .optional(),
 });
 
-export const KubeconfigSchema = z.strictObject({
+const KubeconfigSchema = z.strictObject({
   /**
    * Where the platform stack writes the environment's kubeconfig, relative to the project root.
    * Never ~/.kube/config: use `npm run kubeconfig -- <env> --merge` to add the cluster there.
@@ -478,7 +478,7 @@ export const KubeconfigSchema = z.strictObject({
   roleArn: roleArn.optional(),
 });
 
-export const WorkloadsSchema = z.strictObject({
+const WorkloadsSchema = z.strictObject({
   /**
    * The Fargate post's 2048 sample: namespace 2048-game, a deployment on Fargate, a service and an
    * internet-facing Ingress for the AWS Load Balancer Controller. @default false
@@ -512,7 +512,7 @@ export const WorkloadsSchema = z.strictObject({
     .prefault({}),
 });
 
-export const SuppressionSchema = z.strictObject({
+const SuppressionSchema = z.strictObject({
   /** Rule id of the policy pack, e.g. "ECR-002". */
   rule: z.string(),
   /** Terraform address of the resource, as in the plan: "aws_ecr_repository.ecr_web". */
@@ -521,7 +521,7 @@ export const SuppressionSchema = z.strictObject({
   reason: z.string().refine((r) => r.trim().length >= 10, { error: "must explain the exception in at least 10 characters" }),
 });
 
-export const PolicySchema = z.strictObject({
+const PolicySchema = z.strictObject({
   /** Rules turned off for single resources, each with a reason. @default [] */
   suppressions: z.array(SuppressionSchema).default([]),
 });
@@ -607,9 +607,6 @@ export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables"> & {
   };
 };
 
-export type SelfManagedGroupConfig = z.output<typeof SelfManagedGroupSchema>;
-export type ManagedGroupConfig = z.output<typeof ManagedGroupSchema>;
-export type FargateProfileConfig = z.output<typeof FargateProfileSchema>;
 /** A table with its deletion protection resolved (from the table, else from `ephemeral`). */
 export type TableConfig = Omit<z.output<typeof TableSchema>, "deletionProtection"> & { readonly deletionProtection: boolean };
 export type TaintConfig = z.output<typeof TaintSchema>;

@@ -156,12 +156,12 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] {
 }
 
 /** `env "dev": backend.bucketName makes ... (got "x")`. */
-export function formatIssue(envName: string, issue: ConfigIssue): string {
+function formatIssue(envName: string, issue: ConfigIssue): string {
   // Names, keys and values come from the user: control characters are escaped, one problem is one line.
   return escapeControl(`env ${JSON.stringify(envName)}: ${formatPath(issue.path)} ${issue.message} (got ${formatValue(issue.value)})`);
 }
 
-export function formatPath(path: readonly (string | number)[]): string {
+function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return "(config)";
   return path
     .map((p, i) => {
@@ -172,14 +172,16 @@ export function formatPath(path: readonly (string | number)[]): string {
     .join("");
 }
 
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  let text: string;
+  let text: string | undefined;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value);
   } catch {
-    text = String(value); // a BigInt or a cycle: the loader refuses those, this keeps messages safe
+    // a BigInt or a cycle: the loader refuses those, this keeps messages safe
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the deliberate last resort for what JSON cannot write (a function, a symbol, a BigInt, a cycle)
+  text ??= String(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -8,7 +8,7 @@ import { capacityProblems, invalidName, problemChecks, requireValidProps, type P
 import { suppressRule } from "../policy/suppressions";
 
 /** The actions the first blog post's app performs on its tables. */
-export const APP_TABLE_ACTIONS = [
+const APP_TABLE_ACTIONS = [
   "dynamodb:BatchGetItem",
   "dynamodb:BatchWriteItem",
   "dynamodb:ConditionCheckItem",

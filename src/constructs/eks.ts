@@ -31,10 +31,10 @@ import {
 import { suppressRule } from "../policy/suppressions";
 
 /** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** The audience of IRSA tokens. */
-export const STS_AUDIENCE = "sts.amazonaws.com";
+const STS_AUDIENCE = "sts.amazonaws.com";
 
 /** The name of an EKS cluster, as what attaches to the cluster needs it. */
 export interface IEksClusterName {

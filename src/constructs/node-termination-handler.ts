@@ -12,18 +12,17 @@ import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
 
 /** The EventBridge events that mean a node is about to go, by rule name suffix. */
-export const TERMINATION_EVENTS: Readonly<Record<string, { source: string[]; "detail-type": string[]; detail?: Record<string, unknown> }>> =
-  {
-    "asg-termination": { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"] },
-    "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-    rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-    "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-    "scheduled-change": {
-      source: ["aws.health"],
-      "detail-type": ["AWS Health Event"],
-      detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
-    },
-  };
+const TERMINATION_EVENTS: Readonly<Record<string, { source: string[]; "detail-type": string[]; detail?: Record<string, unknown> }>> = {
+  "asg-termination": { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"] },
+  "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+  rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+  "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  "scheduled-change": {
+    source: ["aws.health"],
+    "detail-type": ["AWS Health Event"],
+    detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
+  },
+};
 
 /** Props of {@link NodeTerminationQueue}. */
 export interface NodeTerminationQueueProps {

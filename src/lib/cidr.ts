@@ -41,7 +41,7 @@ export function format(c: Cidr): string {
   return `${o.join(".")}/${c.prefix}`;
 }
 
-export function size(c: Cidr): number {
+function size(c: Cidr): number {
   return 2 ** (32 - c.prefix);
 }
 
@@ -66,7 +66,7 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
 export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
 
 /** Ranges that are never a network of hosts (RFC 6890): neither a VPC nor a client address. */
-export const SPECIAL_RANGES: readonly { readonly range: Cidr; readonly name: string }[] = [
+const SPECIAL_RANGES: readonly { readonly range: Cidr; readonly name: string }[] = [
   { range: cidr("0.0.0.0/8"), name: '"this network" range 0.0.0.0/8' },
   { range: cidr("127.0.0.0/8"), name: "loopback range 127.0.0.0/8" },
   { range: cidr("169.254.0.0/16"), name: "link-local range 169.254.0.0/16" },

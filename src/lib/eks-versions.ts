@@ -5,14 +5,14 @@
  *
  * Versions whose extended support has ended are not listed: EKS would upgrade them on its own.
  */
-export interface EksVersionSupport {
+interface EksVersionSupport {
   /** Last day of standard support (ISO date). */
   readonly standardSupportEnds: string;
   /** Last day of extended (paid) support. */
   readonly extendedSupportEnds: string;
 }
 
-export const EKS_VERSIONS: Readonly<Record<string, EksVersionSupport>> = {
+const EKS_VERSIONS: Readonly<Record<string, EksVersionSupport>> = {
   "1.32": { standardSupportEnds: "2026-03-23", extendedSupportEnds: "2027-03-23" },
   "1.33": { standardSupportEnds: "2026-07-29", extendedSupportEnds: "2027-07-29" },
   "1.34": { standardSupportEnds: "2026-12-02", extendedSupportEnds: "2027-12-02" },

@@ -35,7 +35,7 @@ export function managedPolicyArn(partition: string, name: string): string {
 }
 
 /** The audience of IRSA web identity tokens. */
-export const IRSA_AUDIENCE = "sts.amazonaws.com";
+const IRSA_AUDIENCE = "sts.amazonaws.com";
 
 /**
  * An IRSA trust policy: only the given service account of this cluster's OIDC provider, with the

@@ -8,7 +8,7 @@
 import { parse, stringify } from "yaml";
 
 /** The exec plugin API kubectl accepts for both helpers. */
-export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
+const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
 
 export interface KubeconfigInput {
   /** The cluster name: also the name of the kubeconfig's cluster, context and user. */
@@ -60,7 +60,7 @@ export function execConfig(input: KubeconfigInput): ExecConfig {
 }
 
 /** The kubeconfig as an object (what `renderKubeconfig` serializes). */
-export function kubeconfigDocument(input: KubeconfigInput): Record<string, unknown> {
+function kubeconfigDocument(input: KubeconfigInput): Record<string, unknown> {
   const name = input.clusterName;
   return {
     apiVersion: "v1",
@@ -115,7 +115,7 @@ export function kubeconfigInputFromOutputs(
   if (stack in values && typeof values[stack] === "object") values = values[stack] as Record<string, unknown>;
   const read = (key: string): string => {
     const raw = values[key];
-    const value = typeof raw === "object" && raw !== null && "value" in raw ? (raw as { value: unknown }).value : raw;
+    const value = typeof raw === "object" && raw !== null && "value" in raw ? raw.value : raw;
     if (typeof value !== "string" || value === "") {
       throw new Error(`the outputs of ${stack} have no "${key}"; deploy ${stack} first (npm run deploy -- ${stack})`);
     }

@@ -7,7 +7,7 @@ import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 
 /** The construct id, and so the Terraform name, of a stack's partition data source. */
-export const PARTITION_ID = "partition";
+const PARTITION_ID = "partition";
 
 /** The partition of the stack `scope` belongs to, as a token; the data source is created on first use. */
 export function stackPartition(scope: IConstruct): string {

@@ -116,6 +116,14 @@ export function statements(doc: { Statement?: unknown } | undefined): Json[] {
   return Array.isArray(doc.Statement) ? (doc.Statement as Json[]) : doc.Statement ? [doc.Statement as Json] : [];
 }
 
+/**
+ * A value of synthesized JSON as text for a message or a table: a scalar as `String` writes it,
+ * an object or a list as JSON (never "[object Object]").
+ */
+export function valueText(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
 /** A string-or-list IAM field as a list. */
 export function list(value: unknown): string[] {
   if (value === undefined) return [];

@@ -56,7 +56,7 @@ function problem(path: readonly (string | number)[], value: unknown, text: strin
 }
 
 /** `prefix.a[0].b`: a path as prop checks name it. */
-export function propPath(prefix: string, path: readonly (string | number)[]): string {
+function propPath(prefix: string, path: readonly (string | number)[]): string {
   return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out === "" ? p : `${out}.${p}`), prefix);
 }
 
@@ -75,7 +75,7 @@ export function listedTwiceProblems(items: readonly string[]): Problem[] {
 // --- Network ---------------------------------------------------------------------------------
 
 /** Public endpoint access CIDR ranges per cluster (Amazon EKS service quotas). */
-export const MAX_PUBLIC_ACCESS_CIDRS = 40;
+const MAX_PUBLIC_ACCESS_CIDRS = 40;
 
 const RFC1918_RANGES = "10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16";
 
@@ -97,7 +97,7 @@ function parsed(text: string): Cidr | undefined {
  * together, covering a /8 or more of public addresses. Special ranges are never client addresses.
  * Paths: `[i]` for an entry, `[]` for the list. `opens` says what the list would open.
  */
-export function openToInternetProblems(texts: readonly string[], opens: string): Problem[] {
+function openToInternetProblems(texts: readonly string[], opens: string): Problem[] {
   const out: Problem[] = [];
   const networks: Cidr[] = [];
   texts.forEach((text, i) => {
@@ -259,9 +259,9 @@ export function nodeGroupNameClashes(selfManaged: readonly string[], managed: re
 }
 
 /** Selectors per Fargate profile (Amazon EKS service quotas). */
-export const MAX_FARGATE_SELECTORS = 5;
+const MAX_FARGATE_SELECTORS = 5;
 /** Label pairs per Fargate profile selector (Amazon EKS service quotas). */
-export const MAX_FARGATE_SELECTOR_LABELS = 5;
+const MAX_FARGATE_SELECTOR_LABELS = 5;
 
 /** A Fargate profile has 1-5 selectors. */
 export function fargateSelectorCountProblem(selectors: readonly unknown[]): string | undefined {

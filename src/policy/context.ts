@@ -2,10 +2,10 @@
  * Helpers rules share: the resources of a synthesized stack, references between them, and IAM
  * policy documents that contain Terraform interpolations.
  */
-import { block, blocks, list, parsePolicyDocument, stackResources, statements, type Json } from "../lib/synthesized";
+import { block, blocks, list, parsePolicyDocument, stackResources, statements, valueText, type Json } from "../lib/synthesized";
 import type { PolicyContext, SynthResource } from "./types";
 
-export { block, blocks, list, parsePolicyDocument, statements };
+export { block, blocks, list, parsePolicyDocument, statements, valueText };
 
 /** The resources of a synthesized stack (`cdk.tf.json` as an object). */
 export function resourcesOf(stack: string, json: Json): SynthResource[] {
@@ -40,7 +40,7 @@ export function isExpression(value: unknown): boolean {
  * Whether a subnet is public: its route table (through an association) has a route to an internet
  * gateway, or it assigns public IPs at launch.
  */
-export function isPublicSubnet(subnet: SynthResource, ctx: PolicyContext): boolean {
+function isPublicSubnet(subnet: SynthResource, ctx: PolicyContext): boolean {
   if (subnet.config.map_public_ip_on_launch === true) return true;
   for (const assoc of ctx.referencing("aws_route_table_association", subnet)) {
     const table = ctx.resolve(assoc.config.route_table_id);

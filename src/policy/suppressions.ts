@@ -14,7 +14,7 @@ export function suppresses(s: Suppression, resource: { address: string; path: st
 }
 
 /** The minimum length of a reason. */
-export const MIN_REASON_LENGTH = 10;
+const MIN_REASON_LENGTH = 10;
 
 export interface Suppression {
   /** Rule id, e.g. "ECR-002". */

@@ -22,7 +22,7 @@ export function defaultTags(env: EnvConfig): Record<string, string> {
 }
 
 /** The AWS provider of every stack of an environment: region, account guard, role, default tags. */
-export function awsProviderConfig(env: EnvConfig): AwsProviderConfig {
+function awsProviderConfig(env: EnvConfig): AwsProviderConfig {
   return {
     region: env.region,
     allowedAccountIds: env.accountId ? [env.accountId] : undefined,

@@ -3,7 +3,7 @@ import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
-import { EnvDef } from "../constructs/env-def";
+import { EnvDef, type PlatformIdentities } from "../constructs/env-def";
 import { kubeconfigPath } from "../lib/naming";
 import { defaultTags, EnvStack } from "./env-stack";
 
@@ -32,7 +32,8 @@ export class PlatformStack extends EnvStack {
     out("cluster_primary_security_group_id", eks.clusterPrimarySecurityGroupId, "Security group EKS created for the cluster");
     if (workers.nodeSecurityGroupId) out("node_security_group_id", workers.nodeSecurityGroupId, "Security group of the self-managed nodes");
     out("node_role_arn", workers.roleArn, "IAM role of the worker nodes");
-    const roles = Object.entries(this.envDef.identities).filter(([, r]) => r !== undefined);
+    const identities = this.envDef.identities as Record<string, PlatformIdentities[keyof PlatformIdentities]>;
+    const roles = Object.entries(identities).filter(([, r]) => r !== undefined);
     if (roles.length > 0) {
       out(
         "irsa_role_arns",

@@ -7,7 +7,7 @@
 export type Align = "left" | "right";
 
 /** A cell's text made safe for a table row. */
-export function tableCell(text: string): string {
+function tableCell(text: string): string {
   return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 }
 

@@ -3,7 +3,7 @@ import { ManagedGroupSchema, SelfManagedGroupSchema } from "../../../src/config/
 import type { IEksCluster } from "../../../src/constructs/eks";
 import { EksWorkerNodes, nodeadmUserData, type EksWorkerNodesProps } from "../../../src/constructs/eks-worker-nodes";
 import { PropsError } from "../../../src/lib/validation";
-import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../../helpers/synth";
+import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../../helpers/synth";
 
 const cluster: IEksCluster = {
   clusterName: "acme-prod-eks",
@@ -50,7 +50,7 @@ describe("EksWorkerNodes", () => {
   it("gives the node role the three worker policies and EC2 trust", () => {
     const json = synth();
     const role = onlyResource(json, "aws_iam_role");
-    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+    expect(policyOf(role.assume_role_policy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] },
     ]);
     expect(

@@ -16,7 +16,7 @@ const { json } = synthEnv(prod);
 
 describe("emulator overrides", () => {
   it("send every AWS service to the emulator with dummy keys, keeping the account guard and the role to assume", () => {
-    const override = emulatorProviderOverride(json.platform as never, endpoint) as { provider: { aws: Record<string, unknown> } };
+    const override = emulatorProviderOverride(json.platform, endpoint) as { provider: { aws: Record<string, unknown> } };
     const aws = override.provider.aws;
     expect(aws).toMatchObject({
       access_key: "emulated",
@@ -34,7 +34,7 @@ describe("emulator overrides", () => {
 
   it("repeat the synthesized S3 backend whole (an override's backend block replaces it) with the emulator added", () => {
     const s3 = json.platform.terraform.backend!.s3;
-    const override = emulatorBackendOverride(json.platform as never, endpoint) as {
+    const override = emulatorBackendOverride(json.platform, endpoint) as {
       terraform: { backend: { s3: Record<string, unknown> } };
     };
     expect(override.terraform.backend.s3).toEqual({

@@ -114,7 +114,11 @@ describe("useCallerCredentials", () => {
     const prod = (await sampleEnvs()).find((e) => e.name === "prod")!;
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "caller-")), "cdktf.out");
     buildApp([prod], outdir).app.synth();
-    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    // A synthesized stack, as far as this test reads its providers.
+    type StackFile = {
+      provider: { kubernetes: { exec: { args: string[] }[] }[]; aws: { allowed_account_ids: string[] }[] };
+    };
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackFile;
 
     const workloads = read("prod-workloads");
     const before = JSON.stringify(workloads);

@@ -95,7 +95,7 @@ const workloads: EnvRule = {
 };
 
 /** Whether the `<env>-workloads` stack will manage anything inside the cluster. */
-export function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables" | "eks">): boolean {
+function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables" | "eks">): boolean {
   const nodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
   return (
     env.workloads.loadBalancerController ||

@@ -13,7 +13,7 @@ const MAX_TAGS_PER_RESOURCE = 50;
 const RESOURCE_TAG_KEYS = ["Name"] as const;
 
 /** Every ARN the config names, with its path. */
-export function configArns(env: ParsedEnv): [(string | number)[], string][] {
+function configArns(env: ParsedEnv): [(string | number)[], string][] {
   const out: [(string | number)[], string][] = [];
   if (env.assumeRole) out.push([["assumeRole", "roleArn"], env.assumeRole.roleArn]);
   for (const list of ["admins", "viewers"] as const) {

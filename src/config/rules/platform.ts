@@ -397,7 +397,7 @@ const compute: EnvRule = {
       ["selfManaged", env.nodeGroups.selfManaged],
       ["managed", env.nodeGroups.managed],
     ] as const) {
-      for (const [name, g] of Object.entries(groups)) {
+      for (const [name, g] of Object.entries<{ kubernetesVersion?: string }>(groups)) {
         out.push(...nodeVersionIssues(["nodeGroups", kind, name, "kubernetesVersion"], g.kubernetesVersion, env.eks.kubernetesVersion));
       }
     }

@@ -1,4 +1,5 @@
 import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
+import { valueText } from "../context";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 
 /** The cluster pins a Kubernetes version EKS still supports. */
@@ -15,7 +16,7 @@ export const EKS_004: PolicyRule = {
     if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const v = r.config.version;
     if (v === undefined) return nonCompliant("does not pin a version");
-    const problem = kubernetesVersionProblem(String(v));
+    const problem = kubernetesVersionProblem(valueText(v));
     return problem ? nonCompliant(`pins ${JSON.stringify(v)}, which ${problem}`) : COMPLIANT;
   },
 };

@@ -1,4 +1,4 @@
-import { list } from "../context";
+import { list, valueText } from "../context";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 import { PERMISSION_TYPES, permissionStatements } from "./iam-shared";
 
@@ -18,7 +18,7 @@ export const IAM_001: PolicyRule = {
     const bad = stmts.find((s) => s.Effect === "Allow" && list(s.Action).some((a) => a === "*" || a === "*:*"));
     if (!bad) return COMPLIANT;
     return nonCompliant(
-      `allows Action "*"${list(bad.Resource).includes("*") ? ' on Resource "*" (full admin)' : ""}${bad.Sid ? ` in statement ${String(bad.Sid)}` : ""}`,
+      `allows Action "*"${list(bad.Resource).includes("*") ? ' on Resource "*" (full admin)' : ""}${bad.Sid ? ` in statement ${valueText(bad.Sid)}` : ""}`,
     );
   },
 };

@@ -1,4 +1,4 @@
-import { list } from "../context";
+import { list, valueText } from "../context";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 import { PERMISSION_TYPES, permissionStatements } from "./iam-shared";
 
@@ -17,7 +17,7 @@ export const IAM_002: PolicyRule = {
     for (const s of stmts) {
       if (s.Effect !== "Allow" || !list(s.Resource).includes("*")) continue;
       const wild = list(s.Action).find((a) => /^[a-z0-9-]+:\*$/.test(a));
-      if (wild) return nonCompliant(`allows ${wild} on Resource "*"${s.Sid ? ` in statement ${String(s.Sid)}` : ""}`);
+      if (wild) return nonCompliant(`allows ${wild} on Resource "*"${s.Sid ? ` in statement ${valueText(s.Sid)}` : ""}`);
     }
     return COMPLIANT;
   },

@@ -18,7 +18,7 @@ export const IAM_004: PolicyRule = {
     );
     if (web.length === 0) return NOT_APPLICABLE;
     for (const s of web) {
-      const eq = ((s.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals ?? {}) as Record<string, unknown>;
+      const eq = (s.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals ?? {};
       const sub = Object.entries(eq).find(([k]) => k.endsWith(":sub"));
       const aud = Object.entries(eq).find(([k]) => k.endsWith(":aud"));
       if (!sub) return nonCompliant("trusts web identities without a StringEquals :sub condition (any service account could assume it)");

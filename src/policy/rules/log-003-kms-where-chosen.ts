@@ -1,3 +1,4 @@
+import { valueText } from "../context";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 
 /** When the environment chose a log key, every log group uses it. */
@@ -13,7 +14,7 @@ export const LOG_003: PolicyRule = {
   check: (r, ctx) => {
     if (r.type !== "aws_cloudwatch_log_group") return NOT_APPLICABLE;
     const chosen = ctx.resources.some(
-      (k) => k.type === "aws_kms_key" && /logs\.[a-z0-9-]+\.amazonaws\.com/.test(String(k.config.policy ?? "")),
+      (k) => k.type === "aws_kms_key" && /logs\.[a-z0-9-]+\.amazonaws\.com/.test(valueText(k.config.policy ?? "")),
     );
     if (!chosen) return NOT_APPLICABLE;
     return typeof r.config.kms_key_id === "string"

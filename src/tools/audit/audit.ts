@@ -11,6 +11,7 @@ import {
   readStacks as readSynthesized,
   stackResources,
   statements,
+  valueText,
   type Json,
   type SynthesizedStack as Stack,
 } from "../../lib/synthesized";
@@ -101,7 +102,7 @@ function iamRoles(resources: Resource[]): string[][] {
           const policy = own && resources.find((p) => p.type === "aws_iam_policy" && p.name === own[1]);
           return policy ? `${String(policy.config.name)} (this stack)` : String(r.config.policy_arn).replace(/^.*:policy\//, "");
         });
-      return [code(String(role.config.name ?? role.name)), principals, conditions, attached.join(", ") || "—"];
+      return [code(valueText(role.config.name ?? role.name)), principals, conditions, attached.join(", ") || "—"];
     });
 }
 
@@ -111,7 +112,7 @@ function openIngress(resources: Resource[]): string[][] {
     if (r.type === "aws_vpc_security_group_ingress_rule" && (r.config.cidr_ipv4 || r.config.cidr_ipv6)) {
       const ports =
         r.config.ip_protocol === "-1" ? "all" : `${String(r.config.ip_protocol)} ${String(r.config.from_port)}-${String(r.config.to_port)}`;
-      rows.push([code(r.address), String(r.config.cidr_ipv4 ?? r.config.cidr_ipv6), ports, String(r.config.description ?? "")]);
+      rows.push([code(r.address), String(r.config.cidr_ipv4 ?? r.config.cidr_ipv6), ports, valueText(r.config.description ?? "")]);
     }
     if (r.type === "aws_security_group") {
       for (const i of blocks(r.config.ingress)) {
@@ -120,7 +121,7 @@ function openIngress(resources: Resource[]): string[][] {
             code(r.address),
             cidr,
             `${String(i.protocol)} ${String(i.from_port)}-${String(i.to_port)}`,
-            String(i.description ?? ""),
+            valueText(i.description ?? ""),
           ]);
         }
       }
@@ -229,7 +230,7 @@ export function auditMarkdown(outdir: string, env: string): string {
         const where =
           kind === "s3"
             ? `s3://${String((backend!.s3 as Json).bucket)}/${String((backend!.s3 as Json).key)}`
-            : `${kind} ${String(((backend?.[kind] as Json) ?? {}).path ?? "")}`;
+            : `${kind} ${valueText(((backend?.[kind] as Json) ?? {}).path ?? "")}`;
         return [
           code(s.id),
           String(resourcesOf(s).length),

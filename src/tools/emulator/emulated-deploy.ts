@@ -54,7 +54,7 @@ import { readStackFile } from "../../lib/synthesized";
 type Json = Record<string, unknown>;
 
 /** The account moto uses when the environment names none (moto's own default). */
-export const MOTO_DEFAULT_ACCOUNT = "123456789012";
+const MOTO_DEFAULT_ACCOUNT = "123456789012";
 
 /** Provider endpoint keys of every AWS service the stacks call (hashicorp/aws 5.100.0 names). */
 export const EMULATED_SERVICES = [
@@ -103,7 +103,7 @@ export function emulatorProviderOverride(stackJson: Json, endpoint: string): Jso
 }
 
 /** What the S3 backend needs on top of its synthesized block to use the emulator. */
-export function emulatorBackendSettings(endpoint: string): Json {
+function emulatorBackendSettings(endpoint: string): Json {
   return {
     endpoints: Object.fromEntries(BACKEND_SERVICES.map((s) => [s, endpoint])),
     use_path_style: true,
@@ -426,7 +426,7 @@ function tail(run: ProcessRun, lines = 40): string {
 }
 
 /** One HTTP request to the emulator, bounded in time. */
-export function request(
+function request(
   endpoint: string,
   method: string,
   pathname: string,

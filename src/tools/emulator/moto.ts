@@ -35,7 +35,7 @@ export function installedMotoVersion(python = "python3"): string | undefined {
 }
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 
 /** Zones of regions (or zone letters of older accounts) the EC2 snapshots lack. */
-export const EXTRA_ZONES: Readonly<Record<string, readonly string[]>> = {
+const EXTRA_ZONES: Readonly<Record<string, readonly string[]>> = {
   "ap-east-2": ["a", "b", "c"],
   "ap-northeast-1": ["b"], // older accounts only
   "ap-southeast-6": ["a", "b", "c"],
@@ -30,7 +30,7 @@ export const EXTRA_ZONES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Partitions whose ARNs this project writes (`arn:<partition>:`); others are not supported. */
-export const SUPPORTED_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+const SUPPORTED_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 
 export interface CatalogSources {
   readonly botocoreDir: string;
@@ -62,7 +62,7 @@ function gunzipJson<T>(file: string): T {
 }
 
 /** Reads the sources into the catalog, sorted, so the generated file is deterministic. */
-export function readCatalog(src: CatalogSources): Catalog {
+function readCatalog(src: CatalogSources): Catalog {
   const endpoints = JSON.parse(fs.readFileSync(path.join(src.botocoreDir, "data", "endpoints.json"), "utf8")) as {
     partitions: { partition: string; regions: Record<string, unknown> }[];
   };

@@ -65,7 +65,7 @@ export function withGeneratedSection(text: string, name: string, content: string
 // The policy rule table
 
 /** One row per rule of the pack: id, level, what it requires, how to fix it, the checks it mirrors. */
-export function policyRulesTable(rules: readonly PolicyRule[] = ALL_RULES): string {
+function policyRulesTable(rules: readonly PolicyRule[] = ALL_RULES): string {
   return markdownTable(
     ["rule", "level", "what it requires", "fix", "mirrors"],
     rules.map((r) => [r.id, r.level, inline(r.title), inline(r.fix), r.mirrors.length > 0 ? r.mirrors.join(", ") : "—"]),
@@ -78,7 +78,7 @@ export function policyRulesTable(rules: readonly PolicyRule[] = ALL_RULES): stri
 type Json = Record<string, unknown>;
 
 /** Each gap with what it touches in each stack, and each stack's totals. */
-export function emulatorGapsTable(stacks: readonly { stack: string; json: Json }[], gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string {
+function emulatorGapsTable(stacks: readonly { stack: string; json: Json }[], gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string {
   const results = stacks.map((s) => ({ stack: s.stack, result: emulatorGapOverride(s.json, gaps) }));
   const touched = (gap: EmulatorGap, r: GapOverride) => r.applied.find((a) => a.gap === gap)?.addresses.length ?? 0;
   return markdownTable(
@@ -96,7 +96,7 @@ export function emulatorGapsTable(stacks: readonly { stack: string; json: Json }
 }
 
 /** The gap table of the sample environments' backend and platform stacks (synthesizes them). */
-export async function sampleEmulatorGapsTable(): Promise<string> {
+async function sampleEmulatorGapsTable(): Promise<string> {
   const envs = await loadEnvs();
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-"));
   try {
@@ -131,7 +131,7 @@ export interface SchemaField {
 }
 
 /** The environment schema's source file. */
-export const SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "config", "schema.ts");
+const SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "config", "schema.ts");
 
 /** Zod builders whose value is an object, a map or a list; every other `z.*` call is a leaf. */
 type Shape =
@@ -320,7 +320,7 @@ export function runtimeFields(schema: z.ZodType = EnvSchema): Map<string, Runtim
  * `source` (see `SchemaField`). Each entry belongs in the JSDoc comment of `src/config/schema.ts`;
  * once it is there, the entry is stale, and the generator says so until it is removed here.
  */
-export const SCHEMA_DESCRIPTIONS: Readonly<Record<string, string>> = {};
+const SCHEMA_DESCRIPTIONS: Readonly<Record<string, string>> = {};
 
 /** A field of the reference: its path, description and default as the reference shows them. */
 export interface ReferenceField {

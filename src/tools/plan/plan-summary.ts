@@ -122,7 +122,7 @@ function templateVersion(after: unknown): string | undefined {
  * What a plan does to Kubernetes versions that EKS refuses or the skew policy forbids: a control
  * plane moved more than one minor (or back), and nodes newer than the control plane they join.
  */
-export function upgradeProblems(stack: string, plan: PlanJson): string[] {
+function upgradeProblems(stack: string, plan: PlanJson): string[] {
   const out: string[] = [];
   const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode !== "data");
   const clusters = changes.filter((rc) => rc.type === "aws_eks_cluster");
@@ -138,7 +138,7 @@ export function upgradeProblems(stack: string, plan: PlanJson): string[] {
   }
   const controlPlane = clusters
     .map((rc) => (rc.change.after as Record<string, unknown> | null)?.version)
-    .find((v) => typeof v === "string") as string | undefined;
+    .find((v) => typeof v === "string");
   if (!controlPlane) return out;
   for (const rc of changes) {
     const after = rc.change.after as Record<string, unknown> | null;
@@ -194,7 +194,7 @@ export function validatePlan(doc: unknown, source: string): PlanJson {
     if (!isObject(doc.planned_values)) {
       throw bad("not a Terraform plan: no resource_changes and no planned_values (terraform show -json of a state rather than a plan?)");
     }
-    return doc as PlanJson;
+    return doc;
   }
   if (!Array.isArray(changes)) throw bad(`not a Terraform plan: resource_changes is ${kindOf(changes)}, not an array`);
   changes.forEach((rc: unknown, i) => {
@@ -210,7 +210,7 @@ export function validatePlan(doc: unknown, source: string): PlanJson {
       );
     }
   });
-  return doc as PlanJson;
+  return doc;
 }
 
 /** Reads and checks a `terraform show -json` plan file; every failure is a one-line PlanFormatError naming the file. */
@@ -266,7 +266,7 @@ function formatPath(path: readonly (string | number)[]): string {
 
 function show(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  const text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  const text = JSON.stringify(v);
   return text.length <= SHORT_VALUE ? text : undefined;
 }
 

@@ -181,7 +181,7 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
     };
 
     // Two at a time: Terraform loading the AWS provider schema is CPU-bound.
-    const results: StackPlan[] = new Array(stacks.length);
+    const results = new Array<StackPlan>(stacks.length);
     let next = 0;
     const worker = async () => {
       while (next < stacks.length) {

@@ -11,16 +11,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runProcess, type ProcessRun } from "../process";
 import { removeOnInterrupt } from "../../lib/interrupts";
-import { readStackFile } from "../../lib/synthesized";
+import { readStackFile, valueText } from "../../lib/synthesized";
 
 /** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
 export const REGISTRY_ONLY_PROVIDERS = ["external", "local", "kubernetes", "helm"] as const;
 
 /** The hashicorp/aws version `@cdktf/provider-aws` 20.1.0 is generated for. */
-export const AWS_PROVIDER_VERSION = "5.100.0";
+const AWS_PROVIDER_VERSION = "5.100.0";
 
 /** Environment variable naming a Terraform filesystem mirror that holds hashicorp/aws. */
-export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+const MIRROR_ENV = "TF_PROVIDER_MIRROR";
 
 /** Terraform's implied local mirror folders on Unix, searched before anything else. */
 function impliedMirrorDirs(): string[] {
@@ -192,7 +192,7 @@ export function offlineProviderOverride(stackJson: Json): Json | undefined {
 }
 
 /** The backend override of an offline plan: a local state file in the work folder. */
-export const OFFLINE_BACKEND_OVERRIDE: Json = { terraform: { backend: { local: { path: "offline.tfstate" } } } };
+const OFFLINE_BACKEND_OVERRIDE: Json = { terraform: { backend: { local: { path: "offline.tfstate" } } } };
 
 /** What pruning did to a stack, for the test output. */
 export interface PruneReport {
@@ -347,7 +347,7 @@ export function useCallerCredentials(stackJson: Json): string[] {
   for (const [i, p] of (providers.aws ?? []).entries()) {
     if (p.assume_role) {
       delete p.assume_role;
-      dropped.push(`provider aws${p.alias ? `.${String(p.alias)}` : providers.aws.length > 1 ? `[${i}]` : ""}`);
+      dropped.push(`provider aws${p.alias ? `.${valueText(p.alias)}` : providers.aws.length > 1 ? `[${i}]` : ""}`);
     }
   }
   const dropRoleArn = (exec: Json, where: string) => {

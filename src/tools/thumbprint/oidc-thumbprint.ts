@@ -30,7 +30,7 @@ export interface ThumbprintTarget {
 }
 
 /** Default connect + handshake budget. */
-export const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_MS = 60_000;
 const QUERY_KEYS = ["region", "issuer", "host", "port", "timeout_ms"] as const;
 const HOST_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -67,10 +67,10 @@ export function targetFromQuery(query: unknown): ThumbprintTarget {
       url = new URL(q.issuer as string);
     } catch {
       throw new ThumbprintError(
-        `invalid query: issuer must be a URL like https://oidc.eks.eu-west-1.amazonaws.com/id/ABC (got "${q.issuer}")`,
+        `invalid query: issuer must be a URL like https://oidc.eks.eu-west-1.amazonaws.com/id/ABC (got "${q.issuer as string}")`,
       );
     }
-    if (url.protocol !== "https:") throw new ThumbprintError(`invalid query: issuer must be an https URL (got "${q.issuer}")`);
+    if (url.protocol !== "https:") throw new ThumbprintError(`invalid query: issuer must be an https URL (got "${q.issuer as string}")`);
     host = url.hostname;
     if (url.port) port = Number(url.port);
   } else {
@@ -81,7 +81,7 @@ export function targetFromQuery(query: unknown): ThumbprintTarget {
   }
   if (q.port !== undefined) {
     if (!/^\d{1,5}$/.test(q.port as string) || Number(q.port) < 1 || Number(q.port) > 65535) {
-      throw new ThumbprintError(`invalid query: port must be 1-65535 (got "${q.port}")`);
+      throw new ThumbprintError(`invalid query: port must be 1-65535 (got "${q.port as string}")`);
     }
     port = Number(q.port);
   }
@@ -89,7 +89,7 @@ export function targetFromQuery(query: unknown): ThumbprintTarget {
   if (q.timeout_ms !== undefined) {
     timeoutMs = Number(q.timeout_ms);
     if (!/^\d+$/.test(q.timeout_ms as string) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-      throw new ThumbprintError(`invalid query: timeout_ms must be 1-${MAX_TIMEOUT_MS} (got "${q.timeout_ms}")`);
+      throw new ThumbprintError(`invalid query: timeout_ms must be 1-${MAX_TIMEOUT_MS} (got "${q.timeout_ms as string}")`);
     }
   }
   return { host, port, timeoutMs };
@@ -104,7 +104,7 @@ export function sha1Thumbprint(der: Buffer): string {
  * The certificates the server sends, leaf first, as DER. Connects with an empty CA list so Node
  * cannot append a root from the local trust store.
  */
-export function servedChain(target: ThumbprintTarget): Promise<Buffer[]> {
+function servedChain(target: ThumbprintTarget): Promise<Buffer[]> {
   const where = `${target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
     let settled = false;
