@@ -382,50 +382,56 @@ describe.runIf(enabled)("emulated deploy of every sample environment (moto)", ()
     });
 
     // The production tier is destroyed as it is; the others are made ephemeral first (see destroy()).
+    // One test per environment, titled by what its tier expects: none is skipped.
     const protectedTier = config.tier === "production";
-
-    it.runIf(protectedTier)("destroy keeps what is protected", async () => {
-      const { destroyed, env, emu } = reached(name, "destroyed");
-      const d = destroyed!;
-      expect(d.mode).toBe("protected");
-      const text = d.platform.stdout + d.platform.stderr;
-      const tables = Object.keys(env.tables).map((t) => `${env.project}-${name}-${t}`);
-      expect(d.platform.code).not.toBe(0);
-      for (const table of tables) {
-        expect(text).toContain(`Table '${table}' can't be deleted while DeletionProtectionEnabled is set to True`);
-      }
-      expect(d.platformLeft.filter((a) => a.startsWith("aws_dynamodb_table.")).length).toBe(tables.length);
-      expect(d.backend.code).not.toBe(0);
-      expect(d.backend.stdout + d.backend.stderr).toContain("Error: Instance cannot be destroyed");
-      // cdktf abridges Terraform's diagnostics when the machine is busy: Terraform's own plan has them all.
-      const plan = d.backendDestroyPlan!;
-      expect(plan.code).toBe(1);
-      const backendText = (plan.stdout + plan.stderr).replace(/\s+/g, " ");
-      // The plan stops at the bucket and the lock table (the key, which they depend on, is never reached).
-      for (const address of ["aws_s3_bucket.state_bucket", "aws_dynamodb_table.state_lock_table"]) {
-        expect(backendText).toMatch(
-          new RegExp(
-            `Resource ${address.replace(/\./g, "\\.")} has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
-          ),
-        );
-      }
-      expect(backendText.match(/Error: Instance cannot be destroyed/g)).toHaveLength(2);
-      // Nothing of the backend was destroyed: prevent_destroy fails the plan before any change.
-      expect(d.backendLeft.length).toBe(reached(name, "deploy").deploy!.backend.resources);
-      expect((await emu!.lockIds()).length).toBeGreaterThan(0);
-    });
-
-    it.runIf(!protectedTier)("destroy removes everything once the environment is made ephemeral", async () => {
-      const { destroyed, env, emu } = reached(name, "destroyed");
-      const d = destroyed!;
-      expect(d.mode).toBe("ephemeral");
-      expect(d.migrateBack!.backupFile).toBe(emu!.backendLocalState);
-      expect(d.platform.code, d.platform.stdout.slice(-2000)).toBe(0);
-      expect(d.platformLeft).toEqual([]);
-      expect(d.backend.code, d.backend.stdout.slice(-2000)).toBe(0);
-      expect(d.backendLeft).toEqual([]);
-      expect(d.bucketStatus).toBe(404);
-      await expect(emu!.lockIds()).rejects.toThrow(`DynamoDB Scan of ${lockTableName(env)} answered 400`);
-    });
+    it(protectedTier ? "destroy keeps what is protected" : "destroy removes everything once the environment is made ephemeral", () =>
+      protectedTier ? expectProtectedDestroy(name) : expectEphemeralDestroy(name),
+    );
   });
 });
+
+/** Production tier: deletion protection and prevent_destroy hold, with Terraform's exact errors. */
+async function expectProtectedDestroy(name: string): Promise<void> {
+  const { destroyed, env, emu } = reached(name, "destroyed");
+  const d = destroyed!;
+  expect(d.mode).toBe("protected");
+  const text = d.platform.stdout + d.platform.stderr;
+  const tables = Object.keys(env.tables).map((t) => `${env.project}-${name}-${t}`);
+  expect(d.platform.code).not.toBe(0);
+  for (const table of tables) {
+    expect(text).toContain(`Table '${table}' can't be deleted while DeletionProtectionEnabled is set to True`);
+  }
+  expect(d.platformLeft.filter((a) => a.startsWith("aws_dynamodb_table.")).length).toBe(tables.length);
+  expect(d.backend.code).not.toBe(0);
+  expect(d.backend.stdout + d.backend.stderr).toContain("Error: Instance cannot be destroyed");
+  // cdktf abridges Terraform's diagnostics when the machine is busy: Terraform's own plan has them all.
+  const plan = d.backendDestroyPlan!;
+  expect(plan.code).toBe(1);
+  const backendText = (plan.stdout + plan.stderr).replace(/\s+/g, " ");
+  // The plan stops at the bucket and the lock table (the key, which they depend on, is never reached).
+  for (const address of ["aws_s3_bucket.state_bucket", "aws_dynamodb_table.state_lock_table"]) {
+    expect(backendText).toMatch(
+      new RegExp(
+        `Resource ${address.replace(/\./g, "\\.")} has lifecycle\\.prevent_destroy set, but the plan calls for this resource to be destroyed`,
+      ),
+    );
+  }
+  expect(backendText.match(/Error: Instance cannot be destroyed/g)).toHaveLength(2);
+  // Nothing of the backend was destroyed: prevent_destroy fails the plan before any change.
+  expect(d.backendLeft.length).toBe(reached(name, "deploy").deploy!.backend.resources);
+  expect((await emu!.lockIds()).length).toBeGreaterThan(0);
+}
+
+/** Other tiers, made ephemeral: everything is destroyed, the state bucket and lock table too. */
+async function expectEphemeralDestroy(name: string): Promise<void> {
+  const { destroyed, env, emu } = reached(name, "destroyed");
+  const d = destroyed!;
+  expect(d.mode).toBe("ephemeral");
+  expect(d.migrateBack!.backupFile).toBe(emu!.backendLocalState);
+  expect(d.platform.code, d.platform.stdout.slice(-2000)).toBe(0);
+  expect(d.platformLeft).toEqual([]);
+  expect(d.backend.code, d.backend.stdout.slice(-2000)).toBe(0);
+  expect(d.backendLeft).toEqual([]);
+  expect(d.bucketStatus).toBe(404);
+  await expect(emu!.lockIds()).rejects.toThrow(`DynamoDB Scan of ${lockTableName(env)} answered 400`);
+}
