@@ -77,6 +77,17 @@ export function assertMigratable(env: EnvConfig, projectRoot: string): { file: s
   return { file: localFile, state };
 }
 
+/** Terraform in the backend stack's folder, failing with its output; and the -backend-config flag. */
+function migrationTerraform(opts: Pick<MigrationOptions, "stackDir" | "terraformEnv" | "backendConfigFile">) {
+  const tf = async (args: string[]): Promise<TerraformRun> => {
+    const run = await runTerraform(args, opts.stackDir, opts.terraformEnv ?? process.env, 300_000);
+    if (run.code !== 0) throw new CliError(`terraform ${args[0]} failed in ${opts.stackDir}:\n${run.stderr || run.stdout}`);
+    return run;
+  };
+  const backendConfig = opts.backendConfigFile ? [`-backend-config=${path.resolve(opts.backendConfigFile)}`] : [];
+  return { tf, backendConfig };
+}
+
 /** Migrates, or throws a CliError that says what to do. */
 export async function migrateBackendState(opts: MigrationOptions): Promise<MigrationResult> {
   const { env, stackDir } = opts;
@@ -84,12 +95,7 @@ export async function migrateBackendState(opts: MigrationOptions): Promise<Migra
   const { file: localFile, state: local } = assertMigratable(env, opts.projectRoot);
   const bucket = stateBucketName(env);
   const key = stateKey(env.name, "backend");
-  const tf = async (args: string[]): Promise<TerraformRun> => {
-    const run = await runTerraform(args, stackDir, opts.terraformEnv ?? process.env, 300_000);
-    if (run.code !== 0) throw new CliError(`terraform ${args[0]} failed in ${stackDir}:\n${run.stderr || run.stdout}`);
-    return run;
-  };
-  const backendConfig = opts.backendConfigFile ? [`-backend-config=${path.resolve(opts.backendConfigFile)}`] : [];
+  const { tf, backendConfig } = migrationTerraform(opts);
 
   // 1. Point the working directory at the local state, so Terraform knows where it migrates from.
   const override = path.join(stackDir, "backend_override.tf.json");
@@ -144,12 +150,7 @@ export async function migrateBackendStateToLocal(
   }
   const bucket = stateBucketName(env);
   const key = stateKey(env.name, "backend");
-  const tf = async (args: string[]): Promise<TerraformRun> => {
-    const run = await runTerraform(args, stackDir, opts.terraformEnv ?? process.env, 300_000);
-    if (run.code !== 0) throw new CliError(`terraform ${args[0]} failed in ${stackDir}:\n${run.stderr || run.stdout}`);
-    return run;
-  };
-  const backendConfig = opts.backendConfigFile ? [`-backend-config=${path.resolve(opts.backendConfigFile)}`] : [];
+  const { tf, backendConfig } = migrationTerraform(opts);
   // 1. Point the working directory at the state in S3, where it migrates from.
   const override = path.join(stackDir, "backend_override.tf.json");
   fs.writeFileSync(override, JSON.stringify({ terraform: { backend: { s3: opts.s3Backend } } }));
