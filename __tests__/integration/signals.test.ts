@@ -70,8 +70,17 @@ if (!npmExecs)
     `SKIPPING the signal through npm itself: package.json runs "plan" as "${pkg.scripts.plan}", without exec, so the shell npm starts does not forward signals`,
   );
 
-async function expectInterruptedPlan(how: "tsx" | "npm", signal: "SIGINT" | "SIGTERM", code: number): Promise<void> {
-  const dir = path.join(out, `${how}-${signal}`);
+/**
+ * `when`: "planning" signals while the platform's `terraform plan` and its plugin run; "saved" once
+ * that plan has saved its plan file, while it is shown (a stop that comes too late for Terraform).
+ */
+async function expectInterruptedPlan(
+  how: "tsx" | "npm",
+  signal: "SIGINT" | "SIGTERM",
+  code: number,
+  when: "planning" | "saved" = "planning",
+): Promise<void> {
+  const dir = path.join(out, `${how}-${signal}-${when}`);
   const work = path.join(dir, "work");
   const args = ["dev", "--offline", "--out", dir];
   const child =
@@ -90,19 +99,27 @@ async function expectInterruptedPlan(how: "tsx" | "npm", signal: "SIGINT" | "SIG
   const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   const seen = new Map<number, Proc>();
   try {
-    // A terraform plan of this run, and its provider plugin, both running (bounded: init comes first).
+    // A terraform plan of this run, and its provider plugin, both running (bounded: init comes first);
+    // for "saved", then that plan gone, its plan file saved and `terraform show` of it running.
     let running: { plan: Proc; plugin: Proc } | undefined;
-    for (const deadline = Date.now() + 90_000; !running && Date.now() < deadline; await sleep(100)) {
-      if (child.exitCode !== null) throw new Error(`npm run plan exited (${child.exitCode}) before Terraform planned:\n${output}`);
+    let ready = false;
+    for (const deadline = Date.now() + 90_000; !ready && Date.now() < deadline; await sleep(100)) {
+      if (child.exitCode !== null) throw new Error(`npm run plan exited (${child.exitCode}) before it was ${when}:\n${output}`);
       const mine = descendants(pid, ps());
       for (const p of mine) seen.set(p.pid, p);
       // The platform's plan (seconds long, not the backend's quick one), so the signal lands mid-plan.
       const plan = mine.find((p) => /^\S*terraform plan /.test(p.args) && p.args.includes("dev-platform"));
       const plugin = plan && mine.find((p) => p.ppid === plan.pid && p.args.includes("terraform-provider-aws"));
-      if (plan && plugin) running = { plan, plugin };
+      if (plan && plugin) running ??= { plan, plugin };
+      if (when === "planning") ready = running !== undefined;
+      else if (running) {
+        const saved = /-out=(\S+)/.exec(running.plan.args)?.[1];
+        const showing = mine.some((p) => /^\S*terraform show /.test(p.args) && p.args.includes("dev-platform"));
+        ready = showing && saved !== undefined && fs.existsSync(saved);
+      }
     }
-    if (!running) throw new Error(`no terraform plan with its aws plugin ran within 90 s:\n${output}`);
-    expect(cwdOf(running.plugin.pid)?.startsWith(work), "the plugin runs in this run's work folder").toBe(true);
+    if (!running || !ready) throw new Error(`the platform's terraform was not ${when} within 90 s:\n${output}`);
+    if (when === "planning") expect(cwdOf(running.plugin.pid)?.startsWith(work), "the plugin runs in this run's work folder").toBe(true);
 
     const t0 = Date.now();
     process.kill(pid, signal);
@@ -117,9 +134,14 @@ async function expectInterruptedPlan(how: "tsx" | "npm", signal: "SIGINT" | "SIG
     );
     expect(left, "processes of the run still running").toEqual([]);
     expect(fs.existsSync(work), `${work} is left behind`).toBe(false);
-    // Stopped, not left to finish: an interrupted plan saves no plan file.
+    // An interrupted run leaves no plan to review or apply: Terraform writes its plan file in the
+    // work folder (removed), and nothing reaches the review folder.
     const planFile = /-out=(\S+)/.exec(running.plan.args)?.[1];
-    expect(planFile && fs.existsSync(planFile), `${planFile} was written: the plan ran to its end`).toBe(false);
+    expect(planFile?.startsWith(work + path.sep), `terraform plans into the work folder: ${planFile}`).toBe(true);
+    expect(
+      fs.readdirSync(dir).filter((f) => f.startsWith("dev-platform.") || f.startsWith("dev.summary.")),
+      "the interrupted stack's plan files and the review",
+    ).toEqual([]);
     // The folder is named relative to the current directory (the project) when inside it.
     const removed = escape(path.relative(PROJECT_ROOT, work));
     expect(stderr).toMatch(
@@ -149,6 +171,10 @@ describe.runIf(tc)("interrupting npm run plan", () => {
     ["SIGTERM", 143],
   ] as const)("%s stops terraform and its plugins, removes the work folder, exits %i (the tsx script)", async (signal, code) => {
     await expectInterruptedPlan("tsx", signal, code);
+  });
+
+  it("SIGINT after Terraform saved its plan, while it is shown, leaves no plan file and no review either", async () => {
+    await expectInterruptedPlan("tsx", "SIGINT", 130, "saved");
   });
 
   // npm forwards a signal to the `sh -c <script>` it starts; sh dies of SIGTERM without passing it

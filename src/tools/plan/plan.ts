@@ -161,8 +161,14 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
           opts.log(`${stack}: planning with the caller's credentials; the role to assume was dropped from ${dropped.join(", ")}`);
         dir = work;
       }
+      // Written in the work folder and moved beside the review only once shown: an interrupted or
+      // failed run leaves no plan file (Terraform saves one when a stop comes late in its plan), and
+      // a previous run's files for this stack are removed first, so none is mistaken for this run's.
       const planFile = path.join(path.resolve(opts.outDir), `${stack}.tfplan`);
       const jsonFile = path.join(path.resolve(opts.outDir), `${stack}.plan.json`);
+      for (const f of [planFile, jsonFile]) fs.rmSync(f, { force: true });
+      fs.mkdirSync(workDir, { recursive: true });
+      const workPlan = path.join(workDir, `${stack}.tfplan`);
       const step = async (args: string[]): Promise<TerraformRun> => {
         const run = await runTerraform(args, dir, tfEnv, 600_000);
         if (run.code !== 0) {
@@ -171,10 +177,12 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
         return run;
       };
       const init = await step(["init", "-input=false", "-no-color"]);
-      const plan = await step(["plan", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`]);
-      const show = await step(["show", "-json", planFile]);
+      const plan = await step(["plan", "-input=false", "-no-color", "-lock=false", `-out=${workPlan}`]);
+      const show = await step(["show", "-json", workPlan]);
       // Sensitive values are replaced: the JSON is what CI keeps as an artifact.
-      fs.writeFileSync(jsonFile, `${JSON.stringify(redactPlan(JSON.parse(show.stdout)), null, 1)}\n`);
+      fs.writeFileSync(`${workPlan}.json`, `${JSON.stringify(redactPlan(JSON.parse(show.stdout)), null, 1)}\n`);
+      fs.renameSync(`${workPlan}.json`, jsonFile);
+      fs.renameSync(workPlan, planFile);
       const summary = /Plan: .*|No changes\./.exec(plan.stdout)?.[0] ?? "planned";
       opts.log(`${stack}: ${summary} (init ${seconds(init.ms)}, plan ${seconds(plan.ms)}, show ${seconds(show.ms)})`);
       return { stack, planFile, jsonFile, ms: Date.now() - t0 };
