@@ -10,23 +10,14 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/app";
 import { interruptOnDisconnect, setInterruptGrace, trackProcess } from "../../src/lib/interrupts";
+import { freePort } from "../../src/tools/ports";
 
 // Vitest kills a worker 500 ms after its SIGTERM (stop the servers well within that), and exits on
 // SIGTERM without stopping its workers (a worker whose parent is gone stops too).
 setInterruptGrace(250);
 interruptOnDisconnect();
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Waits until something accepts connections on 127.0.0.1:port; fails after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {

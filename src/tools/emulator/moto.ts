@@ -6,8 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import * as net from "node:net";
 import { CliError } from "../cli";
+import { freePort } from "../ports";
 
 /** The moto release the emulated deploy is written against (its gaps are listed per release). */
 export const MOTO_VERSION = "5.2.1";
@@ -32,18 +32,6 @@ export function installedMotoVersion(python = "python3"): string | undefined {
     timeout: 30_000,
   });
   return probe.status === 0 ? probe.stdout.trim() : undefined;
-}
-
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function answers(port: number): Promise<boolean> {
