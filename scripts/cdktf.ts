@@ -9,12 +9,12 @@
  * Terraform; the exit code is cdktf's.
  */
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
 import { CliError, runCli, UsageError } from "../src/tools/cli";
 import { installSignalHandlers, trackProcess } from "../src/lib/interrupts";
-import { canInstallFromRegistry, findAwsProviderMirror, writeCliConfig } from "../src/tools/terraform/terraform";
+import { assertAwsCredentials } from "../src/tools/terraform/credentials";
+import { deployTerraform } from "../src/tools/terraform/terraform";
 
 const USAGE = `
 usage: npm run deploy -- <stack...> [cdktf deploy options]
@@ -26,34 +26,35 @@ usage: npm run deploy -- <stack...> [cdktf deploy options]
 
 installSignalHandlers();
 
-runCli(USAGE, async () => {
-  const [command, ...args] = process.argv.slice(2);
-  if (command !== "deploy" && command !== "diff") throw new UsageError('the first argument is "deploy" or "diff"');
-  let mirror: string | undefined;
-  try {
-    mirror = findAwsProviderMirror();
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
-  const dir = path.join(PROJECT_ROOT, ".terraform-cli");
-  fs.mkdirSync(dir, { recursive: true });
-  const online = await canInstallFromRegistry(dir, mirror);
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-  const extra: string[] = [];
-  if (mirror) {
-    env.TF_CLI_CONFIG_FILE = writeCliConfig(dir, mirror, online);
-    console.error(`hashicorp/aws from the filesystem mirror ${mirror}${online ? "; other providers from their registry" : ""}`);
-  }
-  if (!online && !args.includes("--skip-provider-lock")) {
-    extra.push("--skip-provider-lock");
-    console.error("no provider registry is reachable: --skip-provider-lock (cdktf's providers lock ignores filesystem mirrors)");
-  }
-  const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-  // In the terminal's process group (cdktf deploy asks for approval on it); a signal sent to this
-  // program alone is forwarded to cdktf, which stops Terraform.
-  const child = spawn(cdktf, [command, ...args, ...extra], { cwd: PROJECT_ROOT, env, stdio: "inherit" });
-  const forget = trackProcess(child.pid!, { group: false, label: "cdktf" });
-  const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 : 1))));
-  forget();
-  return code;
-});
+runCli(
+  USAGE,
+  async () => {
+    const [command, ...args] = process.argv.slice(2);
+    if (command !== "deploy" && command !== "diff") throw new UsageError('the first argument is "deploy" or "diff"');
+    // cdktf's own --help needs no AWS.
+    if (!args.includes("--help") && !args.includes("-h"))
+      await assertAwsCredentials(command, args.find((a) => !a.startsWith("-"))?.replace(/-(backend|platform|workloads|\*)$/, ""));
+    let tf;
+    try {
+      tf = await deployTerraform(path.join(PROJECT_ROOT, ".terraform-cli"));
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    const { env, mirror, online } = tf;
+    const extra: string[] = [];
+    if (mirror) console.error(`hashicorp/aws from the filesystem mirror ${mirror}${online ? "; other providers from their registry" : ""}`);
+    if (!online && !args.includes("--skip-provider-lock")) {
+      extra.push("--skip-provider-lock");
+      console.error("no provider registry is reachable: --skip-provider-lock (cdktf's providers lock ignores filesystem mirrors)");
+    }
+    const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+    // In the terminal's process group (cdktf deploy asks for approval on it); a signal sent to this
+    // program alone is forwarded to cdktf, which stops Terraform.
+    const child = spawn(cdktf, [command, ...args, ...extra], { cwd: PROJECT_ROOT, env, stdio: "inherit" });
+    const forget = trackProcess(child.pid!, { group: false, label: "cdktf" });
+    const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+    forget();
+    return code;
+  },
+  { passHelp: true },
+);

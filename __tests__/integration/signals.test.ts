@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
 const tc = await getToolchain();
@@ -82,15 +83,24 @@ async function expectInterruptedPlan(
 ): Promise<void> {
   const dir = path.join(out, `${how}-${signal}-${when}`);
   const work = path.join(dir, "work");
-  const args = ["dev", "--offline", "--out", dir];
+  // alpha, a fixture environment: its backend and platform stacks are planned.
+  // The platform alone: its plan is seconds long, so the signal lands mid-plan (and nothing else is planned).
+  const args = ["alpha", "platform", "--offline", "--out", dir];
+  const env = { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, CDKTF_OUTDIR: path.join(dir, "cdktf.out") };
   const child =
     how === "tsx"
       ? spawn(tsx, [path.join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], {
           cwd: PROJECT_ROOT,
+          env,
           detached: true,
           stdio: ["ignore", "pipe", "pipe"],
         })
-      : spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      : spawn("npm", ["run", "--silent", "plan", "--", ...args], {
+          cwd: PROJECT_ROOT,
+          env,
+          detached: true,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   const pid = child.pid!;
   let output = "";
   let stderr = "";
@@ -108,13 +118,13 @@ async function expectInterruptedPlan(
       const mine = descendants(pid, ps());
       for (const p of mine) seen.set(p.pid, p);
       // The platform's plan (seconds long, not the backend's quick one), so the signal lands mid-plan.
-      const plan = mine.find((p) => /^\S*terraform plan /.test(p.args) && p.args.includes("dev-platform"));
+      const plan = mine.find((p) => /^\S*terraform plan /.test(p.args) && p.args.includes("alpha-platform"));
       const plugin = plan && mine.find((p) => p.ppid === plan.pid && p.args.includes("terraform-provider-aws"));
       if (plan && plugin) running ??= { plan, plugin };
       if (when === "planning") ready = running !== undefined;
       else if (running) {
         const saved = /-out=(\S+)/.exec(running.plan.args)?.[1];
-        const showing = mine.some((p) => /^\S*terraform show /.test(p.args) && p.args.includes("dev-platform"));
+        const showing = mine.some((p) => /^\S*terraform show /.test(p.args) && p.args.includes("alpha-platform"));
         ready = showing && saved !== undefined && fs.existsSync(saved);
       }
     }
@@ -139,7 +149,7 @@ async function expectInterruptedPlan(
     const planFile = /-out=(\S+)/.exec(running.plan.args)?.[1];
     expect(planFile?.startsWith(work + path.sep), `terraform plans into the work folder: ${planFile}`).toBe(true);
     expect(
-      fs.readdirSync(dir).filter((f) => f.startsWith("dev-platform.") || f.startsWith("dev.summary.")),
+      fs.readdirSync(dir).filter((f) => f.startsWith("alpha-platform.") || f.startsWith("alpha.summary.")),
       "the interrupted stack's plan files and the review",
     ).toEqual([]);
     // The folder is named relative to the current directory (the project) when inside it.

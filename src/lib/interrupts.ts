@@ -1,6 +1,6 @@
 /**
  * The one registry of what a program must undo when it is interrupted: the process
- * groups still running and the cleanups (work folders to remove). On SIGINT or SIGTERM the handler
+ * groups still running and the cleanups (work folders to remove). On SIGINT, SIGTERM or SIGHUP the handler
  * forwards the signal to every live group (a child in its own group does not get the terminal's
  * Ctrl-C), waits a grace period for them to stop, kills what is left, runs the cleanups, and exits
  * with 128 + the signal number (130, 143). A second signal skips the grace period. Exiting any
@@ -15,6 +15,8 @@ interface Tracked {
   readonly pid: number;
   readonly group: boolean;
   readonly label?: string;
+  /** How long it may take to stop after the signal. @default the program's grace period */
+  readonly graceMs?: number;
 }
 
 interface Cleanup {
@@ -36,7 +38,10 @@ let hurry = false;
  * with `detached: true` (its pid is its process group id, and the whole group is signalled).
  * Returns the function that forgets it (call it once the child has exited).
  */
-export function trackProcess(pid: number, opts: { readonly group: boolean; readonly label?: string }): () => void {
+export function trackProcess(
+  pid: number,
+  opts: { readonly group: boolean; readonly label?: string; readonly graceMs?: number },
+): () => void {
   installSignalHandlers();
   const entry: Tracked = { pid, ...opts };
   tracked.add(entry);
@@ -73,11 +78,12 @@ export function interruptSignal(): NodeJS.Signals | undefined {
   return interruptedBy;
 }
 
-/** Installs the SIGINT and SIGTERM handlers (once; later calls do nothing). */
+/** Installs the SIGINT, SIGTERM and SIGHUP handlers (once; later calls do nothing). */
 export function installSignalHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void interrupt(signal));
+  // SIGHUP: the terminal went away (a closed SSH session); stop as cleanly as on SIGTERM.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void interrupt(signal));
   // Exiting any other way (process.exit, a crash) with children still running: they get SIGTERM,
   // which Terraform answers by stopping its plugins and itself, so none runs on unobserved.
   process.on("exit", () => {
@@ -100,14 +106,19 @@ export function interruptOnDisconnect(): void {
 }
 
 async function interrupt(signal: NodeJS.Signals): Promise<void> {
+  const forwarded = signal === "SIGHUP" ? "SIGTERM" : signal;
   if (interruptedBy) {
+    // A second Ctrl-C: passed on too (Terraform then exits at once), and the wait is cut short.
     hurry = true;
+    for (const child of tracked) signalProcess(child, forwarded);
     return;
   }
   interruptedBy = signal;
   const children = [...tracked];
-  for (const child of children) signalProcess(child, signal);
-  await waitUntilGone(children, graceMs, true);
+  // Terraform stops gracefully on SIGINT and SIGTERM; a hang-up is passed on as SIGTERM.
+  for (const child of children) signalProcess(child, forwarded);
+  // An apply finishes what it is doing and writes its state: that may take minutes.
+  await waitUntilGone(children, Math.max(...children.map((c) => c.graceMs ?? graceMs), graceMs), true);
   if (anyAlive(children)) {
     for (const child of children) signalProcess(child, "SIGKILL");
     await waitUntilGone(children, 2_000, false);

@@ -1,19 +1,9 @@
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend } from "cdktf";
+import { CloudBackend, NamedCloudWorkspace, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
-import * as path from "node:path";
 import type { EnvConfig } from "../config";
 import { MANAGED_BY, REQUIRED_TERRAFORM_VERSION } from "../lib/constants";
-import {
-  backendLocalStatePath,
-  lockTableName,
-  stackId,
-  stateBucketName,
-  stateKey,
-  stateKeyAlias,
-  workspaceName,
-  type StackKind,
-} from "../lib/naming";
+import { lockTableName, stackId, stateBucketName, stateKey, stateKeyAlias, workspaceName, type StackKind } from "../lib/naming";
 import { ReadableStack } from "./readable-stack";
 
 /** The tags every resource of an environment carries, through the provider's `default_tags`. */
@@ -44,8 +34,9 @@ function awsProviderConfig(env: EnvConfig): AwsProviderConfig {
  *
  * Every stack stores its state in the environment's bucket under its own key, encrypted with the
  * environment's state key and locked by DynamoDB and/or S3 lock files; or, with `backend.kind`
- * "hcp", in its own HCP Terraform workspace. The `<env>-backend` stack, which
- * creates that bucket, keeps a local state file until it is migrated (see `npm run backend:migrate`).
+ * "hcp", in its own HCP Terraform workspace. The `<env>-backend` stack, which creates that bucket,
+ * declares it too: `npm run bootstrap` applies it once with a local state file, then moves that
+ * state into the bucket, so the backend never has to change between the two.
  */
 export class EnvStack extends ReadableStack {
   /** The validated environment this stack belongs to. */
@@ -69,11 +60,6 @@ export class EnvStack extends ReadableStack {
         hostname: env.backend.hostname,
         workspaces: new NamedCloudWorkspace(workspaceName(env, kind), env.backend.project),
       });
-      return;
-    }
-    if (kind === "backend" && env.backend.backendStackState === "local") {
-      // Relative to cdktf.out/stacks/<stack>/, where Terraform runs: the project's terraform-state/ folder.
-      new LocalBackend(this, { path: path.posix.join("..", "..", "..", backendLocalStatePath(env.name)) });
       return;
     }
     const backend = new S3Backend(this, {

@@ -24,6 +24,15 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Written to the child's stdin, which is then closed. @default - stdin is closed at once */
   readonly input?: string;
+  /** Called with each chunk of output as it arrives (progress, logs). @default - none */
+  readonly onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
+  /**
+   * How long it may take to stop on Ctrl-C before it is killed: a Terraform apply finishes the
+   * operations in flight and writes its state. @default the program's grace period (10 s)
+   */
+  readonly graceMs?: number;
+  /** Called with the child's pid once it runs (it leads a process group of its own). @default - none */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 /** Runs `command args`; never throws on a non-zero exit (only when the command cannot start). */
@@ -34,11 +43,23 @@ export function runProcess(command: string, args: readonly string[], opts: RunOp
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    const untrack = child.pid === undefined ? () => undefined : trackProcess(child.pid, { group: true, label: path.basename(command) });
+    const untrack =
+      child.pid === undefined
+        ? () => undefined
+        : trackProcess(child.pid, { group: true, label: path.basename(command), graceMs: opts.graceMs });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      opts.onOutput?.(text, "stdout");
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      opts.onOutput?.(text, "stderr");
+    });
     child.stdin.on("error", () => undefined);
     child.stdin.end(opts.input ?? "");
     const timer = setTimeout(() => {

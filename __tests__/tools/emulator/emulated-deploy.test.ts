@@ -1,18 +1,11 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  EMULATED_SERVICES,
-  emulatorBackendOverride,
-  emulatorProviderOverride,
-  writeEmulatorBackendConfig,
-} from "../../../src/tools/emulator/emulated-deploy";
-import { sampleEnvs, synthEnv } from "../../helpers/synth";
+import { EMULATED_SERVICES, emulatorBackendOverride, emulatorProviderOverride } from "../../../src/tools/emulator/emulated-deploy";
+import { fixtureEnv, synthEnv } from "../../helpers/synth";
 
 const endpoint = "http://127.0.0.1:4566";
-const prod = (await sampleEnvs()).find((e) => e.assumeRole && e.backend.useLockfile)!;
-const { json } = synthEnv(prod);
+/** A role to assume, and S3 lock files. */
+const bravo = await fixtureEnv("bravo");
+const { json } = synthEnv(bravo);
 
 describe("emulator overrides", () => {
   it("send every AWS service to the emulator with dummy keys, keeping the account guard and the role to assume", () => {
@@ -49,23 +42,8 @@ describe("emulator overrides", () => {
     expect(override.terraform.backend.s3).toMatchObject({ use_lockfile: true, assume_role: s3.assume_role });
   });
 
-  it("leave a stack with local state without a backend override", () => {
+  it("leave a stack with local state without a backend override (the backend stack declares S3 too)", () => {
     expect(json.backend.terraform.backend).toHaveProperty("s3");
     expect(emulatorBackendOverride({ terraform: { backend: { local: { path: "x" } } } }, endpoint)).toBeUndefined();
-  });
-
-  it("write the same settings as a -backend-config file for backend:migrate", () => {
-    const file = writeEmulatorBackendConfig(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "emu-")), "x.tfbackend"), endpoint);
-    expect(fs.readFileSync(file, "utf8")).toBe(
-      [
-        `endpoints = { s3 = "${endpoint}", dynamodb = "${endpoint}", sts = "${endpoint}", iam = "${endpoint}" }`,
-        "use_path_style = true",
-        "skip_region_validation = true",
-        "skip_metadata_api_check = true",
-        'access_key = "emulated"',
-        'secret_key = "emulated"',
-        "",
-      ].join("\n"),
-    );
   });
 });

@@ -10,7 +10,7 @@ import {
   useCallerCredentials,
   writeCliConfig,
 } from "../../../src/tools/terraform/terraform";
-import { sampleEnvs } from "../../helpers/synth";
+import { fixtureEnv } from "../../helpers/synth";
 
 describe("provider mirror discovery", () => {
   it("finds the mirror root above <host>/hashicorp/aws in both layouts", () => {
@@ -109,25 +109,25 @@ describe("pruneProviders", () => {
 });
 
 describe("useCallerCredentials", () => {
-  it("drops every role the prod stacks assume, and nothing else", async () => {
+  it("drops every role the stacks of an environment with a role to assume assume, and nothing else", async () => {
     const { buildApp } = await import("../../../src/app");
-    const prod = (await sampleEnvs()).find((e) => e.name === "prod")!;
+    const bravo = await fixtureEnv("bravo");
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "caller-")), "cdktf.out");
-    buildApp([prod], outdir).app.synth();
+    buildApp([bravo], outdir).app.synth();
     // A synthesized stack, as far as this test reads its providers.
     type StackFile = {
       provider: { kubernetes: { exec: { args: string[] }[] }[]; aws: { allowed_account_ids: string[] }[] };
     };
     const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackFile;
 
-    const workloads = read("prod-workloads");
+    const workloads = read("bravo-workloads");
     const before = JSON.stringify(workloads);
     expect(useCallerCredentials(workloads)).toEqual([
       "provider aws",
       "provider kubernetes (exec --role-arn)",
       "provider helm (exec --role-arn)",
       "backend s3",
-      "data.terraform_remote_state.cross-stack-reference-input-prod-platform",
+      "data.terraform_remote_state.cross-stack-reference-input-bravo-platform",
     ]);
     const after = JSON.stringify(workloads);
     expect(after).not.toContain("assume_role");
@@ -136,17 +136,17 @@ describe("useCallerCredentials", () => {
       "eks",
       "get-token",
       "--cluster-name",
-      "acme-prod-eks",
+      "fixture-bravo-eks",
       "--region",
-      "eu-west-1",
+      "us-east-2",
       "--output",
       "json",
     ]);
     // Only the roles went: the account guard and everything else stay.
-    expect(workloads.provider.aws[0].allowed_account_ids).toEqual(["222222222222"]);
+    expect(workloads.provider.aws[0].allowed_account_ids).toEqual(["555555555555"]);
     expect(before.length - after.length).toBeLessThan(1_000);
 
-    const dev = { provider: { aws: [{ region: "eu-west-1" }] }, terraform: { backend: { s3: { bucket: "b" } } } };
-    expect(useCallerCredentials(dev)).toEqual([]);
+    const noRole = { provider: { aws: [{ region: "eu-west-1" }] }, terraform: { backend: { s3: { bucket: "b" } } } };
+    expect(useCallerCredentials(noRole)).toEqual([]);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Deploying an environment for real against an emulated AWS (a moto server on 127.0.0.1), through
- * the user's own workflow: `cdktf deploy <env>-backend` with local state, `backend:migrate` into the
- * bucket it created, then `cdktf deploy <env>-platform` on its S3 backend.
+ * the user's own command: `npm run bootstrap`'s steps (the backend with local state, its state
+ * pushed into the bucket it created, then the platform on its S3 backend).
  *
  * The environment is synthesized into its own folder (`.emulated/<env>/`, never the project's
  * cdktf.out or terraform-state) and pointed at the emulator with override files only, next to each
  * synthesized stack:
  * - `provider_override.tf.json`: every service's endpoint, dummy credentials (allowed_account_ids and
  *   the role to assume stay: moto answers STS with the environment's account);
- * - `backend_override.tf.json`: the synthesized S3 backend plus the emulator's endpoints;
+ * - `backend_override.tf.json`: the synthesized S3 backend plus the emulator's endpoints (bootstrap's
+ *   temporary local copy of the backend stack replaces it with a local state file);
  * - `emulator_gaps_override.tf.json`: the emulator's gaps of `emulator-gaps.ts`, each with a reason.
  * Providers that cannot be installed on the machine (external, local, kubernetes, helm without
  * registry access) are pruned from the copy and reported, as in the offline checks.
@@ -18,13 +19,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import type { EnvConfig } from "../../config";
 import { buildApp } from "../../app";
-import {
-  migrateBackendState,
-  migrateBackendStateToLocal,
-  migrationDirection,
-  synthesizedS3Backend,
-  type MigrationResult,
-} from "../state/backend-migration";
+import type { DeployResult } from "../deploy/bootstrap";
 import { CliError } from "../cli";
 import { describeGaps, emulatorGapOverride, type GapOverride } from "./emulator-gaps";
 import { startMoto, type MotoServer } from "./moto";
@@ -125,19 +120,6 @@ export function emulatorBackendOverride(stackJson: Json, endpoint: string): Json
   return { terraform: { backend: { s3: { ...s3, ...emulatorBackendSettings(endpoint) } } } };
 }
 
-/** The same settings as a `-backend-config` file (for `backend:migrate --backend-config`). */
-export function writeEmulatorBackendConfig(file: string, endpoint: string): string {
-  const lines = Object.entries(emulatorBackendSettings(endpoint)).map(([k, v]) =>
-    typeof v === "object"
-      ? `${k} = { ${Object.entries(v as Json)
-          .map(([s, e]) => `${s} = ${JSON.stringify(e)}`)
-          .join(", ")} }`
-      : `${k} = ${JSON.stringify(v)}`,
-  );
-  fs.writeFileSync(file, `${lines.join("\n")}\n`);
-  return file;
-}
-
 /** What the emulated run did to one stack. */
 export interface EmulatedStack {
   readonly stack: string;
@@ -156,9 +138,9 @@ export interface EmulatedEnvironmentOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Time limits of the emulated commands (the emulator answers at once; waits are the provider's own). */
-const DEPLOY_TIMEOUT_MS = 600_000;
+/** Time limits (the emulator answers at once; waits are the provider's own, and a loaded machine's). */
 const TERRAFORM_TIMEOUT_MS = 300_000;
+const SCRIPT_TIMEOUT_MS = 1_200_000;
 
 /**
  * One environment deployed on its own moto server. `start` launches the server; the caller runs the
@@ -170,8 +152,7 @@ export class EmulatedEnvironment {
   readonly processEnv: NodeJS.ProcessEnv;
   private readonly prune: string[];
   private readonly log: (line: string) => void;
-  private backendMigrated = false;
-  private runs = 0;
+  private scripts = 0;
   env: EnvConfig;
 
   private constructor(
@@ -232,17 +213,24 @@ export class EmulatedEnvironment {
     await this.moto.stop();
   }
 
+  /** The folder of the environment file the scripts read (`EKS_ENVS_DIR`). */
+  get envsDir(): string {
+    return path.join(this.options.root, "envs");
+  }
+
   stackDir(kind: StackKind): string {
     return path.join(this.outdir, "stacks", stackId(this.env.name, kind));
   }
 
   /**
    * Synthesizes `env` (the environment as the user's file now says) into the emulated folder and
-   * places the override files. The backend stack gets its backend override only once its state
-   * was migrated (before, `backend:migrate` points it at the emulator itself).
+   * places the override files.
    */
   synth(env: EnvConfig = this.env): EmulatedStack[] {
     this.env = env;
+    // The scripts read the environment from a file, as they do in the project: this one.
+    fs.mkdirSync(this.envsDir, { recursive: true });
+    fs.writeFileSync(path.join(this.envsDir, `${env.name}.json`), `${JSON.stringify(env, null, 2)}\n`);
     buildApp([env], this.outdir).app.synth();
     const stacks: EmulatedStack[] = [];
     for (const kind of ["backend", "platform"] as const) {
@@ -262,9 +250,7 @@ export class EmulatedEnvironment {
       const gaps = emulatorGapOverride(stackJson);
       write("provider_override.tf.json", emulatorProviderOverride(stackJson, this.moto.endpoint));
       write("emulator_gaps_override.tf.json", gaps.override);
-      const backendOverride =
-        kind === "backend" && !this.backendMigrated ? undefined : emulatorBackendOverride(stackJson, this.moto.endpoint);
-      write("backend_override.tf.json", backendOverride);
+      write("backend_override.tf.json", emulatorBackendOverride(stackJson, this.moto.endpoint));
       stacks.push({ stack: stackId(env.name, kind), dir, gaps, pruned });
     }
     return stacks;
@@ -280,36 +266,65 @@ export class EmulatedEnvironment {
     ]);
   }
 
-  /** `cdktf <command> <stack>` on the synthesized output, as a user runs it (with `--skip-synth`). */
-  async cdktf(command: "deploy" | "destroy", kind: StackKind, extra: string[] = []): Promise<ProcessRun> {
-    const cli = path.join(this.options.projectRoot, "node_modules", ".bin", "cdktf");
-    const args = [
-      command,
-      stackId(this.env.name, kind),
-      "--skip-synth",
-      "--auto-approve",
-      "--no-color",
-      // The backend stack is deployed (and destroyed) on its own, in the user's order.
-      "--ignore-missing-stack-dependencies",
-      "--output",
-      this.outdir,
-      ...(command === "deploy" ? ["--skip-provider-lock"] : []),
-      ...extra,
-    ];
-    const run = await runProcess(cli, args, { cwd: this.options.projectRoot, env: this.processEnv, timeoutMs: DEPLOY_TIMEOUT_MS });
-    const logFile = path.join(this.options.root, `${stackId(this.env.name, kind)}.${command}.${++this.runs}.log`);
-    fs.writeFileSync(logFile, `${run.stdout}\n${run.stderr}`);
-    this.log(
-      `${stackId(this.env.name, kind)}: cdktf ${command} exit ${run.code} in ${(run.ms / 1000).toFixed(1)}s (${path.relative(this.options.root, logFile)})`,
-    );
-    return run;
+  /**
+   * `npm run bootstrap` itself, on what `synth` wrote (`--skip-synth`), with the emulator's
+   * credentials and endpoints: the backend with local state, its state into its bucket, then the
+   * platform (the workloads stack needs a real cluster). Its lines go to `log`; Terraform's
+   * output to `logs/`. Throws with the end of its output when it fails.
+   */
+  async bootstrap(): Promise<DeployResult> {
+    return this.script("bootstrap");
   }
 
-  /** Like `cdktf`, but fails with the CLI's output when the command fails. */
-  async cdktfOk(command: "deploy" | "destroy", kind: StackKind, extra: string[] = []): Promise<ProcessRun> {
-    const run = await this.cdktf(command, kind, extra);
-    if (run.code !== 0) throw new CliError(`cdktf ${command} ${stackId(this.env.name, kind)} failed (exit ${run.code}):\n${tail(run)}`);
-    return run;
+  /** `npm run teardown` itself, against the emulator (the environment must be ephemeral). */
+  async teardown(): Promise<DeployResult> {
+    return this.script("teardown");
+  }
+
+  /** `npm run <command> -- <env> --skip-synth ...` as a child process; resolves with its report. */
+  spawnScript(
+    command: "bootstrap" | "teardown",
+    opts: { readonly onLine?: (line: string) => void; readonly onSpawn?: (pid: number) => void } = {},
+  ): { run: Promise<ProcessRun>; report: string } {
+    const report = path.join(this.options.root, `${command}.${++this.scripts}.json`);
+    fs.rmSync(report, { force: true });
+    const tsx = path.join(this.options.projectRoot, "node_modules", ".bin", "tsx");
+    const args = [
+      path.join(this.options.projectRoot, "scripts", `${command}.ts`),
+      this.env.name,
+      "--skip-synth",
+      "--stacks",
+      "platform",
+      "--output",
+      this.outdir,
+      "--state-dir",
+      this.options.root,
+      "--report",
+      report,
+      "--log-dir",
+      path.join(this.options.root, "logs"),
+    ];
+    let pending = "";
+    const run = runProcess(tsx, args, {
+      cwd: this.options.projectRoot,
+      env: { ...this.processEnv, EKS_ENVS_DIR: this.envsDir },
+      timeoutMs: SCRIPT_TIMEOUT_MS,
+      onOutput: (chunk) => {
+        pending += chunk;
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) (opts.onLine ?? this.log)(line);
+      },
+      onSpawn: opts.onSpawn,
+    });
+    return { run, report };
+  }
+
+  private async script(command: "bootstrap" | "teardown"): Promise<DeployResult> {
+    const { run, report } = this.spawnScript(command);
+    const done = await run;
+    if (done.code !== 0) throw new CliError(`npm run ${command} -- ${this.env.name} failed (exit ${done.code}):\n${tail(done)}`);
+    return JSON.parse(fs.readFileSync(report, "utf8")) as DeployResult;
   }
 
   /** `terraform <args>` in a synthesized stack's folder. */
@@ -324,36 +339,7 @@ export class EmulatedEnvironment {
     return run;
   }
 
-  /**
-   * `backend:migrate`: moves the backend stack's local state into its bucket on the emulator, or
-   * back into the local file when the environment says "local" again (as the script decides).
-   */
-  async migrateBackend(): Promise<MigrationResult> {
-    const opts = {
-      env: this.env,
-      projectRoot: this.options.root,
-      stackDir: this.stackDir("backend"),
-      backendConfigFile: writeEmulatorBackendConfig(path.join(this.options.root, "emulator.s3.tfbackend"), this.moto.endpoint),
-      terraformEnv: this.processEnv,
-      log: (l: string) => this.log(`${stackId(this.env.name, "backend")}: ${l}`),
-    };
-    let result: MigrationResult;
-    if (migrationDirection(this.env, this.options.root) === "to-local") {
-      const s3Backend = synthesizedS3Backend(this.env, path.join(this.options.root, "s3-variant.out"));
-      result = await migrateBackendStateToLocal({ ...opts, s3Backend });
-      this.backendMigrated = false;
-    } else {
-      result = await migrateBackendState(opts);
-      this.backendMigrated = true;
-    }
-    const backendOverride = emulatorBackendOverride(readStackFile(this.stackDir("backend")), this.moto.endpoint);
-    const target = path.join(this.stackDir("backend"), "backend_override.tf.json");
-    if (backendOverride) fs.writeFileSync(target, `${JSON.stringify(backendOverride, null, 2)}\n`);
-    else fs.rmSync(target, { force: true });
-    return result;
-  }
-
-  /** The local state file of the backend stack (before migration). */
+  /** The local state file of the backend stack (while its bucket does not exist). */
   get backendLocalState(): string {
     return path.join(this.options.root, backendLocalStatePath(this.env.name));
   }

@@ -1,20 +1,19 @@
 /**
- * The user's deploy workflow of one environment, run against an emulated AWS and observed: what
- * was applied, excluded and pruned, whether the state lock was held during the platform's apply and
- * released after, whether a second plan is empty, and whether the rendered kubeconfig yields a token.
- * `npm run deploy:emulated` prints it; the apply tests assert on it.
+ * One environment deployed against an emulated AWS through `npm run bootstrap`'s steps, and
+ * observed: what was applied, excluded and pruned, whether the state lock was held during the
+ * platform's apply and released after, whether a second plan is empty, and whether the rendered
+ * kubeconfig yields a token. `npm run deploy:emulated` prints it; the e2e tests assert on it.
  */
 import * as fs from "node:fs";
 import type { EnvConfig } from "../../config";
+import type { DeployResult } from "../deploy/bootstrap";
 import { EmulatedEnvironment, type EmulatedEnvironmentOptions, type EmulatedStack } from "./emulated-deploy";
-import type { MigrationResult } from "../state/backend-migration";
 import { stateBucketName, stateKey, stackId, type StackKind } from "../../lib/naming";
 import { runProcess } from "../process";
 
-/** What one `cdktf deploy` did. */
+/** What was applied of one stack. */
 export interface StackDeploy {
   readonly stack: string;
-  readonly ms: number;
   /** Managed resources in the state afterwards. */
   readonly resources: number;
   /** Resources of the synthesized stack, and how many the emulator gaps excluded. */
@@ -22,7 +21,7 @@ export interface StackDeploy {
   readonly excluded: number;
 }
 
-/** What was seen of the platform's state lock while `cdktf deploy <env>-platform` ran. */
+/** What was seen of the platform's state lock while bootstrap ran. */
 export interface LockObservation {
   /** The DynamoDB lock item `<bucket>/<key>` existed during the run (dynamodbLock). */
   readonly dynamodbLockSeen: boolean;
@@ -36,16 +35,19 @@ export interface LockObservation {
 
 export interface DeployObservations {
   readonly stacks: EmulatedStack[];
+  readonly run: DeployResult;
   readonly backend: StackDeploy;
-  readonly migration: MigrationResult;
   readonly platform: StackDeploy;
   readonly lock: LockObservation;
 }
 
-/** Polls `probe` every 250 ms until `done` resolves; returns whether it ever answered true. */
+/** Polls `probe` every 250 ms until `done` settles; returns whether it ever answered true. */
 async function watch(probe: () => Promise<boolean>, done: Promise<unknown>): Promise<boolean> {
   let finished = false;
-  void done.finally(() => (finished = true));
+  void done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
   let seen = false;
   while (!finished && !seen) {
     seen = await probe().catch(() => false);
@@ -54,39 +56,31 @@ async function watch(probe: () => Promise<boolean>, done: Promise<unknown>): Pro
   return seen;
 }
 
-async function stateResources(emu: EmulatedEnvironment, kind: StackKind): Promise<number> {
+/** Managed resources in a stack's state. */
+export async function stateResources(emu: EmulatedEnvironment, kind: StackKind): Promise<number> {
   const run = await emu.terraformOk(kind, ["state", "list"]);
   return run.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("data.")).length;
 }
 
-function deployed(emu: EmulatedEnvironment, stacks: EmulatedStack[], kind: StackKind, ms: number, resources: number): StackDeploy {
+function deployed(emu: EmulatedEnvironment, stacks: EmulatedStack[], kind: StackKind, resources: number): StackDeploy {
   const s = stacks.find((x) => x.stack === stackId(emu.env.name, kind))!;
-  return { stack: s.stack, ms, resources, total: s.gaps.resources, excluded: s.gaps.excluded };
+  return { stack: s.stack, resources, total: s.gaps.resources, excluded: s.gaps.excluded };
 }
 
-/**
- * The user's order: `<env>-backend` with local state, then `backend.backendStackState: "s3"` and
- * `backend:migrate`, then `<env>-platform` on the S3 backend, watching its lock.
- */
+/** Synthesizes the environment with the emulator's overrides and runs bootstrap, watching the platform's lock. */
 export async function deployInOrder(emu: EmulatedEnvironment, log: (line: string) => void = () => undefined): Promise<DeployObservations> {
   const env = emu.env;
-  const local: EnvConfig = { ...env, backend: { ...env.backend, backendStackState: "local" } };
-  let stacks = emu.synth(local);
+  const stacks = emu.synth(env);
   for (const line of EmulatedEnvironment.describe(stacks)) log(line);
-
-  const backendRun = await emu.cdktfOk("deploy", "backend");
-  const backend = deployed(emu, stacks, "backend", backendRun.ms, await stateResources(emu, "backend"));
-
-  stacks = emu.synth({ ...env, backend: { ...env.backend, backendStackState: "s3" } });
-  const migration = await emu.migrateBackend();
-
   const bucket = stateBucketName(env);
   const key = stateKey(env.name, "platform");
-  const run = emu.cdktfOk("deploy", "platform");
-  const [platformRun, dynamodbLockSeen, lockfileSeen] = await Promise.all([
-    run,
-    env.backend.dynamodbLock ? watch(async () => (await emu.lockIds()).includes(`${bucket}/${key}`), run) : Promise.resolve(false),
-    env.backend.useLockfile ? watch(async () => (await emu.s3Get(bucket, `${key}.tflock`)).status === 200, run) : Promise.resolve(false),
+  const running = emu.bootstrap();
+  const [run, dynamodbLockSeen, lockfileSeen] = await Promise.all([
+    running,
+    env.backend.dynamodbLock ? watch(async () => (await emu.lockIds()).includes(`${bucket}/${key}`), running) : Promise.resolve(false),
+    env.backend.useLockfile
+      ? watch(async () => (await emu.s3Get(bucket, `${key}.tflock`)).status === 200, running)
+      : Promise.resolve(false),
   ]);
   const lock: LockObservation = {
     dynamodbLockSeen,
@@ -94,8 +88,13 @@ export async function deployInOrder(emu: EmulatedEnvironment, log: (line: string
     lockIdsAfter: env.backend.dynamodbLock ? await emu.lockIds() : [],
     lockfileStatusAfter: (await emu.s3Get(bucket, `${key}.tflock`)).status,
   };
-  const platform = deployed(emu, stacks, "platform", platformRun.ms, await stateResources(emu, "platform"));
-  return { stacks, backend, migration, platform, lock };
+  return {
+    stacks,
+    run,
+    backend: deployed(emu, stacks, "backend", await stateResources(emu, "backend")),
+    platform: deployed(emu, stacks, "platform", await stateResources(emu, "platform")),
+    lock,
+  };
 }
 
 /** What the rendered kubeconfig gave. */
@@ -149,12 +148,17 @@ export interface EmulatedReport {
   readonly kubeconfig?: KubeconfigCheck;
   readonly summary: string[];
   readonly failures: string[];
+  /** The running environment when `keep` was asked for (stop it yourself); else undefined (stopped). */
+  readonly kept?: EmulatedEnvironment;
 }
 
-/** Starts the emulator, deploys in order, plans again, checks the kubeconfig, and stops the emulator. */
+/**
+ * Starts the emulator, bootstraps the environment, plans again, checks the kubeconfig, and stops
+ * the emulator unless `keep` is set and everything passed.
+ */
 export async function runEmulatedDeploy(
   env: EnvConfig,
-  opts: EmulatedEnvironmentOptions & { readonly destroy?: boolean },
+  opts: EmulatedEnvironmentOptions & { readonly keep?: boolean },
 ): Promise<EmulatedReport> {
   const log = opts.log ?? (() => undefined);
   const failures: string[] = [];
@@ -165,13 +169,12 @@ export async function runEmulatedDeploy(
   let deploy: DeployObservations | undefined;
   let kubeconfig: KubeconfigCheck | undefined;
   try {
+    log(`${env.name}: bootstrap (the steps of npm run bootstrap) against the emulator; terraform logs in ${emu.options.root}/logs/`);
     deploy = await deployInOrder(emu, log);
     for (const s of [deploy.backend, deploy.platform]) {
-      summary.push(
-        `${s.stack}: ${s.resources} resources applied in ${(s.ms / 1000).toFixed(1)}s (${s.total} synthesized, ${s.excluded} excluded as emulator gaps)`,
-      );
+      summary.push(`${s.stack}: ${s.resources} resources applied (${s.total} synthesized, ${s.excluded} excluded as emulator gaps)`);
     }
-    summary.push(`${stackId(env.name, "backend")}: state migrated to s3://${deploy.migration.bucket}/${deploy.migration.key}`);
+    summary.push(`${stackId(env.name, "backend")}: state in s3://${stateBucketName(env)}/${stateKey(env.name, "backend")}`);
     const l = deploy.lock;
     if (env.backend.dynamodbLock)
       summary.push(
@@ -190,18 +193,14 @@ export async function runEmulatedDeploy(
     }
     kubeconfig = await checkKubeconfig(emu);
     summary.push(
-      `kubeconfig ${kubeconfig.file}: server ${kubeconfig.server}, ${kubeconfig.execCommand} ${kubeconfig.execArgs.join(" ")} gave a token`,
+      `kubeconfig ${kubeconfig.file}: server ${kubeconfig.server}; ${kubeconfig.execCommand} ${kubeconfig.execArgs.join(" ")} gave a token`,
     );
-    if (opts.destroy) {
-      const run = await emu.cdktf("destroy", "platform");
-      summary.push(`${stackId(env.name, "platform")}: destroy exit ${run.code} (protected resources stay)`);
-    }
+    if (fs.existsSync(emu.backendLocalState)) failures.push(`${emu.backendLocalState} still exists after bootstrap`);
   } catch (err) {
     failures.push((err as Error).message);
-  } finally {
-    await emu.stop();
   }
   summary.push(`total ${((Date.now() - started) / 1000).toFixed(1)}s; emulator log: ${emu.moto.logFile}`);
-  if (fs.existsSync(emu.backendLocalState)) summary.push(`note: ${emu.backendLocalState} still exists`);
+  if (opts.keep && failures.length === 0) return { deploy, secondPlan, kubeconfig, summary, failures, kept: emu };
+  await emu.stop();
   return { deploy, secondPlan, kubeconfig, summary, failures };
 }

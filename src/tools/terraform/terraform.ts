@@ -142,6 +142,29 @@ export function writeCliConfig(dir: string, mirror: string | undefined, direct: 
   return file;
 }
 
+/** The Terraform setup of the commands that change AWS (deploy, diff, bootstrap, teardown). */
+export interface DeployTerraform {
+  /** The environment of every terraform (and cdktf) command: the CLI config when a mirror is used. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The filesystem mirror hashicorp/aws comes from, if any. */
+  readonly mirror?: string;
+  /** Whether the provider registry answers (else cdktf must skip its `terraform providers lock`). */
+  readonly online: boolean;
+}
+
+/**
+ * Terraform for the commands that change AWS: hashicorp/aws from a filesystem mirror when there is
+ * one, every other provider from its registry. The CLI config is written into `dir`.
+ */
+export async function deployTerraform(dir: string): Promise<DeployTerraform> {
+  const mirror = findAwsProviderMirror();
+  fs.mkdirSync(dir, { recursive: true });
+  const online = await canInstallFromRegistry(dir, mirror);
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
+  if (mirror) env.TF_CLI_CONFIG_FILE = writeCliConfig(dir, mirror, online);
+  return { env, mirror, online };
+}
+
 /** The result of one terraform command. */
 export type TerraformRun = ProcessRun;
 
