@@ -10,16 +10,32 @@
  */
 import "./src/boot";
 import * as path from "node:path";
-import { loadEnvs, PolicyViolationError, synthApp } from "./src/app";
+import { loadEnvsWithWarnings, PolicyViolationError, synthApp } from "./src/app";
 import { OutputWriteError } from "./src/lib/output-dir";
 import { installSignalHandlers } from "./src/lib/interrupts";
 
+const USAGE = `usage: npm run synth
+
+Validates every environment of envs/ (or $EKS_ENVS_DIR), runs the policy pack, and writes the
+Terraform JSON of their stacks to cdktf.out/ (or $CDKTF_OUTDIR), atomically.
+  EKS_ENVS=dev,staging   synthesize only these environments (all are still validated)
+`;
+
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`error: npm run synth takes no arguments (got ${args.join(" ")})\n\n${USAGE}`);
+    return 2;
+  }
   // Ctrl-C while loading exits at once (130); during the synchronous synth, right after it.
   installSignalHandlers();
-  let envs;
+  let envs, warnings;
   try {
-    envs = await loadEnvs();
+    ({ envs, warnings } = await loadEnvsWithWarnings());
   } catch (err) {
     // An EnvConfigError's message lists every problem found; any other load failure prints its message the same way.
     process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
@@ -40,8 +56,13 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  // A report, not an error: on stdout, so `cdktf synth` does not label it [ERROR].
-  process.stdout.write(`${app.policySummary().join("\n")}\n`);
+  // A report, not an error: on stdout, so `cdktf synth` does not label it [ERROR]. Configuration
+  // warnings (allowed, likely a mistake) come first, when there are any.
+  const config =
+    warnings.length > 0
+      ? [`config: ${warnings.length} warning${warnings.length === 1 ? "" : "s"}`, ...warnings.map((w) => `  warning ${w}`)]
+      : [];
+  process.stdout.write(`${[...config, ...app.policySummary()].join("\n")}\n`);
   return 0;
 }
 

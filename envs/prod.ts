@@ -5,8 +5,7 @@ import { appImages, appTables } from "./_app";
  * Production, after the first blog post: self-managed workers on a launch template, the Fargate
  * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
  * and a private-only API endpoint. Its own account, reached through a deploy role (a cluster admin,
- * so it can apply prod-workloads: the controllers, the autoscaler and the sample). Its backend
- * stack's state has been migrated into its own bucket, so CI can plan and deploy every stack.
+ * so it can apply prod-workloads: the controllers, the autoscaler and the sample).
  */
 export default {
   name: "prod",
@@ -18,7 +17,7 @@ export default {
   tags: { CostCenter: "platform-prod", Owner: "platform-team" },
   tier: "production",
   logKmsEncryption: true,
-  backend: { useLockfile: true, noncurrentVersionExpirationDays: 365, backendStackState: "s3" },
+  backend: { useLockfile: true, noncurrentVersionExpirationDays: 365 },
   vpc: { cidr: "10.20.0.0/16" },
   ecr: { repositories: appImages },
   eks: {

@@ -6,8 +6,7 @@
  * the main resources and the links between stacks (GitHub renders it in a PR comment).
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { buildApp, loadEnvs, PolicyViolationError, PROJECT_ROOT } from "../src/app";
+import { loadEnvs, outputDir, PolicyViolationError, synthApp } from "../src/app";
 import { auditMarkdown } from "../src/tools/audit/audit";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 
@@ -25,9 +24,10 @@ runCli(USAGE, async () => {
   const env = positionals[0];
   if (!envs.some((e) => e.name === env))
     throw new UsageError(`no environment "${env}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
-  const outdir = path.join(PROJECT_ROOT, "cdktf.out");
+  const outdir = outputDir();
   try {
-    buildApp(envs, outdir).app.synth();
+    // Written atomically, as npm run synth writes it: a kill or a second run never leaves a mix.
+    synthApp(envs, outdir);
   } catch (err) {
     if (err instanceof PolicyViolationError) throw new CliError(err.message);
     throw err;

@@ -39,7 +39,7 @@ const IDS = [
 ] as const;
 
 const USAGE = `
-usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup <n>] [--scale <sizes>] [--out <dir>] [--json] [--check]
+usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup <n>] [--scale <sizes>] [--out <dir>] [--json] [--check] [--record]
 
   --only <ids>        comma-separated, of: ${IDS.join(", ")} (default: all)
   --runs <n>          measured runs of each measurement (default 5)
@@ -49,6 +49,7 @@ usage: npm run bench -- [--only <ids>] [--runs <n>] [--heavy-runs <n>] [--warmup
   --out <dir>         where latest.md and latest.json go (default bench-results/)
   --json              print the JSON report instead of the Markdown
   --check             exit 1 when a measured figure is over its budget
+  --record            also write the report into docs/performance.md (its figures section)
 `;
 
 const TIME = "/usr/bin/time";
@@ -102,6 +103,7 @@ runCli(USAGE, async () => {
       out: { type: "string" },
       json: { type: "boolean" },
       check: { type: "boolean" },
+      record: { type: "boolean" },
     },
     allowPositionals: false,
   });
@@ -120,6 +122,10 @@ runCli(USAGE, async () => {
   const app = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
   const results: Measurement[] = [];
+  // What "the environments" are in the titles: counted, never typed.
+  const projectEnvs = await loadEnvs();
+  const stackCount = buildApp(projectEnvs).stacks.reduce((n, e) => n + (e.backend ? 3 : 2), 0);
+  const ofEnvs = `the ${projectEnvs.length} environments of ${path.relative(PROJECT_ROOT, envsDir(PROJECT_ROOT)) || "."}/ (${stackCount} stacks)`;
 
   /** Warm-up runs, then measured runs, of one command. */
   const measure = async (id: string, title: string, command: string[], n: number, env: NodeJS.ProcessEnv = baseEnv, cwd = PROJECT_ROOT) => {
@@ -139,7 +145,7 @@ runCli(USAGE, async () => {
     results.push(
       await measure(
         "app",
-        "direct synth of the sample envs (cdktf.json app, no cdktf-cli)",
+        `direct synth of ${ofEnvs} (cdktf.json app, no cdktf-cli)`,
         ["sh", "-c", app],
         runs,
         synthEnv(path.join(work, "app.out")),
@@ -151,7 +157,7 @@ runCli(USAGE, async () => {
     results.push(
       await measure(
         "npm-synth",
-        "npm run synth of the sample envs",
+        `npm run synth of ${ofEnvs}`,
         ["npm", "run", "--silent", "synth"],
         runs,
         synthEnv(path.join(work, "npm.out")),
@@ -160,9 +166,7 @@ runCli(USAGE, async () => {
   }
   if (only.includes("cdktf-synth")) {
     const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-    results.push(
-      await measure("cdktf-synth", "cdktf synth of the sample envs", [cdktf, "synth", "--output", path.join(work, "cli.out")], runs),
-    );
+    results.push(await measure("cdktf-synth", `cdktf synth of ${ofEnvs}`, [cdktf, "synth", "--output", path.join(work, "cli.out")], runs));
   }
   if (only.includes("typecheck"))
     results.push(await measure("typecheck", "npm run typecheck", ["npm", "run", "--silent", "typecheck"], heavyRuns));
@@ -292,6 +296,15 @@ runCli(USAGE, async () => {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "latest.md"), markdown);
   fs.writeFileSync(path.join(outDir, "latest.json"), json);
+  if (values.record) {
+    const doc = path.join(PROJECT_ROOT, "docs", "performance.md");
+    const text = fs.readFileSync(doc, "utf8");
+    const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"];
+    if (!text.includes(start) || !text.includes(end)) throw new CliError(`${doc} has no ${start} ... ${end} section to record into`);
+    const figures = markdown.replace(/^## /m, "### ");
+    fs.writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n\n${figures.trim()}\n\n${text.slice(text.indexOf(end))}`);
+    log(`recorded in ${path.relative(process.cwd(), doc)}`);
+  }
   process.stdout.write(values.json ? json : markdown);
   const over = report.budgets.filter((b) => b.ok === false);
   if (values.check && over.length > 0) {

@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvs, PROJECT_ROOT } from "../src/app";
+import { loadEnvs, outputDir, PROJECT_ROOT } from "../src/app";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
 import { kubeconfigPath, stackId } from "../src/lib/naming";
@@ -45,7 +45,7 @@ async function platformOutputs(env: string, outputsFile: string | undefined): Pr
       throw new CliError(`cannot read the outputs file ${outputsFile}: ${(err as Error).message}`);
     }
   }
-  const dir = path.join(PROJECT_ROOT, "cdktf.out", "stacks", stackId(env, "platform"));
+  const dir = path.join(outputDir(), "stacks", stackId(env, "platform"));
   if (!fs.existsSync(path.join(dir, ".terraform"))) {
     throw new CliError(
       `${stackId(env, "platform")} has not been deployed from this checkout (no ${path.relative(PROJECT_ROOT, dir)}/.terraform); run npm run deploy -- ${stackId(env, "platform")}, or pass --outputs <file>`,

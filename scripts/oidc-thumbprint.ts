@@ -20,7 +20,7 @@ const DEFAULT_STDIN_TIMEOUT_MS = 10_000;
 const MAX_STDIN_TIMEOUT_MS = 600_000;
 
 const USAGE = `
-usage: oidc-thumbprint [region]            (query JSON on stdin, as Terraform's external data source sends it)
+usage: npm run thumbprint -- [region]      (query JSON on stdin, as Terraform's external data source sends it)
   query keys: region | issuer | host (exactly one), port (default 443), timeout_ms (default 5000)
   ${STDIN_TIMEOUT_ENV}   how long to wait for a complete query on stdin, in ms
                                      (default ${DEFAULT_STDIN_TIMEOUT_MS}, 1-${MAX_STDIN_TIMEOUT_MS}); then it fails, even if stdin stays open

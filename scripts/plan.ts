@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvs, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
+import { loadEnvs, outputDir, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
 import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { planEnvironment } from "../src/tools/plan/plan";
@@ -53,7 +53,7 @@ runCli(USAGE, async () => {
     throw new UsageError(`no environment "${envName}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
 
   const started = Date.now();
-  const synthDir = path.join(PROJECT_ROOT, "cdktf.out");
+  const synthDir = outputDir();
   try {
     synthApp(envs, synthDir);
   } catch (err) {

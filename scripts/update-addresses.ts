@@ -1,21 +1,21 @@
 /**
  * npm run addresses:update
  *
- * Records the Terraform addresses of every stack of the sample environments in
- * __tests__/contract/addresses.json, and regenerates the docs that list the sample stacks (the
- * emulator-gap table), so adding an environment is this one command. Run it only when an address change is intended, and pair each
- * rename with a `moved` block or `terraform state mv`, or Terraform destroys and recreates it.
+ * Records the Terraform addresses of every stack of the environments of envs/ in
+ * __tests__/contract/addresses.json: after adding an environment, and when an address change is
+ * intended (pair each rename with a `moved` block or `terraform state mv`, or Terraform destroys
+ * and recreates the resource).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
 import { addressDiff, addressesOf } from "../src/tools/generate/addresses";
-import { generatedDocs } from "../src/tools/generate/docs";
 import { parseArgs, runCli } from "../src/tools/cli";
 
 const USAGE =
-  "usage: npm run addresses:update\n\nRecords the Terraform addresses of the sample environments (__tests__/contract/addresses.json) and regenerates docs/.";
+  "usage: npm run addresses:update\n\nRecords the Terraform addresses of every stack of the environments of envs/ in __tests__/contract/addresses.json.";
 
 runCli(USAGE, async () => {
   parseArgs(process.argv.slice(2), { allowPositionals: false });
@@ -25,12 +25,10 @@ runCli(USAGE, async () => {
   const file = path.join(PROJECT_ROOT, "__tests__", "contract", "addresses.json");
   const recorded = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string[]>) : {};
   const diff = addressDiff(recorded, current);
-  fs.writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+  // Formatted as npm run lint wants it: a stack with few addresses (a workloads stack with nothing
+  // to install) fits on one line.
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(JSON.stringify(current, null, 2), { ...options, parser: "json" }));
   fs.rmSync(outdir, { recursive: true, force: true });
   console.log(diff.length === 0 ? "addresses unchanged" : `updated ${path.relative(process.cwd(), file)}:\n${diff.join("\n")}`);
-  for (const doc of await generatedDocs()) {
-    if (doc.after === doc.before) continue;
-    fs.writeFileSync(path.join(PROJECT_ROOT, doc.file), doc.after);
-    console.log(`updated ${doc.file}`);
-  }
 });

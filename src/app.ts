@@ -5,7 +5,7 @@
 import { App, Aspects, TerraformStack, type AppConfig } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "./config";
+import { EnvConfigError, envsDir, loadEnvSources, validateEnvs, type EnvConfig } from "./config";
 import { writeDirAtomically } from "./lib/output-dir";
 import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
@@ -16,6 +16,14 @@ import { WorkloadsStack } from "./stacks/workloads-stack";
 
 /** The project root: the folder holding `cdktf.json`. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/**
+ * The synthesized output folder: `$CDKTF_OUTDIR` (which `cdktf synth --output` sets for the app)
+ * when set, else the project's `cdktf.out`. Every command reads and writes the same one.
+ */
+export function outputDir(): string {
+  return path.resolve(process.env.CDKTF_OUTDIR || path.join(PROJECT_ROOT, "cdktf.out"));
+}
 
 /** The stacks of one environment, in deployment order. */
 export interface EnvStacks {
@@ -130,9 +138,19 @@ function allStacks(stacks: EnvStacks): EnvStack[] {
 
 /** Loads and validates the environments of `envs/` (or `$EKS_ENVS_DIR`); throws `EnvConfigError`. */
 export async function loadEnvs(root: string = PROJECT_ROOT): Promise<EnvConfig[]> {
+  return (await loadEnvsWithWarnings(root)).envs;
+}
+
+/**
+ * Like `loadEnvs`, with the validation's warnings (one line each, about every environment): what
+ * is allowed but likely a mistake, for the caller to print. Throws `EnvConfigError` on errors.
+ */
+export async function loadEnvsWithWarnings(root: string = PROJECT_ROOT): Promise<{ envs: EnvConfig[]; warnings: string[] }> {
   // Every file is read and validated (so names, buckets and lock tables still cannot clash), then
   // only the environments EKS_ENVS names are kept.
-  return selectEnvs(assertValidEnvs(await loadEnvSources(envsDir(root))), process.env.EKS_ENVS);
+  const result = validateEnvs(await loadEnvSources(envsDir(root)));
+  if (result.errors.length > 0) throw new EnvConfigError(result.errors);
+  return { envs: selectEnvs(result.envs, process.env.EKS_ENVS), warnings: result.warnings };
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from "./schema";
 export * from "./validate";
 export * from "./load";
+export * from "./vpc-overlaps";
 export type { ConfigIssue } from "./rules";

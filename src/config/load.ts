@@ -28,7 +28,7 @@ export function envsDir(projectRoot: string): string {
 export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   let files: string[];
   try {
-    files = fs.readdirSync(dir).filter((f) => /\.(ts|js|json)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"));
+    files = envFileNames(dir);
   } catch (err) {
     throw new Error(`cannot read the environments folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
@@ -58,6 +58,15 @@ export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   // Every file that cannot be used, one line each, before any is validated.
   if (problems.length > 0) throw new Error(problems.join("\n"));
   return sources;
+}
+
+/**
+ * The names of the environment files of `dir`, unsorted: `*.ts`, `*.js` and `*.json`, except
+ * declaration files and files starting with "_" (shared helpers like `_app.ts`). Throws when the
+ * folder cannot be read.
+ */
+export function envFileNames(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /\.(ts|js|json)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"));
 }
 
 /** Imports one file, with source maps on so its errors point at its own lines. */

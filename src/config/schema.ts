@@ -65,13 +65,15 @@ const labels = z.record(z.string(), z.string()).default({});
 
 const TaintSchema = z.strictObject({
   /** Taint key (a Kubernetes label key). */
-  key: z.string(),
+  key: z.string().meta({ description: "the taint's key, a Kubernetes label key such as dedicated" }),
   /** Taint value. @default - none */
   value: z.string().optional(),
   /** "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE". */
-  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], {
-    error: 'must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"',
-  }),
+  effect: z
+    .enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], {
+      error: 'must be "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"',
+    })
+    .meta({ description: "what the taint does to pods that do not tolerate it: NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE" }),
 });
 
 /** An EKS add-on version, as `aws eks describe-addon-versions` prints it (its format is checked in the rules). */
@@ -135,26 +137,37 @@ export const ManagedGroupSchema = z.strictObject({
 
 const FargateSelectorSchema = z.strictObject({
   /** Namespace whose pods run on Fargate (`*` and `?` wildcards allowed). */
-  namespace: z.string().min(1, { error: "must not be empty" }),
+  namespace: z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .meta({ description: "the namespace whose pods run on Fargate (`*` and `?` wildcards allowed)" }),
   /** Only pods with all these labels. @default - every pod of the namespace */
   labels: z.record(z.string(), z.string()).optional(),
 });
 
 const FargateProfileSchema = z.strictObject({
   /** 1-5 selectors: a namespace, optionally with labels (the two modes of the third blog post). */
-  selectors: z.array(FargateSelectorSchema),
+  selectors: z
+    .array(FargateSelectorSchema)
+    .meta({ description: "which pods the profile runs: 1-5 namespaces, each optionally with labels" }),
 });
 
 const keyAttribute = z.strictObject({
   /** Attribute name, 1-255 characters. */
-  name: z.string().min(1, { error: "must not be empty" }).max(255, { error: "must be at most 255 characters" }),
+  name: z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .max(255, { error: "must be at most 255 characters" })
+    .meta({ description: "the key attribute's name" }),
   /** "S" (string), "N" (number) or "B" (binary). */
-  type: z.enum(["S", "N", "B"], { error: 'must be "S", "N" or "B"' }),
+  type: z
+    .enum(["S", "N", "B"], { error: 'must be "S", "N" or "B"' })
+    .meta({ description: 'the key attribute\'s type: "S" (string), "N" (number) or "B" (binary)' }),
 });
 
 const TableIndexSchema = z.strictObject({
   /** Partition key of the index: `{ name, type }`. */
-  hashKey: keyAttribute,
+  hashKey: keyAttribute.meta({ description: "the partition key, { name, type }, every item has" }),
   /** Sort key of the index: `{ name, type }`. @default - none */
   rangeKey: keyAttribute.optional(),
   /** Attributes projected into the index: ALL, KEYS_ONLY or INCLUDE (with `nonKeyAttributes`). @default "ALL" */
@@ -170,7 +183,7 @@ const TableIndexSchema = z.strictObject({
 /** An application table (first blog post's session, users, product-group, product). */
 export const TableSchema = z.strictObject({
   /** Partition key: `{ name, type }`. */
-  hashKey: keyAttribute,
+  hashKey: keyAttribute.meta({ description: "the partition key, { name, type }, every item has" }),
   /** Sort key: `{ name, type }`. @default - none */
   rangeKey: keyAttribute.optional(),
   /** On-demand (PAY_PER_REQUEST) or PROVISIONED capacity. @default "PAY_PER_REQUEST" */
@@ -191,7 +204,7 @@ export const TableSchema = z.strictObject({
 
 const AssumeRoleSchema = z.strictObject({
   /** Role the AWS provider (and the S3 backend) assume in the environment's account. */
-  roleArn,
+  roleArn: roleArn.meta({ description: "the role Terraform assumes in the environment's account" }),
   /** External id the role's trust policy requires. @default - none */
   externalId: z
     .string()
@@ -258,11 +271,15 @@ const BackendSchema = z.strictObject({
     .max(100, { error: "must be 0-100" })
     .default(10),
   /**
-   * Where the `<env>-backend` stack keeps its own state. `local` (a git-ignored file under
-   * `terraform-state/`) until the bucket exists; set `s3` and run `npm run backend:migrate -- <env>`
-   * to move it into the bucket it created. @default "local"
+   * Retired: the `<env>-backend` stack's state always lives in its own bucket (`npm run bootstrap`
+   * puts it there, `npm run teardown` takes it out), so there is nothing to set.
    */
-  backendStackState: z.enum(["local", "s3"], { error: 'must be "local" or "s3"' }).default("local"),
+  backendStackState: z
+    .never({
+      error:
+        "is no longer a setting: the backend stack's state always lives in its own bucket (npm run bootstrap -- <env> moves it there, npm run teardown -- <env> takes it out); remove the line",
+    })
+    .optional(),
 });
 
 const VpcSchema = z.strictObject({
@@ -402,9 +419,9 @@ const NodeGroupsSchema = z.strictObject({
   ssh: z
     .strictObject({
       /** EC2 key pair of the nodes. */
-      keyName: z.string().min(1, { error: "must not be empty" }),
+      keyName: z.string().min(1, { error: "must not be empty" }).meta({ description: "the EC2 key pair the nodes accept for SSH" }),
       /** CIDRs allowed to reach port 22; at least one, never the whole internet. */
-      allowedCidrs: z.array(cidrBlock),
+      allowedCidrs: z.array(cidrBlock).meta({ description: "the CIDRs allowed to reach port 22, at least one" }),
     })
     .optional(),
 });
@@ -435,9 +452,8 @@ const CiSchema = z.strictObject({
    */
   deployRoleArn: roleArn.optional(),
   /**
-   * Stacks the pull-request workflow plans. The backend stack only once its state is in S3
-   * (`backend.backendStackState: "s3"`): a runner has no local state to plan against.
-   * @default - platform and workloads, plus backend when its state is in S3
+   * Stacks the pull-request workflow plans.
+   * @default - every stack of the environment
    */
   planStacks: z
     .array(z.enum(CI_STACK_KINDS, { error: 'must be "backend", "platform" or "workloads"' }))
@@ -514,11 +530,17 @@ const WorkloadsSchema = z.strictObject({
 
 const SuppressionSchema = z.strictObject({
   /** Rule id of the policy pack, e.g. "ECR-002". */
-  rule: z.string(),
+  rule: z.string().meta({ description: "the policy rule to suppress, e.g. ECR-002 (docs/policy.md lists them)" }),
   /** Terraform address of the resource, as in the plan: "aws_ecr_repository.ecr_web". */
-  resource: z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/, { error: "must be a Terraform address like aws_ecr_repository.ecr_web" }),
+  resource: z
+    .string()
+    .regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/, { error: "must be a Terraform address like aws_ecr_repository.ecr_web" })
+    .meta({ description: "the Terraform address of the resource the rule is suppressed for" }),
   /** Why the exception is acceptable; listed in every synth output. */
-  reason: z.string().refine((r) => r.trim().length >= 10, { error: "must explain the exception in at least 10 characters" }),
+  reason: z
+    .string()
+    .refine((r) => r.trim().length >= 10, { error: "must explain the exception in at least 10 characters" })
+    .meta({ description: "why the exception is acceptable, listed in every synth output" }),
 });
 
 const PolicySchema = z.strictObject({
@@ -528,18 +550,28 @@ const PolicySchema = z.strictObject({
 
 export const EnvSchema = z.strictObject({
   /** Environment name: `dev`, `qa`, `prod`. Part of every stack id and AWS name. */
-  name: z.string().regex(ENV_NAME_PATTERN, {
-    error: "must be 2-16 lowercase letters and digits, starting with a letter",
-  }),
+  name: z
+    .string()
+    .regex(ENV_NAME_PATTERN, {
+      error: "must be 2-16 lowercase letters and digits, starting with a letter",
+    })
+    .meta({ description: "the environment's name (dev, qa, prod), part of every stack id and AWS name" }),
   /** Project prefix of every AWS name (`<project>-<env>-...`). */
-  project: z.string().min(2, { error: "must be at least 2 characters" }).regex(PROJECT_PATTERN, {
-    error: "must be letters, digits and inner hyphens",
-  }),
+  project: z
+    .string()
+    .min(2, { error: "must be at least 2 characters" })
+    .regex(PROJECT_PATTERN, {
+      error: "must be letters, digits and inner hyphens",
+    })
+    .meta({ description: "the prefix of every AWS name of the environment (<project>-<env>-...), e.g. your team or product" }),
   /** AWS region of every resource of the environment. */
-  region: z.string().superRefine((value, ctx) => {
-    const problem = regionProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
-  }),
+  region: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = regionProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    })
+    .meta({ description: "the AWS region of every resource of the environment, e.g. eu-west-1" }),
   /**
    * The AWS account the environment lives in. Becomes the provider's `allowed_account_ids`, so a dev
    * config can never be applied to the prod account. @default - any account the credentials reach
@@ -551,7 +583,9 @@ export const EnvSchema = z.strictObject({
    * Availability zones, listed explicitly (no AWS lookup at plan time). At least two: EKS requires
    * subnets in two zones.
    */
-  availabilityZones: z.array(z.string()),
+  availabilityZones: z.array(z.string()).meta({
+    description: 'the zones the subnets and nodes are spread over, at least two of the region\'s, e.g. ["eu-west-1a", "eu-west-1b"]',
+  }),
   /** Cost-allocation tags added to every resource next to Project, Environment and ManagedBy. @default {} */
   tags: z.record(z.string(), z.string()).default({}),
   /** The environment's Terraform state backend. @default - all defaults of `BackendSchema` */

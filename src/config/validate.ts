@@ -9,6 +9,7 @@ import { closest } from "../lib/suggest";
 import { escapeControl } from "../lib/text";
 import { ENV_RULES, type ConfigIssue } from "./rules";
 import { EnvSchema, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
+import { overlapMessage, vpcClaim, vpcOverlapPairs } from "./vpc-overlaps";
 
 /** One environment as found on disk: where it came from and what it exported. */
 export interface EnvSource {
@@ -22,6 +23,11 @@ export interface ValidationResult {
   readonly envs: EnvConfig[];
   /** One formatted line per problem, across all environments. */
   readonly errors: string[];
+  /**
+   * What is allowed but likely a mistake (VPCs of one account and region that overlap), formatted
+   * like the errors; reported for the environments that parse, whether or not there are errors.
+   */
+  readonly warnings: string[];
 }
 
 /** Thrown by `assertValidEnvs`; its message is the list of problems, one per line. */
@@ -47,7 +53,8 @@ export function validateEnvs(sources: readonly EnvSource[]): ValidationResult {
   });
 
   errors.push(...crossEnvIssues(sources, names, parsed));
-  return errors.length > 0 ? { envs: [], errors } : { envs, errors };
+  const warnings = crossEnvWarnings(sources, names, parsed);
+  return errors.length > 0 ? { envs: [], errors, warnings } : { envs, errors, warnings };
 }
 
 /** Like `validateEnvs`, but throws `EnvConfigError` listing every problem. */
@@ -111,13 +118,21 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
       }
       const message =
         path[0] === "name"
-          ? `is already used by ${sources[first].source}; each environment needs its own`
-          : `gives the ${what} "${value}", which ${sources[first].source} also uses; each environment needs its own`;
+          ? `is already used by ${sources[first].source}; give the environment of ${source.source} a name of its own`
+          : `gives the ${what} "${value}", which ${sources[first].source} also uses; each environment needs its own: change it in ${source.source}`;
       errors.push(formatIssue(names[i], { path, value: valueAt(source.raw, path), message }));
       if (path[0] === "name") break; // the derived names then clash too; one line says it
     }
   });
   return errors;
+}
+
+/** What is allowed between environments but likely a mistake: VPCs of one account and region that overlap. */
+function crossEnvWarnings(sources: readonly EnvSource[], names: readonly string[], parsed: readonly (ParsedEnv | undefined)[]): string[] {
+  const claims = parsed.map((env, i) => (env ? vpcClaim(sources[i].source, env) : undefined));
+  return vpcOverlapPairs(claims).map(({ index, claim, other }) =>
+    formatIssue(names[index], { path: ["vpc", "cidr"], value: claim.cidr, message: overlapMessage(other) }),
+  );
 }
 
 /** Turns a zod issue into our issues (one per unknown key). */
@@ -137,7 +152,10 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] {
       });
     }
     case "invalid_type":
-      if (value === undefined) return [{ path, value, message: "is required" }];
+      if (value === undefined) {
+        const purpose = descriptionAt(path);
+        return [{ path, value, message: purpose ? `is required: ${purpose}` : "is required" }];
+      }
       if (!issue.message.startsWith("Invalid input")) return [{ path, value, message: issue.message }];
       return [{ path, value, message: `must be ${article(issue.expected)} ${issue.expected}` }];
     case "invalid_value":
@@ -201,19 +219,33 @@ function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
   return cur;
 }
 
-/** The keys a strict object accepts at `path` of the schema. */
-function allowedKeysAt(path: readonly (string | number)[]): string[] {
+/** What the field at `path` is for, from the schema's metadata (`.meta({ description })`). */
+function descriptionAt(path: readonly (string | number)[]): string | undefined {
+  const parent = schemaAt(path.slice(0, -1));
+  const def = unwrap(parent)?._zod.def as unknown as Record<string, unknown> | undefined;
+  const field = def?.type === "object" ? (def.shape as Record<string, z.ZodType>)[String(path.at(-1))] : undefined;
+  const meta = field?.meta() as { description?: string } | undefined;
+  return meta?.description;
+}
+
+/** The schema at `path` (through objects, arrays and records), or undefined. */
+function schemaAt(path: readonly (string | number)[]): z.core.$ZodType | undefined {
   let schema: z.core.$ZodType | undefined = EnvSchema;
   for (const p of path) {
     schema = unwrap(schema);
     const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
-    if (!def) return [];
+    if (!def) return undefined;
     if (def.type === "object") schema = (def.shape as Record<string, z.core.$ZodType>)[String(p)];
     else if (def.type === "array") schema = def.element as z.core.$ZodType;
     else if (def.type === "record") schema = def.valueType as z.core.$ZodType;
-    else return [];
+    else return undefined;
   }
-  const def = unwrap(schema)?._zod.def as unknown as Record<string, unknown> | undefined;
+  return schema;
+}
+
+/** The keys a strict object accepts at `path` of the schema. */
+function allowedKeysAt(path: readonly (string | number)[]): string[] {
+  const def = unwrap(schemaAt(path))?._zod.def as unknown as Record<string, unknown> | undefined;
   return def?.type === "object" ? Object.keys(def.shape as object) : [];
 }
 

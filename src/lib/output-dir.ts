@@ -6,10 +6,12 @@
  * disk) leaves the previous folder as it was and no staging folder behind, and is reported as one
  * line that names the path, what failed and what to do.
  *
- * What the generator does not write is kept, as writing in place would keep it: entries of the
- * previous folder the new one lacks are moved into the new one first, down to `mergeDepth` levels
- * (for cdktf.out: `stacks/<stack>/.terraform`, `.terraform.lock.hcl`, stacks no longer synthesized).
- * Terraform's working files thus survive a synth, and moving them is a rename, not a copy.
+ * Terraform's working files are kept: the entries of the previous folder's folders at depth
+ * `mergeDepth` (for cdktf.out: `stacks/<stack>/.terraform`, `.terraform.lock.hcl`, an
+ * `errored.tfstate`) are moved into the same folders of the new one when it has them, so a synth
+ * keeps them and moving them is a rename, not a copy. Folders the new output no longer has (the
+ * stacks of an environment removed or not selected) are dropped with the previous folder, so what
+ * is there is exactly what was synthesized.
  *
  * When the folder cannot be renamed as a whole (it is a mount point, the file system root, or holds
  * the current directory), the staging folder goes inside it and its entries are swapped one by one
@@ -143,7 +145,10 @@ function swapDir(final: string, staged: string, mergeDepth: number, journal: Mov
   }
 }
 
-/** Moves every entry of `oldDir` that `newDir` lacks into `newDir`, `depth` levels down. */
+/**
+ * Moves every entry of `oldDir` that `newDir` lacks into `newDir` at the last of `depth` levels,
+ * descending only into folders both have.
+ */
 function carryOver(oldDir: string, newDir: string, depth: number, journal: Move[]): void {
   if (depth <= 0) return;
   for (const name of fs.readdirSync(oldDir)) {
@@ -151,6 +156,7 @@ function carryOver(oldDir: string, newDir: string, depth: number, journal: Move[
     const to = path.join(newDir, name);
     const there = lstatOrUndefined(to);
     if (!there) {
+      if (depth > 1) continue; // a folder no longer generated: dropped
       try {
         rename(from, to, journal);
       } catch (err) {

@@ -91,8 +91,20 @@ function refusal(argv: readonly string[], options: OptionSpecs, allowPositionals
 /**
  * Runs a program's main function: exit 0 on success (or the number it returns), 2 with the usage
  * on a UsageError, 1 with the message on any other error. Stack traces only with DEBUG set.
+ * `--help` (or `-h`) prints the usage on stdout and exits 0 without running it (unless `passHelp`:
+ * a wrapper whose tool answers --help itself).
  */
-export function runCli(usage: string, main: () => Promise<number | void> | number | void): void {
+export function runCli(
+  usage: string,
+  main: () => Promise<number | void> | number | void,
+  opts: { readonly passHelp?: boolean } = {},
+): void {
+  const args = process.argv.slice(2);
+  const end = args.indexOf("--");
+  if (!opts.passHelp && (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(`${usage.trim()}\n`);
+    return;
+  }
   Promise.resolve()
     .then(main)
     .then(

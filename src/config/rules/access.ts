@@ -166,10 +166,7 @@ export function isGitHubHosted(labels: readonly string[]): boolean {
 /** The stacks the pull-request workflow plans for an environment, after the defaults. */
 export function planStacksOf(env: Pick<ParsedEnv, "ci" | "backend">): string[] {
   const hasBackendStack = env.backend.kind === "s3";
-  return (
-    env.ci.planStacks?.filter((k) => k !== "backend" || hasBackendStack) ??
-    CI_STACK_KINDS.filter((k) => k !== "backend" || (hasBackendStack && env.backend.backendStackState === "s3"))
-  );
+  return (env.ci.planStacks ?? CI_STACK_KINDS).filter((k) => k !== "backend" || hasBackendStack);
 }
 
 const ci: EnvRule = {
@@ -230,31 +227,12 @@ const ci: EnvRule = {
     }
     const planStacks = planStacksOf(env);
     const hcp = env.backend.kind === "hcp";
-    const local = !hcp && env.backend.backendStackState === "local";
     if (hcp && env.ci.planStacks?.includes("backend")) {
       out.push(
         issue(
           ["ci", "planStacks"],
           env.ci.planStacks,
           'includes "backend", which an environment on HCP Terraform does not have; leave it out',
-        ),
-      );
-    }
-    if (planRoleArn && env.ci.planStacks?.includes("backend") && local) {
-      out.push(
-        issue(
-          ["ci", "planStacks"],
-          env.ci.planStacks,
-          'includes "backend", whose state is still local (backend.backendStackState "local"): a runner has none; run npm run backend:migrate, set backendStackState "s3", or leave backend out',
-        ),
-      );
-    }
-    if (deployRoleArn && local) {
-      out.push(
-        issue(
-          ["ci", "deployRoleArn"],
-          deployRoleArn,
-          'needs backend.backendStackState "s3": the deploy workflow\'s runner keeps no local state; deploy the backend stack once by hand, run npm run backend:migrate, then set it',
         ),
       );
     }

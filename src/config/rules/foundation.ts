@@ -78,7 +78,6 @@ export const FOUNDATION_RULES: readonly EnvRule[] = [
           ["bucketName", undefined],
           ["lockTableName", undefined],
           ["useLockfile", false],
-          ["backendStackState", "local"],
         ];
         for (const [field, unset] of s3Only) {
           if (b[field] !== unset) {
@@ -121,14 +120,6 @@ export const FOUNDATION_RULES: readonly EnvRule[] = [
     check: (env) => {
       if (!env.ephemeral) return [];
       const issues: ConfigIssue[] = [];
-      if (env.backend.backendStackState !== "local") {
-        issues.push({
-          path: ["backend", "backendStackState"],
-          value: env.backend.backendStackState,
-          message:
-            'must be "local" in an ephemeral environment: its backend stack is destroyed last and cannot keep its state in the bucket it deletes',
-        });
-      }
       for (const [name, t] of Object.entries(env.tables)) {
         if (t.deletionProtection === true) {
           issues.push({

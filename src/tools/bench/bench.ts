@@ -118,9 +118,9 @@ export function checkBudgets(results: readonly Measurement[], scale?: Scaling): 
   const budget = (what: string, limit: number, unit: Budget["unit"], actual: number | undefined): Budget =>
     actual === undefined ? { what, limit, unit } : { what, limit, unit, actual, ok: actual <= limit };
   return [
-    budget("direct synth of the sample envs, wall", 1_500, "ms", byId.get("app")?.wallMs.median),
-    budget("direct synth of the sample envs, peak RSS", 300, "MB", byId.get("app")?.rssMB.median),
-    budget("cdktf synth of the sample envs, wall", 5_000, "ms", byId.get("cdktf-synth")?.wallMs.median),
+    budget("direct synth of envs/, wall", 1_500, "ms", byId.get("app")?.wallMs.median),
+    budget("direct synth of envs/, peak RSS", 300, "MB", byId.get("app")?.rssMB.median),
+    budget("cdktf synth of envs/, wall", 5_000, "ms", byId.get("cdktf-synth")?.wallMs.median),
     budget(
       "npm run synth over one terraform validate of a backend stack, wall",
       0.5,
@@ -241,7 +241,7 @@ type Raw = Record<string, unknown>;
  * environments (state bucket, lock table, kubeconfig path).
  */
 export function generateEnvs(templates: readonly Raw[], count: number): Raw[] {
-  if (templates.length === 0) throw new Error("no sample environments to generate from");
+  if (templates.length === 0) throw new Error("no environments to generate from");
   return Array.from({ length: count }, (_, i) => {
     const template = structuredClone(templates[i % templates.length]);
     const prefix = String(template.name).replace(/\d+$/, "").slice(0, 12);

@@ -9,25 +9,22 @@
  *   default, read from the JSDoc comments of `src/config/schema.ts` with the TypeScript compiler
  *   (zod keeps no comments at runtime). A field without a description fails the generator.
  * - `docs/policy.md`: the rule table of the policy pack (`ALL_RULES`).
- * - `docs/testing.md`: the emulator-gap table (which gap touches how many resources of each sample
- *   stack).
+ * - `docs/testing.md`: the emulator-gap table (every gap with why, and moto's patched defects).
  *
  * Every table goes through `markdownTable`, and every piece of source text through `inline`, so
  * Markdown is escaped once and the same way everywhere.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
 import type { z } from "zod";
-import { buildApp, loadEnvs, PROJECT_ROOT } from "../../app";
+import { PROJECT_ROOT } from "../../app";
 import { EnvSchema } from "../../config/schema";
 import { ALL_RULES } from "../../policy/rules";
 import type { PolicyRule } from "../../policy/types";
-import { EMULATOR_GAPS, emulatorGapOverride, type EmulatorGap, type GapOverride } from "../emulator/emulator-gaps";
-import { stackId } from "../../lib/naming";
-import { readStackFile } from "../../lib/synthesized";
+import { EMULATOR_GAPS, type EmulatorGap } from "../emulator/emulator-gaps";
+import { MOTO_PATCHES } from "../emulator/moto";
 import { markdownTable, type Align } from "../markdown";
 
 export { markdownTable, type Align };
@@ -75,42 +72,21 @@ function policyRulesTable(rules: readonly PolicyRule[] = ALL_RULES): string {
 // ---------------------------------------------------------------------------------------------
 // The emulator-gap table
 
-type Json = Record<string, unknown>;
-
-/** Each gap with what it touches in each stack, and each stack's totals. */
-function emulatorGapsTable(stacks: readonly { stack: string; json: Json }[], gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string {
-  const results = stacks.map((s) => ({ stack: s.stack, result: emulatorGapOverride(s.json, gaps) }));
-  const touched = (gap: EmulatorGap, r: GapOverride) => r.applied.find((a) => a.gap === gap)?.addresses.length ?? 0;
+/**
+ * Every gap of the emulator, with why, and every defect of moto patched in its server process. Not
+ * per environment: each emulated deploy prints what the gaps touched in its own stacks.
+ */
+function emulatorGapsTable(gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string {
   return markdownTable(
-    ["gap", ...results.map((r) => `\`${r.stack}\``), "why"],
+    ["gap", "why"],
     [
       ...gaps.map((gap) => [
         `${gap.kind} \`${gap.type}\`${gap.attributes ? ` (${gap.attributes.map((a) => `\`${a}\``).join(", ")})` : ""}`,
-        ...results.map((r) => String(touched(gap, r.result) || "")),
         inline(gap.reason),
       ]),
-      ["**applied / synthesized**", ...results.map((r) => `${r.result.resources - r.result.excluded} / ${r.result.resources}`), ""],
+      ...MOTO_PATCHES.map((p) => [`patched in moto: \`${p.patch}\``, inline(p.reason)]),
     ],
-    ["left", ...results.map((): Align => "right"), "left"],
   );
-}
-
-/** The gap table of the sample environments' backend and platform stacks (synthesizes them). */
-async function sampleEmulatorGapsTable(): Promise<string> {
-  const envs = await loadEnvs();
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-"));
-  try {
-    buildApp(envs, outdir).app.synth();
-    const stacks = envs.flatMap((env) =>
-      (["backend", "platform"] as const)
-        .map((kind) => stackId(env.name, kind))
-        .filter((stack) => fs.existsSync(path.join(outdir, "stacks", stack)))
-        .map((stack) => ({ stack, json: readStackFile(path.join(outdir, "stacks", stack)) })),
-    );
-    return emulatorGapsTable(stacks);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,7 +399,7 @@ export interface GeneratedDoc {
 export const GENERATED_DOCS: readonly GeneratedDoc[] = [
   { file: "docs/configuration.md", sections: { "config-reference": () => configurationReference() } },
   { file: "docs/policy.md", sections: { "policy-rules": () => policyRulesTable() } },
-  { file: "docs/testing.md", sections: { "emulator-gaps": sampleEmulatorGapsTable } },
+  { file: "docs/testing.md", sections: { "emulator-gaps": async () => Promise.resolve(emulatorGapsTable()) } },
 ];
 
 /** `text` (the file's current content) with its generated parts regenerated, formatted as `npm run lint` wants. */

@@ -79,7 +79,9 @@ export async function synthesizeRef(root: string, ref: string): Promise<{ out: s
   try {
     const add = await git(["worktree", "add", "--detach", "--quiet", tree, commit.stdout.trim()]);
     if (add.code !== 0) throw new Error(`--changed ${ref}: git worktree add failed: ${add.stderr.trim().split("\n")[0]}`);
-    fs.symlinkSync(path.join(root, "node_modules"), path.join(tree, "node_modules"), "dir");
+    // The commit's own dependencies are the project's install (a link, unless the commit holds one).
+    if (!fs.existsSync(path.join(tree, "node_modules")))
+      fs.symlinkSync(path.join(root, "node_modules"), path.join(tree, "node_modules"), "dir");
     const out = path.join(work, "cdktf.out");
     const { app } = JSON.parse(fs.readFileSync(path.join(tree, "cdktf.json"), "utf8")) as { app: string };
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1" };
