@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../src/app";
-import { sampleEnvs } from "./helpers/synth";
+import { fixtureEnvs } from "./helpers/synth";
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,7 +25,7 @@ function tree(dir: string): Record<string, string> {
 
 describe("deterministic synth", () => {
   it("writes byte-identical cdktf.out twice, without machine paths", async () => {
-    const envs = await sampleEnvs();
+    const envs = await fixtureEnvs();
     const a = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "synth-a-")), "cdktf.out");
     const b = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "synth-b-")), "cdktf.out");
     buildApp(envs, a).app.synth();

@@ -28,26 +28,26 @@ function runApp(envFiles: Record<string, string>): { code: number | null; stdout
 
 /** Every environment names at least one cluster admin. */
 const admins = `eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform-admin" } }`;
-const good = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
+const good = `export default { name: "one", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
 
 describe("main.ts", () => {
   it("synthesizes every stack of every valid environment", () => {
-    const { code, outdir } = runApp({ "dev.ts": good });
+    const { code, outdir } = runApp({ "one.ts": good });
     expect(code).toBe(0);
-    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-backend", "dev-platform", "dev-workloads"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["one-backend", "one-platform", "one-workloads"]);
   });
 
   it("reports every problem of every environment, exits non-zero and writes nothing", () => {
     const { code, stderr, outdir } = runApp({
-      "dev.ts": good,
-      "qa.ts": `export default { name: "qa", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42", ${admins} };`,
-      "prod.ts": `export default { name: "prod", project: "Acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`,
+      "one.ts": good,
+      "qa.ts": `export default { name: "qa", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42", ${admins} };`,
+      "ops.ts": `export default { name: "ops", project: "Fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`,
     });
     expect(code).toBe(1);
     expect(stderr).toBe(
       [
         "invalid environment configuration (3 problems):",
-        'env "prod": project makes the state bucket name "Acme-prod-tfstate" invalid: S3 bucket names allow only lowercase letters, digits and hyphens (got "Acme")',
+        'env "ops": project makes the state bucket name "Fixture-ops-tfstate" invalid: S3 bucket names allow only lowercase letters, digits and hyphens (got "Fixture")',
         'env "qa": accountId must be exactly 12 digits (got "42")',
         'env "qa": availabilityZones must list at least two zones: EKS needs subnets in two availability zones (got ["eu-west-1a"])',
         "Nothing was synthesized.",
@@ -58,7 +58,7 @@ describe("main.ts", () => {
   });
 
   it("names an environment file that does not load, without a stack trace", () => {
-    const { code, stderr, outdir } = runApp({ "dev.ts": good, "broken.ts": "export default { name: " });
+    const { code, stderr, outdir } = runApp({ "one.ts": good, "broken.ts": "export default { name: " });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^\S*broken\.ts:1:23: syntax error: Unexpected end of file\nNothing was synthesized\.\n$/);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -110,23 +110,42 @@ describe("main.ts", () => {
   });
 
   it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {
-    const stale = `export default { name: "dev", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins},
+    const stale = `export default { name: "one", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins},
       policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] } };`;
-    const failed = runApp({ "dev.ts": stale });
+    const failed = runApp({ "one.ts": stale });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(
       [
         "policy check failed (1 violation):",
-        "[EKS-001] suppression on aws_eks_cluster.eks (envs/dev.ts) is not needed: nothing violates EKS-001 there; remove it",
+        "[EKS-001] suppression on aws_eks_cluster.eks (envs/one.ts) is not needed: nothing violates EKS-001 there; remove it",
         "Nothing was synthesized.",
         "",
       ].join("\n"),
     );
     expect(fs.existsSync(path.join(failed.outdir, "manifest.json"))).toBe(false);
 
-    const passed = runApp({ "dev.ts": good });
+    const passed = runApp({ "one.ts": good });
     // The summary is a report on stdout, once; nothing goes to stderr on success.
     expect(passed.stdout).toMatch(/^policy: \d+ checks on 3 stacks: 0 errors, 0 warnings, 0 suppressed\n$/);
     expect(passed.stderr).toBe("");
+  });
+
+  it("prints overlapping VPCs of one account and region as configuration warnings on stdout, and synthesizes", () => {
+    const env = (name: string) =>
+      `export default { name: "${name}", project: "acme", region: "eu-west-1", accountId: "123456789012", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
+    const { code, stdout, stderr, outdir } = runApp({ "dev.ts": env("dev"), "qa.ts": env("qa") });
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(
+      /^config: 1 warning\n {2}warning env "qa": vpc\.cidr overlaps 10\.0\.0\.0\/16 of \S*dev\.ts in account 123456789012 region eu-west-1; peering or a transit gateway between them would fail \(got "10\.0\.0\.0\/16"\)\npolicy: \d+ checks on 6 stacks: /,
+    );
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
+      "dev-backend",
+      "dev-platform",
+      "dev-workloads",
+      "qa-backend",
+      "qa-platform",
+      "qa-workloads",
+    ]);
   });
 });

@@ -5,11 +5,9 @@
  * EC2 quotas, the Kubernetes label rules, the region and zone catalog and Terraform's CIDR parser.
  */
 import { describe, expect, it } from "vitest";
-import { validateEnvs } from "../../src/config";
 import { hasControl } from "../../src/lib/text";
-import { withClusterAccess } from "../helpers/synth";
+import { configBase as base, errorsOf } from "../helpers/config";
 
-const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 const sm = (g: object) => ({ ...base, nodeGroups: { selfManaged: { app: g } } });
 const mg = (g: object) => ({ ...base, nodeGroups: { managed: { sys: g } } });
 const pub = (cidrs: string[], extra: object = {}) => ({ ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: cidrs, ...extra } });
@@ -78,21 +76,21 @@ const cases: [string, unknown][] = [
   ["two tags differing only in case", { ...base, tags: { Owner: "a", owner: "b" } }],
   ["a region that does not exist", { ...base, region: "eu-west-4", availabilityZones: ["eu-west-4a", "eu-west-4b"] }],
   ["a zone the region does not have", { ...base, availabilityZones: ["eu-west-1a", "eu-west-1d"] }],
-  ["an admin ARN of another partition", { ...base, eks: { admins: { ops: "arn:aws-cn:iam::111111111111:role/ops" } } }],
+  ["an admin ARN of another partition", { ...base, eks: { admins: { ops: "arn:aws-cn:iam::444444444444:role/ops" } } }],
   [
     "a China region with commercial ARNs",
     {
       ...base,
       region: "cn-north-1",
       availabilityZones: ["cn-north-1a", "cn-north-1b"],
-      assumeRole: { roleArn: "arn:aws:iam::111111111111:role/deployer" },
+      assumeRole: { roleArn: "arn:aws:iam::444444444444:role/deployer" },
     },
   ],
   [
     "a role to assume in another account",
-    { ...base, accountId: "111111111111", assumeRole: { roleArn: "arn:aws:iam::222222222222:role/deployer" } },
+    { ...base, accountId: "444444444444", assumeRole: { roleArn: "arn:aws:iam::555555555555:role/deployer" } },
   ],
-  ["an ISO-partition ARN", { ...base, kubeconfig: { roleArn: "arn:aws-iso:iam::111111111111:role/x" } }],
+  ["an ISO-partition ARN", { ...base, kubeconfig: { roleArn: "arn:aws-iso:iam::444444444444:role/x" } }],
   ["a VPC CIDR with leading zeros", { ...base, vpc: { cidr: "010.0.0.0/16" } }],
   ["a prefix with a leading zero", { ...base, vpc: { cidr: "10.0.0.0/016" } }],
   ["a loopback VPC", { ...base, vpc: { cidr: "127.0.0.0/16" } }],
@@ -123,11 +121,11 @@ const cases: [string, unknown][] = [
   ["the Load Balancer Controller with Auto Mode", { ...base, eks: { autoMode: {} }, workloads: { loadBalancerController: true } }],
   ["an unknown Auto Mode node pool", { ...base, eks: { autoMode: { nodePools: ["gpu"] } } }],
   ["HCP Terraform without an organization", { ...base, backend: { kind: "hcp" } }],
-  ["an S3 bucket name on HCP Terraform", { ...base, backend: { kind: "hcp", organization: "acme", bucketName: "x-tfstate" } }],
-  ["an HCP organization on S3", { ...base, backend: { organization: "acme" } }],
+  ["an S3 bucket name on HCP Terraform", { ...base, backend: { kind: "hcp", organization: "fixture-org", bucketName: "x-tfstate" } }],
+  ["an HCP organization on S3", { ...base, backend: { organization: "fixture-org" } }],
   [
     "a Terraform Enterprise URL instead of a host",
-    { ...base, backend: { kind: "hcp", organization: "acme", hostname: "https://tfe.example.com" } },
+    { ...base, backend: { kind: "hcp", organization: "fixture-org", hostname: "https://tfe.example.com" } },
   ],
   ["an unknown key with a newline", { ...base, "regi\non": "x" }],
 ];
@@ -140,7 +138,7 @@ const expected: Record<string, string[]> = {
     'env "test": backend.bucketName only applies with backend.kind "s3"; HCP Terraform keeps and locks the state itself: remove it (got "x-tfstate")',
   ],
   "an HCP organization on S3": [
-    'env "test": backend.organization only applies with backend.kind "hcp"; remove it, or set kind: "hcp" (got "acme")',
+    'env "test": backend.organization only applies with backend.kind "hcp"; remove it, or set kind: "hcp" (got "fixture-org")',
   ],
   "a Terraform Enterprise URL instead of a host": [
     'env "test": backend.hostname must be a host name like tfe.example.com (no scheme, no path) (got "https://tfe.example.com")',
@@ -227,17 +225,17 @@ const expected: Record<string, string[]> = {
     'env "test": availabilityZones[1] is not a zone of eu-west-1; its zones: eu-west-1a, eu-west-1b, eu-west-1c (got "eu-west-1d")',
   ],
   "an admin ARN of another partition": [
-    'env "test": eks.admins.ops is in partition "aws-cn", but region eu-west-1 is in partition "aws": write arn:aws:iam::... (got "arn:aws-cn:iam::111111111111:role/ops")',
+    'env "test": eks.admins.ops is in partition "aws-cn", but region eu-west-1 is in partition "aws": write arn:aws:iam::... (got "arn:aws-cn:iam::444444444444:role/ops")',
   ],
   "a China region with commercial ARNs": [
-    'env "test": assumeRole.roleArn is in partition "aws", but region cn-north-1 is in partition "aws-cn": write arn:aws-cn:iam::... (got "arn:aws:iam::111111111111:role/deployer")',
+    'env "test": assumeRole.roleArn is in partition "aws", but region cn-north-1 is in partition "aws-cn": write arn:aws-cn:iam::... (got "arn:aws:iam::444444444444:role/deployer")',
     'env "test": eks.admins.platform is in partition "aws", but region cn-north-1 is in partition "aws-cn": write arn:aws-cn:iam::... (got "arn:aws:iam::123456789012:role/platform-admin")',
   ],
   "a role to assume in another account": [
-    'env "test": assumeRole.roleArn must be a role of the environment\'s account 111111111111: the provider\'s allowed_account_ids refuses any other account (got "arn:aws:iam::222222222222:role/deployer")',
+    'env "test": assumeRole.roleArn must be a role of the environment\'s account 444444444444: the provider\'s allowed_account_ids refuses any other account (got "arn:aws:iam::555555555555:role/deployer")',
   ],
   "an ISO-partition ARN": [
-    'env "test": kubeconfig.roleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/deployer (got "arn:aws-iso:iam::111111111111:role/x")',
+    'env "test": kubeconfig.roleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/deployer (got "arn:aws-iso:iam::444444444444:role/x")',
   ],
   "a VPC CIDR with leading zeros": [
     'env "test": vpc.cidr must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16 (got "010.0.0.0/16")',
@@ -315,7 +313,7 @@ const expected: Record<string, string[]> = {
 
 describe("hostile input", () => {
   it.each(cases)("refuses %s", (label, input) => {
-    const errors = validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
+    const errors = errorsOf(input);
     expect(errors).toEqual(expected[label]);
     // One line per problem, whatever the input held.
     for (const e of errors) expect(hasControl(e)).toBe(false);
@@ -334,11 +332,11 @@ describe("hostile input", () => {
         ...base,
         region: "cn-north-1",
         availabilityZones: ["cn-north-1a", "cn-north-1b"],
-        eks: { admins: { ops: "arn:aws-cn:iam::111111111111:role/ops" } },
+        eks: { admins: { ops: "arn:aws-cn:iam::444444444444:role/ops" } },
       },
     ];
     for (const input of inside) {
-      expect(validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors).toEqual([]);
+      expect(errorsOf(input)).toEqual([]);
     }
   });
 });

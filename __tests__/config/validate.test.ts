@@ -1,29 +1,20 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/app";
 import { assertValidEnvs, EnvConfigError, validateEnvs, type EnvInput } from "../../src/config";
-import { baseInput, sampleEnvs } from "../helpers/synth";
-
-/** Validates one environment input and returns its error lines. */
-function errorsOf(input: unknown, source = "envs/test.ts"): string[] {
-  return validateEnvs([{ source, raw: input }]).errors;
-}
-
-const base = baseInput();
+import { configBase as base, errorsOf, errorsOfAll } from "../helpers/config";
+import { FIXTURE_ENVS_DIR, fixtureEnvs, withClusterAccess } from "../helpers/synth";
 
 describe("config validation", () => {
-  it("accepts every sample environment and applies defaults", async () => {
-    // GIVEN the envs/ folder  WHEN it is validated
-    const envs = await sampleEnvs();
+  it("accepts every fixture environment and applies defaults", async () => {
+    // GIVEN the fixture environments' folder  WHEN it is validated
+    const envs = await fixtureEnvs();
     // THEN every environment is valid, with the backend and ci defaults filled in
-    const files = fs.readdirSync(path.join(PROJECT_ROOT, "envs")).filter((f) => f.endsWith(".ts") && !f.startsWith("_"));
+    const files = fs.readdirSync(FIXTURE_ENVS_DIR).filter((f) => f.endsWith(".ts") && !f.startsWith("_"));
     expect(envs.map((e) => `${e.name}.ts`).sort()).toEqual(files.sort());
     for (const env of envs) expect(env.backend.dynamodbLock).toBe(true);
-    const dev = envs.find((e) => e.name === "dev")!;
-    expect(dev.backend.backendStackState).toBe("local");
-    expect(dev.ci).toEqual({
-      planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan",
+    const alpha = envs.find((e) => e.name === "alpha")!;
+    expect(alpha.ci).toEqual({
+      planRoleArn: "arn:aws:iam::444444444444:role/fixture-alpha-ci-plan",
       planStacks: ["platform"],
       runsOn: ["ubuntu-24.04"],
     });
@@ -36,8 +27,16 @@ describe("config validation", () => {
   it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {
     const table = { hashKey: { name: "id", type: "S" as const } };
     const [kept, ephemeral] = assertValidEnvs([
-      { source: "a", raw: { ...base, name: "kept", tables: { t: table } } },
-      { source: "b", raw: { ...base, name: "gone", ephemeral: true, tables: { t: table, u: { ...table, deletionProtection: false } } } },
+      { source: "a", raw: withClusterAccess({ ...base, name: "kept", tables: { t: table } }) },
+      {
+        source: "b",
+        raw: withClusterAccess({
+          ...base,
+          name: "gone",
+          ephemeral: true,
+          tables: { t: table, u: { ...table, deletionProtection: false } },
+        }),
+      },
     ]);
     expect(kept.tables.t.deletionProtection).toBe(true);
     expect(ephemeral.tables.t.deletionProtection).toBe(false);
@@ -87,23 +86,23 @@ describe("config validation", () => {
     ],
     [
       "derived bucket name uppercase",
-      { ...base, project: "Acme" },
+      { ...base, project: "Fixture" },
       [
-        'env "test": project makes the state bucket name "Acme-test-tfstate" invalid: S3 bucket names allow only lowercase letters, digits and hyphens (got "Acme")',
+        'env "test": project makes the state bucket name "Fixture-test-tfstate" invalid: S3 bucket names allow only lowercase letters, digits and hyphens (got "Fixture")',
       ],
     ],
     [
       "bucket name override with a reserved suffix",
-      { ...base, backend: { bucketName: "acme-state-s3alias" } },
+      { ...base, backend: { bucketName: "fixture-state-s3alias" } },
       [
-        'env "test": backend.bucketName makes the state bucket name "acme-state-s3alias" invalid: S3 bucket names must not end with "-s3alias" (got "acme-state-s3alias")',
+        'env "test": backend.bucketName makes the state bucket name "fixture-state-s3alias" invalid: S3 bucket names must not end with "-s3alias" (got "fixture-state-s3alias")',
       ],
     ],
     [
       "lock table override with a bad character",
-      { ...base, backend: { lockTableName: "acme lock" } },
+      { ...base, backend: { lockTableName: "fixture lock" } },
       [
-        `env "test": backend.lockTableName makes the lock table name "acme lock" invalid: DynamoDB table names allow only letters, digits, '_', '.' and '-' (got "acme lock")`,
+        `env "test": backend.lockTableName makes the lock table name "fixture lock" invalid: DynamoDB table names allow only letters, digits, '_', '.' and '-' (got "fixture lock")`,
       ],
     ],
     [
@@ -126,7 +125,18 @@ describe("config validation", () => {
       { ...base, availabilityZones: ["eu-west-1a", "eu-west-1a"] },
       ['env "test": availabilityZones[1] is listed twice (got "eu-west-1a")'],
     ],
-    ["missing name", { ...base, name: undefined }, ['env "envs/test.ts": name is required (got nothing)']],
+    [
+      "missing name",
+      { ...base, name: undefined },
+      ['env "envs/test.ts": name is required: the environment\'s name (dev, qa, prod), part of every stack id and AWS name (got nothing)'],
+    ],
+    [
+      "missing project",
+      { ...base, project: undefined },
+      [
+        'env "test": project is required: the prefix of every AWS name of the environment (<project>-<env>-...), e.g. your team or product (got nothing)',
+      ],
+    ],
     [
       "uppercase env name",
       { ...base, name: "Dev" },
@@ -139,8 +149,8 @@ describe("config validation", () => {
     ],
     [
       "project with a trailing hyphen",
-      { ...base, project: "acme-" },
-      ['env "test": project must be letters, digits and inner hyphens (got "acme-")'],
+      { ...base, project: "fixture-" },
+      ['env "test": project must be letters, digits and inner hyphens (got "fixture-")'],
     ],
     [
       "tag that overrides a project tag",
@@ -163,13 +173,6 @@ describe("config validation", () => {
       ],
     ],
     [
-      "ephemeral environment whose backend state is in its own bucket",
-      { ...base, ephemeral: true, backend: { backendStackState: "s3" } },
-      [
-        'env "test": backend.backendStackState must be "local" in an ephemeral environment: its backend stack is destroyed last and cannot keep its state in the bucket it deletes (got "s3")',
-      ],
-    ],
-    [
       "deletion-protected table in an ephemeral environment",
       { ...base, ephemeral: true, tables: { users: { hashKey: { name: "email", type: "S" }, deletionProtection: true } } },
       [
@@ -177,9 +180,11 @@ describe("config validation", () => {
       ],
     ],
     [
-      "unknown backend state mode",
-      { ...base, backend: { backendStackState: "remote" } },
-      ['env "test": backend.backendStackState must be "local" or "s3" (got "remote")'],
+      "the retired backend state setting",
+      { ...base, backend: { backendStackState: "local" } },
+      [
+        'env "test": backend.backendStackState is no longer a setting: the backend stack\'s state always lives in its own bucket (npm run bootstrap -- <env> moves it there, npm run teardown -- <env> takes it out); remove the line (got "local")',
+      ],
     ],
     [
       "fractional retention",
@@ -193,7 +198,7 @@ describe("config validation", () => {
         'env "test": assumeRole.roleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/deployer (got "arn:aws:iam::123456789012:user/deployer")',
       ],
     ],
-    ["config that is not an object", "dev", ['env "envs/test.ts": (config) must be an object (got "dev")']],
+    ["config that is not an object", "qa", ['env "envs/test.ts": (config) must be an object (got "qa")']],
   ];
 
   it.each(cases)("rejects %s with its exact message", (_label, input, expected) => {
@@ -206,11 +211,12 @@ describe("config validation", () => {
 
   it("reports every problem of every environment at once", () => {
     // GIVEN two environments with problems in different sections
-    const result = validateEnvs([
-      { source: "envs/a.ts", raw: { ...base, name: "aa", region: "us-wst-2", tags: { Project: "x" } } },
-      { source: "envs/b.ts", raw: { ...base, name: "bb", accountId: "1", backend: { dynamodbLock: false } } },
-    ]);
+    const sources = [
+      { source: "envs/a.ts", raw: withClusterAccess({ ...base, name: "aa", region: "us-wst-2", tags: { Project: "x" } }) },
+      { source: "envs/b.ts", raw: withClusterAccess({ ...base, name: "bb", accountId: "1", backend: { dynamodbLock: false } }) },
+    ];
     // THEN each problem has its own line, and nothing is returned as valid
+    const result = validateEnvs(sources);
     expect(result.envs).toEqual([]);
     expect(result.errors).toEqual([
       'env "aa": region is not an AWS region (did you mean "us-west-2"?); us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-gov-east-1, us-gov-west-1 (got "us-wst-2")',
@@ -221,26 +227,28 @@ describe("config validation", () => {
   });
 
   it("rejects duplicate environment names once, naming the first file", () => {
-    const result = validateEnvs([
-      { source: "envs/dev.ts", raw: { ...base, name: "dev" } },
-      { source: "envs/dev-copy.ts", raw: { ...base, name: "dev" } },
+    const errors = errorsOfAll([
+      { source: "envs/qa.ts", raw: { ...base, name: "qa" } },
+      { source: "envs/qa-copy.ts", raw: { ...base, name: "qa" } },
     ]);
-    expect(result.errors).toEqual(['env "dev": name is already used by envs/dev.ts; each environment needs its own (got "dev")']);
+    expect(errors).toEqual([
+      'env "qa": name is already used by envs/qa.ts; give the environment of envs/qa-copy.ts a name of its own (got "qa")',
+    ]);
   });
 
   it("rejects two environments sharing a state bucket", () => {
     const input = (name: string): EnvInput => ({ ...base, name, backend: { bucketName: "shared-tfstate" } });
-    const result = validateEnvs([
+    const errors = errorsOfAll([
       { source: "envs/qa.ts", raw: input("qa") },
       { source: "envs/uat.ts", raw: input("uat") },
     ]);
-    expect(result.errors).toEqual([
-      'env "uat": backend.bucketName gives the state bucket "shared-tfstate", which envs/qa.ts also uses; each environment needs its own (got "shared-tfstate")',
+    expect(errors).toEqual([
+      'env "uat": backend.bucketName gives the state bucket "shared-tfstate", which envs/qa.ts also uses; each environment needs its own: change it in envs/uat.ts (got "shared-tfstate")',
     ]);
   });
 
   it("throws EnvConfigError with every line from assertValidEnvs", () => {
-    const run = () => assertValidEnvs([{ source: "envs/x.ts", raw: { ...base, region: "x", accountId: "y" } }]);
+    const run = () => assertValidEnvs([{ source: "envs/x.ts", raw: withClusterAccess({ ...base, region: "x", accountId: "y" }) }]);
     expect(run).toThrow(EnvConfigError);
     expect(run).toThrow(/invalid environment configuration \(2 problems\):\nenv "test": region .*\nenv "test": accountId/);
   });

@@ -1,58 +1,59 @@
 import { describe, expect, it } from "vitest";
-import { appTables } from "../../envs/_app";
 import type { TableConfig } from "../../src/config";
 import { TableSchema } from "../../src/config/schema";
 import { DynamodbTables } from "../../src/constructs/dynamodb-tables";
 import { PropsError } from "../../src/lib/validation";
+import { fixtureTables } from "../fixtures/envs/_app";
 import { resourcesOf, synthConstruct } from "../helpers/synth";
 
 const parse = (tables: Record<string, unknown>): Record<string, TableConfig> =>
   Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, { deletionProtection: true, ...TableSchema.parse(v) }]));
 
 describe("DynamodbTables", () => {
-  it("defines the first blog post's four tables with their keys and the PGIndex", () => {
+  it("defines provisioned tables with their keys, a sort key and an INCLUDE index", () => {
     let construct!: DynamodbTables;
     const json = synthConstruct(
-      (s) => (construct = new DynamodbTables(s, "tables", { namePrefix: "acme-prod", tables: parse(appTables({ read: 5, write: 5 })) })),
+      (s) =>
+        (construct = new DynamodbTables(s, "tables", { namePrefix: "fixture-bravo", tables: parse(fixtureTables({ read: 5, write: 5 })) })),
     );
     const tables = resourcesOf(json, "aws_dynamodb_table");
     expect(
       Object.values(tables)
         .map((t) => t.name)
         .sort(),
-    ).toEqual(["acme-prod-product", "acme-prod-product-group", "acme-prod-session", "acme-prod-users"]);
-    expect(tables.tables_session).toMatchObject({
+    ).toEqual(["fixture-bravo-carts", "fixture-bravo-customers", "fixture-bravo-orders"]);
+    expect(tables.tables_carts).toMatchObject({
       hash_key: "token",
       attribute: [{ name: "token", type: "S" }],
       billing_mode: "PROVISIONED",
       read_capacity: 5,
       write_capacity: 5,
     });
-    expect(tables.tables_product).toMatchObject({
-      hash_key: "pid",
-      range_key: "pgid",
+    expect(tables.tables_orders).toMatchObject({
+      hash_key: "oid",
+      range_key: "cid",
       attribute: [
-        { name: "pgid", type: "S" },
-        { name: "pid", type: "S" },
+        { name: "cid", type: "S" },
+        { name: "oid", type: "S" },
       ],
       global_secondary_index: [
         {
-          name: "PGIndex",
-          hash_key: "pgid",
-          range_key: "pid",
+          name: "ByCustomer",
+          hash_key: "cid",
+          range_key: "oid",
           projection_type: "INCLUDE",
-          non_key_attributes: ["price", "title"],
+          non_key_attributes: ["total", "status"],
           read_capacity: 5,
           write_capacity: 5,
         },
       ],
     });
-    expect(construct.accessArns).toHaveLength(5);
-    expect(construct.accessArns.at(-1)).toMatch(/\/index\/PGIndex$/);
+    expect(construct.accessArns).toHaveLength(4);
+    expect(construct.accessArns.at(-1)).toMatch(/\/index\/ByCustomer$/);
   });
 
   it("protects, recovers and encrypts every table with the customer key", () => {
-    const json = synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables: parse(appTables()) }));
+    const json = synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "fixture-alpha", tables: parse(fixtureTables()) }));
     for (const table of Object.values(resourcesOf(json, "aws_dynamodb_table"))) {
       expect(table).toMatchObject({
         billing_mode: "PAY_PER_REQUEST",
@@ -66,7 +67,7 @@ describe("DynamodbTables", () => {
 
   it("rejects a provisioned table without capacity", () => {
     const tables = parse({ t: { hashKey: { name: "id", type: "S" }, billingMode: "PROVISIONED" } });
-    const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "acme-dev", tables }));
+    const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "fixture-alpha", tables }));
     expect(make).toThrow(PropsError);
     expect(make).toThrow("DynamodbTables: tables.t.readCapacity is required with billingMode PROVISIONED (got undefined)");
   });

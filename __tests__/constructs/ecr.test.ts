@@ -3,7 +3,7 @@ import { Ecr, type EcrProps } from "../../src/constructs/ecr";
 import { PropsError } from "../../src/lib/validation";
 import { onlyResource, resourcesOf, synthConstruct } from "../helpers/synth";
 
-const props: EcrProps = { namePrefix: "acme-dev", repositories: ["karimarttila/debian-openjdk11", "web"] };
+const props: EcrProps = { namePrefix: "fixture-alpha", repositories: ["karimarttila/debian-openjdk11", "web"] };
 
 describe("Ecr", () => {
   it("defines one scanned, immutable, KMS-encrypted repository per image", () => {
@@ -17,7 +17,7 @@ describe("Ecr", () => {
       ["web", repos.ecr_web],
     ] as const) {
       expect(repo).toMatchObject({
-        name: `acme-dev/${image}`,
+        name: `fixture-alpha/${image}`,
         image_tag_mutability: "IMMUTABLE",
         image_scanning_configuration: { scan_on_push: true },
         encryption_configuration: [{ encryption_type: "KMS", kms_key: "${aws_kms_key.ecr_key.arn}" }],
@@ -58,7 +58,7 @@ describe("Ecr", () => {
   });
 
   it("rejects duplicates and invalid names", () => {
-    const make = () => synthConstruct((s) => new Ecr(s, "ecr", { namePrefix: "acme-dev", repositories: ["Web", "app", "app"] }));
+    const make = () => synthConstruct((s) => new Ecr(s, "ecr", { namePrefix: "fixture-alpha", repositories: ["Web", "app", "app"] }));
     expect(make).toThrow(PropsError);
     expect(make).toThrow(
       "Ecr: repositories[2] is listed twice (got \"app\"); repositories[0] is invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Web\")",

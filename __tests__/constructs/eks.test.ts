@@ -4,12 +4,12 @@ import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
 const props: EksProps = {
-  clusterName: "acme-dev-eks",
+  clusterName: "fixture-alpha-eks",
   kubernetesVersion: "1.35",
   vpcId: "vpc-123",
   subnetIds: ["subnet-a", "subnet-b"],
-  roleName: "acme-dev-eks-cluster",
-  logGroupName: "/aws/eks/acme-dev-eks/cluster",
+  roleName: "fixture-alpha-eks-cluster",
+  logGroupName: "/aws/eks/fixture-alpha-eks/cluster",
   partition: "aws",
 };
 
@@ -24,7 +24,7 @@ describe("Eks", () => {
   it("defines the cluster role with AmazonEKSClusterPolicy, trusted by EKS only", () => {
     const json = synth();
     const role = onlyResource(json, "aws_iam_role");
-    expect(role.name).toBe("acme-dev-eks-cluster");
+    expect(role.name).toBe("fixture-alpha-eks-cluster");
     expect(policyOf(role.assume_role_policy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
     ]);
@@ -38,7 +38,7 @@ describe("Eks", () => {
     const json = synth();
     const cluster = onlyResource(json, "aws_eks_cluster");
     expect(cluster).toMatchObject({
-      name: "acme-dev-eks",
+      name: "fixture-alpha-eks",
       version: "1.35",
       role_arn: "${aws_iam_role.eks_cluster_role.arn}",
       vpc_config: {
@@ -58,9 +58,12 @@ describe("Eks", () => {
       lifecycle: { ignore_changes: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
     });
     expect((cluster.vpc_config as Record<string, unknown>).public_access_cidrs).toBeUndefined();
-    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/eks/acme-dev-eks/cluster", retention_in_days: 365 });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/eks/fixture-alpha-eks/cluster",
+      retention_in_days: 365,
+    });
     expect(onlyResource(json, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-    expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/acme-dev-eks-secrets");
+    expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/fixture-alpha-eks-secrets");
   });
 
   it("opens the public endpoint only to the allow-list", () => {
@@ -190,8 +193,8 @@ describe("Eks", () => {
       'Eks: serviceIpv4Cidr must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got "100.64.0.0/16")',
     ],
     [
-      { clusterName: "acme.dev" },
-      `Eks: clusterName is invalid: EKS cluster names allow letters, digits, '-' and '_', starting with a letter or digit (got "acme.dev")`,
+      { clusterName: "fixture.alpha" },
+      `Eks: clusterName is invalid: EKS cluster names allow letters, digits, '-' and '_', starting with a letter or digit (got "fixture.alpha")`,
     ],
   ])("rejects %j", (bad, message) => {
     expect(() => synth(bad as Partial<EksProps>)).toThrow(PropsError);
@@ -201,7 +204,7 @@ describe("Eks", () => {
 
 describe("Eks with Auto Mode", () => {
   it("turns on compute, block storage and load balancing, with the cluster and node roles Auto Mode needs", () => {
-    const json = synth({ autoMode: { nodePools: ["general-purpose", "system"], nodeRoleName: "acme-dev-eks-auto-node" } });
+    const json = synth({ autoMode: { nodePools: ["general-purpose", "system"], nodeRoleName: "fixture-alpha-eks-auto-node" } });
     const cluster = onlyResource(json, "aws_eks_cluster");
     expect(cluster.compute_config).toEqual({
       enabled: true,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
-import { policyOf, resourcesOf, sampleEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
+import { fixtureEnv, policyOf, resourcesOf, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
-const envs = await sampleEnvs();
-const prod = synthEnv(envs.find((e) => e.name === "prod")!).json.platform;
-const dev = synthEnv(envs.find((e) => e.name === "dev")!).json.platform;
+/** Production tier: node groups of both kinds, customer-keyed logs, one NAT gateway per zone (three zones). */
+const bravo = synthEnv(await fixtureEnv("bravo")).json.platform;
+/** Fargate only, a CI plan role, one shared NAT gateway. */
+const alpha = synthEnv(await fixtureEnv("alpha")).json.platform;
 
 /** Every string in the stack that mentions `text`. */
 function mentions(json: StackJson, text: string): number {
@@ -13,50 +14,50 @@ function mentions(json: StackJson, text: string): number {
 
 describe("EnvDef", () => {
   it("gives the CI plan role a view access entry, and no more", () => {
-    expect(resourcesOf(dev, "aws_eks_access_entry")["eks_viewer_ci-plan"].principal_arn).toBe(
-      "arn:aws:iam::111111111111:role/acme-dev-ci-plan",
+    expect(resourcesOf(alpha, "aws_eks_access_entry")["eks_viewer_ci-plan"].principal_arn).toBe(
+      "arn:aws:iam::444444444444:role/fixture-alpha-ci-plan",
     );
-    expect(resourcesOf(dev, "aws_eks_access_policy_association")["eks_viewer_ci-plan_policy"].policy_arn).toBe(
+    expect(resourcesOf(alpha, "aws_eks_access_policy_association")["eks_viewer_ci-plan_policy"].policy_arn).toBe(
       "arn:${data.aws_partition.partition.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
     );
-    expect(mentions(dev, "acme-dev-ci-plan")).toBe(1);
+    expect(mentions(alpha, "fixture-alpha-ci-plan")).toBe(1);
     const withoutCi = synthEnv(testEnv({})).json.platform;
     expect(Object.keys(resourcesOf(withoutCi, "aws_eks_access_entry") ?? {}).filter((k) => k.includes("viewer"))).toEqual([]);
   });
 
   it("computes the cluster name once and uses it for the cluster, tags, roles, user data and Fargate trust", () => {
-    const name = "acme-prod-eks";
-    expect(resourcesOf(prod, "aws_eks_cluster").eks.name).toBe(name);
-    expect(resourcesOf(prod, "aws_vpc").vpc.tags).toMatchObject({ [`kubernetes.io/cluster/${name}`]: "shared" });
-    for (const subnet of Object.values(resourcesOf(prod, "aws_subnet"))) {
+    const name = "fixture-bravo-eks";
+    expect(resourcesOf(bravo, "aws_eks_cluster").eks.name).toBe(name);
+    expect(resourcesOf(bravo, "aws_vpc").vpc.tags).toMatchObject({ [`kubernetes.io/cluster/${name}`]: "shared" });
+    for (const subnet of Object.values(resourcesOf(bravo, "aws_subnet"))) {
       expect(subnet.tags).toMatchObject({ [`kubernetes.io/cluster/${name}`]: "shared" });
     }
-    expect(resourcesOf(prod, "aws_security_group").workers_node_security_group.tags).toMatchObject({
+    expect(resourcesOf(bravo, "aws_security_group").workers_node_security_group.tags).toMatchObject({
       [`kubernetes.io/cluster/${name}`]: "owned",
     });
-    expect(resourcesOf(prod, "aws_launch_template").workers_app_launch_template.user_data).toContain(`name: ${name}`);
-    expect(resourcesOf(prod, "aws_iam_role").fargate_pod_execution_role.assume_role_policy).toContain(`fargateprofile/${name}/*`);
+    expect(resourcesOf(bravo, "aws_launch_template").workers_app_launch_template.user_data).toContain(`name: ${name}`);
+    expect(resourcesOf(bravo, "aws_iam_role").fargate_pod_execution_role.assume_role_policy).toContain(`fargateprofile/${name}/*`);
     expect(
-      Object.values(resourcesOf(prod, "aws_iam_role"))
+      Object.values(resourcesOf(bravo, "aws_iam_role"))
         .map((r) => r.name)
         .sort(),
     ).toEqual([
-      "acme-prod-app",
-      "acme-prod-eks-aws-lb-controller",
-      "acme-prod-eks-cluster",
-      "acme-prod-eks-cluster-autoscaler",
-      "acme-prod-eks-ebs-csi-driver",
-      "acme-prod-eks-fargate-pods",
-      "acme-prod-eks-node",
-      "acme-prod-eks-node-termination",
-      "acme-prod-vpc-flow-logs",
+      "fixture-bravo-app",
+      "fixture-bravo-eks-aws-lb-controller",
+      "fixture-bravo-eks-cluster",
+      "fixture-bravo-eks-cluster-autoscaler",
+      "fixture-bravo-eks-ebs-csi-driver",
+      "fixture-bravo-eks-fargate-pods",
+      "fixture-bravo-eks-node",
+      "fixture-bravo-eks-node-termination",
+      "fixture-bravo-vpc-flow-logs",
     ]);
     // No other spelling of a cluster name anywhere.
-    expect(mentions(prod, "acme-prod-ekscluster")).toBe(0);
+    expect(mentions(bravo, "fixture-bravo-ekscluster")).toBe(0);
   });
 
   it("lets the nodes reach the API: 443 on the cluster group from the node group, by reference", () => {
-    const rule = resourcesOf(prod, "aws_vpc_security_group_ingress_rule").eks_api_from_nodes;
+    const rule = resourcesOf(bravo, "aws_vpc_security_group_ingress_rule").eks_api_from_nodes;
     expect(rule).toMatchObject({
       security_group_id: "${aws_security_group.eks_cluster_security_group.id}",
       referenced_security_group_id: "${aws_security_group.workers_node_security_group.id}",
@@ -68,30 +69,29 @@ describe("EnvDef", () => {
   });
 
   it("gives the app its own IRSA role, scoped to exactly its tables, their indexes and their key, and none to the nodes", () => {
-    const app = resourcesOf(prod, "aws_iam_role").app_role;
+    const app = resourcesOf(bravo, "aws_iam_role").app_role;
     expect(app.assume_role_policy).toContain('"system:serviceaccount:default:app"');
     expect(app.assume_role_policy).toContain('"sts:AssumeRoleWithWebIdentity"');
-    const policy = policyOf(resourcesOf(prod, "aws_iam_role_policy").app_policy.policy);
+    const policy = policyOf(resourcesOf(bravo, "aws_iam_role_policy").app_policy.policy);
     expect(policy.Statement[0].Resource).toEqual([
-      "${aws_dynamodb_table.tables_session.arn}",
-      "${aws_dynamodb_table.tables_users.arn}",
-      "${aws_dynamodb_table.tables_product_group.arn}",
-      "${aws_dynamodb_table.tables_product.arn}",
-      "${aws_dynamodb_table.tables_product.arn}/index/PGIndex",
+      "${aws_dynamodb_table.tables_carts.arn}",
+      "${aws_dynamodb_table.tables_customers.arn}",
+      "${aws_dynamodb_table.tables_orders.arn}",
+      "${aws_dynamodb_table.tables_orders.arn}/index/ByCustomer",
     ]);
     expect(policy.Statement[1]).toEqual({
       Sid: "AppTablesKeyThroughDynamoDB",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: "${aws_kms_key.tables_key.arn}",
-      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-2.amazonaws.com" } },
     });
-    expect(Object.keys(resourcesOf(prod, "aws_iam_role_policy")).filter((k) => k.startsWith("workers_"))).toEqual([]);
+    expect(Object.keys(resourcesOf(bravo, "aws_iam_role_policy")).filter((k) => k.startsWith("workers_"))).toEqual([]);
   });
 
   it("pins every add-on to the table's version for the cluster's Kubernetes version", () => {
     const versions = Object.fromEntries(
-      Object.values(resourcesOf(prod, "aws_eks_addon")).map((a) => [a.addon_name as string, a.addon_version] as const),
+      Object.values(resourcesOf(bravo, "aws_eks_addon")).map((a) => [a.addon_name as string, a.addon_version] as const),
     );
     expect(versions).toEqual(EKS_ADDON_VERSIONS["1.35"]);
     const older = synthEnv(testEnv({ eks: { kubernetesVersion: "1.34" }, nodeGroups: { managed: { sys: {} } } })).json.platform;
@@ -104,7 +104,7 @@ describe("EnvDef", () => {
   });
 
   it("runs CoreDNS on Fargate when the environment has no node groups", () => {
-    expect(resourcesOf(dev, "aws_eks_addon").eks_addon_coredns).toMatchObject({
+    expect(resourcesOf(alpha, "aws_eks_addon").eks_addon_coredns).toMatchObject({
       configuration_values: '{"computeType":"fargate"}',
       depends_on: [
         "aws_eks_fargate_profile.fargate_profile_apps",
@@ -113,59 +113,59 @@ describe("EnvDef", () => {
         "aws_eks_fargate_profile.fargate_profile_metrics-server",
       ],
     });
-    expect(resourcesOf(dev, "aws_eks_fargate_profile").fargate_profile_coredns.selector).toEqual([
+    expect(resourcesOf(alpha, "aws_eks_fargate_profile").fargate_profile_coredns.selector).toEqual([
       { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
     ]);
-    expect(resourcesOf(dev, "aws_eks_addon")).not.toHaveProperty("eks_addon_eks_pod_identity_agent");
+    expect(resourcesOf(alpha, "aws_eks_addon")).not.toHaveProperty("eks_addon_eks_pod_identity_agent");
   });
 
   it("starts CoreDNS on node groups after the nodes, and the nodes after the networking add-ons", () => {
-    const addons = resourcesOf(prod, "aws_eks_addon");
+    const addons = resourcesOf(bravo, "aws_eks_addon");
     expect(addons.eks_addon_coredns).not.toHaveProperty("configuration_values");
     expect(addons.eks_addon_coredns.depends_on).toEqual(
-      expect.arrayContaining(["aws_autoscaling_group.workers_app_autoscaling_group", "aws_eks_node_group.workers_kube-system_node_group"]),
+      expect.arrayContaining(["aws_autoscaling_group.workers_app_autoscaling_group", "aws_eks_node_group.workers_system_node_group"]),
     );
     expect(Object.keys(addons)).toContain("eks_addon_eks_pod_identity_agent");
-    expect(resourcesOf(prod, "aws_autoscaling_group").workers_app_autoscaling_group.depends_on).toEqual(
+    expect(resourcesOf(bravo, "aws_autoscaling_group").workers_app_autoscaling_group.depends_on).toEqual(
       expect.arrayContaining([
         "aws_eks_addon.eks_addon_vpc_cni",
         "aws_eks_addon.eks_addon_kube_proxy",
         "aws_eks_access_entry.workers_node_access_entry",
       ]),
     );
-    expect(resourcesOf(prod, "aws_eks_fargate_profile")).not.toHaveProperty("fargate_profile_coredns");
+    expect(resourcesOf(bravo, "aws_eks_fargate_profile")).not.toHaveProperty("fargate_profile_coredns");
   });
 
   it("encrypts the log groups with a key CloudWatch Logs of the account may use, when asked", () => {
-    const key = resourcesOf(prod, "aws_kms_key").log_key;
+    const key = resourcesOf(bravo, "aws_kms_key").log_key;
     const policy = policyOf(key.policy);
     expect(policy.Statement[1]).toMatchObject({
-      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Principal: { Service: "logs.us-east-2.amazonaws.com" },
       Condition: {
         ArnLike: {
-          "kms:EncryptionContext:aws:logs:arn": "arn:${data.aws_partition.partition.partition}:logs:eu-west-1:222222222222:log-group:*",
+          "kms:EncryptionContext:aws:logs:arn": "arn:${data.aws_partition.partition.partition}:logs:us-east-2:555555555555:log-group:*",
         },
       },
     });
-    for (const group of Object.values(resourcesOf(prod, "aws_cloudwatch_log_group")))
+    for (const group of Object.values(resourcesOf(bravo, "aws_cloudwatch_log_group")))
       expect(group.kms_key_id).toBe("${aws_kms_key.log_key.arn}");
-    for (const group of Object.values(resourcesOf(dev, "aws_cloudwatch_log_group"))) expect(group).not.toHaveProperty("kms_key_id");
+    for (const group of Object.values(resourcesOf(alpha, "aws_cloudwatch_log_group"))) expect(group).not.toHaveProperty("kms_key_id");
   });
 
   it("follows the tier: one NAT per zone in production, one shared in development", () => {
-    expect(Object.keys(resourcesOf(prod, "aws_nat_gateway"))).toHaveLength(3);
-    expect(Object.keys(resourcesOf(dev, "aws_nat_gateway"))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(bravo, "aws_nat_gateway"))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(alpha, "aws_nat_gateway"))).toHaveLength(1);
     const computed = synthEnv(testEnv({ tier: "production" })).json.platform;
     expect(Object.keys(resourcesOf(computed, "aws_nat_gateway"))).toHaveLength(2);
   });
 
   it("computes literal subnet CIDRs from the VPC CIDR", () => {
-    const subnets = resourcesOf(dev, "aws_subnet");
+    const subnets = resourcesOf(alpha, "aws_subnet");
     expect(Object.fromEntries(Object.entries(subnets).map(([k, v]) => [k, v.cidr_block]))).toEqual({
-      vpc_private_a: "10.10.0.0/19",
-      vpc_private_b: "10.10.32.0/19",
-      vpc_public_a: "10.10.224.0/22",
-      vpc_public_b: "10.10.228.0/22",
+      vpc_private_a: "10.40.0.0/19",
+      vpc_private_b: "10.40.32.0/19",
+      vpc_public_a: "10.40.224.0/22",
+      vpc_public_b: "10.40.228.0/22",
     });
   });
 });

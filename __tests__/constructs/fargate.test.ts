@@ -4,12 +4,12 @@ import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct } from "../helpers/synth";
 
 const props: FargateProps = {
-  cluster: { clusterName: "acme-dev-eks", clusterNameRef: "acme-dev-eks" },
+  cluster: { clusterName: "fixture-alpha-eks", clusterNameRef: "fixture-alpha-eks" },
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
-  roleName: "acme-dev-eks-fargate-pods",
+  roleName: "fixture-alpha-eks-fargate-pods",
   partition: "aws",
   region: "eu-west-1",
-  accountId: "111111111111",
+  accountId: "444444444444",
   profiles: {
     apps: { selectors: [{ namespace: "default" }, { namespace: "2048-game" }] },
     batch: { selectors: [{ namespace: "batch", labels: { compute: "fargate" } }] },
@@ -24,7 +24,7 @@ describe("Fargate", () => {
         Effect: "Allow",
         Principal: { Service: "eks-fargate-pods.amazonaws.com" },
         Action: ["sts:AssumeRole"],
-        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:111111111111:fargateprofile/acme-dev-eks/*" } },
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:444444444444:fargateprofile/fixture-alpha-eks/*" } },
       },
     ]);
     expect(onlyResource(json, "aws_iam_role_policy_attachment").policy_arn).toBe(

@@ -5,7 +5,7 @@ import type { Statement } from "../../src/lib/iam";
 import { allowsAction, conditionKeyProblems } from "../helpers/iam";
 import { onlyResource, synthConstruct } from "../helpers/synth";
 
-const scope = { clusterName: "acme-dev-eks", vpcId: "vpc-123", partition: "aws", region: "eu-west-1" };
+const scope = { clusterName: "fixture-alpha-eks", vpcId: "vpc-123", partition: "aws", region: "eu-west-1" };
 const statements = loadBalancerControllerPolicy(scope);
 
 /**
@@ -127,7 +127,7 @@ describe("loadBalancerControllerPolicy", () => {
       "ManageOwnLoadBalancers",
       "ManageOwnListenerAttributes",
     ]);
-    for (const s of owned) expect(s.Condition!.StringEquals["aws:ResourceTag/elbv2.k8s.aws/cluster"]).toBe("acme-dev-eks");
+    for (const s of owned) expect(s.Condition!.StringEquals["aws:ResourceTag/elbv2.k8s.aws/cluster"]).toBe("fixture-alpha-eks");
     expect(statements.find((s) => s.Sid === "OpenClusterVpcSecurityGroupsToLoadBalancers")?.Condition).toEqual({
       ArnEquals: { "ec2:Vpc": "arn:aws:ec2:eu-west-1:*:vpc/vpc-123" },
     });
@@ -150,7 +150,7 @@ describe("LoadBalancerController", () => {
     });
     expect(release.values).toEqual([
       [
-        "clusterName: acme-dev-eks",
+        "clusterName: fixture-alpha-eks",
         "region: eu-west-1",
         "vpcId: vpc-123",
         "defaultTargetType: ip",

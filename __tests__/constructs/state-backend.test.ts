@@ -3,7 +3,11 @@ import { StateBackend, type StateBackendProps } from "../../src/constructs/state
 import { PropsError } from "../../src/lib/validation";
 import { onlyResource, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
-const props: StateBackendProps = { bucketName: "acme-dev-tfstate", lockTableName: "acme-dev-tflock", keyAlias: "alias/acme-dev-tfstate" };
+const props: StateBackendProps = {
+  bucketName: "fixture-alpha-tfstate",
+  lockTableName: "fixture-alpha-tflock",
+  keyAlias: "alias/fixture-alpha-tfstate",
+};
 
 function synth(p: StateBackendProps = props): StackJson {
   return synthConstruct((scope) => new StateBackend(scope, "state", p));
@@ -13,7 +17,7 @@ describe("StateBackend", () => {
   it("defines a versioned, KMS-encrypted, private, TLS-only bucket", () => {
     const json = synth();
     const bucket = onlyResource(json, "aws_s3_bucket");
-    expect(bucket).toMatchObject({ bucket: "acme-dev-tfstate", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(bucket).toMatchObject({ bucket: "fixture-alpha-tfstate", force_destroy: false, lifecycle: { prevent_destroy: true } });
     expect(onlyResource(json, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
     expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
       {
@@ -73,7 +77,7 @@ describe("StateBackend", () => {
     const table = onlyResource(synth(), "aws_dynamodb_table");
     expect(table).toEqual(
       expect.objectContaining({
-        name: "acme-dev-tflock",
+        name: "fixture-alpha-tflock",
         hash_key: "LockID",
         attribute: [{ name: "LockID", type: "S" }],
         billing_mode: "PAY_PER_REQUEST",
@@ -93,7 +97,7 @@ describe("StateBackend", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(onlyResource(json, "aws_kms_alias")).toMatchObject({
-      name: "alias/acme-dev-tfstate",
+      name: "alias/fixture-alpha-tfstate",
       target_key_id: "${aws_kms_key.state_key.key_id}",
     });
   });

@@ -4,13 +4,13 @@ import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
 const props: VpcProps = {
-  namePrefix: "acme-dev",
-  clusterName: "acme-dev-eks",
+  namePrefix: "fixture-alpha",
+  clusterName: "fixture-alpha-eks",
   cidr: "10.0.0.0/16",
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   publicSubnetCidrs: ["10.0.224.0/22", "10.0.228.0/22", "10.0.232.0/22"],
   privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
-  flowLogs: { logGroupName: "/aws/vpc/acme-dev/flow-logs", roleName: "acme-dev-vpc-flow-logs", retentionDays: 365 },
+  flowLogs: { logGroupName: "/aws/vpc/fixture-alpha/flow-logs", roleName: "fixture-alpha-vpc-flow-logs", retentionDays: 365 },
 };
 
 function synth(p: Partial<VpcProps> = {}): StackJson {
@@ -23,7 +23,7 @@ describe("Vpc", () => {
       cidr_block: "10.0.0.0/16",
       enable_dns_support: true,
       enable_dns_hostnames: true,
-      tags: { Name: "acme-dev-vpc", "kubernetes.io/cluster/acme-dev-eks": "shared" },
+      tags: { Name: "fixture-alpha-vpc", "kubernetes.io/cluster/fixture-alpha-eks": "shared" },
     });
   });
 
@@ -43,14 +43,14 @@ describe("Vpc", () => {
         availability_zone: az,
         cidr_block: props.publicSubnetCidrs[i],
         map_public_ip_on_launch: false,
-        tags: { "kubernetes.io/cluster/acme-dev-eks": "shared", "kubernetes.io/role/elb": "1" },
+        tags: { "kubernetes.io/cluster/fixture-alpha-eks": "shared", "kubernetes.io/role/elb": "1" },
       });
       expect(subnets[`vpc_public_${zone}`].tags).not.toHaveProperty("kubernetes.io/role/internal-elb");
       expect(subnets[`vpc_private_${zone}`]).toMatchObject({
         availability_zone: az,
         cidr_block: props.privateSubnetCidrs[i],
         map_public_ip_on_launch: false,
-        tags: { "kubernetes.io/cluster/acme-dev-eks": "shared", "kubernetes.io/role/internal-elb": "1" },
+        tags: { "kubernetes.io/cluster/fixture-alpha-eks": "shared", "kubernetes.io/role/internal-elb": "1" },
       });
       expect(subnets[`vpc_private_${zone}`].tags).not.toHaveProperty("kubernetes.io/role/elb");
     });
@@ -111,7 +111,10 @@ describe("Vpc", () => {
 
   it("sends flow logs to a retained log group through a role that may write only there", () => {
     const json = synth({ flowLogs: { ...props.flowLogs!, sourceAccount: "123456789012" } });
-    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/vpc/acme-dev/flow-logs", retention_in_days: 365 });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/vpc/fixture-alpha/flow-logs",
+      retention_in_days: 365,
+    });
     expect(onlyResource(json, "aws_flow_log")).toMatchObject({
       vpc_id: "${aws_vpc.vpc.id}",
       traffic_type: "ALL",

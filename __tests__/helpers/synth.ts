@@ -1,5 +1,6 @@
 /**
- * Test helpers: sample environments, and synthesized JSON as plain objects.
+ * Test helpers: the fixture environments, small environments of a test's own, and synthesized JSON
+ * as plain objects. Nothing here reads the project's `envs/` (see project-envs.ts for that).
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ExternalProvider } from "@cdktf/provider-external/lib/provider";
@@ -15,14 +16,29 @@ import type { Statement } from "../../src/lib/iam";
 import { ReadableStack } from "../../src/stacks/readable-stack";
 import { assertValidEnvs, loadEnvSources, type EnvConfig, type EnvInput, type EnvSource } from "../../src/config";
 
-/** The sample environments of `envs/` as their files export them. */
-export function loadSampleSources(): Promise<EnvSource[]> {
-  return loadEnvSources(path.join(PROJECT_ROOT, "envs"));
+/**
+ * The fixture environments (`__tests__/fixtures/envs/`): what the project's own tests build on, so
+ * they never depend on which environments `envs/` holds. `alpha`: Fargate only, public endpoint,
+ * the 2048 sample; `bravo`: production tier, self-managed and managed node groups, a private
+ * endpoint, a role to assume, CI deploys; `charlie`: EKS Auto Mode.
+ */
+export const FIXTURE_ENVS_DIR = path.join(PROJECT_ROOT, "__tests__", "fixtures", "envs");
+
+/** The fixture environments as their files export them. */
+export function fixtureSources(): Promise<EnvSource[]> {
+  return loadEnvSources(FIXTURE_ENVS_DIR);
 }
 
-/** The validated sample environments of `envs/`. */
-export async function sampleEnvs(): Promise<EnvConfig[]> {
-  return assertValidEnvs(await loadSampleSources());
+/** The validated fixture environments. */
+export async function fixtureEnvs(): Promise<EnvConfig[]> {
+  return assertValidEnvs(await fixtureSources());
+}
+
+/** One validated fixture environment by name. */
+export async function fixtureEnv(name: "alpha" | "bravo" | "charlie"): Promise<EnvConfig> {
+  const env = (await fixtureEnvs()).find((e) => e.name === name);
+  if (!env) throw new Error(`no fixture environment "${name}" in ${FIXTURE_ENVS_DIR}`);
+  return env;
 }
 
 /** The cluster admin of `baseInput`, also the role its workloads stack takes its token as. */
@@ -35,7 +51,7 @@ export const TEST_ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
 export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
   return {
     name: "test",
-    project: "acme",
+    project: "fixture",
     region: "eu-west-1",
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     ...overrides,

@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, onTestFinished } from "vitest";
+import { afterAll, expect, onTestFinished } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { interruptOnDisconnect, removeOnInterrupt, setInterruptGrace } from "../../src/lib/interrupts";
 import {
@@ -54,8 +54,9 @@ export function testOutputDir(suite: string): string {
 
 export interface Toolchain {
   readonly terraformVersion: string;
-  readonly mirror: string;
-  /** CLI config: hashicorp/aws from the mirror, others from the registry (when reachable). */
+  /** The filesystem mirror hashicorp/aws comes from; undefined where the registry serves it. */
+  readonly mirror?: string;
+  /** CLI config: hashicorp/aws from the mirror (when there is one), others from the registry (when reachable). */
   readonly cliConfig: string;
   /** Providers that cannot be installed here and must be pruned for offline checks. */
   readonly unavailableProviders: readonly string[];
@@ -63,27 +64,29 @@ export interface Toolchain {
 
 let toolchain: Promise<Toolchain | undefined> | undefined;
 
-/** Finds terraform and the provider mirror once per test file; throws on CI when either is missing. */
+/**
+ * Finds terraform and where hashicorp/aws 5.100.0 comes from (a filesystem mirror, else the
+ * registry) once per test file; throws on CI when either is missing.
+ */
 export function getToolchain(): Promise<Toolchain | undefined> {
   toolchain ??= (async () => {
-    const missing: string[] = [];
-    if (!findTerraform()) missing.push("the terraform binary is not on PATH");
-    const mirror = findTerraform() ? findAwsProviderMirror() : undefined;
-    if (findTerraform() && !mirror) missing.push("no filesystem mirror with hashicorp/aws 5.100.0 was found (set TF_PROVIDER_MIRROR)");
-    if (missing.length > 0) {
-      const message = `real Terraform checks cannot run: ${missing.join("; ")}`;
+    const fail = (missing: string) => {
+      const message = `real Terraform checks cannot run: ${missing}`;
       if (process.env.CI) throw new Error(`${message}. CI must have them.`);
       console.warn(`SKIPPING: ${message}`);
       return undefined;
-    }
+    };
+    if (!findTerraform()) return fail("the terraform binary is not on PATH");
+    const mirror = findAwsProviderMirror();
     const dir = path.join(PROJECT_ROOT, ".test-output", "toolchain");
     fs.mkdirSync(dir, { recursive: true });
     const online = await canInstallFromRegistry(dir, mirror);
-    const cliConfig = writeCliConfig(dir, mirror, online);
+    if (!mirror && !online)
+      return fail("hashicorp/aws 5.100.0 comes from neither a filesystem mirror (set TF_PROVIDER_MIRROR) nor the registry (unreachable)");
     return {
       terraformVersion: terraformVersion(),
-      mirror: mirror!,
-      cliConfig,
+      mirror,
+      cliConfig: writeCliConfig(dir, mirror, online),
       unavailableProviders: online ? [] : [...REGISTRY_ONLY_PROVIDERS],
     };
   })();
@@ -117,13 +120,82 @@ export async function initOffline(tc: Toolchain, stackDir: string, workDir: stri
   return ws;
 }
 
-/** `terraform show -json` of a saved plan: the resource changes by address. */
-export async function planChanges(
+/**
+ * The offline workspaces of the stacks of one synthesized output (`outdir`), each initialised once
+ * under `workRoot`, whichever test asks first: the validate and plan checks of a stack share it.
+ * `withoutBackend` stacks (HCP Terraform's `cloud` block, which cannot be reached from here) are
+ * initialised with `-backend=false` instead of the local backend override.
+ */
+export function offlineWorkspaces(
   tc: Toolchain,
-  dir: string,
-  planFile = "plan.out",
-): Promise<{ address: string; type: string; actions: string[] }[]> {
-  const show = await tfOk(tc, dir, ["show", "-json", planFile]);
-  const plan = JSON.parse(show.stdout) as { resource_changes?: { address: string; type: string; change: { actions: string[] } }[] };
-  return (plan.resource_changes ?? []).map((c) => ({ address: c.address, type: c.type, actions: c.change.actions }));
+  outdir: string,
+  workRoot: string,
+  withoutBackend: (stack: string) => boolean = () => false,
+): (stack: string) => Promise<OfflineWorkspace> {
+  const made = new Map<string, Promise<OfflineWorkspace>>();
+  return (stack) => {
+    let ws = made.get(stack);
+    if (!ws) {
+      const stackDir = path.join(outdir, "stacks", stack);
+      const workDir = path.join(workRoot, stack);
+      ws = withoutBackend(stack)
+        ? (async () => {
+            const prepared = prepareOfflineWorkspace(stackDir, workDir, tc.unavailableProviders);
+            fs.rmSync(path.join(prepared.dir, "backend_override.tf.json"));
+            await tfOk(tc, prepared.dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+            return prepared;
+          })()
+        : initOffline(tc, stackDir, workDir);
+      made.set(stack, ws);
+    }
+    return ws;
+  };
+}
+
+/** Fails the test unless the workspace has hashicorp/aws 5.100.0 locked and `terraform validate` finds no error. */
+export async function assertValidates(tc: Toolchain, ws: OfflineWorkspace): Promise<void> {
+  const lock = fs.readFileSync(path.join(ws.dir, ".terraform.lock.hcl"), "utf8");
+  expect(lock).toMatch(/provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s+version\s+= "5\.100\.0"/);
+  const validate = await tfOk(tc, ws.dir, ["validate", "-json", "-no-color"]);
+  const result = JSON.parse(validate.stdout) as {
+    valid: boolean;
+    error_count: number;
+    diagnostics: { severity: string; summary: string }[];
+  };
+  expect(result.valid, JSON.stringify(result.diagnostics)).toBe(true);
+  expect(result.error_count).toBe(0);
+}
+
+/** Plans a workspace offline, against an empty state, and returns what the plan changes. */
+export async function planOffline(tc: Toolchain, ws: OfflineWorkspace): Promise<{ address: string; type: string; actions: string[] }[]> {
+  const started = Date.now();
+  // Terraform's machine-readable plan stream names every planned change: no `show` of a saved plan
+  // (which loads the provider's schema a second time) is needed for addresses and actions.
+  const run = await tfOk(tc, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-json"]);
+  console.info(`[offline] ${path.basename(ws.dir)}: plan took ${Date.now() - started} ms`);
+  const ACTIONS: Record<string, string[]> = {
+    create: ["create"],
+    update: ["update"],
+    delete: ["delete"],
+    replace: ["delete", "create"],
+    read: ["read"],
+    noop: ["no-op"],
+    remove: ["forget"],
+  };
+  return run.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { type: string; change?: { action: string; resource: { addr: string; resource_type: string } } })
+    .filter((m) => m.type === "planned_change" && m.change)
+    .map((m) => ({
+      address: m.change!.resource.addr,
+      type: m.change!.resource.resource_type,
+      actions: ACTIONS[m.change!.action] ?? [m.change!.action],
+    }));
+}
+
+/** The data source types of a workspace's stack that would call AWS at plan time: every one but aws_partition. */
+export function dataSourcesNeedingAws(ws: OfflineWorkspace): string[] {
+  const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as { data?: Record<string, unknown> };
+  return Object.keys(json.data ?? {}).filter((type) => type !== "aws_partition");
 }

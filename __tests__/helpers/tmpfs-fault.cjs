@@ -3,11 +3,13 @@
  * by `unshare -m`, or `unshare -Urm` when not root), so the tmpfs it mounts is never seen outside
  * and goes away with this process. Prints one JSON object on stdout.
  *
- * argv[2] is JSON: { dir, fault, previous, app, env }
+ * argv[2] is JSON: { dir, fault, previous, app, env, deployed }
  *   dir       an empty folder; a tmpfs is mounted on it (fault "ENOSPC", "EROFS") or on dir/cdktf.out
  *             (fault "mountpoint": the output folder is itself a mount point)
  *   previous  a synthesized cdktf.out, copied in as the previous output
  *   app       the app command of cdktf.json, run with CDKTF_OUTDIR=dir/cdktf.out
+ *   env       more environment variables for it (EKS_ENVS_DIR)
+ *   deployed  a stack of the previous output that gets Terraform's files (.terraform/terraform.tfstate)
  *
  * ENOSPC: the tmpfs is shrunk to what the previous output uses plus 64 KiB, less than a new output.
  * EROFS: the tmpfs is remounted read-only. mountpoint: nothing fails; the output is replaced in place.
@@ -20,7 +22,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const { dir, fault, previous, app, env } = JSON.parse(process.argv[2]);
+const { dir, fault, previous, app, env, deployed } = JSON.parse(process.argv[2]);
 const outdir = path.join(dir, "cdktf.out");
 const mountAt = fault === "mountpoint" ? outdir : dir;
 
@@ -42,8 +44,8 @@ execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountAt]);
 try {
   fs.cpSync(previous, outdir, { recursive: true });
   // What a deployed stack folder holds that synth does not write: it must survive a synth.
-  fs.mkdirSync(path.join(outdir, "stacks", "dev-backend", ".terraform"), { recursive: true });
-  fs.writeFileSync(path.join(outdir, "stacks", "dev-backend", ".terraform", "terraform.tfstate"), "{}\n");
+  fs.mkdirSync(path.join(outdir, "stacks", deployed, ".terraform"), { recursive: true });
+  fs.writeFileSync(path.join(outdir, "stacks", deployed, ".terraform", "terraform.tfstate"), "{}\n");
   const before = tree(dir);
   if (fault === "ENOSPC") {
     const s = fs.statfsSync(mountAt);

@@ -1,15 +1,15 @@
 /**
- * The synthesized S3 backend of `dev-platform`, unchanged, redirected with `-backend-config` to a
+ * The synthesized S3 backend of a platform stack, unchanged, redirected with `-backend-config` to a
  * real S3 emulator (s3rver) and a real DynamoDB emulator (dynalite) on 127.0.0.1: state lands under
  * the stack's key, a concurrent run is refused with a lock error, and the lock is released after.
- * Also: backend:migrate, and the caller's-credentials rewrite of CI plans (no role assumed).
+ * Also: the caller's-credentials rewrite of CI plans (no role assumed). (Moving the backend stack's
+ * own state into its bucket is `npm run bootstrap`'s, proven on the emulated AWS of the e2e tier.)
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import { migrateBackendState } from "../../src/tools/state/backend-migration";
 import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
 import {
   copyStack,
@@ -19,13 +19,14 @@ import {
   useCallerCredentials,
 } from "../../src/tools/terraform/terraform";
 import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
-import { sampleEnvs } from "../helpers/synth";
+import { fixtureEnv } from "../helpers/synth";
 import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";
 
 const tc = await getToolchain();
 const out = testOutputDir("backend-emulators");
-const env = (await sampleEnvs()).find((e) => e.name === "dev")!;
-const prod = (await sampleEnvs()).find((e) => e.name === "prod")!;
+// alpha locks with the DynamoDB table only; bravo assumes a deploy role.
+const env = await fixtureEnv("alpha");
+const prod = await fixtureEnv("bravo");
 const bucket = stateBucketName(env);
 const table = lockTableName(env);
 const key = stateKey(env.name, "platform");
@@ -44,7 +45,11 @@ describe.runIf(tc)("S3 backend with DynamoDB locking, against s3rver + dynalite"
     const outdir = path.join(out, "cdktf.out");
     buildApp([env], outdir).app.synth();
     // Same workspace the offline checks use, but keeping the synthesized S3 backend.
-    dir = prepareOfflineWorkspace(path.join(outdir, "stacks", "dev-platform"), path.join(out, "work"), toolchain.unavailableProviders).dir;
+    dir = prepareOfflineWorkspace(
+      path.join(outdir, "stacks", "alpha-platform"),
+      path.join(out, "work"),
+      toolchain.unavailableProviders,
+    ).dir;
     fs.rmSync(path.join(dir, "backend_override.tf.json"));
     emulatorBackendConfig(path.join(dir, "emulators.s3.tfbackend"), s3.port, ddb.port);
   });
@@ -98,79 +103,6 @@ describe.runIf(tc)("S3 backend with DynamoDB locking, against s3rver + dynalite"
   });
 });
 
-describe.runIf(tc)("backend:migrate, against s3rver + dynalite", () => {
-  const toolchain = tc as Toolchain;
-  const migrated = { ...env, backend: { ...env.backend, backendStackState: "s3" as const } };
-  const project = path.join(out, "migration-project");
-  const localFile = path.join(project, "terraform-state", "dev-backend.tfstate");
-  const backendKey = stateKey(env.name, "backend");
-  let s3: Started & { dataDir: string };
-  let ddb: Started;
-  let stackDir: string;
-  let backendConfig: string;
-
-  beforeAll(async () => {
-    s3 = await startS3(path.join(out, "s3-migration"), [bucket]);
-    ddb = await startDynamo(out);
-    await createLockTable(ddb.port, table);
-    const outdir = path.join(project, "cdktf.out");
-    buildApp([migrated], outdir).app.synth();
-    stackDir = path.join(outdir, "stacks", "dev-backend");
-    backendConfig = emulatorBackendConfig(path.join(project, "emulators.s3.tfbackend"), s3.port, ddb.port);
-    // The local state a first `cdktf deploy dev-backend` leaves behind.
-    fs.mkdirSync(path.dirname(localFile), { recursive: true });
-    fs.writeFileSync(
-      localFile,
-      JSON.stringify({
-        version: 4,
-        terraform_version: toolchain.terraformVersion,
-        serial: 7,
-        lineage: "0b8e7c9e-1111-4222-8333-944455556666",
-        outputs: { state_bucket: { value: bucket, type: "string" }, lock_table: { value: table, type: "string" } },
-        resources: [],
-        check_results: null,
-      }),
-    );
-  });
-
-  afterAll(async () => {
-    await s3?.stop();
-    await ddb?.stop();
-  });
-
-  it("refuses while the environment still says local", async () => {
-    await expect(migrateBackendState({ env, projectRoot: project, stackDir })).rejects.toThrow(
-      'env "dev": backend.backendStackState is "local"; set it to "s3" in envs/dev.ts, then run this again',
-    );
-  });
-
-  it("copies the local state into the bucket under dev/dev-backend.tfstate and keeps a backup", async () => {
-    const lines: string[] = [];
-    const result = await migrateBackendState({
-      env: migrated,
-      projectRoot: project,
-      stackDir,
-      backendConfigFile: backendConfig,
-      terraformEnv: terraformEnv(toolchain.cliConfig, OFFLINE_AWS_ENV),
-      log: (l) => lines.push(l),
-      now: () => new Date("2026-11-21T12:00:00Z"),
-    });
-    expect(result).toMatchObject({ bucket, key: backendKey });
-    const stored: unknown = JSON.parse(fs.readFileSync(s3ObjectFile(s3.dataDir, bucket, backendKey), "utf8"));
-    expect(stored).toMatchObject({ lineage: result.lineage, outputs: { state_bucket: { value: bucket }, lock_table: { value: table } } });
-    expect(fs.existsSync(localFile)).toBe(false);
-    expect(fs.existsSync(`${localFile}.migrated-2026-11-21T12-00-00-000Z`)).toBe(true);
-    expect(lines.at(-1)).toContain("done; the local file is kept as terraform-state/dev-backend.tfstate.migrated-2026-11-21T12-00-00-000Z");
-    expect(await lockIds(ddb.port, table)).toContain(`${bucket}/${backendKey}-md5`);
-  });
-
-  it("says so when run again", async () => {
-    await expect(migrateBackendState({ env: migrated, projectRoot: project, stackDir })).rejects.toThrow(
-      'env "dev": already migrated (backup dev-backend.tfstate.migrated-2026-11-21T12-00-00-000Z); nothing to do',
-    );
-  });
-});
-
 describe.runIf(tc)("plans with the caller's credentials (CI plan roles), against s3rver + dynalite", () => {
   const toolchain = tc as Toolchain;
   let s3: Started & { dataDir: string };
@@ -190,10 +122,10 @@ describe.runIf(tc)("plans with the caller's credentials (CI plan roles), against
     await ddb?.stop();
   });
 
-  /** prod-platform's S3 backend pointed at the emulators, with or without the caller's credentials. */
+  /** bravo-platform's S3 backend pointed at the emulators, with or without the caller's credentials. */
   async function init(callerCredentials: boolean) {
     const copy = path.join(out, "caller", `copy-${callerCredentials}`);
-    const json = copyStack(path.join(outdir, "stacks", "prod-platform"), copy);
+    const json = copyStack(path.join(outdir, "stacks", "bravo-platform"), copy);
     const dropped = callerCredentials ? useCallerCredentials(json) : [];
     fs.writeFileSync(path.join(copy, "cdk.tf.json"), JSON.stringify(json));
     const dir = prepareOfflineWorkspace(copy, path.join(out, "caller", `work-${callerCredentials}`), toolchain.unavailableProviders).dir;

@@ -1,5 +1,6 @@
 /**
- * The user's own entry point: `cdktf synth` through cdktf-cli, with the app command of cdktf.json.
+ * The user's own entry point: `cdktf synth` through cdktf-cli, with the app command of cdktf.json,
+ * here over the fixture environments (EKS_ENVS_DIR).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -7,24 +8,32 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { STACK_KINDS } from "../../src/lib/naming";
-import { sampleEnvs } from "../helpers/synth";
+import { FIXTURE_ENVS_DIR, fixtureEnvs } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
 const out = testOutputDir("cdktf-cli");
 
 describe("cdktf synth (cdktf-cli)", () => {
-  it("synthesizes every stack of every sample environment with no AWS account and no network", async () => {
+  it("synthesizes every stack of every environment with no AWS account and no network", async () => {
     const outdir = path.join(out, "cdktf.out");
     const run = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
+      env: {
+        ...process.env,
+        EKS_ENVS_DIR: FIXTURE_ENVS_DIR,
+        CHECKPOINT_DISABLE: "1",
+        CI: "1",
+        AWS_ACCESS_KEY_ID: "",
+        AWS_SECRET_ACCESS_KEY: "",
+        AWS_PROFILE: "",
+      },
       encoding: "utf8",
       timeout: 120_000,
     });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    const samples = await sampleEnvs();
-    expect(Object.keys(manifest.stacks).sort()).toEqual(samples.flatMap((e) => STACK_KINDS.map((k) => `${e.name}-${k}`)).sort());
+    const envs = await fixtureEnvs();
+    expect(Object.keys(manifest.stacks).sort()).toEqual(envs.flatMap((e) => STACK_KINDS.map((k) => `${e.name}-${k}`)).sort());
     for (const stack of Object.keys(manifest.stacks)) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }
@@ -35,7 +44,7 @@ describe("cdktf synth (cdktf-cli)", () => {
     const direct = path.join(out, "npm.out");
     const run = spawnSync("npm", ["run", "--silent", "synth"], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: direct },
+      env: { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, CDKTF_OUTDIR: direct },
       encoding: "utf8",
       timeout: 120_000,
     });

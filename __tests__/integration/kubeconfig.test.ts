@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from "../../src/app";
 import { renderKubeconfig } from "../../src/lib/kubeconfig";
 import { chainFile, makeChain, type TestChain } from "../helpers/certs";
 import { startTestServer, type Started } from "../helpers/emulators";
-import { sampleEnvs } from "../helpers/synth";
+import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
 /** A kubeconfig as `renderKubeconfig` writes it, as far as these tests read it. */
@@ -23,8 +23,6 @@ interface Kubeconfig {
   users: { name: string; user: { exec: { apiVersion: string } } }[];
   "current-context": string;
 }
-
-const samples = await sampleEnvs();
 
 const out = testOutputDir("kubeconfig");
 const kubectlPresent = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
@@ -52,8 +50,16 @@ function writeHelper(name: string, apiVersion = "client.authentication.k8s.io/v1
   });
 }
 
+/** The scripts see the fixture environments: alpha's kubeconfig takes its token as its platform-admin role. */
 function env(): NodeJS.ProcessEnv {
-  return { ...process.env, HOME: home, PATH: `${bin}${path.delimiter}${process.env.PATH}`, KUBECONFIG: "" };
+  return {
+    ...process.env,
+    EKS_ENVS_DIR: FIXTURE_ENVS_DIR,
+    CDKTF_OUTDIR: path.join(out, "cdktf.out"),
+    HOME: home,
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    KUBECONFIG: "",
+  };
 }
 
 function kubectl(args: string[]) {
@@ -87,12 +93,12 @@ beforeAll(async () => {
     [chain.leafKey, chainFile(chain.dir, "served.pem", [chain.leafPem, chain.intermediatePem]), requestLog],
     path.join(out, "api.log"),
   );
-  // What `terraform output -json` of dev-platform prints once deployed (endpoint and CA of this test API).
-  outputsFile = path.join(out, "dev-platform-outputs.json");
+  // What `terraform output -json` of alpha-platform prints once deployed (endpoint and CA of this test API).
+  outputsFile = path.join(out, "alpha-platform-outputs.json");
   fs.writeFileSync(
     outputsFile,
     JSON.stringify({
-      cluster_name: { value: "acme-dev-eks", type: "string", sensitive: false },
+      cluster_name: { value: "fixture-alpha-eks", type: "string", sensitive: false },
       cluster_endpoint: { value: `https://localhost:${api.port}`, type: "string", sensitive: false },
       cluster_certificate_authority_data: { value: fs.readFileSync(chain.rootPem).toString("base64"), type: "string", sensitive: false },
     }),
@@ -105,21 +111,21 @@ afterAll(async () => {
 
 describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
   it("is written from the platform outputs with mode 0600, named after the cluster, never to ~/.kube/config", () => {
-    const file = path.join(out, "dev.yaml");
-    const run = script(["dev", "--outputs", outputsFile, "--out", file]);
+    const file = path.join(out, "alpha.yaml");
+    const run = script(["alpha", "--outputs", outputsFile, "--out", file]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(path.join(home, ".kube", "config"))).toBe(false);
     const doc = parse(fs.readFileSync(file, "utf8")) as Kubeconfig;
-    expect(doc.clusters[0].name).toBe("acme-dev-eks");
-    expect(doc.contexts[0]).toEqual({ name: "acme-dev-eks", context: { cluster: "acme-dev-eks", user: "acme-dev-eks" } });
-    expect(doc.users[0].name).toBe("acme-dev-eks");
-    expect(doc["current-context"]).toBe("acme-dev-eks");
+    expect(doc.clusters[0].name).toBe("fixture-alpha-eks");
+    expect(doc.contexts[0]).toEqual({ name: "fixture-alpha-eks", context: { cluster: "fixture-alpha-eks", user: "fixture-alpha-eks" } });
+    expect(doc.users[0].name).toBe("fixture-alpha-eks");
+    expect(doc["current-context"]).toBe("fixture-alpha-eks");
   });
 
   it("is accepted by kubectl config view --minify and get-contexts", () => {
-    const file = path.join(out, "dev.yaml");
+    const file = path.join(out, "alpha.yaml");
     const view = kubectl([
       "config",
       "view",
@@ -131,17 +137,17 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     ]);
     expect(view.code, view.stderr).toBe(0);
     expect(view.stdout).toBe(
-      'client.authentication.k8s.io/v1beta1 aws ["eks","get-token","--cluster-name","acme-dev-eks","--region","eu-west-1","--role-arn","arn:aws:iam::111111111111:role/platform-admin","--output","json"]',
+      'client.authentication.k8s.io/v1beta1 aws ["eks","get-token","--cluster-name","fixture-alpha-eks","--region","eu-west-1","--role-arn","arn:aws:iam::444444444444:role/platform-admin","--output","json"]',
     );
     const contexts = kubectl(["config", "get-contexts", "--kubeconfig", file]);
     expect(contexts.code).toBe(0);
-    expect(contexts.stdout).toMatch(/^\*\s+acme-dev-eks\s+acme-dev-eks\s+acme-dev-eks/m);
+    expect(contexts.stdout).toMatch(/^\*\s+fixture-alpha-eks\s+fixture-alpha-eks\s+fixture-alpha-eks/m);
   });
 
   it("authenticates a real request through the exec block (v1beta1 accepted, token sent, TLS verified)", () => {
     fs.rmSync(requestLog, { force: true });
     fs.rmSync(helperLog, { force: true });
-    const run = kubectl(["get", "--raw", "/version", "--kubeconfig", path.join(out, "dev.yaml")]);
+    const run = kubectl(["get", "--raw", "/version", "--kubeconfig", path.join(out, "alpha.yaml")]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { gitVersion: string }).gitVersion).toBe("v1.35.0-eks-test");
@@ -152,7 +158,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
       .map((l): unknown => JSON.parse(l));
     expect(requests).toContainEqual({ method: "GET", path: "/version", authorization: "Bearer k8s-aws-v1.aws-token" });
     expect(fs.readFileSync(helperLog, "utf8")).toContain(
-      "aws eks get-token --cluster-name acme-dev-eks --region eu-west-1 --role-arn arn:aws:iam::111111111111:role/platform-admin --output json",
+      "aws eks get-token --cluster-name fixture-alpha-eks --region eu-west-1 --role-arn arn:aws:iam::444444444444:role/platform-admin --output json",
     );
   });
 
@@ -161,7 +167,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     fs.writeFileSync(
       file,
       renderKubeconfig({
-        clusterName: "acme-dev-eks",
+        clusterName: "fixture-alpha-eks",
         endpoint: `https://localhost:${api.port}`,
         certificateAuthorityData: fs.readFileSync(chain.rootPem).toString("base64"),
         region: "eu-west-1",
@@ -175,7 +181,7 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
 
   it("shows why the post's v1alpha1 exec block had to go: current kubectl refuses it", () => {
     const file = path.join(out, "v1alpha1.yaml");
-    const doc = parse(fs.readFileSync(path.join(out, "dev.yaml"), "utf8")) as Kubeconfig;
+    const doc = parse(fs.readFileSync(path.join(out, "alpha.yaml"), "utf8")) as Kubeconfig;
     doc.users[0].user.exec.apiVersion = "client.authentication.k8s.io/v1alpha1";
     fs.writeFileSync(file, JSON.stringify(doc));
     expect(kubectl(["config", "view", "--minify", "--kubeconfig", file]).code).toBe(0); // config view does not notice
@@ -198,22 +204,22 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
         "",
       ].join("\n"),
     );
-    const merged = script(["dev", "--outputs", outputsFile, "--merge", "--kubeconfig", existing]);
+    const merged = script(["alpha", "--outputs", outputsFile, "--merge", "--kubeconfig", existing]);
     expect(merged.code, merged.stderr).toBe(0);
     const contexts = kubectl(["config", "get-contexts", "-o", "name", "--kubeconfig", existing]);
-    expect(contexts.stdout.trim().split("\n").sort()).toEqual(["acme-dev-eks", "other"]);
+    expect(contexts.stdout.trim().split("\n").sort()).toEqual(["fixture-alpha-eks", "other"]);
     expect(kubectl(["config", "current-context", "--kubeconfig", existing]).stdout.trim()).toBe("other");
-    expect(script(["dev", "--outputs", outputsFile, "--merge", "--kubeconfig", existing, "--use-context"]).code).toBe(0);
-    expect(kubectl(["config", "current-context", "--kubeconfig", existing]).stdout.trim()).toBe("acme-dev-eks");
+    expect(script(["alpha", "--outputs", outputsFile, "--merge", "--kubeconfig", existing, "--use-context"]).code).toBe(0);
+    expect(kubectl(["config", "current-context", "--kubeconfig", existing]).stdout.trim()).toBe("fixture-alpha-eks");
     expect(kubectl(["get", "--raw", "/version", "--kubeconfig", existing]).code).toBe(0);
     expect(fs.statSync(existing).mode & 0o777).toBe(0o600);
   });
 
   it.each([
     [[], 2, /^error: name the environment\n\nusage: npm run kubeconfig/],
-    [["nope"], 2, new RegExp(`^error: no environment "nope" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)`)],
-    [["dev", "--print", "--merge"], 2, /^error: --merge and --print exclude each other/],
-    [["dev", "--outputs", "/nonexistent.json"], 1, /^error: cannot read the outputs file \/nonexistent\.json: ENOENT/],
+    [["nope"], 2, /^error: no environment "nope" in envs\/ \(have: alpha, bravo, charlie\)/],
+    [["alpha", "--print", "--merge"], 2, /^error: --merge and --print exclude each other/],
+    [["alpha", "--outputs", "/nonexistent.json"], 1, /^error: cannot read the outputs file \/nonexistent\.json: ENOENT/],
   ])("rejects bad arguments %j with a message and no stack trace", (args, code, message) => {
     const run = script(args);
     expect(run.code).toBe(code);
@@ -223,11 +229,11 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
 
   it("says what to do when the platform has not been deployed", () => {
     const incomplete = path.join(out, "incomplete.json");
-    fs.writeFileSync(incomplete, JSON.stringify({ cluster_name: { value: "acme-dev-eks" } }));
-    const run = script(["dev", "--outputs", incomplete, "--print"]);
+    fs.writeFileSync(incomplete, JSON.stringify({ cluster_name: { value: "fixture-alpha-eks" } }));
+    const run = script(["alpha", "--outputs", incomplete, "--print"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'error: the outputs of dev-platform have no "cluster_endpoint"; deploy dev-platform first (npm run deploy -- dev-platform)\n',
+      'error: the outputs of alpha-platform have no "cluster_endpoint"; deploy alpha-platform first (npm run deploy -- alpha-platform)\n',
     );
   });
 });

@@ -195,7 +195,7 @@ describe("oidc thumbprint against real TLS servers", () => {
     expect(notJson.stderr).toBe('error: invalid query: stdin is not JSON (got "region=eu-west-1")\n');
     const option = program(undefined, ["--verbose"]);
     expect(option.code).toBe(2);
-    expect(option.stderr).toMatch(/^error: unknown option --verbose\n\nusage: oidc-thumbprint/);
+    expect(option.stderr).toMatch(/^error: unknown option --verbose\n\nusage: npm run thumbprint/);
     expect(option.stdout).toBe("");
   });
 

@@ -1,7 +1,7 @@
 /**
  * The plan review on plans made by the real Terraform and provider from the project's own stacks:
- * a create-only plan (dev-platform against an empty state), and an update/replace/destroy plan
- * (a changed dev config planned against the state a first apply would leave). And the program
+ * a create-only plan (a fixture's platform, alpha-platform, against an empty state), and an
+ * update/replace/destroy plan (a changed alpha planned against the state a first apply would leave). And the program
  * itself on files that are not plans it reads: one line on stderr naming the file, exit status 1.
  */
 import { spawnSync } from "node:child_process";
@@ -14,24 +14,25 @@ import { REDACTED, redactPlan } from "../../src/tools/plan/plan-redact";
 import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../src/tools/plan/plan-summary";
 import { prepareOfflineWorkspace } from "../../src/tools/terraform/terraform";
 import { fakeApply } from "../helpers/fake-apply";
-import { sampleEnvs } from "../helpers/synth";
+import { fixtureEnv } from "../helpers/synth";
 import { getToolchain, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
 
 const tc = await getToolchain();
 const out = testOutputDir("plan-summary");
-const dev = (await sampleEnvs()).find((e) => e.name === "dev")!;
+/** Fargate only, two repositories, three tables, a public endpoint open to 203.0.113.0/24. */
+const alpha = await fixtureEnv("alpha");
 
-/** dev, changed: one repository dropped, a table re-keyed, log retention and the API allow-list changed, an admin added. */
+/** alpha, changed: one repository dropped, a table re-keyed, log retention and the API allow-list changed, an admin added. */
 const changed: EnvConfig = {
-  ...dev,
-  ecr: { ...dev.ecr, repositories: dev.ecr.repositories.filter((r) => !r.endsWith("dynamodb")) },
+  ...alpha,
+  ecr: { ...alpha.ecr, repositories: alpha.ecr.repositories.filter((r) => r !== "shop/worker") },
   eks: {
-    ...dev.eks,
-    logRetentionDays: 365,
+    ...alpha.eks,
+    logRetentionDays: 90,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
-    admins: { ...dev.eks.admins, oncall: "arn:aws:iam::111111111111:role/oncall" },
+    admins: { ...alpha.eks.admins, oncall: "arn:aws:iam::444444444444:role/oncall" },
   },
-  tables: { ...dev.tables, session: { ...dev.tables.session, hashKey: { name: "session_id", type: "S" } } },
+  tables: { ...alpha.tables, carts: { ...alpha.tables.carts, hashKey: { name: "cart_id", type: "S" } } },
 };
 
 let createPlan: PlanJson;
@@ -41,9 +42,9 @@ describe.runIf(tc)("plan summary on real plans", () => {
   const toolchain = tc as Toolchain;
 
   beforeAll(async () => {
-    buildApp([dev], path.join(out, "a")).app.synth();
+    buildApp([alpha], path.join(out, "a")).app.synth();
     const work = path.join(out, "work");
-    let ws = prepareOfflineWorkspace(path.join(out, "a", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
+    let ws = prepareOfflineWorkspace(path.join(out, "a", "stacks", "alpha-platform"), work, toolchain.unavailableProviders);
     await tfOk(toolchain, ws.dir, ["init", "-input=false", "-no-color"]);
     await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=create.tfplan"]);
     createPlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "create.tfplan"])).stdout) as PlanJson;
@@ -55,16 +56,16 @@ describe.runIf(tc)("plan summary on real plans", () => {
     );
 
     buildApp([changed], path.join(out, "b")).app.synth();
-    ws = prepareOfflineWorkspace(path.join(out, "b", "stacks", "dev-platform"), work, toolchain.unavailableProviders);
+    ws = prepareOfflineWorkspace(path.join(out, "b", "stacks", "alpha-platform"), work, toolchain.unavailableProviders);
     fs.writeFileSync(path.join(ws.dir, "offline.tfstate"), JSON.stringify(state));
     await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=change.tfplan"]);
     changePlan = JSON.parse((await tfOk(toolchain, ws.dir, ["show", "-json", "change.tfplan"])).stdout) as PlanJson;
-    fs.writeFileSync(path.join(out, "dev-platform.plan.json"), JSON.stringify(changePlan));
+    fs.writeFileSync(path.join(out, "alpha-platform.plan.json"), JSON.stringify(changePlan));
   });
 
   it("summarizes a create-only plan: counts, no destructive changes, security-relevant creates listed", () => {
-    const summary = summarizePlans([{ stack: "dev-platform", plan: createPlan }], "Plan: dev");
-    expect(summary.stacks[0].counts).toMatchObject({ create: 65, update: 0, replace: 0, destroy: 0 });
+    const summary = summarizePlans([{ stack: "alpha-platform", plan: createPlan }], "Plan: alpha");
+    expect(summary.stacks[0].counts).toMatchObject({ create: 62, update: 0, replace: 0, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.security.map((c) => c.address)).toEqual(
       expect.arrayContaining(["aws_eks_cluster.eks", "aws_iam_role.eks_cluster_role", "aws_kms_key.eks_secrets_key"]),
@@ -72,32 +73,32 @@ describe.runIf(tc)("plan summary on real plans", () => {
     const md = renderMarkdown(summary);
     expect(md).toContain("No resource is destroyed or replaced.");
     const reads = summary.stacks[0].counts.read;
-    expect(md).toContain(`| \`dev-platform\` | 65 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
+    expect(md).toContain(`| \`alpha-platform\` | 62 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
   });
 
   it("calls out destroys and replaces first, with the attributes that force them", () => {
-    const summary = summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev");
+    const summary = summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha");
     const counts = summary.stacks[0].counts;
     expect(counts).toMatchObject({ create: 2, replace: 1, destroy: 2 });
     expect(summary.destructive.map((c) => `${c.action} ${c.address}`)).toEqual([
-      "destroy aws_ecr_lifecycle_policy.ecr_karimarttila_simple-server-clojure-dynamodb_lifecycle",
-      "destroy aws_ecr_repository.ecr_karimarttila_simple-server-clojure-dynamodb",
-      "replace aws_dynamodb_table.tables_session",
+      "destroy aws_ecr_lifecycle_policy.ecr_shop_worker_lifecycle",
+      "destroy aws_ecr_repository.ecr_shop_worker",
+      "replace aws_dynamodb_table.tables_carts",
     ]);
     expect(summary.destructive[2].replaceReasons).toContain("hash_key");
     const md = renderMarkdown(summary);
     const warning = md.indexOf("> [!WARNING]");
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(md.indexOf("| stack | create |"));
-    expect(md).toContain("> - `dev-platform` `aws_dynamodb_table.tables_session`: **replace**, forced by `hash_key`");
+    expect(md).toContain("> - `alpha-platform` `aws_dynamodb_table.tables_carts`: **replace**, forced by `hash_key`");
   });
 
   it("shows what an update changes, and lists security-sensitive changes on their own", () => {
-    const summary = summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev");
+    const summary = summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha");
     const byAddress = Object.fromEntries(summary.stacks[0].changes.map((c) => [c.address, c]));
     expect(byAddress["aws_cloudwatch_log_group.eks_control_plane_logs"]).toMatchObject({
       action: "update",
-      attributes: [{ path: "retention_in_days", before: "90", after: "365" }],
+      attributes: [{ path: "retention_in_days", before: "365", after: "90" }],
     });
     expect(byAddress["aws_eks_cluster.eks"].action).toBe("update");
     expect(byAddress["aws_eks_cluster.eks"].attributes).toEqual([
@@ -113,9 +114,9 @@ describe.runIf(tc)("plan summary on real plans", () => {
   });
 
   it("is deterministic, and the program prints Markdown or JSON without any sensitive value", () => {
-    const once = renderMarkdown(summarizePlans([{ stack: "dev-platform", plan: changePlan }], "Plan: dev"));
+    const once = renderMarkdown(summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha"));
     const twice = renderMarkdown(
-      summarizePlans([{ stack: "dev-platform", plan: JSON.parse(JSON.stringify(changePlan)) as PlanJson }], "Plan: dev"),
+      summarizePlans([{ stack: "alpha-platform", plan: JSON.parse(JSON.stringify(changePlan)) as PlanJson }], "Plan: alpha"),
     );
     expect(once).toBe(twice);
     const run = (args: string[]) =>
@@ -123,10 +124,10 @@ describe.runIf(tc)("plan summary on real plans", () => {
         encoding: "utf8",
         timeout: 60_000,
       });
-    const md = run([path.join(out, "dev-platform.plan.json"), "--title", "Plan: dev"]);
+    const md = run([path.join(out, "alpha-platform.plan.json"), "--title", "Plan: alpha"]);
     expect(md.status).toBe(0);
     expect(md.stdout).toBe(once);
-    const json = run([path.join(out, "dev-platform.plan.json"), "--json"]);
+    const json = run([path.join(out, "alpha-platform.plan.json"), "--json"]);
     expect((JSON.parse(json.stdout) as PlanSummary).totals).toMatchObject({ destroy: 2, replace: 1, create: 2 });
     // The plan marks the cross-stack outputs sensitive; no output value, and no "sensitive" value, is printed.
     expect(md.stdout).not.toContain("fake-");
@@ -147,7 +148,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
       expect(redacted.planned_values.outputs[name].value, name).toBe(REDACTED);
     }
     // Values not marked sensitive stay readable.
-    expect(redacted.output_changes.cluster_name.after).toBe("acme-dev-eks");
+    expect(redacted.output_changes.cluster_name.after).toBe("fixture-alpha-eks");
   });
 
   it("rejects files that are not plans, and bad arguments, with a message", () => {
@@ -222,11 +223,11 @@ describe("the plan:summary program on files it must refuse", () => {
   });
 
   it("names the bad file among good ones", () => {
-    const bad = write("dev-backend.plan.json", {
+    const bad = write("alpha-backend.plan.json", {
       format_version: "1.2",
       resource_changes: [{ type: "aws_s3_bucket", change: { actions: ["create"] } }],
     });
-    const run = program([fixture, `dev-backend=${bad}`]);
+    const run = program([fixture, `alpha-backend=${bad}`]);
     expect(run.stderr).toBe(`error: ${bad}: not a Terraform plan: resource_changes[0] has no address\n`);
     expect(run.code).toBe(1);
   });

@@ -7,57 +7,63 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import { sampleEnvs } from "../helpers/synth";
+import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
 const tc = await getToolchain();
 const out = testOutputDir("plan");
-const samples = await sampleEnvs();
 
+/** npm run plan over the fixture environments (alpha: Fargate only; bravo: a role to assume, S3 lock files). */
 function plan(args: string[], env: NodeJS.ProcessEnv = {}) {
   const started = Date.now();
   const r = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     timeout: 180_000,
-    env: { ...process.env, ...env },
+    env: { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, CDKTF_OUTDIR: path.join(out, "cdktf.out"), ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
 
 describe.runIf(tc)("npm run plan", () => {
-  it("previews every plannable stack of dev offline, within a minute, and writes a review", () => {
-    const dir = path.join(out, "dev");
-    const r = plan(["dev", "--offline", "--out", dir]);
+  it("previews every plannable stack of an environment offline, within a minute, and writes a review", () => {
+    const dir = path.join(out, "alpha");
+    const r = plan(["alpha", "--offline", "--out", dir]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(new RegExp(`^synthesized ${samples.length} environments in \\d+\\.\\ds$`));
+    expect(lines[0]).toMatch(/^synthesized 3 environments in \d+\.\ds$/);
     expect(lines).toContain(
       "OFFLINE PREVIEW (--offline): planning against an empty state with dummy credentials; real plans need AWS credentials.",
     );
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^dev-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^alpha-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         expect.stringMatching(
-          /^dev-platform: Plan: 65 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^alpha-platform: Plan: 62 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
-        "dev-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
+        "alpha-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
       ]),
     );
     expect(lines.at(-1)).toMatch(
-      /^dev: 75 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*dev\.summary\.md \(total \d+\.\ds\)$/,
+      /^alpha: 72 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*alpha\.summary\.md \(total \d+\.\ds\)$/,
     );
-    for (const f of ["dev-backend.plan.json", "dev-platform.plan.json", "dev-backend.tfplan", "dev.summary.md", "dev.summary.json"]) {
+    for (const f of [
+      "alpha-backend.plan.json",
+      "alpha-platform.plan.json",
+      "alpha-backend.tfplan",
+      "alpha.summary.md",
+      "alpha.summary.json",
+    ]) {
       expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     }
     expect(
-      (JSON.parse(fs.readFileSync(path.join(dir, "dev-platform.plan.json"), "utf8")) as { format_version?: string }).format_version,
+      (JSON.parse(fs.readFileSync(path.join(dir, "alpha-platform.plan.json"), "utf8")) as { format_version?: string }).format_version,
     ).toBeDefined();
-    expect(fs.readFileSync(path.join(dir, "dev.summary.md"), "utf8")).toContain("## Plan: dev (offline preview)");
-    console.info(`[plan] offline npm run plan -- dev: ${r.ms} ms`);
+    expect(fs.readFileSync(path.join(dir, "alpha.summary.md"), "utf8")).toContain("## Plan: alpha (offline preview)");
+    console.info(`[plan] offline npm run plan -- alpha: ${r.ms} ms`);
     expect(r.ms).toBeLessThan(60_000);
   });
 
@@ -72,46 +78,46 @@ describe.runIf(tc)("npm run plan", () => {
       AWS_SHARED_CREDENTIALS_FILE: "",
       AWS_CONFIG_FILE: "",
     };
-    const r = plan(["prod", "backend", "--out", path.join(out, "prod")], noCreds);
+    const r = plan(["bravo", "backend", "--out", path.join(out, "bravo")], noCreds);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("OFFLINE PREVIEW: no AWS credentials found, so this plans against an EMPTY state");
-    expect(r.stdout).toMatch(/prod-backend: Plan: 10 to add/);
-    expect(r.stdout).not.toContain("prod-platform");
+    expect(r.stdout).toMatch(/bravo-backend: Plan: 10 to add/);
+    expect(r.stdout).not.toContain("bravo-platform");
   });
 
   it("shows Terraform's own error with the stack name and exits non-zero", () => {
     const bin = path.join(out, "bin");
     fs.mkdirSync(bin, { recursive: true });
     const real = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim();
-    // A terraform that fails planning dev-backend with a message of its own, and passes everything else through.
+    // A terraform that fails planning alpha-platform with a message of its own, and passes everything else through.
     fs.writeFileSync(
       path.join(bin, "terraform"),
-      `#!/bin/sh\nif [ "$1" = "plan" ] && [ "$(basename "$(pwd)")" = "dev-backend" ]; then echo "Error: Unsupported argument: An argument named \\"bogus\\" is not expected here." >&2; exit 1; fi\nexec "${real}" "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = "plan" ] && [ "$(basename "$(pwd)")" = "alpha-platform" ]; then echo "Error: Unsupported argument: An argument named \\"bogus\\" is not expected here." >&2; exit 1; fi\nexec "${real}" "$@"\n`,
       { mode: 0o755 },
     );
-    const r = plan(["dev", "backend", "platform", "--offline", "--out", path.join(out, "broken")], {
+    const r = plan(["alpha", "backend", "platform", "--offline", "--out", path.join(out, "broken")], {
       PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'error: dev-backend: terraform plan failed (exit 1):\nError: Unsupported argument: An argument named "bogus" is not expected here.\n',
+      'error: alpha-platform: terraform plan failed (exit 1):\nError: Unsupported argument: An argument named "bogus" is not expected here.\n',
     );
     // The stack that did plan is still reviewed, and the review says which one did not.
-    expect(r.stdout).toContain("dev-backend: FAILED (the error follows the review)");
-    const review = fs.readFileSync(path.join(out, "broken", "dev.summary.md"), "utf8");
-    expect(review).toContain("| `dev-platform` | 65 |");
-    expect(review).toContain("**Not planned, Terraform failed:** `dev-backend`");
+    expect(r.stdout).toContain("alpha-platform: FAILED (the error follows the review)");
+    const review = fs.readFileSync(path.join(out, "broken", "alpha.summary.md"), "utf8");
+    expect(review).toContain("| `alpha-backend` | 10 |");
+    expect(review).toContain("**Not planned, Terraform failed:** `alpha-platform`");
   });
 
   it.each([
     [[], 2, /^error: name the environment\n\nusage: npm run plan/],
-    [["nosuchenv"], 2, new RegExp(`^error: no environment "nosuchenv" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)`)],
+    [["nosuchenv"], 2, /^error: no environment "nosuchenv" in envs\/ \(have: alpha, bravo, charlie\)/],
     [
-      ["dev", "frontend", "--offline"],
+      ["alpha", "frontend", "--offline"],
       1,
-      /^error: no stack "frontend" in environment dev; its stacks are dev-backend, dev-platform, dev-workloads\n$/,
+      /^error: no stack "frontend" in environment alpha; its stacks are alpha-backend, alpha-platform, alpha-workloads\n$/,
     ],
-    [["dev", "--out"], 2, /^error: --out needs a value/],
+    [["alpha", "--out"], 2, /^error: --out needs a value/],
   ])("rejects %j", (args, code, message) => {
     const r = plan(args);
     expect(r.code).toBe(code);

@@ -8,9 +8,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import { sampleEnvs } from "../helpers/synth";
+import { FIXTURE_ENVS_DIR, fixtureEnvs } from "../helpers/synth";
 
-const samples = await sampleEnvs();
+/** The environments every script run here sees: run() points EKS_ENVS_DIR at the fixtures. */
+const fixtures = await fixtureEnvs();
+/** No AWS credentials of the machine running the tests reach a script here. */
+const NO_AWS: NodeJS.ProcessEnv = {
+  AWS_ACCESS_KEY_ID: "",
+  AWS_PROFILE: "",
+  AWS_WEB_IDENTITY_TOKEN_FILE: "",
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: "",
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+  AWS_CONFIG_FILE: "/nonexistent/config",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(
@@ -20,16 +32,58 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
       timeout: 60_000,
-      env: { ...process.env, ...env },
+      env: {
+        ...process.env,
+        EKS_ENVS_DIR: FIXTURE_ENVS_DIR,
+        CDKTF_OUTDIR: path.join(PROJECT_ROOT, ".test-output", "scripts", "cdktf.out"),
+        ...NO_AWS,
+        ...env,
+      },
     },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("scripts under bad input", () => {
-  it("lists every script it covers", () => {
-    const scripts = fs.readdirSync(path.join(PROJECT_ROOT, "scripts")).filter((f) => f.endsWith(".ts"));
-    expect(scripts).toEqual(expect.arrayContaining(["migrate-backend-state.ts", "oidc-thumbprint.ts", "kubeconfig.ts"]));
+  // Every script that npm runs: `npm run <name> -- --help` prints its usage and exits 0.
+  const scripts = Object.entries(
+    (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
+  )
+    .map(([name, command]) => [name, /scripts\/([\w-]+)\.ts/.exec(command)?.[1]] as const)
+    .filter((e): e is readonly [string, string] => e[1] !== undefined && e[1] !== "cdktf")
+    // The workflows run scripts/ci.ts itself.
+    .concat([["ci", "ci"]]);
+  it("covers every program of scripts/ that package.json runs", () => {
+    expect(scripts.map(([, file]) => `${file}.ts`).sort()).toEqual(
+      fs
+        .readdirSync(path.join(PROJECT_ROOT, "scripts"))
+        .filter((f) => f.endsWith(".ts") && f !== "cdktf.ts")
+        .sort(),
+    );
+  });
+
+  it("npm run synth -- --help prints the usage and exits 0, and refuses other arguments", () => {
+    const synth = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "main.ts"), ...args], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, CDKTF_OUTDIR: path.join(PROJECT_ROOT, ".test-output", "synth-help") },
+      });
+    const help = synth(["--help"]);
+    expect([help.status, help.stderr]).toEqual([0, ""]);
+    expect(help.stdout).toMatch(/^usage: npm run synth\n/);
+    const other = synth(["--out", "x"]);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/^error: npm run synth takes no arguments \(got --out x\)\n\nusage: npm run synth/);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, ".test-output", "synth-help"))).toBe(false);
+  });
+
+  it.each(scripts)("npm run %s -- --help prints the usage and exits 0", (name, file) => {
+    const r = run(file, ["--help"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^usage: ${name === "ci" ? "tsx scripts/ci.ts" : `npm run ${name}`}\\b`));
   });
 
   it("npm run deploy and diff run cdktf with hashicorp/aws from the mirror, and skip cdktf's provider lock without a registry", () => {
@@ -38,7 +92,7 @@ describe("scripts under bad input", () => {
       [path.join(PROJECT_ROOT, "scripts", "cdktf.ts"), "deploy", "--help"],
       {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, TF_REGISTRY_REACHABLE: "0" },
+        env: { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, TF_REGISTRY_REACHABLE: "0" },
         encoding: "utf8",
         timeout: 60_000,
       },
@@ -51,25 +105,60 @@ describe("scripts under bad input", () => {
   });
 
   it.each([
-    [[], 2, /^error: name the environment\n\nusage: npm run backend:migrate -- <env>/],
-    [["dev", "prod"], 2, /^error: name exactly one environment\n\nusage:/],
-    [["--force", "dev"], 2, /^error: unknown option --force\n\nusage:/],
+    ["bootstrap", [], 2, /^error: name the environment\n\nusage: npm run bootstrap -- <env>/],
+    ["bootstrap", ["alpha", "bravo"], 2, /^error: name exactly one environment\n\nusage:/],
+    ["bootstrap", ["--force", "alpha"], 2, /^error: unknown option --force\n\nusage:/],
     [
+      "bootstrap",
+      ["alpha", "--stacks", "backend"],
+      2,
+      /^error: --stacks takes platform and\/or workloads, comma-separated \(got "backend"\)\n\nusage:/,
+    ],
+    [
+      "teardown",
       ["nosuchenv"],
       2,
-      new RegExp(`^error: no environment "nosuchenv" in envs/ \\(have: ${samples.map((e) => e.name).join(", ")}\\)\n\nusage:`),
+      new RegExp(`^error: no environment "nosuchenv" in envs/ \\(have: ${fixtures.map((e) => e.name).join(", ")}\\)\n\nusage:`),
     ],
-    [["dev", "--backend-config"], 2, /^error: --backend-config needs a value\n\nusage:/],
-    [["dev"], 1, /^error: env "dev": backend\.backendStackState is "local"; set it to "s3" in envs\/dev\.ts, then run this again\n$/],
-  ])("backend:migrate %j exits %i with a message", (args, code, message) => {
-    const r = run("migrate-backend-state", args);
+    [
+      "deploy-emulated",
+      ["alpha", "--destroy"],
+      2,
+      /^error: unknown option --destroy\n\nusage: npm run deploy:emulated -- <env> \[--keep\]/,
+    ],
+  ] as const)("%s %j exits %i with a message", (script, args, code, message) => {
+    const r = run(script, [...args]);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("bootstrap without AWS credentials says how to provide them, or to use the emulator, before it starts anything", () => {
+    const r = run("bootstrap", ["alpha"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: npm run bootstrap needs AWS credentials for the environment's account, and none were found\./);
+    expect(r.stderr).toContain("aws sso login --profile <profile> && export AWS_PROFILE=<profile>");
+    expect(r.stderr).toContain("npm run deploy:emulated -- alpha --keep");
+    expect(r.stdout).toBe("");
+  });
+
+  it("deploy and diff check for credentials first too", () => {
+    const r = run("cdktf", ["deploy", "alpha-*"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: npm run deploy needs AWS credentials/);
+    expect(r.stderr).toContain("npm run deploy:emulated -- alpha --keep");
+  });
+
+  it("teardown refuses an environment that is not ephemeral before asking for anything", () => {
+    const r = run("teardown", ["bravo"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: env "bravo" is not ephemeral, so its tables and state bucket are protected from deletion; set ephemeral: true in \S*bravo\.ts and run this again/,
+    );
+  });
+
   it("prints the stack trace of an expected failure only with DEBUG set", () => {
-    const r = run("migrate-backend-state", ["dev"], { DEBUG: "1" });
+    const r = run("teardown", ["bravo"], { DEBUG: "1" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\n\s+at /);
   });
@@ -80,23 +169,23 @@ describe("scripts/ci.ts, as the workflows call it", () => {
     const plan = run("ci", ["matrix", "plan"]);
     expect(plan.stderr).toBe("");
     const [matrixLine, countLine] = plan.stdout.trim().split("\n");
-    const planned = samples.filter((e) => e.ci.planRoleArn).map((e) => e.name);
+    const planned = fixtures.filter((e) => e.ci.planRoleArn).map((e) => e.name);
     expect(countLine).toBe(`count=${planned.length}`);
     expect((JSON.parse(matrixLine.replace(/^matrix=/, "")) as { include: { env: string }[] }).include.map((j) => j.env)).toEqual(planned);
     // An empty --env is a usage error; the workflow leaves the flag out when its input is empty.
     expect(run("ci", ["matrix", "deploy", "--env", ""]).code).toBe(2);
     const deploy = run("ci", ["matrix", "deploy"]);
-    expect(deploy.stdout).toMatch(/^matrix=\{"include":\[\{"env":"prod",.*\}\]\}\ncount=1\n$/);
+    expect(deploy.stdout).toMatch(/^matrix=\{"include":\[\{"env":"bravo",.*\}\]\}\ncount=1\n$/);
   });
 
   it.each([
     [
-      ["matrix", "deploy", "--env", "dev"],
+      ["matrix", "deploy", "--env", "alpha"],
       1,
-      /^error: environment "dev" has no ci\.deployRoleArn, so the deploy workflow cannot deploy it\n$/,
+      /^error: environment "alpha" has no ci\.deployRoleArn, so the deploy workflow cannot deploy it\n$/,
     ],
     [["matrix", "apply"], 2, /^error: matrix takes "plan" or "deploy"\n\nusage:/],
-    [["comment", "dev", "--dir", "x", "--status", "ok"], 2, /^error: --status must be "success" or "failure"\n\nusage:/],
+    [["comment", "alpha", "--dir", "x", "--status", "ok"], 2, /^error: --status must be "success" or "failure"\n\nusage:/],
     [["deploy"], 2, /^error: unknown command deploy\n\nusage:/],
   ])("ci %j exits %i with a message", (args, code, message) => {
     const r = run("ci", args);
@@ -107,16 +196,16 @@ describe("scripts/ci.ts, as the workflows call it", () => {
   it("writes an environment's comment from the files a plan job leaves", () => {
     fs.mkdirSync(path.join(PROJECT_ROOT, ".test-output"), { recursive: true });
     const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-output", "ci-comment-"));
-    fs.writeFileSync(path.join(dir, "dev.summary.md"), "## Plan: dev\n\n60 to create\n");
-    fs.writeFileSync(path.join(dir, "audit.md"), "## dev-platform\n");
-    const r = run("ci", ["comment", "dev", "--dir", dir, "--status", "success", "--commit", "abcdef0123456789"]);
+    fs.writeFileSync(path.join(dir, "alpha.summary.md"), "## Plan: alpha\n\n60 to create\n");
+    fs.writeFileSync(path.join(dir, "audit.md"), "## alpha-platform\n");
+    const r = run("ci", ["comment", "alpha", "--dir", dir, "--status", "success", "--commit", "abcdef0123456789"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^<!-- cdktf-eks-plan:dev -->\n## Plan: dev\n\n60 to create\n/);
+    expect(r.stdout).toMatch(/^<!-- cdktf-eks-plan:alpha -->\n## Plan: alpha\n\n60 to create\n/);
     expect(r.stdout).toContain("<details><summary>Audit: what the stacks contain</summary>");
     fs.writeFileSync(path.join(dir, "plan.log"), "Error: AccessDenied: not authorized to perform s3:GetObject\n");
-    fs.rmSync(path.join(dir, "dev.summary.md"));
-    const failed = run("ci", ["comment", "dev", "--dir", dir, "--status", "failure"]);
-    expect(failed.stdout).toContain("## ❌ Plan failed: dev");
+    fs.rmSync(path.join(dir, "alpha.summary.md"));
+    const failed = run("ci", ["comment", "alpha", "--dir", dir, "--status", "failure"]);
+    expect(failed.stdout).toContain("## ❌ Plan failed: alpha");
     expect(failed.stdout).toContain("not authorized to perform s3:GetObject");
   });
 });

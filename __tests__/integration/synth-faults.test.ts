@@ -4,7 +4,8 @@
  * leave the previous output byte-identical and no staging folder behind; a successful synth keeps
  * what Terraform put in the previous output.
  *
- * Which fault stands for "read-only" depends on who runs the tests: an ordinary user gets
+ * The app synthesizes the fixture environments (EKS_ENVS_DIR). Which fault stands for "read-only"
+ * depends on who runs the tests: an ordinary user gets
  * `chmod 0555` (EACCES); root ignores modes, so root gets the immutable attribute (`chattr +i`,
  * EPERM), which binds root too. The read-only file system and the full disk are real tmpfs mounts
  * in a private mount namespace (`unshare -m` as root, `unshare -Urm` otherwise); where neither can
@@ -16,18 +17,23 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 
 const out = testOutputDir("synth-faults");
 const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
 const ELSEWHERE = "synthesize elsewhere (cdktf synth --output <dir>, or CDKTF_OUTDIR)";
 const isRoot = process.getuid?.() === 0;
+/** The environments the app synthesizes here: the fixtures. */
+const ENVS = { EKS_ENVS_DIR: FIXTURE_ENVS_DIR };
+/** A stack of them, whose folder holds Terraform's files (.terraform) in a previous output. */
+const DEPLOYED = "alpha-backend";
 
 /** Runs the app command of cdktf.json, as cdktf-cli does, with CDKTF_OUTDIR set. */
 function synth(outdir: string): { code: number | null; stderr: string } {
   const r = spawnSync("sh", ["-c", app], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, ...ENVS, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -91,9 +97,13 @@ function withPrevious(name: string): { parent: string; outdir: string; before: R
 }
 
 describe("synth into a folder that cannot be written", () => {
-  it.runIf(readOnlyWorks)(`fails on a read-only parent folder (${readOnlyHow}) and leaves the previous output as it was`, () => {
-    const { parent, outdir, before } = withPrevious("read-only-parent");
-    const ro = makeReadOnly(parent)!;
+  it.runIf(readOnlyWorks).each([
+    ["parent folder", "read-only-parent", "parent"],
+    ["output folder", "read-only-output", "output"],
+  ] as const)(`fails on a read-only %s (${readOnlyHow}) and leaves the previous output as it was`, (_label, name, which) => {
+    const { parent, outdir, before } = withPrevious(name);
+    const readOnly = which === "parent" ? parent : outdir;
+    const ro = makeReadOnly(readOnly)!;
     let r;
     try {
       r = synth(outdir);
@@ -101,24 +111,7 @@ describe("synth into a folder that cannot be written", () => {
       ro.undo();
     }
     expect(r.stderr).toBe(
-      `cannot write ${outdir}: ${parent} is not writable (${ro.code}); make it writable, or ${ELSEWHERE}. The previous output is unchanged.\n`,
-    );
-    expect(r.code).toBe(1);
-    expect(tree(parent)).toEqual(before);
-    expect(fs.readdirSync(parent)).toEqual(["cdktf.out"]);
-  });
-
-  it.runIf(readOnlyWorks)(`fails on a read-only output folder (${readOnlyHow})`, () => {
-    const { parent, outdir, before } = withPrevious("read-only-output");
-    const ro = makeReadOnly(outdir)!;
-    let r;
-    try {
-      r = synth(outdir);
-    } finally {
-      ro.undo();
-    }
-    expect(r.stderr).toBe(
-      `cannot write ${outdir}: ${outdir} is not writable (${ro.code}); make it writable, or ${ELSEWHERE}. The previous output is unchanged.\n`,
+      `cannot write ${outdir}: ${readOnly} is not writable (${ro.code}); make it writable, or ${ELSEWHERE}. The previous output is unchanged.\n`,
     );
     expect(r.code).toBe(1);
     expect(tree(parent)).toEqual(before);
@@ -144,16 +137,16 @@ describe("synth into a folder that cannot be written", () => {
 describe("a successful synth", () => {
   it("replaces the output, keeps Terraform's files of the previous one, and leaves no staging folder", () => {
     const { parent, outdir } = withPrevious("replace");
-    const tfDir = path.join(outdir, "stacks", "dev-platform", ".terraform");
+    const tfDir = path.join(outdir, "stacks", DEPLOYED, ".terraform");
     fs.mkdirSync(tfDir, { recursive: true });
     fs.writeFileSync(path.join(tfDir, "terraform.tfstate"), "{}\n");
-    fs.writeFileSync(path.join(outdir, "stacks", "dev-platform", "cdk.tf.json"), "stale");
+    fs.writeFileSync(path.join(outdir, "stacks", DEPLOYED, "cdk.tf.json"), "stale");
     const r = synth(outdir);
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readdirSync(parent)).toEqual(["cdktf.out"]);
     expect(fs.readFileSync(path.join(tfDir, "terraform.tfstate"), "utf8")).toBe("{}\n");
     const files = tree(outdir);
-    delete files["stacks/dev-platform/.terraform/terraform.tfstate"];
+    delete files[`stacks/${DEPLOYED}/.terraform/terraform.tfstate`];
     expect(files).toEqual(tree(golden));
   });
 });
@@ -173,7 +166,7 @@ const noTmpfs = (() => {
 function inTmpfs(fault: "ENOSPC" | "EROFS" | "mountpoint"): TmpfsResult & { dir: string } {
   const dir = path.join(out, `tmpfs-${fault}`);
   fs.mkdirSync(dir, { recursive: true });
-  const args = JSON.stringify({ dir, fault, previous: golden, app, env: {} });
+  const args = JSON.stringify({ dir, fault, previous: golden, app, env: ENVS, deployed: DEPLOYED });
   const r = spawnSync(UNSHARE[0], [...UNSHARE.slice(1), process.execPath, path.join(__dirname, "..", "helpers", "tmpfs-fault.cjs"), args], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
@@ -193,25 +186,17 @@ interface TmpfsResult {
 }
 
 describe.runIf(!noTmpfs)("synth on a real tmpfs", () => {
-  it("fails on a full disk (ENOSPC) and leaves the previous output byte-identical, with no staging folder", () => {
-    const result = inTmpfs("ENOSPC");
-    const dir = result.dir;
-    const outdir = path.join(dir, "cdktf.out");
-    expect(result.stderr).toBe(
-      `cannot write ${outdir}: no space is left on the disk of ${dir} (ENOSPC); free some space there, or ${ELSEWHERE}. The previous output is unchanged.\n`,
-    );
-    expect(result.code).toBe(1);
-    expect(result.after).toEqual(result.before);
-    expect(result.entries).toEqual(["cdktf.out"]);
-  });
-
-  it("fails on a read-only file system (EROFS) and leaves the previous output byte-identical", () => {
-    const result = inTmpfs("EROFS");
-    const dir = result.dir;
-    const outdir = path.join(dir, "cdktf.out");
-    expect(result.stderr).toBe(
-      `cannot write ${outdir}: ${outdir} is on a read-only file system (EROFS); mount it read-write, or ${ELSEWHERE}. The previous output is unchanged.\n`,
-    );
+  it.each([
+    ["a full disk", "ENOSPC", (dir: string) => `no space is left on the disk of ${dir} (ENOSPC); free some space there`],
+    [
+      "a read-only file system",
+      "EROFS",
+      (dir: string) => `${path.join(dir, "cdktf.out")} is on a read-only file system (EROFS); mount it read-write`,
+    ],
+  ] as const)("fails on %s (%s) and leaves the previous output byte-identical, with no staging folder", (_label, fault, problem) => {
+    const result = inTmpfs(fault);
+    const outdir = path.join(result.dir, "cdktf.out");
+    expect(result.stderr).toBe(`cannot write ${outdir}: ${problem(result.dir)}, or ${ELSEWHERE}. The previous output is unchanged.\n`);
     expect(result.code).toBe(1);
     expect(result.after).toEqual(result.before);
     expect(result.entries).toEqual(["cdktf.out"]);
@@ -222,6 +207,6 @@ describe.runIf(!noTmpfs)("synth on a real tmpfs", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.outEntries).toEqual(["manifest.json", "stacks"]);
     expect(result.after).toEqual(result.before);
-    expect(result.after).toHaveProperty(["cdktf.out/stacks/dev-backend/.terraform/terraform.tfstate"]);
+    expect(result.after).toHaveProperty([`cdktf.out/stacks/${DEPLOYED}/.terraform/terraform.tfstate`]);
   });
 });

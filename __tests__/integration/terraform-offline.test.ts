@@ -1,23 +1,46 @@
 /**
- * Every synthesized stack of the sample environments against the real Terraform and the real
- * hashicorp/aws 5.100.0 provider: init + validate for all, and an offline plan (no AWS account, no
- * credentials, no network) for the backend and platform stacks.
+ * What the project's code generates, against the real Terraform and the real hashicorp/aws 5.100.0
+ * provider, on the fixture environments: each kind of stack and each way of running a cluster
+ * (Fargate only, node groups, EKS Auto Mode) passes init + validate, and the backend and platform
+ * stacks plan offline (no AWS account, no credentials, no network). A stack is run through
+ * Terraform only where it is the one that shows a behaviour (a plan validates too). The
+ * environments of envs/ are checked on their own in envs-terraform.test.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildApp, PROJECT_ROOT } from "../../src/app";
-import { prepareOfflineWorkspace } from "../../src/tools/terraform/terraform";
-import { sampleEnvs, testEnv } from "../helpers/synth";
-import { getToolchain, initOffline, planChanges, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
+import { buildApp } from "../../src/app";
+import { fixtureEnvs, testEnv } from "../helpers/synth";
+import {
+  assertValidates,
+  dataSourcesNeedingAws,
+  getToolchain,
+  offlineWorkspaces,
+  planOffline,
+  testOutputDir,
+  type Toolchain,
+} from "../helpers/terraform";
 
 const tc = await getToolchain();
 const out = testOutputDir("terraform-offline");
-const envs = await sampleEnvs();
+const envs = await fixtureEnvs();
+
+/**
+ * The workloads stacks, one per way of running a cluster. Where the kubernetes and helm providers
+ * cannot be installed (no registry), their blocks are pruned and every workloads stack comes down
+ * to the same remote-state read: one of them shows that.
+ */
+const allWorkloads: [string, string][] = [
+  ["alpha-workloads", "the load balancer controller on Fargate and the 2048 sample behind it"],
+  ["bravo-workloads", "node groups: the cluster autoscaler, the termination handler, a gp3 class"],
+  ["charlie-workloads", "EKS Auto Mode: its IngressClass and the 2048 sample on it"],
+];
+const workloadStacks = tc && tc.unavailableProviders.length > 0 ? allWorkloads.slice(0, 1) : allWorkloads;
 
 describe.runIf(tc)("real Terraform, offline", () => {
   const toolchain = tc as Toolchain;
   const outdir = path.join(out, "cdktf.out");
+  const workspace = offlineWorkspaces(toolchain, outdir, path.join(out, "work"));
 
   beforeAll(() => {
     buildApp(envs, outdir).app.synth();
@@ -25,32 +48,22 @@ describe.runIf(tc)("real Terraform, offline", () => {
 
   it("uses the pinned provider and a supported Terraform", () => {
     expect(toolchain.terraformVersion).toMatch(/^1\.(1[0-9]|[2-9][0-9])\./);
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-platform", "cdk.tf.json"), "utf8")) as {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "alpha-platform", "cdk.tf.json"), "utf8")) as {
       terraform: { required_providers: Record<string, unknown> };
     };
     expect(json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "5.100.0" });
   });
 
-  const stackIds = envs.flatMap((e) => ["backend", "platform", "workloads"].map((k) => `${e.name}-${k}`));
-  it.each(stackIds)("%s: terraform init + validate pass against hashicorp/aws 5.100.0", async (stack) => {
-    const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "work", stack));
-    const lock = fs.readFileSync(path.join(ws.dir, ".terraform.lock.hcl"), "utf8");
-    expect(lock).toMatch(/provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s+version\s+= "5\.100\.0"/);
-    const validate = await tfOk(toolchain, ws.dir, ["validate", "-json", "-no-color"]);
-    const result = JSON.parse(validate.stdout) as {
-      valid: boolean;
-      error_count: number;
-      diagnostics: { severity: string; summary: string }[];
-    };
-    expect(result.valid, JSON.stringify(result.diagnostics)).toBe(true);
-    expect(result.error_count).toBe(0);
+  it.each([
+    ["alpha-platform", "Fargate only: CoreDNS and the load balancer controller on Fargate, a public endpoint"],
+    ["charlie-platform", "EKS Auto Mode"],
+    ...workloadStacks,
+  ])("%s (%s): terraform init + validate pass against hashicorp/aws 5.100.0", async (stack) => {
+    await assertValidates(toolchain, await workspace(stack));
   });
 
-  it.each(envs.map((e) => e.name))("%s-backend: an offline plan creates exactly the state backend", async (env) => {
-    const stack = `${env}-backend`;
-    const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "plan", stack));
-    await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.out"]);
-    const changes = await planChanges(toolchain, ws.dir);
+  it("a backend stack (DynamoDB and S3 lock files): an offline plan creates exactly the state backend", async () => {
+    const changes = await planOffline(toolchain, await workspace("bravo-backend"));
     expect(changes.every((c) => c.actions.join() === "create")).toBe(true);
     expect(changes.map((c) => c.address).sort()).toEqual([
       "aws_dynamodb_table.state_lock_table",
@@ -66,60 +79,51 @@ describe.runIf(tc)("real Terraform, offline", () => {
     ]);
   });
 
-  /** What each sample platform creates, by resource type: a change here is a change to review. */
-  it.each(envs.map((e) => e.name))(
-    "%s-platform: an offline plan creates exactly the address contract, with no data source needing AWS",
-    async (env) => {
-      const stack = `${env}-platform`;
-      const ws = await initOffline(toolchain, path.join(outdir, "stacks", stack), path.join(out, "plan", stack));
-      const started = Date.now();
-      await tfOk(toolchain, ws.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.out"]);
-      console.info(`[offline] ${stack}: plan took ${Date.now() - started} ms`);
-      const changes = await planChanges(toolchain, ws.dir);
-      const managed = changes.filter((c) => !c.address.startsWith("data."));
-      expect(managed.every((c) => c.actions.join() === "create")).toBe(true);
-      // Exactly the reviewed address contract: every resource of the stack, none pruned by accident.
-      const contract = (
-        JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "__tests__", "contract", "addresses.json"), "utf8")) as Record<string, string[]>
-      )[stack];
-      const expected = contract.filter((a) => !a.startsWith("data.") && !ws.pruned.removed.includes(a));
-      expect(managed.map((c) => c.address).sort()).toEqual(expected.sort());
-      expect(expected.length).toBeGreaterThan(50);
-      // Only data sources computed locally may remain: nothing that calls AWS at plan time.
-      const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as { data?: Record<string, unknown> };
-      expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);
-    },
-  );
+  it("a platform with node groups of both kinds, a private endpoint and a role to assume: an offline plan (which validates it) creates every resource it synthesizes, with no data source needing AWS", async () => {
+    const ws = await workspace("bravo-platform");
+    const changes = await planOffline(toolchain, ws);
+    const managed = changes.filter((c) => !c.address.startsWith("data."));
+    expect(managed.every((c) => c.actions.join() === "create")).toBe(true);
+    // Every resource of the stack, none pruned by accident.
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "bravo-platform", "cdk.tf.json"), "utf8")) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
+    const synthesized = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    const expected = synthesized.filter((a) => !ws.pruned.removed.includes(a));
+    expect(managed.map((c) => c.address).sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(50);
+    expect(managed.map((c) => c.type)).toEqual(
+      expect.arrayContaining(["aws_autoscaling_group", "aws_eks_node_group", "aws_launch_template"]),
+    );
+    // Only data sources computed locally may remain: nothing that calls AWS at plan time.
+    expect(dataSourcesNeedingAws(ws)).toEqual([]);
+  });
 
   // HCP Terraform cannot be reached from here: its stacks are initialised without their backend
   // (-backend=false) and validated against the real provider; the workspaces themselves are not.
   describe("an environment on HCP Terraform", () => {
     const hcpOut = path.join(out, "hcp", "cdktf.out");
-    const env = testEnv({ name: "hq", backend: { kind: "hcp", organization: "acme-platform", project: "EKS" } });
+    const env = testEnv({ name: "hq", backend: { kind: "hcp", organization: "fixture-org", project: "EKS" } });
+    const hcpWorkspace = offlineWorkspaces(toolchain, hcpOut, path.join(out, "hcp", "work"), () => true);
 
     beforeAll(() => {
       buildApp([env], hcpOut).app.synth();
     });
 
-    it.each(["hq-platform", "hq-workloads"])("%s: terraform init -backend=false + validate pass, with its cloud block", async (stack) => {
-      const ws = prepareOfflineWorkspace(
-        path.join(hcpOut, "stacks", stack),
-        path.join(out, "hcp", "work", stack),
-        toolchain.unavailableProviders,
-      );
-      fs.rmSync(path.join(ws.dir, "backend_override.tf.json"));
+    it("hq-platform: terraform init -backend=false + validate pass, with its cloud block", async () => {
+      const ws = await hcpWorkspace("hq-platform");
       const json = JSON.parse(fs.readFileSync(path.join(ws.dir, "cdk.tf.json"), "utf8")) as { terraform: { cloud?: object } };
-      expect(json.terraform.cloud).toMatchObject({ organization: "acme-platform", workspaces: { name: `acme-${stack}` } });
-      await tfOk(toolchain, ws.dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-      const validate = JSON.parse((await tfOk(toolchain, ws.dir, ["validate", "-json", "-no-color"])).stdout) as {
-        valid: boolean;
-        diagnostics: object[];
-      };
-      expect(validate.valid, JSON.stringify(validate.diagnostics)).toBe(true);
+      expect(json.terraform.cloud).toMatchObject({ organization: "fixture-org", workspaces: { name: "fixture-hq-platform" } });
+      await assertValidates(toolchain, ws);
     });
 
-    it("has no backend stack", () => {
+    it("has no backend stack, and a workspace of its own for each stack", () => {
       expect(fs.readdirSync(path.join(hcpOut, "stacks")).sort()).toEqual(["hq-platform", "hq-workloads"]);
+      const workloads = JSON.parse(fs.readFileSync(path.join(hcpOut, "stacks", "hq-workloads", "cdk.tf.json"), "utf8")) as {
+        terraform: { cloud?: object; backend?: object };
+      };
+      expect(workloads.terraform.cloud).toMatchObject({ organization: "fixture-org", workspaces: { name: "fixture-hq-workloads" } });
+      expect(workloads.terraform).not.toHaveProperty("backend");
     });
   });
 });

@@ -11,7 +11,7 @@ interface Kubeconfig {
 }
 
 const input: KubeconfigInput = {
-  clusterName: "acme-dev-eks",
+  clusterName: "fixture-alpha-eks",
   endpoint: "https://ABC.eks.amazonaws.com",
   certificateAuthorityData: "Q0E=",
   region: "eu-west-1",
@@ -23,17 +23,17 @@ describe("renderKubeconfig", () => {
       apiVersion: "v1",
       kind: "Config",
       preferences: {},
-      clusters: [{ name: "acme-dev-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
-      contexts: [{ name: "acme-dev-eks", context: { cluster: "acme-dev-eks", user: "acme-dev-eks" } }],
-      "current-context": "acme-dev-eks",
+      clusters: [{ name: "fixture-alpha-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+      contexts: [{ name: "fixture-alpha-eks", context: { cluster: "fixture-alpha-eks", user: "fixture-alpha-eks" } }],
+      "current-context": "fixture-alpha-eks",
       users: [
         {
-          name: "acme-dev-eks",
+          name: "fixture-alpha-eks",
           user: {
             exec: {
               apiVersion: "client.authentication.k8s.io/v1beta1",
               command: "aws",
-              args: ["eks", "get-token", "--cluster-name", "acme-dev-eks", "--region", "eu-west-1", "--output", "json"],
+              args: ["eks", "get-token", "--cluster-name", "fixture-alpha-eks", "--region", "eu-west-1", "--output", "json"],
               interactiveMode: "Never",
             },
           },
@@ -43,16 +43,16 @@ describe("renderKubeconfig", () => {
   });
 
   it("adds the role and the profile when configured", () => {
-    const exec = execConfig({ ...input, roleArn: "arn:aws:iam::111111111111:role/admin", profile: "dev" });
+    const exec = execConfig({ ...input, roleArn: "arn:aws:iam::444444444444:role/admin", profile: "dev" });
     expect(exec.args).toEqual([
       "eks",
       "get-token",
       "--cluster-name",
-      "acme-dev-eks",
+      "fixture-alpha-eks",
       "--region",
       "eu-west-1",
       "--role-arn",
-      "arn:aws:iam::111111111111:role/admin",
+      "arn:aws:iam::444444444444:role/admin",
       "--output",
       "json",
     ]);
@@ -63,7 +63,7 @@ describe("renderKubeconfig", () => {
     expect(execConfig({ ...input, authenticator: "aws-iam-authenticator", roleArn: "arn:aws:iam::1:role/r" })).toMatchObject({
       apiVersion: "client.authentication.k8s.io/v1beta1",
       command: "aws-iam-authenticator",
-      args: ["token", "-i", "acme-dev-eks", "--region", "eu-west-1", "-r", "arn:aws:iam::1:role/r"],
+      args: ["token", "-i", "fixture-alpha-eks", "--region", "eu-west-1", "-r", "arn:aws:iam::1:role/r"],
     });
   });
 });
@@ -74,23 +74,23 @@ describe("mergeKubeconfig", () => {
 
   it("adds the cluster, keeps the others and the current context unless asked", () => {
     const merged = parse(mergeKubeconfig(other, renderKubeconfig(input))) as Kubeconfig;
-    expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(["other", "acme-dev-eks"]);
+    expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(["other", "fixture-alpha-eks"]);
     expect(merged["current-context"]).toBe("other");
     expect((parse(mergeKubeconfig(other, renderKubeconfig(input), { useContext: true })) as Kubeconfig)["current-context"]).toBe(
-      "acme-dev-eks",
+      "fixture-alpha-eks",
     );
   });
 
   it("replaces an entry of the same name instead of duplicating it", () => {
     const once = mergeKubeconfig(other, renderKubeconfig({ ...input, endpoint: "https://old" }));
     const twice = parse(mergeKubeconfig(once, renderKubeconfig(input))) as Kubeconfig;
-    expect(twice.clusters.filter((c: { name: string }) => c.name === "acme-dev-eks")).toEqual([
-      { name: "acme-dev-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } },
+    expect(twice.clusters.filter((c: { name: string }) => c.name === "fixture-alpha-eks")).toEqual([
+      { name: "fixture-alpha-eks", cluster: { server: "https://ABC.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } },
     ]);
   });
 
   it("starts a new file from nothing, and refuses a file that is not a mapping", () => {
-    expect((parse(mergeKubeconfig("", renderKubeconfig(input))) as Kubeconfig)["current-context"]).toBe("acme-dev-eks");
+    expect((parse(mergeKubeconfig("", renderKubeconfig(input))) as Kubeconfig)["current-context"]).toBe("fixture-alpha-eks");
     expect(() => mergeKubeconfig("- a\n- b\n", renderKubeconfig(input))).toThrow("the existing kubeconfig is not a YAML mapping");
   });
 });
@@ -101,7 +101,7 @@ describe("kubeconfigInputFromOutputs", () => {
   it("reads terraform output -json and cdktf --outputs-file shapes", () => {
     const tf = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: "string" }]));
     const expected = { clusterName: "c", endpoint: "https://e", certificateAuthorityData: "Q0E=", region: "eu-west-1" };
-    expect(kubeconfigInputFromOutputs(tf, "dev-platform", { region: "eu-west-1" })).toEqual(expected);
-    expect(kubeconfigInputFromOutputs({ "dev-platform": values }, "dev-platform", { region: "eu-west-1" })).toEqual(expected);
+    expect(kubeconfigInputFromOutputs(tf, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
+    expect(kubeconfigInputFromOutputs({ "alpha-platform": values }, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
   });
 });

@@ -47,16 +47,15 @@ function previous(): { parent: string; outdir: string } {
 }
 
 describe("writeDirAtomically", () => {
-  it("replaces the folder, keeping what the writer does not write down to stacks/<stack>/, and leaves no staging folder", () => {
+  it("replaces the folder, keeping Terraform's files in the stacks still written, and leaves no staging folder", () => {
     const { parent, outdir } = previous();
     writeDirAtomically(outdir, (staging) => write(staging, NEW));
+    // A stack no longer synthesized (an environment removed or not selected) is gone, as is anything
+    // else the writer does not write: the folder holds what was synthesized, and Terraform's files.
     expect(files(outdir)).toEqual({
       ...NEW,
       "stacks/a/.terraform/terraform.tfstate": "backend",
       "stacks/a/.terraform.lock.hcl": "lock",
-      // A stack no longer synthesized stays, as an in-place synth leaves it (cdktf synth removes it).
-      "stacks/gone/cdk.tf.json": "g1",
-      "notes.txt": "mine",
     });
     expect(fs.readdirSync(parent)).toEqual(["cdktf.out"]);
   });

@@ -1,5 +1,5 @@
 /**
- * The pack as an Aspect on real stacks: the sample environments pass, a violation fails synth with
+ * The pack as an Aspect on real stacks: the fixture environments pass, a violation fails synth with
  * the rule id, address, problem and fix and writes nothing, and suppressions need reasons and are
  * listed.
  */
@@ -12,7 +12,7 @@ import { addEnvStacks, EksApp, PolicyViolationError } from "../../src/app";
 import { validateEnvs } from "../../src/config";
 import { parsePolicyDocument } from "../../src/policy/context";
 import { suppressRule } from "../../src/policy/suppressions";
-import { baseInput, sampleEnvs, testEnv } from "../helpers/synth";
+import { baseInput, fixtureEnvs, testEnv } from "../helpers/synth";
 
 function tempOutdir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "cdktf.out");
@@ -29,16 +29,16 @@ function violationsOf(synth: () => void): readonly string[] {
 }
 
 describe("policy pack on every synth", () => {
-  it("passes every sample environment with zero errors", async () => {
+  it("passes every fixture environment with zero errors", async () => {
     const app = new EksApp({ outdir: tempOutdir() });
-    const envs = await sampleEnvs();
+    const envs = await fixtureEnvs();
     for (const env of envs) addEnvStacks(app, env);
     app.synth();
     expect(app.policyReports.flatMap((r) => r.errors)).toEqual([]);
     const stacks = envs.flatMap((e) => ["backend", "platform", "workloads"].map((k) => `${e.name}-${k}`));
     expect(app.policyReports.map((r) => r.stack).sort()).toEqual(stacks.sort());
     expect(app.policyReports.reduce((n, r) => n + r.checked, 0)).toBeGreaterThan(150);
-    // Only documented suppressions: none in the samples.
+    // Only documented suppressions: none in the fixtures.
     expect(app.policyReports.flatMap((r) => r.suppressed)).toEqual([]);
     expect(app.policySummary()[0]).toMatch(
       new RegExp(`^policy: \\d+ checks on ${stacks.length} stacks: 0 errors, \\d+ warnings, 0 suppressed$`),
@@ -49,7 +49,7 @@ describe("policy pack on every synth", () => {
     const outdir = tempOutdir();
     const app = new EksApp({ outdir });
     const { platform } = addEnvStacks(app, testEnv());
-    new S3Bucket(platform, "loose", { bucket: "acme-test-loose" });
+    new S3Bucket(platform, "loose", { bucket: "fixture-test-loose" });
     expect(() => app.synth()).toThrow(PolicyViolationError);
     const lines = violationsOf(() => app.synth());
     expect(lines).toContain(
@@ -74,7 +74,7 @@ describe("policy pack on every synth", () => {
     });
     const app = new EksApp({ outdir: tempOutdir() });
     const { platform } = addEnvStacks(app, env);
-    const loose = new S3Bucket(platform, "loose", { bucket: "acme-test-loose" });
+    const loose = new S3Bucket(platform, "loose", { bucket: "fixture-test-loose" });
     for (const rule of ["S3-001", "S3-002", "S3-003", "S3-005"]) suppressRule(loose, rule, "fixture bucket of this test only");
     app.synth();
     const summary = app.policySummary();
@@ -100,7 +100,9 @@ describe("policy pack on every synth", () => {
     const missing = validateEnvs([
       { source: "envs/test.ts", raw: baseInput({ policy: { suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.b" }] } } as never) },
     ]);
-    expect(missing.errors).toEqual(['env "test": policy.suppressions[0].reason is required (got nothing)']);
+    expect(missing.errors).toEqual([
+      'env "test": policy.suppressions[0].reason is required: why the exception is acceptable, listed in every synth output (got nothing)',
+    ]);
     const unknown = validateEnvs([
       {
         source: "envs/test.ts",

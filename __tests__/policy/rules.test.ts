@@ -294,7 +294,7 @@ const cases: Case[] = [
   },
   {
     rule: "TF-001",
-    stack: "dev-backend",
+    stack: "alpha-backend",
     ok: { "aws_dynamodb_table.lock": { ...table, lifecycle: { prevent_destroy: true } } },
     bad: { "aws_dynamodb_table.lock": table },
     detail: "has no lifecycle.prevent_destroy",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STACK_KINDS } from "../../src/lib/naming";
-import { sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
+import { fixtureEnvs, synthEnv, testEnv } from "../helpers/synth";
 
 describe("EnvStack: provider and backend of every stack", () => {
   it("configures the AWS provider with region, account guard, role and default tags", () => {
@@ -14,8 +14,8 @@ describe("EnvStack: provider and backend of every stack", () => {
         {
           region: "eu-west-1",
           allowed_account_ids: ["123456789012"],
-          assume_role: [{ role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "acme-test-cdktf" }],
-          default_tags: [{ tags: { CostCenter: "42", Environment: "test", ManagedBy: "cdktf", Project: "acme" } }],
+          assume_role: [{ role_arn: "arn:aws:iam::123456789012:role/deployer", session_name: "fixture-test-cdktf" }],
+          default_tags: [{ tags: { CostCenter: "42", Environment: "test", ManagedBy: "cdktf", Project: "fixture" } }],
         },
       ]);
       expect(json.terraform.required_version).toBe(">= 1.10");
@@ -33,12 +33,12 @@ describe("EnvStack: provider and backend of every stack", () => {
     const env = testEnv({ accountId: "123456789012" });
     expect(synthEnv(env).json.platform.terraform.backend).toEqual({
       s3: {
-        bucket: "acme-test-tfstate",
+        bucket: "fixture-test-tfstate",
         key: "test/test-platform.tfstate",
         region: "eu-west-1",
         encrypt: true,
-        kms_key_id: "alias/acme-test-tfstate",
-        dynamodb_table: "acme-test-tflock",
+        kms_key_id: "alias/fixture-test-tfstate",
+        dynamodb_table: "fixture-test-tflock",
         allowed_account_ids: ["123456789012"],
       },
     });
@@ -46,7 +46,7 @@ describe("EnvStack: provider and backend of every stack", () => {
 
   it("supports S3-native locking alone or next to DynamoDB", () => {
     const both = synthEnv(testEnv({ backend: { useLockfile: true } })).json.platform.terraform.backend?.s3;
-    expect(both).toMatchObject({ use_lockfile: true, dynamodb_table: "acme-test-tflock" });
+    expect(both).toMatchObject({ use_lockfile: true, dynamodb_table: "fixture-test-tflock" });
     const fileOnly = synthEnv(testEnv({ backend: { useLockfile: true, dynamodbLock: false } })).json.platform.terraform.backend?.s3;
     expect(fileOnly).toMatchObject({ use_lockfile: true });
     expect(fileOnly).not.toHaveProperty("dynamodb_table");
@@ -57,24 +57,20 @@ describe("EnvStack: provider and backend of every stack", () => {
     expect(synthEnv(env).json.platform.terraform.backend?.s3.assume_role).toEqual({
       role_arn: "arn:aws:iam::123456789012:role/deployer",
       external_id: "ext-1",
-      session_name: "acme-test-cdktf",
+      session_name: "fixture-test-cdktf",
     });
   });
 
-  it("keeps the backend stack's own state local until it is migrated, then in its bucket", () => {
-    expect(synthEnv(testEnv()).json.backend.terraform.backend).toEqual({
-      local: { path: "../../../terraform-state/test-backend.tfstate" },
-    });
-    expect(synthEnv(testEnv({ backend: { backendStackState: "s3" } })).json.backend.terraform.backend?.s3).toMatchObject({
-      bucket: "acme-test-tfstate",
-      key: "test/test-backend.tfstate",
-    });
+  it("keeps the backend stack's own state in the bucket it creates, under its own key", () => {
+    const backend = synthEnv(testEnv()).json.backend.terraform.backend;
+    expect(Object.keys(backend ?? {})).toEqual(["s3"]);
+    expect(backend?.s3).toMatchObject({ bucket: "fixture-test-tfstate", key: "test/test-backend.tfstate", encrypt: true });
   });
 
-  it("gives no two stacks of any sample environment the same bucket and key", async () => {
+  it("gives no two stacks of the fixture environments the same bucket and key", async () => {
     const seen = new Map<string, string>();
-    for (const env of await sampleEnvs()) {
-      const json = synthEnv({ ...env, backend: { ...env.backend, backendStackState: "s3" } }).json;
+    for (const env of await fixtureEnvs()) {
+      const json = synthEnv(env).json;
       for (const kind of STACK_KINDS.filter((k) => k in json)) {
         const s3 = json[kind].terraform.backend?.s3 as { bucket: string; key: string };
         const where = `${s3.bucket}/${s3.key}`;
@@ -87,25 +83,24 @@ describe("EnvStack: provider and backend of every stack", () => {
 });
 
 describe("EnvStack on HCP Terraform", () => {
-  const hcp = (name: string, backend: object = {}) =>
-    testEnv({ name, backend: { kind: "hcp", organization: "acme-platform", ...backend } });
+  const hcp = (name: string, backend: object = {}) => testEnv({ name, backend: { kind: "hcp", organization: "fixture-org", ...backend } });
 
   it("gives each stack its own workspace, <project>-<env>-<stack>, and no backend stack", () => {
     const { stacks, json } = synthEnv(hcp("hq", { project: "EKS", hostname: "tfe.example.com" }));
     expect(stacks.backend).toBeUndefined();
     expect(json.platform.terraform.cloud).toEqual({
-      organization: "acme-platform",
+      organization: "fixture-org",
       hostname: "tfe.example.com",
-      workspaces: { name: "acme-hq-platform", project: "EKS" },
+      workspaces: { name: "fixture-hq-platform", project: "EKS" },
     });
     expect(json.platform.terraform).not.toHaveProperty("backend");
-    expect((json.workloads.terraform.cloud as { workspaces: object }).workspaces).toEqual({ name: "acme-hq-workloads", project: "EKS" });
+    expect((json.workloads.terraform.cloud as { workspaces: object }).workspaces).toEqual({ name: "fixture-hq-workloads", project: "EKS" });
     // Cross-stack outputs still flow: the workloads stack reads the platform's workspace.
     const remote = json.workloads.data?.terraform_remote_state ?? {};
     expect(Object.values(remote)).toEqual([
       {
         backend: "remote",
-        config: { organization: "acme-platform", hostname: "tfe.example.com", workspaces: { name: "acme-hq-platform" } },
+        config: { organization: "fixture-org", hostname: "tfe.example.com", workspaces: { name: "fixture-hq-platform" } },
       },
     ]);
   });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { sampleEnvs, synthEnv } from "../helpers/synth";
+import { fixtureEnv, synthEnv } from "../helpers/synth";
 
-const envs = await sampleEnvs();
-const prod = synthEnv(envs.find((e) => e.name === "prod")!).json.platform;
-const dev = synthEnv(envs.find((e) => e.name === "dev")!).json.platform;
+/** Node groups and a role to assume. */
+const bravo = synthEnv(await fixtureEnv("bravo")).json.platform;
+/** Fargate only. */
+const alpha = synthEnv(await fixtureEnv("alpha")).json.platform;
 
 describe("PlatformStack", () => {
   it("outputs everything the blog READMEs made users dig for", () => {
     // cross-stack-output-* are what the workloads stack reads; the rest is for people.
     expect(
-      Object.keys(prod.output ?? {})
+      Object.keys(bravo.output ?? {})
         .filter((k) => !k.startsWith("cross-stack-output-"))
         .sort(),
     ).toEqual([
@@ -32,18 +33,18 @@ describe("PlatformStack", () => {
       "update_kubeconfig_command",
       "vpc_id",
     ]);
-    expect(prod.output?.update_kubeconfig_command.value).toBe(
-      "aws eks update-kubeconfig --name acme-prod-eks --region eu-west-1 --role-arn arn:aws:iam::222222222222:role/acme-prod-deployer --alias acme-prod-eks",
+    expect(bravo.output?.update_kubeconfig_command.value).toBe(
+      "aws eks update-kubeconfig --name fixture-bravo-eks --region us-east-2 --role-arn arn:aws:iam::555555555555:role/fixture-bravo-deployer --alias fixture-bravo-eks",
     );
-    expect(prod.output?.cluster_endpoint.value).toBe("${aws_eks_cluster.eks.endpoint}");
-    expect(prod.output?.oidc_provider_arn.value).toBe("${aws_iam_openid_connect_provider.eks_oidc_provider.arn}");
+    expect(bravo.output?.cluster_endpoint.value).toBe("${aws_eks_cluster.eks.endpoint}");
+    expect(bravo.output?.oidc_provider_arn.value).toBe("${aws_iam_openid_connect_provider.eks_oidc_provider.arn}");
     // Fargate-only: no node security group.
-    expect(dev.output).not.toHaveProperty("node_security_group_id");
+    expect(alpha.output).not.toHaveProperty("node_security_group_id");
   });
 
   it("configures the external (thumbprint program) and local (kubeconfig file) providers next to AWS", () => {
-    expect(Object.keys(prod.provider ?? {}).sort()).toEqual(["aws", "external", "local"]);
-    expect(prod.terraform.required_providers).toMatchObject({
+    expect(Object.keys(bravo.provider ?? {}).sort()).toEqual(["aws", "external", "local"]);
+    expect(bravo.terraform.required_providers).toMatchObject({
       aws: { version: "5.100.0" },
       external: { version: "2.3.5" },
       local: { version: "2.6.1" },
@@ -51,21 +52,21 @@ describe("PlatformStack", () => {
   });
 
   it("writes the kubeconfig into the project with mode 0600, never to ~/.kube/config", () => {
-    expect(prod.resource?.local_file.kubeconfig_file).toMatchObject({
-      filename: "../../../kubeconfigs/prod.yaml",
+    expect(bravo.resource?.local_file.kubeconfig_file).toMatchObject({
+      filename: "../../../kubeconfigs/bravo.yaml",
       file_permission: "0600",
       directory_permission: "0700",
     });
-    const content = prod.resource?.local_file.kubeconfig_file.content as string;
+    const content = bravo.resource?.local_file.kubeconfig_file.content as string;
     expect(content).toContain("server: ${aws_eks_cluster.eks.endpoint}");
     expect(content).toContain("apiVersion: client.authentication.k8s.io/v1beta1");
-    expect(prod.output?.kubeconfig.value).toBe(content);
-    expect(JSON.stringify(prod)).not.toContain(".kube/config");
+    expect(bravo.output?.kubeconfig.value).toBe(content);
+    expect(JSON.stringify(bravo)).not.toContain(".kube/config");
   });
 
   it("ships the thumbprint program with the stack, at a path relative to it", () => {
-    const program = (prod.data?.external?.eks_oidc_thumbprint as { program: string[] }).program;
+    const program = (bravo.data?.external?.eks_oidc_thumbprint as { program: string[] }).program;
     expect(program[1].startsWith("${path.module}/assets/")).toBe(true);
-    expect(JSON.stringify(prod)).not.toContain(process.cwd());
+    expect(JSON.stringify(bravo)).not.toContain(process.cwd());
   });
 });

@@ -1,22 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { addresses, sampleEnvs, synthEnv, testEnv } from "../helpers/synth";
+import { addresses, fixtureEnv, synthEnv, testEnv } from "../helpers/synth";
 
-const envs = await sampleEnvs();
-const devEnv = envs.find((e) => e.name === "dev")!;
-const prodEnv = envs.find((e) => e.name === "prod")!;
-const dev = synthEnv(devEnv).json;
-const prod = synthEnv(prodEnv).json;
+/** Fargate only, its workloads stack authenticating as a cluster admin of its own (workloads.roleArn). */
+const alphaEnv = await fixtureEnv("alpha");
+/** Node groups, and a role to assume that is a cluster admin; in API_AND_CONFIG_MAP mode here, to cover both modes. */
+const bravoEnv = await fixtureEnv("bravo");
+const bravoConfigMap = { ...bravoEnv, eks: { ...bravoEnv.eks, authenticationMode: "API_AND_CONFIG_MAP" as const } };
+const alpha = synthEnv(alphaEnv).json;
+const bravo = synthEnv(bravoConfigMap).json;
+/** EKS Auto Mode. */
+const charlie = synthEnv(await fixtureEnv("charlie")).json;
 
 type Release = { chart: string; version: string; namespace: string; values: string[]; depends_on?: string[] };
-const release = (json: typeof dev, name: string) => json.workloads.resource?.helm_release[name] as unknown as Release;
+const release = (json: typeof alpha, name: string) => json.workloads.resource?.helm_release[name] as unknown as Release;
 const values = (r: Release) => parse(r.values[0]) as Record<string, unknown>;
 
 describe("WorkloadsStack", () => {
   it("configures the kubernetes and helm providers from the platform's outputs and a token as an admin role", () => {
-    const kubernetes = dev.workloads.provider?.kubernetes[0] as Record<string, unknown>;
+    const kubernetes = alpha.workloads.provider?.kubernetes[0] as Record<string, unknown>;
     expect(kubernetes.host).toMatch(
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-platform\.outputs\.cross-stack-output-aws_eks_cluster_eks_endpoint\}$/,
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-alpha-platform\.outputs\.cross-stack-output-aws_eks_cluster_eks_endpoint\}$/,
     );
     expect(kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\./);
     const token = {
@@ -26,35 +30,35 @@ describe("WorkloadsStack", () => {
         "eks",
         "get-token",
         "--cluster-name",
-        "acme-dev-eks",
+        "fixture-alpha-eks",
         "--region",
         "eu-west-1",
         "--role-arn",
-        devEnv.workloads.roleArn,
+        alphaEnv.workloads.roleArn,
         "--output",
         "json",
       ],
     };
     expect(kubernetes.exec).toEqual([token]);
     expect(kubernetes).not.toHaveProperty("config_path");
-    const helm = dev.workloads.provider?.helm[0] as { kubernetes: Record<string, unknown> };
+    const helm = alpha.workloads.provider?.helm[0] as { kubernetes: Record<string, unknown> };
     expect(helm.kubernetes).toEqual({ host: kubernetes.host, cluster_ca_certificate: kubernetes.cluster_ca_certificate, exec: token });
     // The role is one of the cluster admins (an access entry with AmazonEKSClusterAdminPolicy).
-    expect(Object.values(devEnv.eks.admins)).toContain(devEnv.workloads.roleArn);
-    expect(dev.workloads.data?.terraform_remote_state["cross-stack-reference-input-dev-platform"]).toMatchObject({
+    expect(Object.values(alphaEnv.eks.admins)).toContain(alphaEnv.workloads.roleArn);
+    expect(alpha.workloads.data?.terraform_remote_state["cross-stack-reference-input-alpha-platform"]).toMatchObject({
       backend: "s3",
-      config: { bucket: "acme-dev-tfstate", key: "dev/dev-platform.tfstate" },
+      config: { bucket: "fixture-alpha-tfstate", key: "alpha/alpha-platform.tfstate" },
     });
   });
 
   it("takes the token as the environment's deploy role when workloads.roleArn is not set", () => {
-    const exec = (prod.workloads.provider?.kubernetes[0] as { exec: { args: string[] }[] }).exec[0];
-    expect(exec.args).toEqual(expect.arrayContaining(["--role-arn", "arn:aws:iam::222222222222:role/acme-prod-deployer"]));
+    const exec = (bravo.workloads.provider?.kubernetes[0] as { exec: { args: string[] }[] }).exec[0];
+    expect(exec.args).toEqual(expect.arrayContaining(["--role-arn", "arn:aws:iam::555555555555:role/fixture-bravo-deployer"]));
   });
 
   it("installs the load balancer controller from the workloads stack and the 2048 sample after it, with its ALB as an output", () => {
-    expect(addresses(dev.workloads)).toEqual([
-      "data.terraform_remote_state.cross-stack-reference-input-dev-platform",
+    expect(addresses(alpha.workloads)).toEqual([
+      "data.terraform_remote_state.cross-stack-reference-input-alpha-platform",
       "helm_release.lb_controller_release",
       "kubernetes_deployment_v1.game_2048_deployment",
       "kubernetes_ingress_v1.game_2048_ingress",
@@ -62,60 +66,60 @@ describe("WorkloadsStack", () => {
       "kubernetes_service_account_v1.app_service_account",
       "kubernetes_service_v1.game_2048_service",
     ]);
-    const lbc = release(dev, "lb_controller_release");
+    const lbc = release(alpha, "lb_controller_release");
     expect(values(lbc)).toMatchObject({
-      clusterName: "acme-dev-eks",
+      clusterName: "fixture-alpha-eks",
       region: "eu-west-1",
       serviceAccount: { create: true, name: "aws-load-balancer-controller" },
     });
     expect(values(lbc).vpcId).toMatch(/^\$\{data\.terraform_remote_state\./);
-    const ingress = dev.workloads.resource?.kubernetes_ingress_v1.game_2048_ingress as Record<string, unknown>;
+    const ingress = alpha.workloads.resource?.kubernetes_ingress_v1.game_2048_ingress as Record<string, unknown>;
     expect(ingress).toMatchObject({ wait_for_load_balancer: true });
     expect(ingress.depends_on).toEqual(expect.arrayContaining(["helm_release.lb_controller_release"]));
-    expect(dev.workloads.output?.sample_2048_url.value).toBe(
+    expect(alpha.workloads.output?.sample_2048_url.value).toBe(
       "http://${kubernetes_ingress_v1.game_2048_ingress.status[0].load_balancer[0].ingress[0].hostname}",
     );
     // Fargate-only: the controller and metrics-server get Fargate profiles in the platform.
-    expect(dev.platform.resource?.aws_eks_fargate_profile["fargate_profile_aws-lb-controller"]).toMatchObject({
+    expect(alpha.platform.resource?.aws_eks_fargate_profile["fargate_profile_aws-lb-controller"]).toMatchObject({
       selector: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } }],
     });
-    expect(dev.platform.resource?.aws_eks_fargate_profile["fargate_profile_metrics-server"]).toMatchObject({
+    expect(alpha.platform.resource?.aws_eks_fargate_profile["fargate_profile_metrics-server"]).toMatchObject({
       selector: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server" } }],
     });
   });
 
   it("with node groups, installs the cluster autoscaler for the cluster's minor, the termination handler and a gp3 class", () => {
-    expect(Object.keys(prod.workloads.resource?.helm_release ?? {}).sort()).toEqual([
+    expect(Object.keys(bravo.workloads.resource?.helm_release ?? {}).sort()).toEqual([
       "cluster_autoscaler_release",
       "lb_controller_release",
       "node_termination_handler_release",
     ]);
-    const autoscaler = release(prod, "cluster_autoscaler_release");
+    const autoscaler = release(bravo, "cluster_autoscaler_release");
     expect(autoscaler).toMatchObject({ chart: "cluster-autoscaler", version: "9.59.0", namespace: "kube-system" });
     expect(values(autoscaler)).toMatchObject({
-      awsRegion: "eu-west-1",
-      autoDiscovery: { clusterName: "acme-prod-eks" },
+      awsRegion: "us-east-2",
+      autoDiscovery: { clusterName: "fixture-bravo-eks" },
       image: { tag: "v1.35.2" },
       rbac: { serviceAccount: { create: true, name: "cluster-autoscaler" } },
     });
-    const nth = release(prod, "node_termination_handler_release");
+    const nth = release(bravo, "node_termination_handler_release");
     expect(values(nth)).toMatchObject({
       enableSqsTerminationDraining: true,
-      awsRegion: "eu-west-1",
+      awsRegion: "us-east-2",
       checkTagBeforeDraining: true,
-      managedTag: "aws-node-termination-handler/acme-prod-eks",
+      managedTag: "aws-node-termination-handler/fixture-bravo-eks",
     });
     expect(values(nth).queueURL).toMatch(/^\$\{data\.terraform_remote_state\./);
-    expect(prod.workloads.resource?.kubernetes_storage_class_v1.gp3_storage_class).toMatchObject({
+    expect(bravo.workloads.resource?.kubernetes_storage_class_v1.gp3_storage_class).toMatchObject({
       storage_provisioner: "ebs.csi.aws.com",
       parameters: { type: "gp3", encrypted: "true" },
     });
     for (const r of ["cluster_autoscaler_release", "node_termination_handler_release"])
-      expect(release(prod, r).depends_on).toEqual(["helm_release.lb_controller_release"]);
+      expect(release(bravo, r).depends_on).toEqual(["helm_release.lb_controller_release"]);
   });
 
   it("gives the app's pods a service account whose IRSA role may use exactly the app's tables", () => {
-    const sa = dev.workloads.resource?.kubernetes_service_account_v1.app_service_account as { metadata: Record<string, unknown> };
+    const sa = alpha.workloads.resource?.kubernetes_service_account_v1.app_service_account as { metadata: Record<string, unknown> };
     expect(sa.metadata).toMatchObject({ name: "app", namespace: "default" });
     expect((sa.metadata.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]).toMatch(
       /^\$\{data\.terraform_remote_state\./,
@@ -131,16 +135,16 @@ describe("WorkloadsStack", () => {
   });
 
   it("never creates or edits kube-system/aws-auth, in either authentication mode", () => {
-    for (const json of [dev, prod]) {
+    for (const json of [alpha, bravo]) {
       for (const type of Object.keys(json.workloads.resource ?? {})) expect(type).not.toMatch(/config_map/);
     }
-    expect(prodEnv.eks.authenticationMode).toBe("API_AND_CONFIG_MAP");
+    expect(alphaEnv.eks.authenticationMode).toBe("API");
+    expect(bravoConfigMap.eks.authenticationMode).toBe("API_AND_CONFIG_MAP");
   });
 });
 
 describe("WorkloadsStack on EKS Auto Mode", () => {
-  const staging = synthEnv(envs.find((e) => e.eks.autoMode)!).json;
-  const resources = staging.workloads.resource ?? {};
+  const resources = charlie.workloads.resource ?? {};
 
   it("installs Auto Mode's IngressClass and storage class, and none of the project's own controllers", () => {
     expect(resources.helm_release).toBeUndefined();

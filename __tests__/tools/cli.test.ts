@@ -11,7 +11,7 @@ describe("parseArgs", () => {
   const none = { out: undefined, "backend-config": undefined, offline: false, json: false };
 
   it("gives typed values: a valued option's text or undefined, a switch's presence", () => {
-    const args = parseArgs(["dev", "--out", "plans", "--offline"], { options });
+    const args = parseArgs(["alpha", "--out", "plans", "--offline"], { options });
     expectTypeOf(args.values.out).toEqualTypeOf<string | undefined>();
     expectTypeOf(args.values.offline).toEqualTypeOf<boolean>();
     expectTypeOf(args.positionals).toEqualTypeOf<string[]>();
@@ -21,27 +21,27 @@ describe("parseArgs", () => {
   it.each([
     [[], none, []],
     [
-      ["dev", "--out", "plans", "--offline", "dev-platform", "--backend-config=x.tfbackend"],
+      ["alpha", "--out", "plans", "--offline", "alpha-platform", "--backend-config=x.tfbackend"],
       { ...none, out: "plans", offline: true, "backend-config": "x.tfbackend" },
-      ["dev", "dev-platform"],
+      ["alpha", "alpha-platform"],
     ],
     [["--out=a=b"], { ...none, out: "a=b" }, []],
     [["--out", "a", "--out", "b"], { ...none, out: "b" }, []],
     [["--out", "-"], { ...none, out: "-" }, []],
     [["--out=-x"], { ...none, out: "-x" }, []],
     [["-"], none, ["-"]],
-    [["dev", "--", "--json", "-x"], none, ["dev", "--json", "-x"]],
+    [["alpha", "--", "--json", "-x"], none, ["alpha", "--json", "-x"]],
   ])("parses %j", (argv, values, positionals) => {
     expect(parseArgs(argv, { options })).toEqual({ values, positionals });
   });
 
   it.each([
     [["--nope"], "unknown option --nope"],
-    [["dev", "--force"], "unknown option --force"],
+    [["alpha", "--force"], "unknown option --force"],
     [["--nope=1"], "unknown option --nope"],
     [["-x"], "unknown option -x"],
     [["--out"], "--out needs a value"],
-    [["dev", "--backend-config"], "--backend-config needs a value"],
+    [["alpha", "--backend-config"], "--backend-config needs a value"],
     [["--out="], "--out needs a value"],
     [["--out", ""], "--out needs a value"],
     [["--out", "--json"], '--out needs a value (give one that starts with "-" as --out=<value>)'],

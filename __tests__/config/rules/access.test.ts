@@ -1,15 +1,10 @@
 /** Cluster access and workloads rules: one invalid environment -> its exact messages. */
 import { describe, expect, it } from "vitest";
 import { validateEnvs } from "../../../src/config";
-import { withClusterAccess } from "../../helpers/synth";
 import { namespaceMatches } from "../../../src/config/rules/access";
+import { configBase as base, errorsOf, errorsOfAll } from "../../helpers/config";
 
-const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
-
-function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
-}
 
 describe("access rules", () => {
   it.each([
@@ -122,12 +117,12 @@ describe("access rules", () => {
   });
 
   it("rejects two environments writing the same kubeconfig file", () => {
-    const result = validateEnvs([
-      { source: "envs/a.ts", raw: withClusterAccess({ ...base, name: "aa", kubeconfig: { path: "kubeconfigs/kube.yaml" } }) },
-      { source: "envs/b.ts", raw: withClusterAccess({ ...base, name: "bb", kubeconfig: { path: "kubeconfigs/kube.yaml" } }) },
+    const errors = errorsOfAll([
+      { source: "envs/a.ts", raw: { ...base, name: "aa", kubeconfig: { path: "kubeconfigs/kube.yaml" } } },
+      { source: "envs/b.ts", raw: { ...base, name: "bb", kubeconfig: { path: "kubeconfigs/kube.yaml" } } },
     ]);
-    expect(result.errors).toEqual([
-      'env "bb": kubeconfig.path gives the kubeconfig file "kubeconfigs/kube.yaml", which envs/a.ts also uses; each environment needs its own (got "kubeconfigs/kube.yaml")',
+    expect(errors).toEqual([
+      'env "bb": kubeconfig.path gives the kubeconfig file "kubeconfigs/kube.yaml", which envs/a.ts also uses; each environment needs its own: change it in envs/b.ts (got "kubeconfigs/kube.yaml")',
     ]);
   });
 

@@ -1,32 +1,22 @@
 /** The ci section (GitHub workflows) and eks.viewers: one invalid environment -> its exact messages. */
 import { describe, expect, it } from "vitest";
-import { validateEnvs } from "../../../src/config";
-import { withClusterAccess } from "../../helpers/synth";
 import { isGitHubHosted, planStacksOf } from "../../../src/config/rules/access";
+import { configBase, errorsOf } from "../../helpers/config";
 
-const base = {
-  name: "test",
-  project: "acme",
-  region: "eu-west-1",
-  accountId: "123456789012",
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+const base = { ...configBase, accountId: "123456789012" };
 const role = (name: string, account = "123456789012") => `arn:aws:iam::${account}:role/${name}`;
-const s3 = { backendStackState: "s3" };
 const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
 const workloads = { sample2048: true, loadBalancerController: true };
 
-function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
-}
-
 describe("ci rules", () => {
-  it("accepts a plan role, a deploy role in eks.admins and a migrated backend", () => {
+  it("accepts a plan role and a deploy role in eks.admins, planning and deploying every stack, the backend stack included", () => {
     const ci = { planRoleArn: role("plan"), deployRoleArn: role("deploy"), githubEnvironment: "staging" };
-    expect(errorsOf({ ...base, backend: s3, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
+    expect(errorsOf({ ...base, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
+    // The backend stack's state always lives in its own bucket: CI may plan and deploy it.
+    expect(errorsOf({ ...base, ci: { planRoleArn: role("plan"), planStacks: ["backend", "platform"] } })).toEqual([]);
+    expect(errorsOf({ ...base, ci: { deployRoleArn: role("deploy") } })).toEqual([]);
     const privateWithWorkloads = {
       ...base,
-      backend: s3,
       eks: { admins: { ci: role("deploy") }, apiAccess: { cidrs: ["10.99.0.0/24"] } },
       fargate: fargate2048,
       workloads,
@@ -68,35 +58,21 @@ describe("ci rules", () => {
     ],
     [
       "one role to plan and deploy",
-      { ...base, backend: s3, ci: { planRoleArn: role("ci"), deployRoleArn: role("ci") } },
+      { ...base, ci: { planRoleArn: role("ci"), deployRoleArn: role("ci") } },
       [
         'env "test": ci.planRoleArn is also ci.deployRoleArn; pull-request plans need a read-only role of their own (got "arn:aws:iam::123456789012:role/ci")',
       ],
     ],
     [
-      "planning the backend stack while its state is local",
-      { ...base, ci: { planRoleArn: role("plan"), planStacks: ["backend", "platform"] } },
-      [
-        'env "test": ci.planStacks includes "backend", whose state is still local (backend.backendStackState "local"): a runner has none; run npm run backend:migrate, set backendStackState "s3", or leave backend out (got ["backend","platform"])',
-      ],
-    ],
-    [
-      "deploying from CI while the backend state is local",
-      { ...base, ci: { deployRoleArn: role("deploy") } },
-      [
-        'env "test": ci.deployRoleArn needs backend.backendStackState "s3": the deploy workflow\'s runner keeps no local state; deploy the backend stack once by hand, run npm run backend:migrate, then set it (got "arn:aws:iam::123456789012:role/deploy")',
-      ],
-    ],
-    [
       "a deploy role of another account without assumeRole",
-      { ...base, backend: s3, ci: { deployRoleArn: role("deploy", "999999999999") } },
+      { ...base, ci: { deployRoleArn: role("deploy", "999999999999") } },
       [
         'env "test": ci.deployRoleArn must be a role of the environment\'s account 123456789012, or set assumeRole.roleArn to the role it should assume there (got "arn:aws:iam::999999999999:role/deploy")',
       ],
     ],
     [
       "a deploy workflow whose runners cannot reach the private endpoint",
-      { ...base, backend: s3, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted"] } },
+      { ...base, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted"] } },
       [
         'env "test": eks.apiAccess must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the workflows plan or deploy the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise (got {"cidrs":[],"securityGroupIds":[]})',
       ],
@@ -140,14 +116,13 @@ describe("ci rules", () => {
     expect(errorsOf(input)).toEqual(expected);
   });
 
-  it("plans the backend stack by default only once its state is in S3", () => {
+  it("plans every stack by default, and the backend stack only where there is one", () => {
     const ci = { runsOn: ["ubuntu-24.04"] };
-    const s3 = (state: string) => ({ kind: "s3", backendStackState: state });
-    expect(planStacksOf({ ci, backend: s3("local") } as never)).toEqual(["platform", "workloads"]);
-    expect(planStacksOf({ ci, backend: s3("s3") } as never)).toEqual(["backend", "platform", "workloads"]);
-    expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: s3("s3") } as never)).toEqual(["platform"]);
+    expect(planStacksOf({ ci, backend: { kind: "s3" } } as never)).toEqual(["backend", "platform", "workloads"]);
+    expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: { kind: "s3" } } as never)).toEqual(["platform"]);
     // On HCP Terraform there is no backend stack to plan.
-    expect(planStacksOf({ ci, backend: { kind: "hcp", backendStackState: "local" } } as never)).toEqual(["platform", "workloads"]);
+    expect(planStacksOf({ ci, backend: { kind: "hcp" } } as never)).toEqual(["platform", "workloads"]);
+    expect(planStacksOf({ ci: { ...ci, planStacks: ["backend", "platform"] }, backend: { kind: "hcp" } } as never)).toEqual(["platform"]);
   });
 
   it("tells GitHub-hosted runners from self-hosted ones", () => {

@@ -2,18 +2,12 @@
  * The platform rules: one invalid environment -> its exact messages.
  */
 import { describe, expect, it } from "vitest";
-import { validateEnvs } from "../../../src/config";
-import { withClusterAccess } from "../../helpers/synth";
+import { configBase as base, errorsOf } from "../../helpers/config";
 
-const base = { name: "test", project: "acme", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 const sm = (g: object) => ({ ...base, nodeGroups: { selfManaged: { app: g } } });
 const mg = (g: object) => ({ ...base, nodeGroups: { managed: { sys: g } } });
 const subnets = (pub: string[], priv: string[]) => ({ ...base, vpc: { publicSubnetCidrs: pub, privateSubnetCidrs: priv } });
 const table = (t: object) => ({ ...base, tables: { t: { hashKey: { name: "id", type: "S" }, ...t } } });
-
-function errorsOf(input: unknown): string[] {
-  return validateEnvs([{ source: "envs/test.ts", raw: withClusterAccess(input as Record<string, unknown>) }]).errors;
-}
 
 describe("platform rules", () => {
   const cases: [string, unknown, string[]][] = [
@@ -276,7 +270,9 @@ describe("platform rules", () => {
     [
       "Fargate selector without a namespace",
       { ...base, fargate: { profiles: { apps: { selectors: [{ labels: { a: "b" } }] } } } },
-      ['env "test": fargate.profiles.apps.selectors[0].namespace is required (got nothing)'],
+      [
+        'env "test": fargate.profiles.apps.selectors[0].namespace is required: the namespace whose pods run on Fargate (`*` and `?` wildcards allowed) (got nothing)',
+      ],
     ],
     [
       "Fargate selector with an invalid namespace",
@@ -296,7 +292,7 @@ describe("platform rules", () => {
       "ECR repository name with uppercase",
       { ...base, ecr: { repositories: ["Team/App"] } },
       [
-        "env \"test\": ecr.repositories[0] makes the repository name \"acme-test/Team/App\" invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Team/App\")",
+        "env \"test\": ecr.repositories[0] makes the repository name \"fixture-test/Team/App\" invalid: ECR repository names are lowercase letters and digits separated by single '.', '_', '-' or '/' (got \"Team/App\")",
       ],
     ],
     [

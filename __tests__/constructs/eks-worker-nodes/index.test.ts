@@ -6,8 +6,8 @@ import { PropsError } from "../../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../../helpers/synth";
 
 const cluster: IEksCluster = {
-  clusterName: "acme-prod-eks",
-  clusterNameRef: "acme-prod-eks",
+  clusterName: "fixture-bravo-eks",
+  clusterNameRef: "fixture-bravo-eks",
   clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
   clusterCertificateAuthorityData: "Q0FEQVRB",
   serviceIpv4Cidr: "172.20.0.0/16",
@@ -19,10 +19,10 @@ const props: EksWorkerNodesProps = {
   cluster,
   vpcId: "vpc-1",
   subnetIds: ["subnet-private-a", "subnet-private-b"],
-  roleName: "acme-prod-eks-node",
+  roleName: "fixture-bravo-eks-node",
   partition: "aws",
-  drainTag: "aws-node-termination-handler/acme-prod-eks",
-  instanceTags: { Project: "acme", Environment: "prod" },
+  drainTag: "aws-node-termination-handler/fixture-bravo-eks",
+  instanceTags: { Project: "fixture", Environment: "bravo" },
   selfManaged: {
     app: SelfManagedGroupSchema.parse({ instanceType: "m5.large", minSize: 2, desiredSize: 3, maxSize: 6, labels: { workload: "app" } }),
   },
@@ -78,7 +78,7 @@ describe("EksWorkerNodes", () => {
         default_result: "CONTINUE",
       },
     ]);
-    expect(asg.tag).toContainEqual({ key: "aws-node-termination-handler/acme-prod-eks", value: "true", propagate_at_launch: true });
+    expect(asg.tag).toContainEqual({ key: "aws-node-termination-handler/fixture-bravo-eks", value: "true", propagate_at_launch: true });
     expect(onlyResource(synth({ drainTag: undefined }), "aws_autoscaling_group")).not.toHaveProperty("initial_lifecycle_hook");
   });
 
@@ -97,7 +97,7 @@ describe("EksWorkerNodes", () => {
   it("launches self-managed nodes from a template: AL2023 via SSM, IMDSv2, encrypted gp3, no public IP", () => {
     const lt = resourcesOf(synth(), "aws_launch_template").workers_app_launch_template;
     expect(lt).toMatchObject({
-      name: "acme-prod-eks-app",
+      name: "fixture-bravo-eks-app",
       image_id: "resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
       instance_type: "m5.large",
       iam_instance_profile: { arn: "${aws_iam_instance_profile.workers_node_instance_profile.arn}" },
@@ -112,7 +112,12 @@ describe("EksWorkerNodes", () => {
       expect.arrayContaining([
         {
           resource_type: "instance",
-          tags: { Project: "acme", Environment: "prod", "kubernetes.io/cluster/acme-prod-eks": "owned", Name: "acme-prod-eks-app" },
+          tags: {
+            Project: "fixture",
+            Environment: "bravo",
+            "kubernetes.io/cluster/fixture-bravo-eks": "owned",
+            Name: "fixture-bravo-eks-app",
+          },
         },
       ]),
     );
@@ -130,7 +135,7 @@ describe("EksWorkerNodes", () => {
         "kind: NodeConfig",
         "spec:",
         "  cluster:",
-        "    name: acme-prod-eks",
+        "    name: fixture-bravo-eks",
         "    apiServerEndpoint: https://ABC.gr7.eu-west-1.eks.amazonaws.com",
         "    certificateAuthority: Q0FEQVRB",
         "    cidr: 172.20.0.0/16",
@@ -148,7 +153,7 @@ describe("EksWorkerNodes", () => {
   it("runs the autoscaling group in the private subnets with instance refresh and owned tags", () => {
     const asg = onlyResource(synth(), "aws_autoscaling_group");
     expect(asg).toMatchObject({
-      name: "acme-prod-eks-app",
+      name: "fixture-bravo-eks-app",
       min_size: 2,
       desired_capacity: 3,
       max_size: 6,
@@ -161,14 +166,14 @@ describe("EksWorkerNodes", () => {
       lifecycle: { ignore_changes: ["desired_capacity"] },
     });
     expect(asg.tag).toEqual(
-      expect.arrayContaining([{ key: "kubernetes.io/cluster/acme-prod-eks", value: "owned", propagate_at_launch: true }]),
+      expect.arrayContaining([{ key: "kubernetes.io/cluster/fixture-bravo-eks", value: "owned", propagate_at_launch: true }]),
     );
     expect(asg.depends_on).toContain("aws_eks_access_entry.workers_node_access_entry");
   });
 
   it("wires the node security group by reference: self, 1025-65535 and 443 from the cluster", () => {
     const json = synth();
-    expect(onlyResource(json, "aws_security_group").tags).toMatchObject({ "kubernetes.io/cluster/acme-prod-eks": "owned" });
+    expect(onlyResource(json, "aws_security_group").tags).toMatchObject({ "kubernetes.io/cluster/fixture-bravo-eks": "owned" });
     const rules = ingressRules(json);
     const sg = "${aws_security_group.workers_node_security_group.id}";
     expect(rules.workers_node_from_self).toMatchObject({ security_group_id: sg, referenced_security_group_id: sg, ip_protocol: "-1" });
@@ -200,7 +205,7 @@ describe("EksWorkerNodes", () => {
     const group = onlyResource(json, "aws_eks_node_group");
     expect(group).toMatchObject({
       node_group_name: "kube-system",
-      cluster_name: "acme-prod-eks",
+      cluster_name: "fixture-bravo-eks",
       version: "1.35",
       ami_type: "AL2023_x86_64_STANDARD",
       capacity_type: "SPOT",
@@ -213,7 +218,7 @@ describe("EksWorkerNodes", () => {
       lifecycle: { ignore_changes: ["scaling_config[0].desired_size"] },
     });
     const lt = resourcesOf(json, "aws_launch_template")["workers_kube-system_launch_template"];
-    expect(lt).toMatchObject({ name: "acme-prod-eks-mng-kube-system", metadata_options: { http_tokens: "required" } });
+    expect(lt).toMatchObject({ name: "fixture-bravo-eks-mng-kube-system", metadata_options: { http_tokens: "required" } });
     expect(lt).not.toHaveProperty("image_id");
     expect(lt).not.toHaveProperty("instance_type");
     expect(group).not.toHaveProperty("remote_access");

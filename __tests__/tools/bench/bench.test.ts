@@ -11,7 +11,7 @@ import {
   summarize,
   type BenchReport,
 } from "../../../src/tools/bench/bench";
-import { loadSampleSources } from "../../helpers/synth";
+import { fixtureSources } from "../../helpers/synth";
 
 const point = (envs: number, ms: number, mb: number) => ({ envs, wallMs: spread([ms]), rssMB: spread([mb]) });
 
@@ -55,8 +55,8 @@ describe("bench arithmetic", () => {
     ]);
     const budgets = checkBudgets([app]);
     expect(budgets.filter((b) => b.ok === false).map((b) => b.what)).toEqual([
-      "direct synth of the sample envs, wall",
-      "direct synth of the sample envs, peak RSS",
+      "direct synth of envs/, wall",
+      "direct synth of envs/, peak RSS",
     ]);
     expect(budgets.filter((b) => b.ok === undefined)).toHaveLength(7); // and no growth verdict without scaling runs
   });
@@ -93,13 +93,13 @@ describe("bench arithmetic", () => {
     expect(md).toContain("| direct synth | 1 | 0.72 s | 0.72 s | 0.72 s | 168 MB (168 MB-168 MB) |");
     expect(md).toContain("| 20 | 1.35 s |");
     expect(md).toMatch(/Marginal cost per environment: \*\*\d+ ms\*\*/);
-    expect(md).toContain("| direct synth of the sample envs, wall | 1.50 s | 0.72 s | ok |");
+    expect(md).toContain("| direct synth of envs/, wall | 1.50 s | 0.72 s | ok |");
   });
 });
 
 describe("generated environments", () => {
-  it("makes any number of valid, distinct environments from the samples", async () => {
-    const templates = (await loadSampleSources()).map((s) => s.raw as Record<string, unknown>);
+  it("makes any number of valid, distinct environments from templates (the fixture environments)", async () => {
+    const templates = (await fixtureSources()).map((s) => s.raw as Record<string, unknown>);
     const names = templates.map((t) => t.name as string);
     const envs = generateEnvs(templates, 7);
     expect(envs.map((e) => e.name)).toEqual(

@@ -103,12 +103,12 @@ describe("plan summary", () => {
     });
     const summary = summarizePlans(
       [
-        { stack: "dev-platform", plan: plan(2) },
-        { stack: "dev-backend", plan: plan(3) },
+        { stack: "alpha-platform", plan: plan(2) },
+        { stack: "alpha-backend", plan: plan(3) },
       ],
       "Plan",
     );
-    expect(summary.stacks.map((s) => s.stack)).toEqual(["dev-backend", "dev-platform"]);
+    expect(summary.stacks.map((s) => s.stack)).toEqual(["alpha-backend", "alpha-platform"]);
     expect(summary.totals.create).toBe(5);
   });
 });
@@ -124,7 +124,7 @@ describe("Kubernetes upgrades in the plan review", () => {
       after: { image_id: `resolve:ssm:/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/recommended/image_id` },
     });
   const review = (...changes: ReturnType<typeof rc>[]) =>
-    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+    summarizePlans([{ stack: "bravo-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: bravo");
 
   it("accepts one minor at a time with nodes at or behind the control plane", () => {
     expect(review(cluster("1.33", "1.34"), nodeGroup("1.34"), template("1.33")).upgrades).toEqual([]);
@@ -133,7 +133,7 @@ describe("Kubernetes upgrades in the plan review", () => {
   it("flags a control plane jump of more than one minor, and a downgrade, at the top of the review", () => {
     const summary = review(cluster("1.32", "1.35"));
     expect(summary.upgrades).toEqual([
-      "prod-platform aws_eks_cluster.eks: Kubernetes 1.32 → 1.35 skips 2 minor version(s); EKS upgrades the control plane one minor at a time (go to 1.33 first)",
+      "bravo-platform aws_eks_cluster.eks: Kubernetes 1.32 → 1.35 skips 2 minor version(s); EKS upgrades the control plane one minor at a time (go to 1.33 first)",
     ]);
     const markdown = renderMarkdown(summary);
     expect(markdown.split("\n").slice(2, 5)).toEqual([
@@ -142,14 +142,14 @@ describe("Kubernetes upgrades in the plan review", () => {
       `> - ${summary.upgrades[0]}`,
     ]);
     expect(review(cluster("1.34", "1.33")).upgrades).toEqual([
-      "prod-platform aws_eks_cluster.eks: Kubernetes 1.34 → 1.33 is a downgrade, which EKS refuses",
+      "bravo-platform aws_eks_cluster.eks: Kubernetes 1.34 → 1.33 is a downgrade, which EKS refuses",
     ]);
   });
 
   it("flags managed and self-managed nodes pinned ahead of the control plane", () => {
     expect(review(cluster("1.34", "1.34"), nodeGroup("1.35"), template("1.35")).upgrades).toEqual([
-      "prod-platform aws_eks_node_group.workers_sys_node_group: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
-      "prod-platform aws_launch_template.workers_app_launch_template: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
+      "bravo-platform aws_eks_node_group.workers_sys_node_group: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
+      "bravo-platform aws_launch_template.workers_app_launch_template: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
     ]);
   });
 });
@@ -294,13 +294,13 @@ describe("what the plan review refuses", () => {
 
   it("names the file when the review is given one, and the stack otherwise", () => {
     const bad = { format_version: "2.0" } as PlanJson;
-    expect(() => summarizePlans([{ stack: "dev-platform", plan: bad, file: "plans/dev/dev-platform.plan.json" }], "Plan")).toThrow(
+    expect(() => summarizePlans([{ stack: "alpha-platform", plan: bad, file: "plans/alpha/alpha-platform.plan.json" }], "Plan")).toThrow(
       new PlanFormatError(
-        'plans/dev/dev-platform.plan.json: unsupported plan format_version "2.0": this review reads format 1.x, which Terraform 1.x writes',
+        'plans/alpha/alpha-platform.plan.json: unsupported plan format_version "2.0": this review reads format 1.x, which Terraform 1.x writes',
       ),
     );
-    expect(() => summarizePlans([{ stack: "dev-platform", plan: bad }], "Plan")).toThrow(
-      'plan of dev-platform: unsupported plan format_version "2.0"',
+    expect(() => summarizePlans([{ stack: "alpha-platform", plan: bad }], "Plan")).toThrow(
+      'plan of alpha-platform: unsupported plan format_version "2.0"',
     );
   });
 

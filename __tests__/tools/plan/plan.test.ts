@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { hasAwsCredentials, planEnvironment, selectStacks } from "../../../src/tools/plan/plan";
 
 describe("plan helpers", () => {
-  const all = ["dev-backend", "dev-platform", "dev-workloads", "prod-backend"];
+  const all = ["alpha-backend", "alpha-platform", "alpha-workloads", "bravo-backend"];
 
   it("selects stacks by kind or id, in deployment order", () => {
-    expect(selectStacks("dev", [], all)).toEqual(["dev-backend", "dev-platform", "dev-workloads"]);
-    expect(selectStacks("dev", ["workloads", "dev-backend"], all)).toEqual(["dev-backend", "dev-workloads"]);
-    expect(() => selectStacks("dev", ["prod-backend"], all)).toThrow('no stack "prod-backend" in environment dev');
+    expect(selectStacks("alpha", [], all)).toEqual(["alpha-backend", "alpha-platform", "alpha-workloads"]);
+    expect(selectStacks("alpha", ["workloads", "alpha-backend"], all)).toEqual(["alpha-backend", "alpha-workloads"]);
+    expect(() => selectStacks("alpha", ["bravo-backend"], all)).toThrow('no stack "bravo-backend" in environment alpha');
   });
 
   it("finds credentials the way the AWS SDK would", () => {
@@ -26,7 +26,7 @@ describe("plan helpers", () => {
   it("refuses --caller-credentials without credentials, or with --offline, instead of previewing", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "creds-"));
     const processEnv = { AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "c"), AWS_CONFIG_FILE: path.join(empty, "k") };
-    const opts = { env: "dev", callerCredentials: true, processEnv, synthDir: empty, outDir: empty, log: () => undefined };
+    const opts = { env: "alpha", callerCredentials: true, processEnv, synthDir: empty, outDir: empty, log: () => undefined };
     await expect(planEnvironment(opts)).rejects.toThrow("--caller-credentials plans against AWS, but no AWS credentials were found");
     await expect(planEnvironment({ ...opts, offline: true })).rejects.toThrow(
       "--caller-credentials plans against AWS and --offline does not",

@@ -1,0 +1,82 @@
+/**
+ * Making the project yours, for real: in a scratch copy of the project, every sample environment
+ * is deleted, one environment of another project, account, region and CIDR is written by
+ * `npm run env:new`, the address contract is updated with `npm run addresses:update`, and the
+ * whole `npm test` passes there. The tests never depend on which environments envs/ holds.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app";
+import { runProcess, type ProcessRun } from "../../src/tools/process";
+import { getToolchain, testOutputDir } from "../helpers/terraform";
+
+const tc = await getToolchain();
+const out = testOutputDir("adopt");
+const copy = path.join(out, "project");
+
+/**
+ * The project's files as git sees them (tracked, and new ones not ignored), copied into a
+ * repository of their own, committed as a clone would have them; node_modules linked.
+ */
+function scratchCopy(): void {
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((f) => f && fs.existsSync(path.join(PROJECT_ROOT, f)));
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+    fs.copyFileSync(path.join(PROJECT_ROOT, f), path.join(copy, f));
+  }
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=adopt", "-c", "user.email=adopt@example.invalid", ...args], { cwd: copy, stdio: "ignore" });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-q", "-m", "the project as cloned");
+  // Installed, as after npm ci (the project's own install, linked).
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(copy, "node_modules"));
+}
+
+/** `npm run <args>` in the copy, without the outer test runner's variables. */
+function npm(args: string[], timeoutMs: number): Promise<ProcessRun> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !k.startsWith("npm_")));
+  return runProcess("npm", ["run", "--silent", ...args], { cwd: copy, env: { ...env, FORCE_COLOR: "0" }, timeoutMs });
+}
+
+describe.runIf(tc)("a team replaces the samples with its own environment", () => {
+  it("passes npm test with only an environment written by npm run env:new", async () => {
+    scratchCopy();
+    const samples = fs.readdirSync(path.join(copy, "envs"));
+    for (const f of samples) fs.rmSync(path.join(copy, "envs", f));
+
+    const created = await npm(
+      ["env:new", "--", "contoso", "--account", "777777777777", "--region", "us-west-2", "--project", "contoso", "--capacity", "fargate"],
+      120_000,
+    );
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(copy, "envs"))).toEqual(["contoso.ts"]);
+    const file = fs.readFileSync(path.join(copy, "envs", "contoso.ts"), "utf8");
+    expect(file).toContain('project: "contoso"');
+    expect(file).toContain('region: "us-west-2"');
+    expect(file).toMatch(/cidr: "10\.\d+\.0\.0\/16"/);
+
+    const contract = await npm(["addresses:update"], 180_000);
+    expect(contract.code, contract.stdout + contract.stderr).toBe(0);
+    const addresses = JSON.parse(fs.readFileSync(path.join(copy, "__tests__", "contract", "addresses.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(addresses).sort()).toEqual(["contoso-backend", "contoso-platform", "contoso-workloads"]);
+
+    const t0 = Date.now();
+    const suite = await npm(["test"], 1_200_000);
+    console.info(`[adopt] npm test in the scratch copy: exit ${suite.code} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    const summary = suite.stdout.split("\n").filter((l) => /Test Files|Tests /.test(l));
+    console.info(`[adopt] ${summary.join("\n[adopt] ")}`);
+    expect(suite.code, `${suite.stdout.slice(-6000)}\n${suite.stderr.slice(-3000)}`).toBe(0);
+    expect(summary.join("\n")).not.toMatch(/failed|skipped/);
+  });
+});

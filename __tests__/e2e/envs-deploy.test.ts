@@ -1,0 +1,133 @@
+/**
+ * Whatever envs/ holds deploys: each environment on an emulated AWS of its own (moto on
+ * 127.0.0.1), through `npm run bootstrap` itself (the backend with local state, its state pushed
+ * into the bucket it created, the platform on its S3 backend). Then a second bootstrap changes
+ * nothing and `npm run plan` against the deployed state shows no changes (both: an empty second
+ * plan), and the rendered kubeconfig yields a token. What moto cannot do is excluded explicitly
+ * (src/tools/emulator/emulator-gaps.ts) and printed with counts; the workloads stack needs a real
+ * cluster and is checked by the unit tests and `terraform validate` instead.
+ */
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app";
+import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "../../src/config";
+import type { DeployResult } from "../../src/tools/deploy/bootstrap";
+import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
+import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../src/tools/emulator/emulated-workflow";
+import type { PlanSummary } from "../../src/tools/plan/plan-summary";
+import { testOutputDir } from "../helpers/terraform";
+import { emulatorToolchain, limited, planAgainstState, startEmulated, Steps } from "./emulated";
+
+const enabled = await emulatorToolchain();
+const dir = envsDir(PROJECT_ROOT);
+const loaded = await loadEnvSources(dir).then(
+  (sources) => ({ envs: assertValidEnvs(sources), error: undefined }),
+  (err: Error) => ({ envs: [] as EnvConfig[], error: err }),
+);
+const out = testOutputDir("envs-deploy");
+// HCP Terraform keeps their state: no emulator stands in for it (they are validated and planned offline).
+const deployable = loaded.envs.filter((e) => e.backend.kind === "s3");
+
+interface Run {
+  readonly steps: Steps;
+  emu?: EmulatedEnvironment;
+  deploy?: DeployObservations;
+  rerun?: DeployResult;
+  kubeconfig?: KubeconfigCheck;
+  planned?: PlanSummary;
+}
+
+async function scenario(env: EnvConfig): Promise<Run> {
+  const run: Run = { steps: new Steps(env.name) };
+  const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
+  try {
+    const emu = (run.emu = await step("start", () => startEmulated(out, env)));
+    run.deploy = await step("bootstrap", () => deployInOrder(emu, (l) => console.info(`[envs-deploy ${env.name}] ${l}`)));
+    run.rerun = await step("bootstrap again", () => emu.bootstrap());
+    run.kubeconfig = await step("kubeconfig", () => checkKubeconfig(emu));
+    run.planned = await step("npm run plan", () => planAgainstState(emu, "plans"));
+  } catch {
+    // recorded in steps.failed; the tests name the step
+  } finally {
+    await run.emu?.stop();
+    console.info(`[envs-deploy ${env.name}] ${run.steps.summary()}`);
+  }
+  return run;
+}
+
+// Two environments deploy at a time: on a 2-core machine more make the emulator answer so late
+// that the AWS SDK retries writes it already made.
+const started = Date.now();
+const runs = enabled
+  ? limited(
+      2,
+      deployable.map((env) => () => scenario(env)),
+    )
+  : [];
+void Promise.all(runs).then(() =>
+  console.info(`[envs-deploy] ${runs.length} environments in ${((Date.now() - started) / 1000).toFixed(1)}s`),
+);
+
+describe("envs/", () => {
+  // An empty folder is a state a team passes through; the loader must say so in one line.
+  it("holds environment files, or the loader says none was found", () => {
+    const found = loaded.error ? loaded.error.message : `${loaded.envs.length} environments`;
+    expect(found).toMatch(loaded.error ? /^no environment files \(\*\.ts\) found in .+; add one/ : /^[1-9]\d* environments$/);
+  });
+});
+
+describe.runIf(enabled).each(deployable.map((env, i) => [env.name, i] as const))("%s, deployed on the emulator", (name, i) => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runs[i];
+  });
+  afterAll(async () => {
+    await run?.emu?.stop();
+  });
+
+  it("bootstraps from nothing: the backend with local state, its state into its bucket, then the platform on S3", () => {
+    const d = run.steps.need(run.deploy, "deploy");
+    const env = run.emu!.env;
+    console.info([`[envs-deploy ${name}]`, ...EmulatedEnvironment.describe(d.stacks)].join("\n"));
+    expect(d.run.backendState).toBe("created");
+    // Everything that is not an explicit emulator gap was applied.
+    for (const s of [d.backend, d.platform]) expect(s.resources, s.stack).toBe(s.total - s.excluded);
+    const applies = d.run.steps.filter((s) => s.step.startsWith("apply"));
+    expect(applies.map((s) => [s.stack, s.step, s.changes?.added])).toEqual([
+      [`${name}-backend`, "apply (local state)", d.backend.resources],
+      [`${name}-platform`, "apply", d.platform.resources],
+    ]);
+    // Nothing is left of the local phase: the state file and the temporary copy are gone.
+    expect(fs.existsSync(run.emu!.backendLocalState)).toBe(false);
+    expect(fs.readdirSync(run.emu!.stackDir("backend")).filter((f) => f.endsWith(".tf.json") && f.includes("local"))).toEqual([]);
+    // The platform's lock was taken during its apply and released after.
+    expect(d.lock.dynamodbLockSeen || d.lock.lockfileSeen).toBe(true);
+    expect(d.lock.lockfileStatusAfter).toBe(404);
+    expect(d.lock.lockIdsAfter.every((id) => id.endsWith("-md5"))).toBe(true);
+    expect(d.lock.lockIdsAfter.length).toBe(env.backend.dynamodbLock ? 2 : 0);
+  });
+
+  it("changes nothing when bootstrap runs again", () => {
+    const again = run.steps.need(run.rerun, "second bootstrap");
+    expect(again.backendState).toBe("already in the bucket");
+    const applies = again.steps.filter((s) => s.step === "apply");
+    expect(applies.map((s) => s.stack)).toEqual([`${name}-backend`, `${name}-platform`]);
+    for (const s of applies) expect(s.changes, s.stack).toEqual({ added: 0, changed: 0, destroyed: 0 });
+  });
+
+  it("renders a kubeconfig whose exec block yields a token for the emulated cluster", () => {
+    const k = run.steps.need(run.kubeconfig, "kubeconfig");
+    const env = run.emu!.env;
+    expect(k.server).toBe(k.endpoint);
+    expect(k.execArgs.slice(0, 6)).toEqual(["eks", "get-token", "--cluster-name", run.emu!.clusterName, "--region", env.region]);
+    expect(k.token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
+    expect(k.presignedUrl.searchParams.get("Action")).toBe("GetCallerIdentity");
+    expect(fs.statSync(k.file).mode & 0o777).toBe(0o600);
+  });
+
+  it("npm run plan against the deployed state shows no changes", () => {
+    const planned = run.steps.need(run.planned, "npm run plan");
+    expect(planned.totals).toMatchObject({ create: 0, update: 0, replace: 0, destroy: 0 });
+    expect(planned.stacks.map((s) => s.stack)).toEqual([`${name}-backend`, `${name}-platform`]);
+  });
+});
