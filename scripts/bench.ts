@@ -302,7 +302,10 @@ runCli(USAGE, async () => {
     const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"];
     if (!text.includes(start) || !text.includes(end)) throw new CliError(`${doc} has no ${start} ... ${end} section to record into`);
     const figures = markdown.replace(/^## /m, "### ");
-    fs.writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n\n${figures.trim()}\n\n${text.slice(text.indexOf(end))}`);
+    const updated = `${text.slice(0, text.indexOf(start) + start.length)}\n\n${figures.trim()}\n\n${text.slice(text.indexOf(end))}`;
+    // Formatted as the lint expects, so a recorded file passes `npm run lint` as written.
+    const prettier = await import("prettier");
+    fs.writeFileSync(doc, await prettier.format(updated, { ...(await prettier.resolveConfig(doc)), filepath: doc }));
     log(`recorded in ${path.relative(process.cwd(), doc)}`);
   }
   process.stdout.write(values.json ? json : markdown);
