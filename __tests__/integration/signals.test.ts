@@ -63,7 +63,6 @@ function cwdOf(pid: number): string | undefined {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
 const npmExecs = pkg.scripts.plan.startsWith("exec ");
 if (!npmExecs)
@@ -76,7 +75,7 @@ if (!npmExecs)
  * that plan has saved its plan file, while it is shown (a stop that comes too late for Terraform).
  */
 async function expectInterruptedPlan(
-  how: "tsx" | "npm",
+  how: "node" | "npm",
   signal: "SIGINT" | "SIGTERM",
   code: number,
   when: "planning" | "saved" = "planning",
@@ -88,8 +87,8 @@ async function expectInterruptedPlan(
   const args = ["alpha", "platform", "--offline", "--out", dir];
   const env = { ...process.env, EKS_ENVS_DIR: FIXTURE_ENVS_DIR, CDKTF_OUTDIR: path.join(dir, "cdktf.out") };
   const child =
-    how === "tsx"
-      ? spawn(tsx, [path.join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], {
+    how === "node"
+      ? spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], {
           cwd: PROJECT_ROOT,
           env,
           detached: true,
@@ -179,16 +178,16 @@ describe.runIf(tc)("interrupting npm run plan", () => {
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
-  ] as const)("%s stops terraform and its plugins, removes the work folder, exits %i (the tsx script)", async (signal, code) => {
-    await expectInterruptedPlan("tsx", signal, code);
+  ] as const)("%s stops terraform and its plugins, removes the work folder, exits %i (the script under node)", async (signal, code) => {
+    await expectInterruptedPlan("node", signal, code);
   });
 
   it("SIGINT after Terraform saved its plan, while it is shown, leaves no plan file and no review either", async () => {
-    await expectInterruptedPlan("tsx", "SIGINT", 130, "saved");
+    await expectInterruptedPlan("node", "SIGINT", 130, "saved");
   });
 
   // npm forwards a signal to the `sh -c <script>` it starts; sh dies of SIGTERM without passing it
-  // on (and sits out SIGINT), unless it has replaced itself with the script: `exec tsx scripts/plan.ts`.
+  // on (and sits out SIGINT), unless it has replaced itself with the script: `exec node --import tsx scripts/plan.ts`.
   it.runIf(npmExecs)("SIGTERM to npm itself reaches the script too (package.json runs it with exec)", async () => {
     await expectInterruptedPlan("npm", "SIGTERM", 143);
   });

@@ -288,8 +288,11 @@ export class EmulatedEnvironment {
   ): { run: Promise<ProcessRun>; report: string } {
     const report = path.join(this.options.root, `${command}.${++this.scripts}.json`);
     fs.rmSync(report, { force: true });
-    const tsx = path.join(this.options.projectRoot, "node_modules", ".bin", "tsx");
+    // Node itself with tsx's loader, not the tsx CLI: that relays a signal to its child and kills
+    // the child if it does not confirm within 30 ms, which on a loaded machine orphans its Terraform.
     const args = [
+      "--import",
+      "tsx",
       path.join(this.options.projectRoot, "scripts", `${command}.ts`),
       this.env.name,
       "--skip-synth",
@@ -305,7 +308,7 @@ export class EmulatedEnvironment {
       path.join(this.options.root, "logs"),
     ];
     let pending = "";
-    const run = runProcess(tsx, args, {
+    const run = runProcess(process.execPath, args, {
       cwd: this.options.projectRoot,
       env: { ...this.processEnv, EKS_ENVS_DIR: this.envsDir },
       timeoutMs: SCRIPT_TIMEOUT_MS,
