@@ -1,6 +1,20 @@
-/** Redaction of `terraform show -json` plans: every value Terraform marks sensitive is replaced. */
+/**
+ * Redaction of `terraform show -json` plans: every value Terraform marks sensitive is replaced; the
+ * artifact keeps only what the review reads (a real plan's literals: integration/plan-artifact).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyMask, REDACTED, redactPlan } from "../../../src/tools/plan/plan-redact";
+import { applyMask, planArtifact, REDACTED, redactPlan, writePlanArtifact } from "../../../src/tools/plan/plan-redact";
+import {
+  readPlanFile,
+  renderMarkdown,
+  summarizePlans,
+  summarizeStack,
+  validatePlan,
+  type PlanJson,
+} from "../../../src/tools/plan/plan-summary";
 
 describe("applyMask", () => {
   it("redacts whole values, nested keys and list items as the mask says", () => {
@@ -67,5 +81,99 @@ describe("redactPlan", () => {
     const before = JSON.stringify(plan);
     redactPlan(plan);
     expect(JSON.stringify(plan)).toBe(before);
+  });
+});
+
+describe("planArtifact", () => {
+  const EVERY_ACTION = path.join(__dirname, "..", "..", "fixtures", "terraform-1.11-every-action.plan.json");
+  const secretPlan = {
+    format_version: "1.2",
+    terraform_version: "1.11.4",
+    variables: { db_password: { value: "var-secret" } },
+    planned_values: { root_module: { resources: [{ values: { password: "pv-secret" }, sensitive_values: {} }] } },
+    prior_state: { values: { root_module: { resources: [{ values: { tag: "state-secret" } }] } } },
+    resource_drift: [{ address: "aws_ssm_parameter.q", change: { before: { v: "drift-secret" } } }],
+    relevant_attributes: [{ resource: "aws_ssm_parameter.q", attribute: ["value"] }],
+    checks: [{ address: { to_display: "check-secret" } }],
+    configuration: {
+      provider_config: { aws: { expressions: { secret_key: { constant_value: "provider-secret" } } } },
+      root_module: {
+        variables: { db_password: { default: "default-secret", sensitive: true } },
+        resources: [{ address: "aws_db_instance.db", expressions: { password: { constant_value: "literal-secret" } } }],
+      },
+    },
+    resource_changes: [
+      {
+        address: "aws_db_instance.db",
+        mode: "managed",
+        type: "aws_db_instance",
+        name: "db",
+        provider_name: "registry.terraform.io/hashicorp/aws",
+        change: {
+          actions: ["create"],
+          before: null,
+          after: { password: "rc-secret", engine: "postgres" },
+          after_unknown: { id: true },
+          before_sensitive: false,
+          after_sensitive: { password: true },
+          generated_config: 'resource "aws_db_instance" "db" { password = "generated-secret" }',
+          importing: { id: "import-id" },
+        },
+      },
+    ],
+    output_changes: { token: { actions: ["create"], before: null, after: "out-secret", after_sensitive: true } },
+    timestamp: "2026-01-01T00:00:00Z",
+  };
+
+  it("keeps only what the review reads, with sensitive values redacted", () => {
+    const artifact = planArtifact(secretPlan);
+    expect(Object.keys(artifact)).toEqual(["format_version", "terraform_version", "resource_changes", "output_changes"]);
+    expect(artifact.resource_changes).toEqual([
+      {
+        address: "aws_db_instance.db",
+        mode: "managed",
+        type: "aws_db_instance",
+        name: "db",
+        provider_name: "registry.terraform.io/hashicorp/aws",
+        change: {
+          actions: ["create"],
+          before: null,
+          after: { password: REDACTED, engine: "postgres" },
+          after_unknown: { id: true },
+          before_sensitive: false,
+          after_sensitive: { password: true },
+        },
+      },
+    ]);
+    expect(artifact.output_changes).toEqual({ token: { actions: ["create"], before: null, after: REDACTED, after_sensitive: true } });
+    expect(JSON.stringify(artifact)).not.toMatch(/secret/);
+  });
+
+  it("gives a plan without resources an empty resource_changes, which the review reads", () => {
+    const artifact = planArtifact({ format_version: "1.2", terraform_version: "1.11.4", planned_values: { root_module: {} } });
+    expect(artifact).toEqual({ format_version: "1.2", terraform_version: "1.11.4", resource_changes: [] });
+    expect(summarizeStack("s", artifact as PlanJson).counts.create).toBe(0);
+  });
+
+  it("reviews the same as the whole plan: a real Terraform 1.11 plan with every action", () => {
+    const whole = readPlanFile(EVERY_ACTION);
+    const artifact = validatePlan(planArtifact(whole as Record<string, unknown>), "artifact");
+    const review = (plan: PlanJson) => summarizePlans([{ stack: "demo", plan }], "Plan: demo");
+    expect(review(artifact)).toEqual(review(whole));
+    expect(renderMarkdown(review(artifact))).toBe(renderMarkdown(review(whole)));
+    expect(Object.keys(artifact)).not.toContain("configuration");
+  });
+
+  it("is written with mode 0600, from terraform show -json output", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-artifact-"));
+    try {
+      const file = path.join(dir, "s.plan.json");
+      writePlanArtifact(file, JSON.stringify(secretPlan));
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(file, "utf8")).not.toMatch(/secret/);
+      expect(fs.readdirSync(dir)).toEqual(["s.plan.json"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

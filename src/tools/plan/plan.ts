@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CliError } from "../cli";
-import { redactPlan } from "./plan-redact";
+import { writePlanArtifact } from "./plan-redact";
 import { removeOnInterrupt } from "../../lib/interrupts";
 import { STACK_KINDS, stackId } from "../../lib/naming";
 import {
@@ -179,8 +179,8 @@ export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
       const init = await step(["init", "-input=false", "-no-color"]);
       const plan = await step(["plan", "-input=false", "-no-color", "-lock=false", `-out=${workPlan}`]);
       const show = await step(["show", "-json", workPlan]);
-      // Sensitive values are replaced: the JSON is what CI keeps as an artifact.
-      fs.writeFileSync(`${workPlan}.json`, `${JSON.stringify(redactPlan(JSON.parse(show.stdout)), null, 1)}\n`);
+      // Only what the review reads, sensitive values replaced: the JSON is what CI keeps as an artifact.
+      writePlanArtifact(`${workPlan}.json`, show.stdout);
       fs.renameSync(`${workPlan}.json`, jsonFile);
       fs.renameSync(workPlan, planFile);
       const summary = /Plan: .*|No changes\./.exec(plan.stdout)?.[0] ?? "planned";
