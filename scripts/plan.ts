@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { loadEnvs, outputDir, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
 import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { codeSpan } from "../src/tools/markdown";
 import { planEnvironment } from "../src/tools/plan/plan";
 import { installSignalHandlers } from "../src/lib/interrupts";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
@@ -125,7 +126,7 @@ async function planOne(
   const notes = [
     run.mode === "offline" ? "Offline preview against an empty state: what a first deploy creates, not a diff against AWS." : "",
     failed.length > 0
-      ? `**Not planned, Terraform failed:** ${failed.map((p) => `\`${p.stack}\``).join(", ")}; the error is in the run's log.`
+      ? `**Not planned, Terraform failed:** ${failed.map((p) => codeSpan(p.stack)).join(", ")}; the error is in the run's log.`
       : "",
   ].filter(Boolean);
   const summary = summarizePlans(

@@ -1,13 +1,30 @@
-/** Text helpers for messages built from user input. */
+/** Text helpers for messages and output built from input: configs, plans, Terraform's output. */
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-// C0 and C1 control characters, and the two Unicode line separators.
+// C0 and C1 control characters, the two Unicode line separators, and the bidirectional formatting
+// characters (which reorder what a reader sees: "Trojan Source").
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// The same, but line feeds and tabs: the layout of multi-line text.
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escape(c: string): string {
+  return SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
 
 /** Control characters and line separators as escapes (`\n`, `\u0007`), so one problem stays one line. */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL, escape);
+}
+
+/**
+ * Multi-line text made safe for a terminal or a comment: line feeds and tabs are kept (a CR LF line
+ * end becomes LF), every other control character is escaped (`\u001b`, `\r`), so no escape
+ * sequence, carriage return or bell from a plan or Terraform's output reaches the reader raw.
+ */
+export function escapeControlKeepingLines(text: string): string {
+  return text.replace(/\r\n/g, "\n").replace(CONTROL_BUT_LAYOUT, escape);
 }
 
 /** Whether text holds a control character or line separator. */

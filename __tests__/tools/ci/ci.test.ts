@@ -1,6 +1,7 @@
 /** The workflow matrices and the pull-request comment, from the fixture environments. */
 import { describe, expect, it } from "vitest";
 import { COMMENT_LIMIT, commentBody, commentMarker, deployMatrix, planMatrix } from "../../../src/tools/ci/ci";
+import { HOSTILE } from "../../helpers/markdown";
 import { fixtureEnvs } from "../../helpers/synth";
 
 const envs = await fixtureEnvs();
@@ -78,7 +79,45 @@ describe("commentBody", () => {
     const body = commentBody({ env: "bravo", ok: false, log: "Error: AccessDenied\n```x```" });
     expect(body).toContain("## ❌ Plan failed: bravo");
     expect(body).toContain("Error: AccessDenied");
-    expect(body.match(/```/g)).toHaveLength(2); // the log cannot close the code block early
+    // The log is shown as it is, in a fence longer than any run of backticks in it: it cannot close it.
+    expect(body).toContain("````text\nError: AccessDenied\n```x```\n````\n");
+  });
+
+  it("keeps what a pull request puts in the log, the review and the audit inert", () => {
+    const hostile = HOSTILE.join(" ");
+    const body = commentBody({
+      env: "bravo",
+      ok: false,
+      log: `Error: ${hostile}\n\u0007\r\n\`\`\`\`\`\n${hostile}`,
+      summary: `## Plan: bravo\n\n| \`aws_s3_bucket.a\` | create |\n\u001b[2J\u0007\u009b31m\r\n`,
+      audit: "## Audit\n\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007",
+      runUrl: "javascript:alert(1)//https://x",
+      commit: "<img src=x>",
+    });
+    // eslint-disable-next-line no-control-regex
+    expect(body).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const lines = body.split("\n");
+    const open = lines.indexOf("``````text");
+    expect(open).toBeGreaterThan(0);
+    // Inside the fence, the log's own lines (a newline in it is one), its five backticks, escapes for the rest.
+    const [first, second] = HOSTILE.join(" ").replace("\u001b", "\\u001b").split("\n");
+    expect(lines.slice(open + 1, lines.indexOf("``````", open + 1))).toEqual([
+      `Error: ${first}`,
+      second,
+      "\\u0007",
+      "`````",
+      first,
+      second,
+    ]);
+    expect(body).toContain("\\u001b[2J\\u0007\\u009b31m\n");
+    expect(body).toContain("\\u001b]8;;https://evil.example\\u0007link");
+    // Not a link: a URL that is not plain https is shown as text.
+    expect(lines.find((l) => l.startsWith("<sub>"))).toBe("<sub>commit \\<img src=x\\> · run `javascript:alert(1)//https://x`</sub>");
+  });
+
+  it("refuses an environment name that could end the comment's marker", () => {
+    expect(() => commentBody({ env: "x --> <img src=x>", ok: true })).toThrow('not an environment name: "x --> <img src=x>"');
+    expect(commentMarker("unchanged")).toBe("<!-- cdktf-eks-plan:unchanged -->");
   });
 
   it("stays under GitHub's comment limit, dropping the audit first and saying where the rest is", () => {

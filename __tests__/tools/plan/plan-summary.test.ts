@@ -15,6 +15,8 @@ import {
   validatePlan,
   type PlanJson,
 } from "../../../src/tools/plan/plan-summary";
+import { escapeControl } from "../../../src/lib/text";
+import { expectInert, expectTablesIntact, HOSTILE, readCodeSpans } from "../../helpers/markdown";
 
 /**
  * `terraform show -json` of a real Terraform 1.11.4 plan (builtin terraform_data only): one each of
@@ -133,23 +135,28 @@ describe("Kubernetes upgrades in the plan review", () => {
   it("flags a control plane jump of more than one minor, and a downgrade, at the top of the review", () => {
     const summary = review(cluster("1.32", "1.35"));
     expect(summary.upgrades).toEqual([
-      "bravo-platform aws_eks_cluster.eks: Kubernetes 1.32 → 1.35 skips 2 minor version(s); EKS upgrades the control plane one minor at a time (go to 1.33 first)",
+      {
+        stack: "bravo-platform",
+        address: "aws_eks_cluster.eks",
+        problem: "Kubernetes 1.32 → 1.35 skips 2 minor version(s); EKS upgrades the control plane one minor at a time (go to 1.33 first)",
+      },
     ]);
     const markdown = renderMarkdown(summary);
     expect(markdown.split("\n").slice(2, 5)).toEqual([
       "> [!CAUTION]",
       "> **Kubernetes versions EKS will refuse** (1):",
-      `> - ${summary.upgrades[0]}`,
+      `> - \`bravo-platform\` \`aws_eks_cluster.eks\`: ${summary.upgrades[0].problem}`,
     ]);
     expect(review(cluster("1.34", "1.33")).upgrades).toEqual([
-      "bravo-platform aws_eks_cluster.eks: Kubernetes 1.34 → 1.33 is a downgrade, which EKS refuses",
+      { stack: "bravo-platform", address: "aws_eks_cluster.eks", problem: "Kubernetes 1.34 → 1.33 is a downgrade, which EKS refuses" },
     ]);
   });
 
   it("flags managed and self-managed nodes pinned ahead of the control plane", () => {
+    const problem = "nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it";
     expect(review(cluster("1.34", "1.34"), nodeGroup("1.35"), template("1.35")).upgrades).toEqual([
-      "bravo-platform aws_eks_node_group.workers_sys_node_group: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
-      "bravo-platform aws_launch_template.workers_app_launch_template: nodes on Kubernetes 1.35 would be newer than the control plane (1.34); nodes may not lead it",
+      { stack: "bravo-platform", address: "aws_eks_node_group.workers_sys_node_group", problem },
+      { stack: "bravo-platform", address: "aws_launch_template.workers_app_launch_template", problem },
     ]);
   });
 });
@@ -317,6 +324,57 @@ describe("what the plan review refuses", () => {
       expect(readPlanFile(EVERY_ACTION).format_version).toBe("1.2");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("hostile values in a plan (a pull request controls them)", () => {
+  const changes = HOSTILE.flatMap((h, i) => [
+    rc(`aws_s3_bucket.gone["${h}"]`, ["delete"]),
+    rc(`aws_s3_bucket.replaced["${h}"]`, ["delete", "create"], { before: {}, after: {}, replace_paths: [["tags", h]] }),
+    rc(`aws_s3_bucket.forgotten["${h}"]`, ["forget"]),
+    rc(`aws_iam_role.role["${h}"]`, ["create"]),
+    rc(`aws_s3_bucket.tagged["${h}"]`, ["update"], { before: { tags: { [h]: h } }, after: { tags: { [h]: `${h}${i}` } } }),
+    rc(`aws_eks_cluster.eks["${h}"]`, ["update"], { before: { version: "1.30" }, after: { version: "1.33" } }),
+  ]);
+  const stack = `stack ${HOSTILE.join(" ")}`;
+  const summary = summarizePlans([{ stack, plan: { format_version: "1.2", resource_changes: changes } }], "Plan: hostile");
+  const md = renderMarkdown(summary, { rowLimit: 1_000 });
+
+  it("shows every value from the plan in a code span: no Markdown, HTML, link, mention or control character of its own", () => {
+    expectInert(md);
+    expectTablesIntact(md);
+  });
+
+  it("still shows the values, escaped", () => {
+    // In a table, `|` is written `\|` (GitHub shows `|`, in code spans too).
+    const spans = md
+      .split("\n")
+      .flatMap((line) => readCodeSpans(line).code.map((c) => (line.startsWith("|") ? c.replace(/\\\|/g, "|") : c)));
+    const shown = (v: string) => escapeControl(v);
+    for (const h of HOSTILE) {
+      expect(spans, h).toContain(shown(`aws_s3_bucket.gone["${h}"]`));
+      expect(spans, h).toContain(shown(`tags.${h}`));
+      expect(spans, h).toContain(shown(JSON.stringify(h)));
+    }
+    expect(spans).toContain(shown(stack));
+  });
+
+  it("writes the title as plain text, escaped", () => {
+    const titled = renderMarkdown(summarizePlans([], `Plan: ${HOSTILE.join(" ")}`));
+    expect(titled.split("\n")[0]).toBe(
+      "## Plan: \\*\\*bold\\*\\* \\<img src=x onerror=alert(1)\\> \\` \\| \\\\u001b\\[31mred two\\\\nlines @someone \\[x\\](javascript:alert(1))",
+    );
+  });
+
+  it("keeps one line per item of the warnings and notes", () => {
+    const lines = md.split("\n");
+    for (const heading of ["> [!CAUTION]", "> [!WARNING]", "> [!NOTE]"]) {
+      const start = lines.indexOf(heading);
+      expect(start, heading).toBeGreaterThanOrEqual(0);
+      const end = lines.indexOf("", start);
+      expect(end - start - 2, heading).toBe(HOSTILE.length * (heading === "> [!WARNING]" ? 2 : 1));
+      for (const line of lines.slice(start, end)) expect(line.startsWith("> ")).toBe(true);
     }
   });
 });

@@ -2,10 +2,16 @@
  * What the GitHub workflows need from the environment configs: which environments to plan and
  * deploy, with which role, region and runner (`.github/workflows/*.yml` read it through
  * `scripts/ci.ts`), and the body of the one pull-request comment per environment.
+ *
+ * What a comment shows comes from the pull request (the review quotes its plan; the log is
+ * Terraform's output): names go in code spans, the log in a fence it cannot close, and control
+ * characters are escaped (`\u001b`) everywhere but the line feeds and tabs of the layout.
  */
 import type { EnvConfig } from "../../config";
 import { planStacksOf } from "../../config/rules/access";
 import { STACK_KINDS, stackId, stateBucketName, stateKeyAlias } from "../../lib/naming";
+import { escapeControlKeepingLines } from "../../lib/text";
+import { codeBlock, codeSpan, plainText } from "../markdown";
 
 /** One job of the plan matrix. */
 export interface PlanJob {
@@ -65,7 +71,7 @@ export function planMatrix(envs: readonly EnvConfig[], changed?: readonly string
 export function skippedCommentBody(skipped: readonly string[], base: string): string {
   const marker = commentMarker("unchanged");
   if (skipped.length === 0) return `${marker}\nEvery environment planned in pull requests is affected by this change and was planned.\n`;
-  return `${marker}\n**Not planned, nothing in their synthesized Terraform JSON changed since \`${base.slice(0, 12)}\`:** ${skipped.map((e) => `\`${e}\``).join(", ")}.\n`;
+  return `${marker}\n**Not planned, nothing in their synthesized Terraform JSON changed since ${codeSpan(base.slice(0, 12))}:** ${skipped.map(codeSpan).join(", ")}.\n`;
 }
 
 /** The environments with a `ci.deployRoleArn` (or only `only`), in config order. */
@@ -96,7 +102,15 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
 
 /** The hidden marker that finds an environment's comment again on the next push. */
 export function commentMarker(env: string): string {
+  // An environment name (or "unchanged"): nothing that could end the HTML comment.
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(env)) throw new Error(`not an environment name: ${JSON.stringify(env)}`);
   return `<!-- cdktf-eks-plan:${env} -->`;
+}
+
+/** A link to the run, when it is a plain https URL; otherwise the text, in a code span. */
+function runLink(url: string): string {
+  // No spaces, parentheses, brackets or quotes: nothing that could end the link or start another.
+  return /^https:\/\/[A-Za-z0-9._~:/?#@!$&+,;=%-]+$/.test(url) ? `[run, plan JSON and log](${url})` : `run ${codeSpan(url)}`;
 }
 
 /** GitHub rejects comments over 65,536 characters; keep a margin for the footer. */
@@ -126,31 +140,29 @@ export function commentBody(input: CommentInput): string {
   const footer = [
     "",
     "---",
-    `<sub>${[input.commit ? `commit ${input.commit.slice(0, 12)}` : "", input.runUrl ? `[run, plan JSON and log](${input.runUrl})` : ""].filter(Boolean).join(" · ") || "cdktf-eks plan"}</sub>`,
+    `<sub>${[input.commit ? `commit ${plainText(input.commit.slice(0, 12))}` : "", input.runUrl ? runLink(input.runUrl) : ""].filter(Boolean).join(" · ") || "cdktf-eks plan"}</sub>`,
     "",
   ].join("\n");
   const parts = [commentMarker(input.env)];
   if (!input.ok && input.log === undefined) {
     parts.push(
-      `## ❌ Plan failed: ${input.env}`,
+      `## ❌ Plan failed: ${plainText(input.env)}`,
       "",
       "The plan did not start: a step before it failed (often the AWS credentials: the plan role or its trust policy). The run's log says which.",
       "",
     );
   } else if (!input.ok) {
     parts.push(
-      `## ❌ Plan failed: ${input.env}`,
+      `## ❌ Plan failed: ${plainText(input.env)}`,
       "",
       "The plan did not finish; its output:",
       "",
-      "```text",
-      cut(input.log!.trim() || "(no output)", 20_000, "output").replace(/```/g, "ʼʼʼ"),
-      "```",
+      ...codeBlock(cut(input.log!.trim() || "(no output)", 20_000, "output")),
       "",
     );
   }
-  if (input.summary) parts.push(input.summary.trim(), "");
-  else if (input.ok) parts.push(`## Plan: ${input.env}`, "", "No stack was planned.", "");
+  if (input.summary) parts.push(escapeControlKeepingLines(input.summary.trim()), "");
+  else if (input.ok) parts.push(`## Plan: ${plainText(input.env)}`, "", "No stack was planned.", "");
   let body = parts.join("\n");
   const room = COMMENT_LIMIT - body.length - footer.length - 200;
   if (input.audit && room > 2_000) {
@@ -158,7 +170,7 @@ export function commentBody(input: CommentInput): string {
       "",
       "<details><summary>Audit: what the stacks contain</summary>",
       "",
-      cut(input.audit.trim(), room, "audit"),
+      cut(escapeControlKeepingLines(input.audit.trim()), room, "audit"),
       "",
       "</details>",
       "",

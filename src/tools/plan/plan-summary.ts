@@ -6,9 +6,13 @@
  * It reads only what it understands: a plan of JSON format 1.x (what Terraform 1.x writes; 1.11
  * writes "1.2") whose resource changes carry the action lists Terraform emits. Anything else is
  * refused with a PlanFormatError naming the file and the problem, rather than miscounted.
+ *
+ * A pull request controls what a plan holds (addresses, keys, values), so the Markdown shows every
+ * value from a plan in a code span (`codeSpan`: no Markdown, HTML, link or @mention inside, control
+ * characters as visible escapes), never as Markdown of its own.
  */
 import * as fs from "node:fs";
-import { tableLines } from "../markdown";
+import { codeSpan, plainText, tableLines } from "../markdown";
 
 /** A `terraform show -json <plan>` document (the parts used here). */
 export interface PlanJson {
@@ -93,8 +97,17 @@ export interface StackSummary {
   readonly changes: ChangeSummary[];
 }
 
+/** A Kubernetes version change EKS refuses or that breaks the skew policy. */
+export interface UpgradeProblem {
+  readonly stack: string;
+  readonly address: string;
+  /** What is wrong, e.g. "Kubernetes 1.32 → 1.35 skips 1 minor version(s); ...". */
+  readonly problem: string;
+}
+
 export interface PlanSummary {
   readonly title: string;
+  /** A line of Markdown of the caller's, shown under the title (names in it go in code spans). */
   readonly note?: string;
   readonly stacks: StackSummary[];
   readonly totals: Record<Action, number>;
@@ -102,8 +115,8 @@ export interface PlanSummary {
   /** Objects Terraform stops managing and leaves in place. */
   readonly forgotten: ChangeSummary[];
   readonly security: ChangeSummary[];
-  /** Kubernetes version changes EKS refuses or that break the skew policy, one line each. */
-  readonly upgrades: string[];
+  /** Kubernetes version changes EKS refuses or that break the skew policy. */
+  readonly upgrades: UpgradeProblem[];
 }
 
 /** The minor of "1.35" (NaN for anything else). */
@@ -122,19 +135,22 @@ function templateVersion(after: unknown): string | undefined {
  * What a plan does to Kubernetes versions that EKS refuses or the skew policy forbids: a control
  * plane moved more than one minor (or back), and nodes newer than the control plane they join.
  */
-function upgradeProblems(stack: string, plan: PlanJson): string[] {
-  const out: string[] = [];
+function upgradeProblems(stack: string, plan: PlanJson): UpgradeProblem[] {
+  const out: UpgradeProblem[] = [];
+  const problem = (address: string, text: string) => out.push({ stack, address, problem: text });
   const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode !== "data");
   const clusters = changes.filter((rc) => rc.type === "aws_eks_cluster");
   for (const rc of clusters) {
     const before = (rc.change.before as Record<string, unknown> | null)?.version;
     const after = (rc.change.after as Record<string, unknown> | null)?.version;
     const step = minor(after) - minor(before);
+    // Both versions are "1.<minor>" here (minor() is NaN otherwise, and so is the step).
     if (step > 1)
-      out.push(
-        `${stack} ${rc.address}: Kubernetes ${String(before)} → ${String(after)} skips ${step - 1} minor version(s); EKS upgrades the control plane one minor at a time (go to 1.${minor(before) + 1} first)`,
+      problem(
+        rc.address,
+        `Kubernetes ${String(before)} → ${String(after)} skips ${step - 1} minor version(s); EKS upgrades the control plane one minor at a time (go to 1.${minor(before) + 1} first)`,
       );
-    if (step < 0) out.push(`${stack} ${rc.address}: Kubernetes ${String(before)} → ${String(after)} is a downgrade, which EKS refuses`);
+    if (step < 0) problem(rc.address, `Kubernetes ${String(before)} → ${String(after)} is a downgrade, which EKS refuses`);
   }
   const controlPlane = clusters
     .map((rc) => (rc.change.after as Record<string, unknown> | null)?.version)
@@ -145,9 +161,7 @@ function upgradeProblems(stack: string, plan: PlanJson): string[] {
     const version =
       rc.type === "aws_eks_node_group" ? after?.version : rc.type === "aws_launch_template" ? templateVersion(after) : undefined;
     if (typeof version === "string" && minor(version) > minor(controlPlane)) {
-      out.push(
-        `${stack} ${rc.address}: nodes on Kubernetes ${version} would be newer than the control plane (${controlPlane}); nodes may not lead it`,
-      );
+      problem(rc.address, `nodes on Kubernetes ${version} would be newer than the control plane (${controlPlane}); nodes may not lead it`);
     }
   }
   return out;
@@ -372,13 +386,14 @@ export function summarizePlans(
     destructive: all.filter((c) => c.action === "destroy" || c.action === "replace"),
     forgotten: all.filter((c) => c.action === "forget"),
     security: all.filter((c) => c.security !== undefined),
-    upgrades: plans.flatMap((p) => upgradeProblems(p.stack, p.plan)).sort(byString),
+    upgrades: plans
+      .flatMap((p) => upgradeProblems(p.stack, p.plan))
+      .sort((a, b) => byString(a.stack, b.stack) || byString(a.address, b.address) || byString(a.problem, b.problem)),
   };
 }
 
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+/** A value from the plan, as a code span. */
+const code = codeSpan;
 
 function describeChange(c: ChangeSummary): string {
   if (c.action === "replace") {
@@ -399,7 +414,7 @@ function describeChange(c: ChangeSummary): string {
 function describeAttributes(attrs: AttributeChange[]): string {
   const shown = attrs.slice(0, 6).map((a) => {
     if (a.note) return `${code(a.path)} (${a.note})`;
-    if (a.before !== undefined && a.after !== undefined) return `${code(a.path)}: ${a.before} → ${a.after}`;
+    if (a.before !== undefined && a.after !== undefined) return `${code(a.path)}: ${code(a.before)} → ${code(a.after)}`;
     return code(a.path);
   });
   return attrs.length > 6 ? `${shown.join(", ")} and ${attrs.length - 6} more` : shown.join(", ");
@@ -422,11 +437,11 @@ function table(header: string[], rows: string[][], limit: number): string[] {
 /** The review as GitHub Markdown (also readable as plain text). */
 export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: number } = {}): string {
   const limit = options.rowLimit ?? 25;
-  const out: string[] = [`## ${summary.title}`, ""];
+  const out: string[] = [`## ${plainText(summary.title)}`, ""];
   if (summary.note) out.push(`> ${summary.note}`, "");
   if (summary.upgrades.length > 0) {
     out.push(`> [!CAUTION]`, `> **Kubernetes versions EKS will refuse** (${summary.upgrades.length}):`);
-    for (const u of summary.upgrades) out.push(`> - ${u}`);
+    for (const u of summary.upgrades) out.push(`> - ${code(u.stack)} ${code(u.address)}: ${plainText(u.problem)}`);
     out.push("");
   }
   const t = summary.totals;
@@ -465,13 +480,13 @@ export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: numbe
     out.push(
       ...table(
         ["stack", "address", "action", "what"],
-        summary.security.map((c) => [code(c.stack), code(c.address), c.action, c.security ?? ""]),
+        summary.security.map((c) => [code(c.stack), code(c.address), c.action, plainText(c.security ?? "")]),
         limit,
       ),
       "",
     );
   for (const s of summary.stacks) {
-    out.push(`### ${s.stack}`, "");
+    out.push(`### ${code(s.stack)}`, "");
     if (s.changes.length === 0) {
       out.push("No changes.", "");
       continue;
