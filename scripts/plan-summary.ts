@@ -3,7 +3,8 @@
  *
  * Summarizes `terraform show -json` plans for a pull-request comment: counts per stack,
  * destructive changes first, security-sensitive changes in their own section, changed attributes
- * (sensitive values never shown). A file's stack is its name without .plan.json, or give
+ * (sensitive values never shown). Values from the plans are escaped: no control character in them
+ * reaches the terminal raw. A file's stack is its name without .plan.json, or give
  * <stack>=<file>. --json prints the summary as JSON for bots.
  *
  * A file that is not a plan of JSON format 1.x (what Terraform 1.x writes), or whose resource
@@ -13,6 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { escapeJsonControl } from "../src/lib/text";
 import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/tools/plan/plan-summary";
 
 const USAGE = `
@@ -39,7 +41,9 @@ runCli(USAGE, () => {
     }
   });
   const summary = summarizePlans(plans, values.title ?? "Plan");
-  const text = values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary);
+  // Neither carries a raw control character: the Markdown escapes every value from the plans, and
+  // JSON.stringify escapes C0 controls (escapeJsonControl the rest).
+  const text = values.json ? `${escapeJsonControl(JSON.stringify(summary, null, 2))}\n` : renderMarkdown(summary);
   if (values.out) fs.writeFileSync(values.out, text);
   else process.stdout.write(text);
 });

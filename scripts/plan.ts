@@ -19,6 +19,7 @@ import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { codeSpan } from "../src/tools/markdown";
 import { planEnvironment } from "../src/tools/plan/plan";
 import { installSignalHandlers } from "../src/lib/interrupts";
+import { escapeJsonControl } from "../src/lib/text";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
 
 const USAGE = `
@@ -136,7 +137,7 @@ async function planOne(
   );
   const markdown = renderMarkdown(summary);
   fs.writeFileSync(path.join(outDir, `${envName}.summary.md`), markdown);
-  fs.writeFileSync(path.join(outDir, `${envName}.summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, `${envName}.summary.json`), `${escapeJsonControl(JSON.stringify(summary, null, 2))}\n`);
   const t = summary.totals;
   console.log(
     `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy${t.forget ? `, ${t.forget} to forget` : ""} in ${planned.length} stack(s); ` +

@@ -243,3 +243,61 @@ describe("the plan:summary program on files it must refuse", () => {
     expect(md.stdout).toContain("| `demo` | 1 | 1 | 2 | 1 | 1 | 1 | 1 |");
   });
 });
+
+describe("the plan:summary program on a plan whose values hold terminal escapes", () => {
+  const dir = testOutputDir("plan-summary-escapes");
+  const ESC = "\u001b";
+  const hostile = [`${ESC}[31mred`, `${ESC}]0;title\u0007`, "a\rb", "\u009b31m", `${ESC}[2J`, "a\u202eb"];
+  const program = (args: string[]) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts", "plan-summary.ts"), ...args], {
+      cwd: PROJECT_ROOT,
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  /** Every byte below 0x20 but a line feed, and every C1 control or bidirectional override in the text. */
+  const controls = (bytes: Buffer) => [
+    ...[...bytes].filter((b) => b < 0x20 && b !== 0x0a),
+    ...(bytes.toString("utf8").match(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g) ?? []),
+  ];
+  const plan = {
+    format_version: "1.2",
+    resource_changes: hostile.flatMap((h, i) => [
+      { address: `aws_s3_bucket.b["${h}"]`, mode: "managed", type: "aws_s3_bucket", change: { actions: ["delete"] } },
+      {
+        address: `aws_s3_bucket.t${i}`,
+        mode: "managed",
+        type: "aws_s3_bucket",
+        change: { actions: ["update"], before: { tags: { [h]: h } }, after: { tags: { [h]: `${h}!` } } },
+      },
+    ]),
+  };
+
+  it("prints the Markdown and the JSON without a raw control character", () => {
+    const file = path.join(dir, "hostile.plan.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    const md = program([`hostile${ESC}[31m=${file}`, "--title", `Plan ${ESC}[31m`]);
+    expect(md.stderr.toString()).toBe("");
+    expect(md.code).toBe(0);
+    expect(md.stdout.toString()).toContain('`aws_s3_bucket.b["\\u001b[31mred"]`');
+    expect(controls(md.stdout)).toEqual([]);
+    const json = program([file, "--json"]);
+    expect(json.code).toBe(0);
+    expect(controls(json.stdout)).toEqual([]);
+    // Still the same JSON: the escapes read back as the values.
+    const summary = JSON.parse(json.stdout.toString()) as PlanSummary;
+    expect(summary.destructive.map((c) => c.address)).toEqual(expect.arrayContaining(hostile.map((h) => `aws_s3_bucket.b["${h}"]`)));
+  });
+
+  it("prints a refusal quoting the plan on one line, without a raw control character", () => {
+    const file = path.join(dir, "untyped.plan.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: `x${ESC}[2J\ny`, change: { actions: [] } }] }),
+    );
+    const run = program([file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.toString()).toBe(`error: ${file}: not a Terraform plan: resource_changes[0] (x\\u001b[2J\\ny) has no type\n`);
+    expect(controls(run.stderr)).toEqual([]);
+  });
+});

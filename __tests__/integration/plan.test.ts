@@ -124,3 +124,67 @@ describe.runIf(tc)("npm run plan", () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe("npm run plan on output that holds terminal escapes", () => {
+  const dir = path.join(out, "escapes");
+  const bin = path.join(out, "fake-bin");
+  const ESC = "\u001b";
+  /** Every byte below 0x20 but a line feed, and every C1 control in the text. */
+  const controls = (text: string) => [
+    ...[...Buffer.from(text)].filter((b) => b < 0x20 && b !== 0x0a),
+    ...(text.match(/[\u007f-\u009f]/g) ?? []),
+  ];
+
+  it("escapes them in what it prints and in the review, and still reviews the plan", () => {
+    fs.mkdirSync(bin, { recursive: true });
+    const shown = path.join(out, "hostile-show.json");
+    fs.writeFileSync(
+      shown,
+      JSON.stringify({
+        format_version: "1.2",
+        terraform_version: "1.11.4",
+        resource_changes: [
+          { address: `aws_s3_bucket.b["${ESC}[31mred"]`, mode: "managed", type: "aws_s3_bucket", change: { actions: ["delete"] } },
+          {
+            address: "aws_s3_bucket.t",
+            mode: "managed",
+            type: "aws_s3_bucket",
+            change: { actions: ["update"], before: { tags: { a: `${ESC}]0;x\u0007` } }, after: { tags: { a: "a\rb\u009b" } } },
+          },
+        ],
+      }),
+    );
+    // A terraform of its own: init succeeds, plan saves a plan file and prints escapes (and fails
+    // alpha-platform with an error full of them), show prints the plan above.
+    fs.writeFileSync(
+      path.join(bin, "terraform"),
+      [
+        "#!/bin/sh",
+        'case "$1" in',
+        "  plan)",
+        `    if [ "$(basename "$(pwd)")" = "alpha-platform" ]; then printf 'Error: bad value "\\033[31mred\\007"\\r\\n' >&2; exit 1; fi`,
+        '    for a in "$@"; do case "$a" in -out=*) printf "fake plan" > "${a#-out=}";; esac; done',
+        "    printf 'Plan: 1 to add\\033[31m, 1 to change, 1 to destroy.\\r\\n' ;;",
+        `  show) cat "${shown}" ;;`,
+        "esac",
+        "exit 0",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const r = plan(["alpha", "backend", "platform", "--offline", "--out", dir], {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      TF_REGISTRY_REACHABLE: "1",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: alpha-platform: terraform plan failed (exit 1):\nError: bad value "\\u001b[31mred\\u0007"\n');
+    expect(r.stdout).toMatch(/^alpha-backend: Plan: 1 to add\\u001b\[31m, 1 to change, 1 to destroy\. \(init /m);
+    expect(controls(r.stdout)).toEqual([]);
+    expect(controls(r.stderr)).toEqual([]);
+    const review = fs.readFileSync(path.join(dir, "alpha.summary.md"), "utf8");
+    expect(controls(review)).toEqual([]);
+    expect(review).toContain('`aws_s3_bucket.b["\\u001b[31mred"]`: **destroy**');
+    expect(review).toContain('`tags.a`: `"\\u001b]0;x\\u0007"` → `"a\\rb\\u009b"`');
+    expect(controls(fs.readFileSync(path.join(dir, "alpha.summary.json"), "utf8"))).toEqual([]);
+  });
+});

@@ -31,3 +31,15 @@ export function escapeControlKeepingLines(text: string): string {
 export function hasControl(text: string): boolean {
   return new RegExp(CONTROL.source).test(text);
 }
+
+/**
+ * JSON text with the characters JSON.stringify leaves raw escaped as `\uXXXX` too (DEL, the C1
+ * controls, line separators, bidirectional formatting): still the same JSON, and safe to print.
+ */
+export function escapeJsonControl(json: string): string {
+  // JSON.stringify escapes C0 inside strings; the only C0 left are its own line feeds.
+  return json.replace(
+    /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -5,6 +5,7 @@
 
 import { parseArgs as nodeParseArgs } from "node:util";
 import { CliError, UsageError } from "../lib/errors";
+import { escapeControlKeepingLines } from "../lib/text";
 
 export { CliError, UsageError };
 
@@ -90,7 +91,8 @@ function refusal(argv: readonly string[], options: OptionSpecs, allowPositionals
 
 /**
  * Runs a program's main function: exit 0 on success (or the number it returns), 2 with the usage
- * on a UsageError, 1 with the message on any other error. Stack traces only with DEBUG set.
+ * on a UsageError, 1 with the message on any other error (control characters in it escaped, but
+ * its line feeds and tabs). Stack traces only with DEBUG set.
  * `--help` (or `-h`) prints the usage on stdout and exits 0 without running it (unless `passHelp`:
  * a wrapper whose tool answers --help itself).
  */
@@ -114,11 +116,12 @@ export function runCli(
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof UsageError) {
-          process.stderr.write(`error: ${error.message}\n\n${usage.trim()}\n`);
+          process.stderr.write(`error: ${escapeControlKeepingLines(error.message)}\n\n${usage.trim()}\n`);
           process.exitCode = 2;
           return;
         }
-        process.stderr.write(`error: ${error.message}\n`);
+        // Messages quote what programs read (plans, Terraform's output): no escape sequence reaches the terminal raw.
+        process.stderr.write(`error: ${escapeControlKeepingLines(error.message)}\n`);
         if (process.env.DEBUG) process.stderr.write(`${error.stack}\n`);
         process.exitCode = error instanceof CliError ? error.exitCode : 1;
       },

@@ -12,6 +12,7 @@
  * characters as visible escapes), never as Markdown of its own.
  */
 import * as fs from "node:fs";
+import { escapeControl } from "../../lib/text";
 import { codeSpan, plainText, tableLines } from "../markdown";
 
 /** A `terraform show -json <plan>` document (the parts used here). */
@@ -195,7 +196,8 @@ function kindOf(v: unknown): string {
  * whose message starts with `source` (the file, or whatever names the plan) otherwise.
  */
 export function validatePlan(doc: unknown, source: string): PlanJson {
-  const bad = (what: string) => new PlanFormatError(`${source}: ${what}`);
+  // One line, whatever the file holds: an address may hold a newline or an escape sequence.
+  const bad = (what: string) => new PlanFormatError(escapeControl(`${source}: ${what}`));
   if (!isObject(doc)) throw bad(`not a Terraform plan: expected the JSON object terraform show -json writes, got ${kindOf(doc)}`);
   if (!("format_version" in doc)) throw bad("not a Terraform plan: no format_version (expected terraform show -json <planfile> output)");
   const version = doc.format_version;

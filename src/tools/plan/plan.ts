@@ -20,6 +20,7 @@ import {
   type TerraformRun,
 } from "../terraform/terraform";
 import { readManifest } from "../../lib/synthesized";
+import { escapeControlKeepingLines } from "../../lib/text";
 
 export type PlanMode = "online" | "offline";
 
@@ -92,8 +93,10 @@ function seconds(ms: number): string {
 }
 
 /** Plans the chosen stacks of one environment (two at a time: this is CPU-bound). */
-export async function planEnvironment(opts: PlanOptions): Promise<PlanRun> {
+export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
   const started = Date.now();
+  // Lines quote Terraform's output (which quotes the plan): control characters in them are escaped.
+  const opts: PlanOptions = { ...options, log: (line) => options.log(escapeControlKeepingLines(line)) };
   const processEnv = opts.processEnv ?? process.env;
   if (opts.callerCredentials && (opts.offline || !hasAwsCredentials(processEnv))) {
     throw new CliError(
