@@ -18,6 +18,7 @@ import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { codeSpan } from "../src/tools/markdown";
 import { planEnvironment } from "../src/tools/plan/plan";
+import { writeFileAtomic } from "../src/tools/private-files";
 import { installSignalHandlers } from "../src/lib/interrupts";
 import { escapeJsonControl } from "../src/lib/text";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
@@ -136,8 +137,8 @@ async function planOne(
     notes.length > 0 ? notes.join(" ") : undefined,
   );
   const markdown = renderMarkdown(summary);
-  fs.writeFileSync(path.join(outDir, `${envName}.summary.md`), markdown);
-  fs.writeFileSync(path.join(outDir, `${envName}.summary.json`), `${escapeJsonControl(JSON.stringify(summary, null, 2))}\n`);
+  writeFileAtomic(path.join(outDir, `${envName}.summary.md`), markdown);
+  writeFileAtomic(path.join(outDir, `${envName}.summary.json`), `${escapeJsonControl(JSON.stringify(summary, null, 2))}\n`);
   const t = summary.totals;
   console.log(
     `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy${t.forget ? `, ${t.forget} to forget` : ""} in ${planned.length} stack(s); ` +

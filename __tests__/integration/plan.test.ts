@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
@@ -63,6 +63,10 @@ describe.runIf(tc)("npm run plan", () => {
       (JSON.parse(fs.readFileSync(path.join(dir, "alpha-platform.plan.json"), "utf8")) as { format_version?: string }).format_version,
     ).toBeDefined();
     expect(fs.readFileSync(path.join(dir, "alpha.summary.md"), "utf8")).toContain("## Plan: alpha (offline preview)");
+    // A .tfplan holds the configuration and state: only its owner may read it, or the JSON.
+    for (const f of ["alpha-backend.tfplan", "alpha-platform.tfplan", "alpha-platform.plan.json"])
+      expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
+    for (const d of [".", "work", "work/alpha-platform"]) expect(fs.statSync(path.join(dir, d)).mode & 0o777, d).toBe(0o700);
     console.info(`[plan] offline npm run plan -- alpha: ${r.ms} ms`);
     expect(r.ms).toBeLessThan(60_000);
   });
@@ -125,6 +129,10 @@ describe.runIf(tc)("npm run plan", () => {
   });
 });
 
+/**
+ * npm run plan with a terraform of its own (no provider, no real plan): its output and the plan it
+ * shows hold terminal escapes, and it writes its plan file with the umask's mode.
+ */
 describe("npm run plan on output that holds terminal escapes", () => {
   const dir = path.join(out, "escapes");
   const bin = path.join(out, "fake-bin");
@@ -135,7 +143,9 @@ describe("npm run plan on output that holds terminal escapes", () => {
     ...(text.match(/[\u007f-\u009f]/g) ?? []),
   ];
 
-  it("escapes them in what it prints and in the review, and still reviews the plan", () => {
+  const fakeTerraform = { PATH: `${bin}${path.delimiter}${process.env.PATH}`, TF_REGISTRY_REACHABLE: "1" };
+
+  beforeAll(() => {
     fs.mkdirSync(bin, { recursive: true });
     const shown = path.join(out, "hostile-show.json");
     fs.writeFileSync(
@@ -172,10 +182,10 @@ describe("npm run plan on output that holds terminal escapes", () => {
       ].join("\n"),
       { mode: 0o755 },
     );
-    const r = plan(["alpha", "backend", "platform", "--offline", "--out", dir], {
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-      TF_REGISTRY_REACHABLE: "1",
-    });
+  });
+
+  it("escapes them in what it prints and in the review, and still reviews the plan", () => {
+    const r = plan(["alpha", "backend", "platform", "--offline", "--out", dir], fakeTerraform);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: alpha-platform: terraform plan failed (exit 1):\nError: bad value "\\u001b[31mred\\u0007"\n');
     expect(r.stdout).toMatch(/^alpha-backend: Plan: 1 to add\\u001b\[31m, 1 to change, 1 to destroy\. \(init /m);
@@ -186,5 +196,24 @@ describe("npm run plan on output that holds terminal escapes", () => {
     expect(review).toContain('`aws_s3_bucket.b["\\u001b[31mred"]`: **destroy**');
     expect(review).toContain('`tags.a`: `"\\u001b]0;x\\u0007"` → `"a\\rb\\u009b"`');
     expect(controls(fs.readFileSync(path.join(dir, "alpha.summary.json"), "utf8"))).toEqual([]);
+  });
+
+  it("keeps plans to their owner: 0700 folders, 0600 files, whatever the umask or an earlier run left", () => {
+    // Folders left open, as an older version or another tool might leave them.
+    fs.mkdirSync(path.join(dir, "work"), { recursive: true });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(dir, "work"), 0o755);
+    const r = plan(["alpha", "backend", "--offline", "--out", dir], fakeTerraform);
+    expect(r.code, r.stderr).toBe(0);
+    const mode = (f: string) => (fs.statSync(path.join(dir, f)).mode & 0o777).toString(8);
+    expect({
+      out: mode("."),
+      work: mode("work"),
+      stackWork: mode("work/alpha-backend"),
+      plan: mode("alpha-backend.tfplan"),
+      json: mode("alpha-backend.plan.json"),
+      review: mode("alpha.summary.md"),
+      reviewJson: mode("alpha.summary.json"),
+    }).toEqual({ out: "700", work: "700", stackWork: "700", plan: "600", json: "600", review: "600", reviewJson: "600" });
   });
 });

@@ -12,7 +12,7 @@
  * and `{ sensitive: true, value }` for outputs. Root variables declared sensitive are redacted too.
  */
 
-import * as fs from "node:fs";
+import { writeFileAtomic } from "../private-files";
 
 /** What a redacted value becomes. */
 export const REDACTED = "(sensitive)";
@@ -116,8 +116,5 @@ export function planArtifact(plan: Json): Json {
 export function writePlanArtifact(file: string, showJson: string): void {
   const plan: unknown = JSON.parse(showJson);
   if (!isObject(plan)) throw new Error(`terraform show -json printed ${Array.isArray(plan) ? "an array" : typeof plan}, not a plan`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(planArtifact(plan), null, 1)}\n`, { mode: 0o600 });
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(planArtifact(plan), null, 1)}\n`, 0o600);
 }

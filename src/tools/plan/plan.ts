@@ -20,6 +20,7 @@ import {
   type TerraformRun,
 } from "../terraform/terraform";
 import { readManifest } from "../../lib/synthesized";
+import { privateDir } from "../private-files";
 import { escapeControlKeepingLines } from "../../lib/text";
 
 export type PlanMode = "online" | "offline";
@@ -117,12 +118,22 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
         : "OFFLINE PREVIEW: no AWS credentials found, so this plans against an EMPTY state with dummy credentials. It shows what a first deploy would create, not what would change in AWS.",
     );
   }
-  fs.mkdirSync(opts.outDir, { recursive: true });
+  // A .tfplan holds the full configuration and state: the folders are 0700, the files 0600.
+  const outDir = path.resolve(opts.outDir);
+  const makePrivate = (dir: string) => {
+    try {
+      privateDir(dir);
+    } catch (err) {
+      throw new CliError(`${(err as Error).message}; plans hold the configuration and state: give --out a folder of your own`);
+    }
+  };
+  makePrivate(outDir);
   // The work folder (copies of the stacks, their .terraform) is kept for the next run, unless the run
   // is interrupted: then Terraform is stopped first (see process.ts) and the folder removed.
-  const workDir = path.join(path.resolve(opts.outDir), "work");
+  const workDir = path.join(outDir, "work");
   const keepWork = removeOnInterrupt(workDir);
   try {
+    makePrivate(workDir);
     let tfEnv: NodeJS.ProcessEnv = { ...processEnv, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
     let prune: string[] = [];
     if (mode === "offline") {
@@ -155,8 +166,10 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
           );
         }
         dir = ws.dir;
+        makePrivate(dir);
       } else if (opts.callerCredentials) {
         const work = path.join(workDir, stack);
+        makePrivate(work);
         const stackJson = copyStack(dir, work);
         const dropped = useCallerCredentials(stackJson);
         fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
@@ -167,10 +180,10 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
       // Written in the work folder and moved beside the review only once shown: an interrupted or
       // failed run leaves no plan file (Terraform saves one when a stop comes late in its plan), and
       // a previous run's files for this stack are removed first, so none is mistaken for this run's.
-      const planFile = path.join(path.resolve(opts.outDir), `${stack}.tfplan`);
-      const jsonFile = path.join(path.resolve(opts.outDir), `${stack}.plan.json`);
+      const planFile = path.join(outDir, `${stack}.tfplan`);
+      const jsonFile = path.join(outDir, `${stack}.plan.json`);
       for (const f of [planFile, jsonFile]) fs.rmSync(f, { force: true });
-      fs.mkdirSync(workDir, { recursive: true });
+      makePrivate(workDir);
       const workPlan = path.join(workDir, `${stack}.tfplan`);
       const step = async (args: string[]): Promise<TerraformRun> => {
         const run = await runTerraform(args, dir, tfEnv, 600_000);
@@ -184,6 +197,7 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
       const show = await step(["show", "-json", workPlan]);
       // Only what the review reads, sensitive values replaced: the JSON is what CI keeps as an artifact.
       writePlanArtifact(`${workPlan}.json`, show.stdout);
+      fs.chmodSync(workPlan, 0o600); // Terraform writes it with the umask's mode
       fs.renameSync(`${workPlan}.json`, jsonFile);
       fs.renameSync(workPlan, planFile);
       const summary = /Plan: .*|No changes\./.exec(plan.stdout)?.[0] ?? "planned";
