@@ -6,14 +6,19 @@
  * --out, or merges it into an existing kubeconfig only when --merge is given. Outputs come from
  * `terraform output -json` in cdktf.out/stacks/<env>-platform (after `npm run deploy`), or from
  * --outputs: a `cdktf output --outputs-file` or `terraform output -json` file.
+ *
+ * It refuses (one line, exit 1, nothing written) an endpoint that is not https:// and outputs of a
+ * cluster other than the environment's own. A kubeconfig that is a symlink stays one: what it points
+ * to is replaced (atomically, keeping its owner's permissions, never group or other access).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvs, outputDir, PROJECT_ROOT } from "../src/app";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
-import { kubeconfigPath, stackId } from "../src/lib/naming";
+import { checkKubeconfigInput, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
+import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
+import { linkTarget, writeFileAtomic } from "../src/tools/private-files";
 import { runTerraform } from "../src/tools/terraform/terraform";
 
 const USAGE = `
@@ -28,13 +33,23 @@ usage: npm run kubeconfig -- <env> [--outputs <file>] [--out <path> | --merge [-
   --print             print the kubeconfig instead of writing a file
 `;
 
-/** Writes a file only its owner can read, creating its folder (0700) if needed. */
-function writePrivate(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-  fs.chmodSync(file, 0o600);
+/**
+ * Writes a kubeconfig atomically, creating its folder (0700) if needed. A symlink stays a link: the
+ * file it ends at is replaced. An existing file keeps its owner's permissions and loses any group or
+ * other access (a kubeconfig may hold other clusters' tokens); a new one is 0600. Returns the file
+ * written.
+ */
+function writeKubeconfig(file: string, content: string): string {
+  let target: string;
+  try {
+    target = linkTarget(file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  const owner = fs.existsSync(target) ? fs.statSync(target).mode & 0o700 : 0;
+  writeFileAtomic(target, content, owner || 0o600);
+  return target;
 }
 
 async function platformOutputs(env: string, outputsFile: string | undefined): Promise<unknown> {
@@ -88,6 +103,7 @@ runCli(USAGE, async () => {
       roleArn: env.kubeconfig.roleArn,
       profile: env.kubeconfig.profile,
     });
+    checkKubeconfigInput(input, { env: env.name, clusterName: clusterName(env) });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
@@ -98,7 +114,7 @@ runCli(USAGE, async () => {
     return;
   }
   if (values.merge) {
-    const target = values.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(os.homedir(), ".kube", "config");
+    const target = values.kubeconfig || process.env.KUBECONFIG?.split(path.delimiter)[0] || path.join(os.homedir(), ".kube", "config");
     const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
     let merged: string;
     try {
@@ -106,11 +122,15 @@ runCli(USAGE, async () => {
     } catch (err) {
       throw new CliError(`cannot merge into ${target}: ${(err as Error).message}`);
     }
-    writePrivate(target, merged);
-    console.log(`merged context "${input.clusterName}" into ${target}${values["use-context"] ? " and made it current" : ""}`);
+    const written = writeKubeconfig(target, merged);
+    console.log(
+      `merged context "${input.clusterName}" into ${target}${written === target ? "" : ` (a symlink: updated ${written})`}${values["use-context"] ? " and made it current" : ""}`,
+    );
     return;
   }
   const out = values.out ?? path.join(PROJECT_ROOT, kubeconfigPath(env));
-  writePrivate(out, rendered);
-  console.log(`wrote ${out} (mode 0600); use it with: export KUBECONFIG=${out}`);
+  const written = writeKubeconfig(out, rendered);
+  console.log(
+    `wrote ${out}${written === out ? "" : ` (a symlink: updated ${written})`} (mode ${(fs.statSync(written).mode & 0o777).toString(8).padStart(4, "0")}); use it with: export KUBECONFIG=${out}`,
+  );
 });

@@ -2,7 +2,9 @@
  * The rendered kubeconfig against the real kubectl: `config view --minify`, `get-contexts`, and a
  * real request to a TLS API endpoint on 127.0.0.1, which is the only check that proves the exec
  * block's apiVersion is accepted (config view does not look at it). The AWS CLI is replaced by a
- * tiny stand-in that prints an ExecCredential, since there is no AWS account here.
+ * tiny stand-in that prints an ExecCredential, since there is no AWS account here. And what the
+ * program refuses (an endpoint that is not https://, another environment's outputs), and merges
+ * into kubeconfigs that are symlinks (these need no kubectl).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -235,5 +237,104 @@ describe.runIf(kubectlPresent)("kubeconfig with the real kubectl", () => {
     expect(run.stderr).toBe(
       'error: the outputs of alpha-platform have no "cluster_endpoint"; deploy alpha-platform first (npm run deploy -- alpha-platform)\n',
     );
+  });
+});
+
+describe("what the kubeconfig program refuses, and kubeconfigs that are symlinks", () => {
+  const dir = path.join(out, "refusals");
+  /** Outputs as `terraform output -json` prints them. */
+  const outputs = (name: string, values: Record<string, string>) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: "string" }]))));
+    return file;
+  };
+  const alphaOutputs = {
+    cluster_name: "fixture-alpha-eks",
+    cluster_endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+    cluster_certificate_authority_data: "Q0E=",
+  };
+  const existing = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: other\n";
+
+  beforeAll(() => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(home, { recursive: true });
+  });
+
+  it.each([
+    [
+      "an endpoint that is not https://",
+      { ...alphaOutputs, cluster_endpoint: "http://ABC.gr7.eu-west-1.eks.amazonaws.com" },
+      'error: the cluster endpoint "http://ABC.gr7.eu-west-1.eks.amazonaws.com" is not an https:// URL; refusing it: kubectl would send the cluster\'s token there unencrypted\n',
+    ],
+    [
+      "the outputs of another environment",
+      { ...alphaOutputs, cluster_name: "fixture-bravo-eks" },
+      'error: the outputs are of the cluster "fixture-bravo-eks", not alpha\'s cluster "fixture-alpha-eks" (the outputs of another environment?); refusing them\n',
+    ],
+  ])("refuses %s: one line, exit 1, nothing written, printed or merged", (label, values, message) => {
+    const file = outputs(`${label.replace(/\W+/g, "-")}.json`, values);
+    const kubeconfig = path.join(dir, "out.yaml");
+    const merged = path.join(dir, "merged-config");
+    fs.writeFileSync(merged, existing);
+    for (const mode of [["--out", kubeconfig], ["--print"], ["--merge", "--kubeconfig", merged]]) {
+      const run = script(["alpha", "--outputs", file, ...mode]);
+      expect(run.stderr, mode[0]).toBe(message);
+      expect(run.code, mode[0]).toBe(1);
+      expect(run.stdout, mode[0]).toBe("");
+    }
+    expect(fs.existsSync(kubeconfig)).toBe(false);
+    expect(fs.readFileSync(merged, "utf8")).toBe(existing);
+  });
+
+  it("refuses a cdktf outputs file of another environment's stack", () => {
+    const file = path.join(dir, "bravo-outputs.json");
+    fs.writeFileSync(file, JSON.stringify({ "bravo-platform": { ...alphaOutputs, cluster_name: "fixture-bravo-eks" } }));
+    const run = script(["alpha", "--outputs", file, "--print"]);
+    expect(run.stderr).toBe('error: the outputs are those of "bravo-platform", not of alpha-platform; refusing them\n');
+    expect(run.code).toBe(1);
+  });
+
+  it("merges into the file a symlinked kubeconfig points to (through a chain of links), keeping the links and the file's mode", () => {
+    const real = path.join(dir, "dotfiles", "kube", "config");
+    fs.mkdirSync(path.dirname(real), { recursive: true });
+    fs.writeFileSync(real, existing);
+    fs.chmodSync(real, 0o400); // read-only for its owner: stays so
+    const link = path.join(dir, "kube-link");
+    const outer = path.join(dir, "kube-outer-link");
+    fs.symlinkSync(path.relative(dir, real), link);
+    fs.symlinkSync("kube-link", outer);
+    const run = script(["alpha", "--outputs", outputs("alpha.json", alphaOutputs), "--merge", "--kubeconfig", outer]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`merged context "fixture-alpha-eks" into ${outer} (a symlink: updated ${fs.realpathSync(real)})\n`);
+    expect(fs.lstatSync(outer).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(outer)).toBe("kube-link");
+    expect(fs.readlinkSync(link)).toBe(path.relative(dir, real));
+    const doc = parse(fs.readFileSync(real, "utf8")) as Kubeconfig;
+    expect(doc.contexts.map((c) => c.name)).toEqual(["fixture-alpha-eks"]);
+    expect(doc["current-context"]).toBe("other");
+    expect(fs.statSync(real).mode & 0o777).toBe(0o400);
+    // Written beside its target and renamed over it: nothing left behind.
+    expect(fs.readdirSync(path.dirname(real))).toEqual(["config"]);
+  });
+
+  it("takes group and other access away from a kubeconfig it merges into", () => {
+    const file = path.join(dir, "shared-config");
+    fs.writeFileSync(file, existing);
+    fs.chmodSync(file, 0o644);
+    expect(script(["alpha", "--outputs", outputs("alpha.json", alphaOutputs), "--merge", "--kubeconfig", file]).code).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a symlink that leads nowhere, and creates nothing", () => {
+    const link = path.join(dir, "dangling-link");
+    fs.symlinkSync("missing/config", link);
+    const run = script(["alpha", "--outputs", outputs("alpha.json", alphaOutputs), "--merge", "--kubeconfig", link]);
+    expect(run.stderr).toBe(
+      `error: ${link} is a symlink to missing/config, which cannot be followed (ENOENT); create what it points to, or name another file\n`,
+    );
+    expect(run.code).toBe(1);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(dir, "missing"))).toBe(false);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { execConfig, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig, type KubeconfigInput } from "../../src/lib/kubeconfig";
+import {
+  checkKubeconfigInput,
+  execConfig,
+  kubeconfigInputFromOutputs,
+  mergeKubeconfig,
+  renderKubeconfig,
+  type KubeconfigInput,
+} from "../../src/lib/kubeconfig";
 
 /** A kubeconfig as `renderKubeconfig` and `mergeKubeconfig` write it, as far as these tests read it. */
 interface Kubeconfig {
@@ -103,5 +110,37 @@ describe("kubeconfigInputFromOutputs", () => {
     const expected = { clusterName: "c", endpoint: "https://e", certificateAuthorityData: "Q0E=", region: "eu-west-1" };
     expect(kubeconfigInputFromOutputs(tf, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
     expect(kubeconfigInputFromOutputs({ "alpha-platform": values }, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
+  });
+});
+
+describe("checkKubeconfigInput", () => {
+  const alpha = { env: "alpha", clusterName: "fixture-alpha-eks" };
+
+  it("accepts the environment's own cluster on an https:// endpoint", () => {
+    expect(() => checkKubeconfigInput(input, alpha)).not.toThrow();
+    expect(() => checkKubeconfigInput({ ...input, endpoint: "https://127.0.0.1:6443" }, alpha)).not.toThrow();
+  });
+
+  it.each([
+    ["http://ABC.eks.amazonaws.com", "is not an https:// URL; refusing it: kubectl would send the cluster's token there unencrypted"],
+    ["ABC.eks.amazonaws.com", "is not an https:// URL; refusing it: kubectl would send the cluster's token there unencrypted"],
+    ["https://", "is not an https:// URL; refusing it: kubectl would send the cluster's token there unencrypted"],
+    ["ftp://https://x", "is not an https:// URL; refusing it: kubectl would send the cluster's token there unencrypted"],
+    ["https://user:pw@ABC.eks.amazonaws.com", "holds a user name or password; refusing it"],
+  ])("refuses the endpoint %j in one line", (endpoint, why) => {
+    expect(() => checkKubeconfigInput({ ...input, endpoint }, alpha)).toThrow(`the cluster endpoint ${JSON.stringify(endpoint)} ${why}`);
+  });
+
+  it("refuses the outputs of another environment's cluster", () => {
+    expect(() => checkKubeconfigInput({ ...input, clusterName: "fixture-bravo-eks" }, alpha)).toThrow(
+      'the outputs are of the cluster "fixture-bravo-eks", not alpha\'s cluster "fixture-alpha-eks" (the outputs of another environment?); refusing them',
+    );
+  });
+
+  it("names the stack whose outputs a cdktf outputs file holds when it is not the one asked for", () => {
+    const values = { cluster_name: "fixture-bravo-eks", cluster_endpoint: "https://e", cluster_certificate_authority_data: "Q0E=" };
+    expect(() => kubeconfigInputFromOutputs({ "bravo-platform": values }, "alpha-platform", { region: "eu-west-1" })).toThrow(
+      'the outputs are those of "bravo-platform", not of alpha-platform; refusing them',
+    );
   });
 });

@@ -113,6 +113,11 @@ export function kubeconfigInputFromOutputs(
   if (typeof outputs !== "object" || outputs === null) throw new Error("the outputs are not a JSON object");
   let values = outputs as Record<string, unknown>;
   if (stack in values && typeof values[stack] === "object") values = values[stack] as Record<string, unknown>;
+  else if (!("cluster_name" in values)) {
+    // `cdktf output --outputs-file` of another stack: say so, rather than "deploy it first".
+    const other = Object.keys(values).find((k) => typeof values[k] === "object" && values[k] !== null && "cluster_name" in values[k]);
+    if (other) throw new Error(`the outputs are those of ${JSON.stringify(other)}, not of ${stack}; refusing them`);
+  }
   const read = (key: string): string => {
     const raw = values[key];
     const value = typeof raw === "object" && raw !== null && "value" in raw ? raw.value : raw;
@@ -127,4 +132,34 @@ export function kubeconfigInputFromOutputs(
     certificateAuthorityData: read("cluster_certificate_authority_data"),
     ...options,
   };
+}
+
+/**
+ * Refuses what would send the environment's EKS token where it should not go: an API endpoint that
+ * is not `https://` (kubectl would send the token, which can be replayed against the cluster for
+ * minutes, unencrypted), and outputs whose cluster is not the environment's own (an outputs file of
+ * another environment: kubectl would take a token as this environment's role and send it to that
+ * other endpoint).
+ * Throws an Error with a one-line message.
+ */
+export function checkKubeconfigInput(input: KubeconfigInput, expected: { readonly env: string; readonly clusterName: string }): void {
+  if (input.clusterName !== expected.clusterName) {
+    throw new Error(
+      `the outputs are of the cluster ${JSON.stringify(input.clusterName)}, not ${expected.env}'s cluster ${JSON.stringify(expected.clusterName)} (the outputs of another environment?); refusing them`,
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(input.endpoint);
+  } catch {
+    url = undefined;
+  }
+  const endpoint = JSON.stringify(input.endpoint);
+  if (!/^https:\/\//i.test(input.endpoint) || url?.protocol !== "https:" || url.hostname === "") {
+    throw new Error(
+      `the cluster endpoint ${endpoint} is not an https:// URL; refusing it: kubectl would send the cluster's token there unencrypted`,
+    );
+  }
+  if (url.username !== "" || url.password !== "")
+    throw new Error(`the cluster endpoint ${endpoint} holds a user name or password; refusing it`);
 }
