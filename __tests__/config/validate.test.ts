@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assertValidEnvs, EnvConfigError, validateEnvs, type EnvInput } from "../../src/config";
+import { roleNames } from "../../src/lib/naming";
 import { configBase as base, errorsOf, errorsOfAll } from "../helpers/config";
 import { FIXTURE_ENVS_DIR, fixtureEnvs, withClusterAccess } from "../helpers/synth";
 
@@ -22,6 +23,16 @@ describe("config validation", () => {
 
   it("accepts a minimal environment", () => {
     expect(errorsOf(base)).toEqual([]);
+  });
+
+  it("checks every derived IAM role name, the VPC CNI's included, against IAM's 64 characters", () => {
+    // The longest project that validates: every role of the environment then fits.
+    const project = "a".repeat(64 - "-test-eks-cluster-autoscaler".length);
+    expect(errorsOf({ ...base, project })).toEqual([]);
+    const roles = roleNames({ project, name: "test" });
+    expect(roles.vpcCni).toBe(`${project}-test-eks-vpc-cni`);
+    for (const role of Object.values(roles)) expect(role.length).toBeLessThanOrEqual(64);
+    expect(errorsOf({ ...base, project: `${project}a` }).join("\n")).toContain("longest IAM role name");
   });
 
   it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {

@@ -50,6 +50,7 @@ describe("EnvDef", () => {
       "fixture-bravo-eks-fargate-pods",
       "fixture-bravo-eks-node",
       "fixture-bravo-eks-node-termination",
+      "fixture-bravo-eks-vpc-cni",
       "fixture-bravo-vpc-flow-logs",
     ]);
     // No other spelling of a cluster name anywhere.
@@ -87,6 +88,36 @@ describe("EnvDef", () => {
       Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-2.amazonaws.com" } },
     });
     expect(Object.keys(resourcesOf(bravo, "aws_iam_role_policy")).filter((k) => k.startsWith("workers_"))).toEqual([]);
+  });
+
+  it("gives the VPC CNI its own IRSA role with AmazonEKS_CNI_Policy, trusted by kube-system/aws-node only", async () => {
+    for (const json of [bravo, alpha]) {
+      const trust = resourcesOf(json, "aws_iam_role").vpc_cni_role.assume_role_policy as string;
+      // One statement: the cluster's OIDC provider, for the one service account, with the STS audience.
+      expect(trust.split('"Effect"')).toHaveLength(2);
+      expect(trust).toContain('"Federated":"${aws_iam_openid_connect_provider.eks_oidc_provider.arn}"');
+      expect(trust).toContain('"Action":"sts:AssumeRoleWithWebIdentity"');
+      expect(trust).toContain(':sub":"system:serviceaccount:kube-system:aws-node"');
+      expect(trust).toContain(':aud":"sts.amazonaws.com"');
+      const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment")).filter(
+        (a) => a.role === "${aws_iam_role.vpc_cni_role.name}",
+      );
+      expect(attachments.map((a) => a.policy_arn)).toEqual([
+        "arn:${data.aws_partition.partition.partition}:iam::aws:policy/AmazonEKS_CNI_Policy",
+      ]);
+      expect(resourcesOf(json, "aws_iam_role_policy")).not.toHaveProperty("vpc_cni_policy");
+      expect(resourcesOf(json, "aws_eks_addon").eks_addon_vpc_cni.service_account_role_arn).toBe("${aws_iam_role.vpc_cni_role.arn}");
+    }
+    expect(resourcesOf(bravo, "aws_iam_role").vpc_cni_role.name).toBe("fixture-bravo-eks-vpc-cni");
+    // No other role holds the CNI policy, the node role included.
+    const cniHolders = Object.values(resourcesOf(bravo, "aws_iam_role_policy_attachment"))
+      .filter((a) => String(a.policy_arn).endsWith("/AmazonEKS_CNI_Policy"))
+      .map((a) => a.role);
+    expect(cniHolders).toEqual(["${aws_iam_role.vpc_cni_role.name}"]);
+    // Auto Mode installs no vpc-cni add-on, so no role for it.
+    const charlie = synthEnv(await fixtureEnv("charlie")).json.platform;
+    expect(resourcesOf(charlie, "aws_eks_addon")).not.toHaveProperty("eks_addon_vpc_cni");
+    expect(resourcesOf(charlie, "aws_iam_role")).not.toHaveProperty("vpc_cni_role");
   });
 
   it("pins every add-on to the table's version for the cluster's Kubernetes version", () => {

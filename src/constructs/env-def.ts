@@ -22,6 +22,7 @@ import {
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
   roleNames,
   selfManagedGroupName,
+  VPC_CNI_SERVICE_ACCOUNT,
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
 import { logKmsEncryptionProblem, requireValidProps } from "../lib/validation";
@@ -44,6 +45,8 @@ export interface PlatformIdentities {
   clusterAutoscaler?: IrsaRole;
   nodeTerminationHandler?: IrsaRole;
   ebsCsiDriver?: IrsaRole;
+  /** The VPC CNI (`kube-system/aws-node`), wherever the vpc-cni add-on is installed. */
+  vpcCni?: IrsaRole;
 }
 
 const EBS_CSI_SERVICE_ACCOUNT_REF = { namespace: EBS_CSI_SERVICE_ACCOUNT.namespace, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
@@ -156,12 +159,28 @@ export class EnvDef extends Construct {
     const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
     this.hasNodes = hasNodes;
     const versions = eksAddonVersions(env.eks.kubernetesVersion, env.eks.addonVersions);
+    const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
+    const irsa = (id: string, p: Omit<IrsaRoleProps, "cluster">) => new IrsaRole(this, id, { cluster: oidc, ...p });
+    const identities: PlatformIdentities = {};
     // What nodes need before they can become Ready; Pod Identity's agent only where nodes run.
     // Auto Mode runs the networking, DNS, Pod Identity and storage components itself.
+    // The VPC CNI manages ENIs and IPs with a role of its own, not the node role's.
+    if (!autoMode) {
+      identities.vpcCni = irsa("vpc_cni", {
+        roleName: roles.vpcCni,
+        description: `VPC CNI of ${this.clusterName}`,
+        namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+        serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+        managedPolicyArns: [managedPolicyArn(partition, "AmazonEKS_CNI_Policy")],
+      });
+    }
     const networking = autoMode
       ? []
       : ["vpc-cni", "kube-proxy", ...(hasNodes ? ["eks-pod-identity-agent"] : [])].map((name) =>
-          this.eks.addAddon(name, { version: versions[name as EksAddonName] }),
+          this.eks.addAddon(name, {
+            version: versions[name as EksAddonName],
+            serviceAccountRoleArn: name === "vpc-cni" ? identities.vpcCni?.roleArn : undefined,
+          }),
         );
 
     this.workers = new EksWorkerNodes(this, "workers", {
@@ -220,9 +239,6 @@ export class EnvDef extends Construct {
     }
     this.eks.addAddon("metrics-server", { version: versions["metrics-server"], dependsOn: compute });
 
-    const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
-    const irsa = (id: string, p: Omit<IrsaRoleProps, "cluster">) => new IrsaRole(this, id, { cluster: oidc, ...p });
-    const identities: PlatformIdentities = {};
     if (hasNodes) {
       // EBS volumes exist only on EC2 nodes (Fargate pods cannot mount them).
       identities.ebsCsiDriver = irsa("ebs_csi_driver", {

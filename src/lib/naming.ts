@@ -76,6 +76,7 @@ export function roleNames(p: NameParts): {
   clusterAutoscaler: string;
   nodeTerminationHandler: string;
   ebsCsiDriver: string;
+  vpcCni: string;
   app: string;
 } {
   const cluster = clusterName(p);
@@ -89,6 +90,7 @@ export function roleNames(p: NameParts): {
     clusterAutoscaler: `${cluster}-cluster-autoscaler`,
     nodeTerminationHandler: `${cluster}-node-termination`,
     ebsCsiDriver: `${cluster}-ebs-csi-driver`,
+    vpcCni: `${cluster}-vpc-cni`,
     app: `${envPrefix(p)}-app`,
   };
 }
@@ -143,6 +145,9 @@ export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = { namespace: "kube-syste
 
 /** Namespace and service account of the EBS CSI driver's controller (fixed by the EKS add-on). */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+
+/** Namespace and service account of the VPC CNI's aws-node DaemonSet (fixed by the EKS add-on). */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
 /** The instance tag the Node Termination Handler requires before it drains a node of this cluster. */
 export function drainTag(cluster: string): string {

@@ -47,7 +47,7 @@ function synth(p: Partial<EksWorkerNodesProps> = {}): StackJson {
 const ingressRules = (json: StackJson) => resourcesOf(json, "aws_vpc_security_group_ingress_rule");
 
 describe("EksWorkerNodes", () => {
-  it("gives the node role the three worker policies and EC2 trust", () => {
+  it("gives the node role the worker and registry policies and EC2 trust, and not the CNI's (it has its own IRSA role)", () => {
     const json = synth();
     const role = onlyResource(json, "aws_iam_role");
     expect(policyOf(role.assume_role_policy).Statement).toEqual([
@@ -57,11 +57,7 @@ describe("EksWorkerNodes", () => {
       Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"))
         .map((a) => a.policy_arn)
         .sort(),
-    ).toEqual([
-      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    ]);
+    ).toEqual(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]);
   });
 
   it("gives the node role no permissions beyond the worker-node minimum (pods get their own roles)", () => {

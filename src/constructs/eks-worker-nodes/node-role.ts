@@ -4,8 +4,12 @@ import { Construct } from "constructs";
 import { transparentScope } from "../../lib/addressing";
 import { managedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
 
-/** Managed policies of the node role (the worker node minimum of the EKS user guide). */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+/**
+ * Managed policies of the node role (the worker node minimum of the EKS user guide): join the
+ * cluster, pull images. Not AmazonEKS_CNI_Policy: the VPC CNI (`kube-system/aws-node`) has an IRSA
+ * role of its own, so no pod that reaches the node's credentials could manage the VPC's ENIs.
+ */
+export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"];
 
 /** Props of {@link NodeRole}. */
 export interface NodeRoleProps {
