@@ -53,6 +53,19 @@ describe("EnvDef", () => {
       "fixture-bravo-eks-vpc-cni",
       "fixture-bravo-vpc-flow-logs",
     ]);
+    // Fargate only: no EC2 node, so no node role.
+    expect(
+      Object.values(resourcesOf(alpha, "aws_iam_role"))
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
+      "fixture-alpha-app",
+      "fixture-alpha-eks-aws-lb-controller",
+      "fixture-alpha-eks-cluster",
+      "fixture-alpha-eks-fargate-pods",
+      "fixture-alpha-eks-vpc-cni",
+      "fixture-alpha-vpc-flow-logs",
+    ]);
     // No other spelling of a cluster name anywhere.
     expect(mentions(bravo, "fixture-bravo-ekscluster")).toBe(0);
   });

@@ -65,7 +65,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
 
   it("summarizes a create-only plan: counts, no destructive changes, security-relevant creates listed", () => {
     const summary = summarizePlans([{ stack: "alpha-platform", plan: createPlan }], "Plan: alpha");
-    expect(summary.stacks[0].counts).toMatchObject({ create: 64, update: 0, replace: 0, destroy: 0 });
+    expect(summary.stacks[0].counts).toMatchObject({ create: 60, update: 0, replace: 0, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.security.map((c) => c.address)).toEqual(
       expect.arrayContaining(["aws_eks_cluster.eks", "aws_iam_role.eks_cluster_role", "aws_kms_key.eks_secrets_key"]),
@@ -73,7 +73,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
     const md = renderMarkdown(summary);
     expect(md).toContain("No resource is destroyed or replaced.");
     const reads = summary.stacks[0].counts.read;
-    expect(md).toContain(`| \`alpha-platform\` | 64 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
+    expect(md).toContain(`| \`alpha-platform\` | 60 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
   });
 
   it("calls out destroys and replaces first, with the attributes that force them", () => {

@@ -42,13 +42,13 @@ describe.runIf(tc)("npm run plan", () => {
           /^alpha-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         expect.stringMatching(
-          /^alpha-platform: Plan: 64 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^alpha-platform: Plan: 60 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         "alpha-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
       ]),
     );
     expect(lines.at(-1)).toMatch(
-      /^alpha: 74 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*alpha\.summary\.md \(total \d+\.\ds\)$/,
+      /^alpha: 70 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*alpha\.summary\.md \(total \d+\.\ds\)$/,
     );
     for (const f of [
       "alpha-backend.plan.json",

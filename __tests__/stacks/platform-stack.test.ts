@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { fixtureEnv, synthEnv } from "../helpers/synth";
+import { fixtureEnv, resourcesOf, synthEnv } from "../helpers/synth";
 
 /** Node groups and a role to assume. */
 const bravo = synthEnv(await fixtureEnv("bravo")).json.platform;
 /** Fargate only. */
 const alpha = synthEnv(await fixtureEnv("alpha")).json.platform;
+/** EKS Auto Mode. */
+const charlie = synthEnv(await fixtureEnv("charlie")).json.platform;
 
 describe("PlatformStack", () => {
   it("outputs everything the blog READMEs made users dig for", () => {
@@ -40,6 +42,20 @@ describe("PlatformStack", () => {
     expect(bravo.output?.oidc_provider_arn.value).toBe("${aws_iam_openid_connect_provider.eks_oidc_provider.arn}");
     // Fargate-only: no node security group.
     expect(alpha.output).not.toHaveProperty("node_security_group_id");
+    expect(bravo.output?.node_role_arn.value).toBe("${aws_iam_role.workers_node_role.arn}");
+  });
+
+  it("creates the worker node role, and its output, only where EC2 node groups use it", () => {
+    // Fargate only and Auto Mode: no node group, so no role trusted by EC2 with worker policies.
+    for (const json of [alpha, charlie]) {
+      expect(resourcesOf(json, "aws_iam_role")).not.toHaveProperty("workers_node_role");
+      expect(Object.keys(resourcesOf(json, "aws_iam_role_policy_attachment")).filter((k) => k.startsWith("workers_"))).toEqual([]);
+      expect(Object.keys(resourcesOf(json, "aws_eks_access_entry")).filter((k) => k.startsWith("workers_"))).toEqual([]);
+      expect(json.output).not.toHaveProperty("node_role_arn");
+    }
+    // Auto Mode keeps the role EKS's own nodes run with.
+    expect(resourcesOf(charlie, "aws_iam_role").eks_auto_node_role.name).toBe("fixture-charlie-eks-auto-node");
+    expect(resourcesOf(bravo, "aws_iam_role").workers_node_role.name).toBe("fixture-bravo-eks-node");
   });
 
   it("configures the external (thumbprint program) and local (kubeconfig file) providers next to AWS", () => {

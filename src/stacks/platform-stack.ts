@@ -31,7 +31,7 @@ export class PlatformStack extends EnvStack {
     out("cluster_security_group_id", eks.clusterSecurityGroupId, "Security group attached to the control plane by this project");
     out("cluster_primary_security_group_id", eks.clusterPrimarySecurityGroupId, "Security group EKS created for the cluster");
     if (workers.nodeSecurityGroupId) out("node_security_group_id", workers.nodeSecurityGroupId, "Security group of the self-managed nodes");
-    out("node_role_arn", workers.roleArn, "IAM role of the worker nodes");
+    if (workers.roleArn) out("node_role_arn", workers.roleArn, "IAM role of the EC2 worker nodes (node groups only)");
     const identities = this.envDef.identities as Record<string, PlatformIdentities[keyof PlatformIdentities]>;
     const roles = Object.entries(identities).filter(([, r]) => r !== undefined);
     if (roles.length > 0) {

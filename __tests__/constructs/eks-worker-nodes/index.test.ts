@@ -226,6 +226,27 @@ describe("EksWorkerNodes", () => {
     expect(ingressRules(json).workers_node_ssh_0).toMatchObject({ cidr_ipv4: "198.51.100.0/24", from_port: 22, to_port: 22 });
   });
 
+  it("creates no node role, and nothing else, without any group (Fargate-only and Auto Mode clusters)", () => {
+    const json = synth({ selfManaged: {}, managed: {} });
+    expect(json.resource ?? {}).toEqual({});
+  });
+
+  it("exposes no node role without groups, and the role every group uses otherwise", () => {
+    let none: EksWorkerNodes | undefined;
+    synthConstruct((scope) => {
+      none = new EksWorkerNodes(scope, "workers", { ...props, selfManaged: {}, managed: {} });
+    });
+    expect(none?.role).toBeUndefined();
+    expect(none?.roleArn).toBeUndefined();
+    expect(none?.accessEntry).toBeUndefined();
+    expect(none?.compute).toEqual([]);
+    const managedOnly = synth({ selfManaged: {} });
+    expect(Object.keys(resourcesOf(managedOnly, "aws_iam_role"))).toEqual(["workers_node_role"]);
+    expect(onlyResource(managedOnly, "aws_eks_node_group").node_role_arn).toBe("${aws_iam_role.workers_node_role.arn}");
+    // Managed nodes join through the access entry EKS creates for their group: none here.
+    expect(resourcesOf(managedOnly, "aws_eks_access_entry")).toEqual({});
+  });
+
   it("creates neither security group nor instance profile without self-managed groups", () => {
     const json = synth({ selfManaged: {} });
     expect(resourcesOf(json, "aws_security_group")).toEqual({});

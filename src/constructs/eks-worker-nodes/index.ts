@@ -49,7 +49,7 @@ export interface EksWorkerNodesProps {
   readonly vpcId: string;
   /** Private subnets the nodes run in. */
   readonly subnetIds: readonly string[];
-  /** Name of the node IAM role. */
+  /** Name of the node IAM role (created only when there is a group). */
   readonly roleName: string;
   /** Self-managed groups (launch template + autoscaling group) by name. @default {} */
   readonly selfManaged?: Readonly<Record<string, SelfManagedNodeGroupOptions>>;
@@ -72,8 +72,9 @@ export interface EksWorkerNodesProps {
 
 /**
  * Defines the worker nodes of a cluster (the first blog post's `eks-worker-nodes` module, plus the
- * Fargate post's managed group): the node role (the worker-node minimum only: pods get their own
- * IRSA roles, and IMDS hop limit 1 keeps them off this one), self-managed groups on launch
+ * Fargate post's managed group): the node role, only when there is a group to use it (the
+ * worker-node minimum only: the VPC CNI and pods get their own IRSA roles, and IMDS hop limit 1
+ * keeps pods off this one), self-managed groups on launch
  * templates (AL2023 EKS AMI resolved from SSM at launch, nodeadm user data, IMDSv2, encrypted gp3,
  * private subnets, instance refresh, an EC2_LINUX access entry so nodes join without aws-auth
  * edits) and EKS managed node groups. No SSH unless `ssh` is given.
@@ -84,8 +85,9 @@ export interface EksWorkerNodesProps {
  * @see https://docs.aws.amazon.com/eks/latest/userguide/worker.html
  */
 export class EksWorkerNodes extends Construct {
-  readonly role: IamRole;
-  readonly roleArn: string;
+  /** The node role (undefined without groups: Fargate-only and Auto Mode clusters have no EC2 node of their own). */
+  readonly role?: IamRole;
+  readonly roleArn?: string;
   /** The security group of the self-managed nodes (undefined without self-managed groups). */
   readonly nodeSecurityGroupId?: string;
   readonly autoscalingGroups: Record<string, AutoscalingGroup> = {};
@@ -106,8 +108,11 @@ export class EksWorkerNodes extends Construct {
     const partition = props.partition ?? stackPartition(this);
     const instanceTags = { ...(props.instanceTags ?? {}), ...eksDiscoveryTags(cluster.clusterName, "node") };
 
+    // No EC2 node, no node role: nothing would use it.
+    if (Object.keys(selfManaged).length + Object.keys(managed).length === 0) return;
     const nodeRole = new NodeRole(this, "role", { roleName: props.roleName, clusterName: cluster.clusterName, partition });
-    this.role = nodeRole.role;
+    const role = nodeRole.role;
+    this.role = role;
     this.roleArn = nodeRole.roleArn;
     const dependsOn = [...(props.dependsOn ?? []), ...nodeRole.attachments];
 
@@ -116,7 +121,7 @@ export class EksWorkerNodes extends Construct {
         cluster,
         vpcId: props.vpcId,
         subnetIds: props.subnetIds,
-        role: this.role,
+        role,
         roleName: props.roleName,
         groups: selfManaged,
         ssh: props.ssh,
@@ -137,7 +142,7 @@ export class EksWorkerNodes extends Construct {
         ...options,
         cluster,
         nodeGroupName: group,
-        nodeRoleArn: this.role.arn,
+        nodeRoleArn: role.arn,
         subnetIds: props.subnetIds,
         keyName: props.ssh?.keyName,
         instanceTags,
