@@ -25,7 +25,9 @@ export default {
     endpointPublicAccess: false,
     // The self-hosted CI runners live in a peered tools VPC; only they (and the nodes) reach the API.
     apiAccess: { cidrs: ["10.99.0.0/24"] },
-    authenticationMode: "API_AND_CONFIG_MAP",
+    // Access entries only (the default, said here because it cannot be undone): a cluster created
+    // in API_AND_CONFIG_MAP moves to API once and never back, which the plan review flags.
+    authenticationMode: "API",
     admins: {
       deployer: "arn:aws:iam::222222222222:role/acme-prod-deployer",
       platform: "arn:aws:iam::222222222222:role/platform-admin",

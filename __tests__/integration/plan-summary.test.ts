@@ -19,15 +19,23 @@ import { getToolchain, testOutputDir, tfOk, type Toolchain } from "../helpers/te
 
 const tc = await getToolchain();
 const out = testOutputDir("plan-summary");
-/** Fargate only, two repositories, three tables, a public endpoint open to 203.0.113.0/24. */
-const alpha = await fixtureEnv("alpha");
+/**
+ * Fargate only, two repositories, three tables, a public endpoint open to 203.0.113.0/24; here in
+ * API_AND_CONFIG_MAP mode, so the change below can move it to API.
+ */
+const fixture = await fixtureEnv("alpha");
+const alpha: EnvConfig = { ...fixture, eks: { ...fixture.eks, authenticationMode: "API_AND_CONFIG_MAP" } };
 
-/** alpha, changed: one repository dropped, a table re-keyed, log retention and the API allow-list changed, an admin added. */
+/**
+ * alpha, changed: one repository dropped, a table re-keyed, log retention and the API allow-list
+ * changed, an admin added, and the authentication mode moved to API (one-way).
+ */
 const changed: EnvConfig = {
   ...alpha,
   ecr: { ...alpha.ecr, repositories: alpha.ecr.repositories.filter((r) => r !== "shop/worker") },
   eks: {
     ...alpha.eks,
+    authenticationMode: "API",
     logRetentionDays: 90,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
     admins: { ...alpha.eks.admins, oncall: "arn:aws:iam::444444444444:role/oncall" },
@@ -74,6 +82,8 @@ describe.runIf(tc)("plan summary on real plans", () => {
     expect(md).toContain("No resource is destroyed or replaced.");
     const reads = summary.stacks[0].counts.read;
     expect(md).toContain(`| \`alpha-platform\` | 60 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
+    // A new cluster: nothing one-way about its authentication mode.
+    expect(summary.oneWay).toEqual([]);
   });
 
   it("calls out destroys and replaces first, with the attributes that force them", () => {
@@ -102,15 +112,26 @@ describe.runIf(tc)("plan summary on real plans", () => {
     });
     expect(byAddress["aws_eks_cluster.eks"].action).toBe("update");
     expect(byAddress["aws_eks_cluster.eks"].attributes).toEqual([
+      { path: "access_config[0].authentication_mode", before: '"API_AND_CONFIG_MAP"', after: '"API"' },
       { path: "vpc_config[0].public_access_cidrs", before: '["203.0.113.0/24"]', after: '["198.51.100.0/24","203.0.113.0/24"]' },
     ]);
     expect(summary.security.map((c) => `${c.address}: ${c.security}`)).toEqual(
       expect.arrayContaining([
-        "aws_eks_cluster.eks: cluster vpc_config",
+        "aws_eks_cluster.eks: cluster access_config, vpc_config",
         "aws_eks_access_entry.eks_admin_oncall: cluster access",
         "aws_eks_access_policy_association.eks_admin_oncall_policy: cluster access",
       ]),
     );
+  });
+
+  it("cautions that the cluster's move to authentication mode API is one-way (an in-place update of the real provider)", () => {
+    const summary = summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha");
+    expect(summary.oneWay).toEqual([
+      "alpha-platform aws_eks_cluster.eks: authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+    ]);
+    const md = renderMarkdown(summary);
+    expect(md).toContain("> **One-way cluster changes** (1): EKS cannot undo them.");
+    expect(md.indexOf("One-way cluster changes")).toBeLessThan(md.indexOf("> [!WARNING]"));
   });
 
   it("is deterministic, and the program prints Markdown or JSON without any sensitive value", () => {

@@ -335,7 +335,8 @@ const EksSchema = z.strictObject({
    * How EKS authenticates IAM principals. Access is granted with access entries in both modes; the
    * project never creates or edits kube-system/aws-auth (in API_AND_CONFIG_MAP, EKS keeps its own
    * entries there for managed nodes and Fargate). CONFIG_MAP is not offered: EKS refuses it without
-   * the creator as admin, and refuses access entries in it. @default "API"
+   * the creator as admin, and refuses access entries in it. On a running cluster, API_AND_CONFIG_MAP
+   * to API is one-way (EKS never goes back to the ConfigMap); the plan review flags it. @default "API"
    */
   authenticationMode: z
     .enum(["API", "API_AND_CONFIG_MAP"], {

@@ -161,6 +161,49 @@ describe("Kubernetes upgrades in the plan review", () => {
   });
 });
 
+describe("one-way cluster changes in the plan review", () => {
+  const access = (mode: string) => ({ access_config: [{ authentication_mode: mode, bootstrap_cluster_creator_admin_permissions: false }] });
+  const cluster = (from: string, to: string, actions = ["update"]) =>
+    rc("aws_eks_cluster.eks", actions, { before: { version: "1.35", ...access(from) }, after: { version: "1.35", ...access(to) } });
+  const review = (...changes: ReturnType<typeof rc>[]) =>
+    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+
+  it("cautions that leaving the aws-auth ConfigMap for access entries only cannot be undone, at the top of the review", () => {
+    const summary = review(cluster("API_AND_CONFIG_MAP", "API"));
+    expect(summary.oneWay).toEqual([
+      "prod-platform aws_eks_cluster.eks: authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+    ]);
+    expect(summary.upgrades).toEqual([]);
+    const markdown = renderMarkdown(summary);
+    expect(markdown.split("\n").slice(2, 5)).toEqual([
+      "> [!CAUTION]",
+      "> **One-way cluster changes** (1): EKS cannot undo them.",
+      `> - ${summary.oneWay[0]}`,
+    ]);
+    // Still a security-sensitive change of the cluster's access too.
+    expect(summary.security.map((c) => c.security)).toEqual(["cluster access_config"]);
+    expect(review(cluster("CONFIG_MAP", "API")).oneWay[0]).toContain("CONFIG_MAP → API is one-way");
+  });
+
+  it("cautions that leaving CONFIG_MAP cannot be undone, and that EKS refuses a change back", () => {
+    expect(review(cluster("CONFIG_MAP", "API_AND_CONFIG_MAP")).oneWay).toEqual([
+      "prod-platform aws_eks_cluster.eks: authentication mode CONFIG_MAP → API_AND_CONFIG_MAP is one-way: EKS can never return the cluster to CONFIG_MAP",
+    ]);
+    expect(review(cluster("API", "API_AND_CONFIG_MAP")).oneWay).toEqual([
+      "prod-platform aws_eks_cluster.eks: authentication mode API → API_AND_CONFIG_MAP goes back, which EKS refuses: the mode only moves from CONFIG_MAP towards API",
+    ]);
+    expect(review(cluster("API_AND_CONFIG_MAP", "CONFIG_MAP")).oneWay[0]).toContain("goes back, which EKS refuses");
+  });
+
+  it("says nothing when the mode stays, or when the cluster is created or replaced (a new cluster)", () => {
+    expect(review(cluster("API", "API")).oneWay).toEqual([]);
+    expect(review(cluster("API_AND_CONFIG_MAP", "API", ["delete", "create"])).oneWay).toEqual([]);
+    const created = rc("aws_eks_cluster.eks", ["create"], { after: access("API") });
+    expect(review(created).oneWay).toEqual([]);
+    expect(renderMarkdown(review(created))).not.toContain("One-way");
+  });
+});
+
 describe("a real Terraform 1.11 plan with every action", () => {
   const summary = summarizePlans([{ stack: "demo", plan: readPlanFile(EVERY_ACTION), file: EVERY_ACTION }], "Plan: demo");
 

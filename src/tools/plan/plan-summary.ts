@@ -118,6 +118,8 @@ export interface PlanSummary {
   readonly security: ChangeSummary[];
   /** Kubernetes version changes EKS refuses or that break the skew policy. */
   readonly upgrades: UpgradeProblem[];
+  /** Cluster changes EKS cannot undo (or refuses because they would undo one). */
+  readonly oneWay: UpgradeProblem[];
 }
 
 /** The minor of "1.35" (NaN for anything else). */
@@ -168,9 +170,59 @@ function upgradeProblems(stack: string, plan: PlanJson): UpgradeProblem[] {
   return out;
 }
 
+/**
+ * EKS authentication modes in the only order a cluster may move through them: from the aws-auth
+ * ConfigMap towards access entries only, never back.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html
+ */
+const AUTHENTICATION_MODES = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+
+/** The `access_config[0].authentication_mode` of a cluster's before or after value. */
+function authenticationMode(value: unknown): string | undefined {
+  const access = isObject(value) ? value.access_config : undefined;
+  const first = Array.isArray(access) ? (access[0] as unknown) : undefined;
+  const mode = isObject(first) ? first.authentication_mode : undefined;
+  return typeof mode === "string" ? mode : undefined;
+}
+
+/**
+ * Changes of a cluster's authentication mode, which EKS cannot undo: leaving CONFIG_MAP (or the
+ * ConfigMap altogether, for API) is one-way, and a change back is refused. A replaced cluster is
+ * a new cluster: its destroy is flagged on its own.
+ */
+function oneWayChanges(stack: string, plan: PlanJson): UpgradeProblem[] {
+  const out: UpgradeProblem[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data" || rc.type !== "aws_eks_cluster" || actionOf(rc.change.actions) !== "update") continue;
+    const before = authenticationMode(rc.change.before);
+    const after = authenticationMode(rc.change.after);
+    if (!before || !after || before === after) continue;
+    const from = AUTHENTICATION_MODES.indexOf(before);
+    const to = AUTHENTICATION_MODES.indexOf(after);
+    if (from < 0 || to < 0) continue;
+    const change = `authentication mode ${before} → ${after}`;
+    const problem = (text: string) => out.push({ stack, address: rc.address, problem: text });
+    if (to < from) {
+      problem(`${change} goes back, which EKS refuses: the mode only moves from CONFIG_MAP towards API`);
+    } else if (after === "API") {
+      problem(
+        `${change} is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first`,
+      );
+    } else {
+      problem(`${change} is one-way: EKS can never return the cluster to CONFIG_MAP`);
+    }
+  }
+  return out;
+}
+
 /** Code-point order: the same on every machine, whatever its locale. */
 function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Stack, address, then text. */
+function byProblem(a: UpgradeProblem, b: UpgradeProblem): number {
+  return byString(a.stack, b.stack) || byString(a.address, b.address) || byString(a.problem, b.problem);
 }
 
 const ACTION_ORDER: Action[] = ["destroy", "replace", "forget", "update", "create", "read", "no-op"];
@@ -388,9 +440,8 @@ export function summarizePlans(
     destructive: all.filter((c) => c.action === "destroy" || c.action === "replace"),
     forgotten: all.filter((c) => c.action === "forget"),
     security: all.filter((c) => c.security !== undefined),
-    upgrades: plans
-      .flatMap((p) => upgradeProblems(p.stack, p.plan))
-      .sort((a, b) => byString(a.stack, b.stack) || byString(a.address, b.address) || byString(a.problem, b.problem)),
+    upgrades: plans.flatMap((p) => upgradeProblems(p.stack, p.plan)).sort(byProblem),
+    oneWay: plans.flatMap((p) => oneWayChanges(p.stack, p.plan)).sort(byProblem),
   };
 }
 
@@ -444,6 +495,11 @@ export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: numbe
   if (summary.upgrades.length > 0) {
     out.push(`> [!CAUTION]`, `> **Kubernetes versions EKS will refuse** (${summary.upgrades.length}):`);
     for (const u of summary.upgrades) out.push(`> - ${code(u.stack)} ${code(u.address)}: ${plainText(u.problem)}`);
+    out.push("");
+  }
+  if (summary.oneWay.length > 0) {
+    out.push(`> [!CAUTION]`, `> **One-way cluster changes** (${summary.oneWay.length}): EKS cannot undo them.`);
+    for (const u of summary.oneWay) out.push(`> - ${code(u.stack)} ${code(u.address)}: ${plainText(u.problem)}`);
     out.push("");
   }
   const t = summary.totals;
