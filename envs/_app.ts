@@ -12,6 +12,15 @@ export const appImages = [
   "karimarttila/simple-server-clojure-dynamodb",
 ];
 
+/**
+ * The Fargate post's 2048 game, pinned by digest (workloads.sample2048Image). Tag:
+ * docker.io/alexwhen/docker-2048:latest, the post's image (AWS's public.ecr.aws/l6m2t8p7/docker-2048
+ * is a copy of it): alpine nginx with the game in /usr/share/nginx/html. The digest is the one
+ * public records of Docker Hub's answer for that tag show (`docker rmi` output, pinned
+ * deployments); check it before a first deploy: `crane digest docker.io/alexwhen/docker-2048:latest`.
+ */
+export const sample2048Image = "docker.io/alexwhen/docker-2048@sha256:4913452e5bd092db9c8b005523127b8f62821867021e23a9acb1ae0f7d2432e1";
+
 /** The post's four tables; `capacity` makes them PROVISIONED (the post used 5/5). */
 export function appTables(capacity?: { read: number; write: number }): Tables {
   const billing = capacity

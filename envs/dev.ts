@@ -1,5 +1,5 @@
 import type { EnvInput } from "../src/config";
-import { appImages, appTables } from "./_app";
+import { appImages, appTables, sample2048Image } from "./_app";
 
 /**
  * Development, after the Fargate blog post: Fargate only (CoreDNS and the load balancer controller
@@ -31,7 +31,7 @@ export default {
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   // The kubernetes and helm providers take their token as the platform admin role.
-  workloads: { sample2048: true, loadBalancerController: true, roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
+  workloads: { sample2048: true, sample2048Image, loadBalancerController: true, roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   // Planned in pull requests; deployed by hand until its backend state is migrated to S3. A
   // GitHub-hosted runner cannot reach the office-only endpoint, so the workloads are not planned.
   ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", planStacks: ["platform"] },

@@ -1,5 +1,5 @@
 import type { EnvInput } from "../src/config";
-import { appImages, appTables } from "./_app";
+import { appImages, appTables, sample2048Image } from "./_app";
 
 /**
  * Staging, on EKS Auto Mode: EKS runs the nodes (its general-purpose and system pools), block storage
@@ -25,7 +25,7 @@ export default {
   },
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::333333333333:role/platform-admin" },
-  workloads: { sample2048: true, roleArn: "arn:aws:iam::333333333333:role/platform-admin" },
+  workloads: { sample2048: true, sample2048Image, roleArn: "arn:aws:iam::333333333333:role/platform-admin" },
   // Planned in pull requests (the platform only: a GitHub-hosted runner cannot reach the office-only endpoint).
   ci: { planRoleArn: "arn:aws:iam::333333333333:role/acme-staging-ci-plan", planStacks: ["platform"] },
 } satisfies EnvInput;

@@ -60,6 +60,7 @@ describe("WorkloadsStack", () => {
     expect(addresses(alpha.workloads)).toEqual([
       "data.terraform_remote_state.cross-stack-reference-input-alpha-platform",
       "helm_release.lb_controller_release",
+      "kubernetes_config_map_v1.game_2048_nginx_config",
       "kubernetes_deployment_v1.game_2048_deployment",
       "kubernetes_ingress_v1.game_2048_ingress",
       "kubernetes_namespace_v1.game_2048_namespace",
@@ -76,6 +77,11 @@ describe("WorkloadsStack", () => {
     const ingress = alpha.workloads.resource?.kubernetes_ingress_v1.game_2048_ingress as Record<string, unknown>;
     expect(ingress).toMatchObject({ wait_for_load_balancer: true });
     expect(ingress.depends_on).toEqual(expect.arrayContaining(["helm_release.lb_controller_release"]));
+    const deployment = alpha.workloads.resource?.kubernetes_deployment_v1.game_2048_deployment as {
+      spec: { template: { spec: { container: { image: string }[] } } };
+    };
+    expect(deployment.spec.template.spec.container[0].image).toBe(alphaEnv.workloads.sample2048Image);
+    expect(alphaEnv.workloads.sample2048Image).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(alpha.workloads.output?.sample_2048_url.value).toBe(
       "http://${kubernetes_ingress_v1.game_2048_ingress.status[0].load_balancer[0].ingress[0].hostname}",
     );
@@ -136,7 +142,15 @@ describe("WorkloadsStack", () => {
 
   it("never creates or edits kube-system/aws-auth, in either authentication mode", () => {
     for (const json of [alpha, bravo]) {
-      for (const type of Object.keys(json.workloads.resource ?? {})) expect(type).not.toMatch(/config_map/);
+      for (const [type, byName] of Object.entries(json.workloads.resource ?? {})) {
+        if (!/config_map/.test(type)) continue;
+        // The only ConfigMap is the 2048 sample's nginx configuration, in its own namespace.
+        expect(Object.keys(byName)).toEqual(["game_2048_nginx_config"]);
+        const metadata = byName.game_2048_nginx_config.metadata as Record<string, unknown>;
+        expect(metadata.name).toBe("nginx-2048");
+        expect(metadata.namespace).toBe("${kubernetes_namespace_v1.game_2048_namespace.metadata[0].name}");
+      }
+      expect(JSON.stringify(json.workloads)).not.toContain("aws-auth");
     }
     expect(alphaEnv.eks.authenticationMode).toBe("API");
     expect(bravoConfigMap.eks.authenticationMode).toBe("API_AND_CONFIG_MAP");

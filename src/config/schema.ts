@@ -11,6 +11,7 @@ import { z } from "zod";
 import { regionProblem } from "../lib/aws-catalog";
 import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
+import { imageDigestProblem } from "../lib/validation";
 
 /** `dev`, `qa`, `prod2`: lowercase, it becomes part of stack ids, file names and AWS names. */
 const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
@@ -501,6 +502,20 @@ const WorkloadsSchema = z.strictObject({
    * internet-facing Ingress for the AWS Load Balancer Controller. @default false
    */
   sample2048: z.boolean().default(false),
+  /**
+   * The 2048 sample's container image, pinned by digest: `<repository>@sha256:<64 hex digits>` (a
+   * tag may stand before the `@`, as documentation). Required with `sample2048`: the project
+   * vouches for no image of its own. An nginx image serving the game from
+   * `/usr/share/nginx/html`: the sample runs its nginx with the project's configuration, as a
+   * non-root user on port 8080 with a read-only root filesystem. @default - none
+   */
+  sample2048Image: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = imageDigestProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    })
+    .optional(),
   /** The AWS Load Balancer Controller, installed with its Helm chart and an IRSA role. @default false */
   loadBalancerController: z.boolean().default(false),
   /**

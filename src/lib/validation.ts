@@ -313,3 +313,20 @@ export function logKmsEncryptionProblem(e: { readonly logKmsEncryption: boolean;
     ? "needs accountId: the log key's policy names the account's CloudWatch Logs service"
     : undefined;
 }
+
+/** `<registry>/<path>[:<tag>]@sha256:<64 hex>`: an image name as OCI references spell it, pinned by digest. */
+const IMAGE_DIGEST_REFERENCE =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+
+/**
+ * Why a container image reference is not pinned by digest, or undefined. A tag alone (`:latest`,
+ * `:1.0`) can be moved to other content; a digest cannot. A tag may stay before the digest, as
+ * documentation (the runtime pulls by digest).
+ */
+export function imageDigestProblem(image: string): string | undefined {
+  if (IMAGE_DIGEST_REFERENCE.test(image)) return undefined;
+  if (!/@sha256:/.test(image)) {
+    return "must be pinned by digest, <repository>@sha256:<64 hex digits>: a tag can be moved to other content (find the digest with `crane digest <image>:<tag>` or `docker buildx imagetools inspect <image>:<tag>`)";
+  }
+  return "must be an image reference like registry.example.com/team/2048@sha256:<64 lowercase hex digits> (a tag may stand before the @)";
+}

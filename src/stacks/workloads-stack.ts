@@ -31,8 +31,9 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public"];
  * With EKS Auto Mode it installs Auto Mode's IngressClass and storage class instead of controllers.
  * Otherwise it installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups), the
  * Node Termination Handler (with self-managed groups), an encrypted gp3 default storage class
- * (with EC2 nodes), the app's service account with its IRSA role (with tables) and the 2048 sample,
- * whose ALB address is an output. aws-auth is never touched: access entries grant access.
+ * (with EC2 nodes), the app's service account with its IRSA role (with tables) and the hardened
+ * 2048 sample (`workloads.sample2048Image`, pinned by digest), whose ALB address is an output.
+ * aws-auth is never touched: access entries grant access.
  */
 export class WorkloadsStack extends EnvStack {
   readonly loadBalancerController?: LoadBalancerController;
@@ -116,7 +117,8 @@ export class WorkloadsStack extends EnvStack {
       });
     }
     if (env.workloads.sample2048) {
-      this.game2048 = new Game2048(this, "game_2048", { dependsOn: after });
+      // The config validation requires the image with the sample; the construct refuses it otherwise.
+      this.game2048 = new Game2048(this, "game_2048", { image: env.workloads.sample2048Image ?? "", dependsOn: after });
       new TerraformOutput(this, "sample_2048_url", {
         value: `http://${this.game2048.loadBalancerHostname}`,
         description: "Where the 2048 sample answers: its internet-facing ALB",

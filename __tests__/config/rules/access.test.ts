@@ -5,6 +5,8 @@ import { namespaceMatches } from "../../../src/config/rules/access";
 import { configBase as base, errorsOf, errorsOfAll } from "../../helpers/config";
 
 const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
+/** A valid 2048 image reference (the rules check its form, not the registry). */
+const sample2048Image = `registry.example.com/games/2048@sha256:${"0".repeat(64)}`;
 
 describe("access rules", () => {
   it.each([
@@ -50,14 +52,39 @@ describe("access rules", () => {
     ],
     [
       "the 2048 sample without the load balancer controller",
-      { ...base, fargate: fargate2048, workloads: { sample2048: true } },
+      { ...base, fargate: fargate2048, workloads: { sample2048: true, sample2048Image } },
       [
         'env "test": workloads.sample2048 needs workloads.loadBalancerController (or eks.autoMode): its Ingress is served by the AWS Load Balancer Controller (got true)',
       ],
     ],
     [
+      "the 2048 sample without its image",
+      { ...base, fargate: fargate2048, workloads: { sample2048: true, loadBalancerController: true } },
+      [
+        'env "test": workloads.sample2048Image is required with workloads.sample2048: the sample\'s image, pinned by digest (<repository>@sha256:<digest>) (got nothing)',
+      ],
+    ],
+    [
+      "the 2048 sample's image by tag",
+      {
+        ...base,
+        fargate: fargate2048,
+        workloads: { sample2048: true, sample2048Image: "public.ecr.aws/l6m2t8p7/docker-2048:latest", loadBalancerController: true },
+      },
+      [
+        'env "test": workloads.sample2048Image must be pinned by digest, <repository>@sha256:<64 hex digits>: a tag can be moved to other content (find the digest with `crane digest <image>:<tag>` or `docker buildx imagetools inspect <image>:<tag>`) (got "public.ecr.aws/l6m2t8p7/docker-2048:latest")',
+      ],
+    ],
+    [
+      "the 2048 sample's image with a malformed digest",
+      { ...base, workloads: { sample2048Image: "Registry/2048@sha256:abc" } },
+      [
+        'env "test": workloads.sample2048Image must be an image reference like registry.example.com/team/2048@sha256:<64 lowercase hex digits> (a tag may stand before the @) (got "Registry/2048@sha256:abc")',
+      ],
+    ],
+    [
       "the 2048 sample without a Fargate profile for its namespace",
-      { ...base, workloads: { sample2048: true, loadBalancerController: true } },
+      { ...base, workloads: { sample2048: true, sample2048Image, loadBalancerController: true } },
       [
         'env "test": workloads.sample2048 runs on Fargate: add a Fargate profile whose selector is namespace "2048-game" (without labels) (got true)',
       ],
@@ -76,7 +103,7 @@ describe("access rules", () => {
         assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deployer" },
         eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" } },
         fargate: fargate2048,
-        workloads: { sample2048: true, loadBalancerController: true },
+        workloads: { sample2048: true, sample2048Image, loadBalancerController: true },
       },
       [
         'env "test": assumeRole.roleArn must be one of eks.admins (arn:aws:iam::123456789012:role/platform): the workloads stack talks to the cluster as this role (got "arn:aws:iam::123456789012:role/deployer")',
@@ -134,7 +161,7 @@ describe("access rules", () => {
       errorsOf({
         ...base,
         fargate: { profiles: { apps: { selectors: [{ namespace: "*" }] } } },
-        workloads: { sample2048: true, loadBalancerController: true },
+        workloads: { sample2048: true, sample2048Image, loadBalancerController: true },
       }),
     ).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { configBase, errorsOf } from "../../helpers/config";
 const base = { ...configBase, accountId: "123456789012" };
 const role = (name: string, account = "123456789012") => `arn:aws:iam::${account}:role/${name}`;
 const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }] } } };
-const workloads = { sample2048: true, loadBalancerController: true };
+const workloads = { sample2048: true, sample2048Image: `registry.example.com/2048@sha256:${"0".repeat(64)}`, loadBalancerController: true };
 
 describe("ci rules", () => {
   it("accepts a plan role and a deploy role in eks.admins, planning and deploying every stack, the backend stack included", () => {

@@ -67,6 +67,15 @@ const workloads: EnvRule = {
         ),
       );
     }
+    if (env.workloads.sample2048 && !env.workloads.sample2048Image) {
+      out.push(
+        issue(
+          ["workloads", "sample2048Image"],
+          undefined,
+          "is required with workloads.sample2048: the sample's image, pinned by digest (<repository>@sha256:<digest>)",
+        ),
+      );
+    }
     if (env.workloads.sample2048 && !autoMode) {
       if (!env.workloads.loadBalancerController) {
         out.push(
