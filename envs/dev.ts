@@ -32,7 +32,7 @@ export default {
   kubeconfig: { roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
   // The kubernetes and helm providers take their token as the platform admin role.
   workloads: { sample2048: true, sample2048Image, loadBalancerController: true, roleArn: "arn:aws:iam::111111111111:role/platform-admin" },
-  // Planned in pull requests; deployed by hand until its backend state is migrated to S3. A
-  // GitHub-hosted runner cannot reach the office-only endpoint, so the workloads are not planned.
-  ci: { planRoleArn: "arn:aws:iam::111111111111:role/acme-dev-ci-plan", planStacks: ["platform"] },
+  // Planned in pull requests (the backend and platform) with the plan role the backend stack
+  // creates for the repository; deployed by hand (npm run bootstrap), so no deploy role.
+  ci: { github: { repository: "acme/platform", deploy: false } },
 } satisfies EnvInput;

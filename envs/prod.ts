@@ -56,11 +56,14 @@ export default {
   },
   tables: appTables({ read: 5, write: 5 }),
   workloads: { loadBalancerController: true },
-  // The private endpoint is reachable only from inside the VPC: plans and deploys run on a
-  // self-hosted runner there. Deploys wait for the reviewers of the "production" GitHub environment.
+  // Deploys wait for the reviewers of the "production" GitHub environment.
   ci: {
-    planRoleArn: "arn:aws:iam::222222222222:role/acme-prod-ci-plan",
-    deployRoleArn: "arn:aws:iam::222222222222:role/acme-prod-ci-deploy",
+    // The backend stack creates the plan and deploy roles for the repository's workflows; the
+    // deploy role assumes acme-prod-deployer (assumeRole), which holds the deploy policy
+    // (npm run ci:iam -- prod --role deploy).
+    github: { repository: "acme/platform" },
+    // Deploys run on a self-hosted runner in the tools VPC (the endpoint is private); pull-request
+    // plans on GitHub-hosted runners (the default planRunsOn), never on the deploy runner.
     runsOn: ["self-hosted", "linux", "acme-prod-vpc"],
     githubEnvironment: "production",
   },

@@ -26,6 +26,6 @@ export default {
   tables: appTables(),
   kubeconfig: { roleArn: "arn:aws:iam::333333333333:role/platform-admin" },
   workloads: { sample2048: true, sample2048Image, roleArn: "arn:aws:iam::333333333333:role/platform-admin" },
-  // Planned in pull requests (the platform only: a GitHub-hosted runner cannot reach the office-only endpoint).
-  ci: { planRoleArn: "arn:aws:iam::333333333333:role/acme-staging-ci-plan", planStacks: ["platform"] },
+  // Planned in pull requests with the plan role the backend stack creates; deployed by hand.
+  ci: { github: { repository: "acme/platform", deploy: false } },
 } satisfies EnvInput;

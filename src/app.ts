@@ -2,10 +2,15 @@
  * Builds the stacks of every environment into a CDKTF App. `main.ts` calls this after validation;
  * tests and scripts call it too, so there is one wiring.
  */
-import { App, Aspects, TerraformStack, type AppConfig } from "cdktf";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { App, Aspects, TerraformResource, TerraformStack, type AppConfig } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EnvConfigError, envsDir, loadEnvSources, validateEnvs, type EnvConfig } from "./config";
+import { ciIamContext, EnvConfigError, envsDir, loadEnvSources, validateEnvs, type EnvConfig } from "./config";
+import { deployPolicy, planPolicy, splitPolicy, unknownTypes } from "./lib/ci-iam";
+import type { Statement } from "./lib/iam";
 import { writeDirAtomically } from "./lib/output-dir";
 import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
@@ -31,6 +36,43 @@ export interface EnvStacks {
   readonly backend?: BackendStack;
   readonly platform: PlatformStack;
   readonly workloads: WorkloadsStack;
+}
+
+/** The IAM policies of an environment's CI, derived from what its stacks define. */
+export interface CiPolicies {
+  /** What plans need: the state and the configuration a refresh reads. */
+  readonly plan: Statement[];
+  /** What deploys need: the identity Terraform runs as (`assumeRole.roleArn`, else the deploy role). */
+  readonly deploy: Statement[];
+  /** What the deploy role itself holds: the deploy policy, or with `assumeRole` only the way to it. */
+  readonly deployRole: Statement[];
+}
+
+/** Every Terraform resource type the stacks define, plus those of the CI roles they will hold. */
+function resourceTypes(env: EnvConfig, stacks: readonly TerraformStack[]): Set<string> {
+  const types = new Set(
+    stacks
+      .flatMap((s) => s.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource))
+      .map((r) => r.terraformResourceType),
+  );
+  if (env.ci.github) {
+    for (const t of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) types.add(t);
+    if (env.ci.github.oidcProvider === "create") types.add("aws_iam_openid_connect_provider");
+  }
+  return types;
+}
+
+/** The CI policies of one environment's stacks (`npm run ci:iam` prints them; `ci.github`'s roles hold them). */
+export function ciPolicies(env: EnvConfig, stacks: EnvStacks): CiPolicies {
+  const types = resourceTypes(env, allStacks(stacks));
+  const unknown = unknownTypes(types);
+  if (unknown.length > 0) throw new Error(`no CI permissions are known for ${unknown.join(", ")}: add them to TYPES in src/lib/ci-iam.ts`);
+  const ctx = ciIamContext(env);
+  const deploy = deployPolicy(types, ctx);
+  const deployRole: Statement[] = env.assumeRole
+    ? [{ Sid: "AssumeTheDeployer", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: [env.assumeRole.roleArn] }]
+    : deploy;
+  return { plan: planPolicy(types, ctx), deploy, deployRole };
 }
 
 /** Thrown when policy rules fail; its message lists every violation. Nothing was written. */
@@ -124,11 +166,34 @@ export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name
   if (backend) platform.addDependency(backend);
   // Reads the platform's outputs (cluster endpoint, CA, OIDC provider) through remote state.
   const workloads = new WorkloadsStack(app, env, platform);
+  const stacks = { backend, platform, workloads };
+  // The workflows' roles, with policies derived from everything above.
+  if (backend && env.ci.github) {
+    const policies = ciPolicies(env, stacks);
+    backend.addCiRoles({ plan: splitPolicy(policies.plan), deploy: splitPolicy(policies.deployRole) });
+  }
+  placeRoles(env, allStacks(stacks));
   // One policy pack per environment, with that environment's suppressions.
   const pack = new PolicyPack({ suppressions: env.policy.suppressions.map((s) => ({ ...s, source })) });
-  const stacks = { backend, platform, workloads };
   for (const stack of allStacks(stacks)) Aspects.of(stack).add(pack);
   return stacks;
+}
+
+/**
+ * Every IAM role, instance profile and managed policy the stacks create goes under the
+ * environment's role path, and every role carries its permissions boundary: what the deploy policy
+ * scopes IAM writes to.
+ */
+function placeRoles(env: EnvConfig, stacks: readonly TerraformStack[]): void {
+  const { rolePath, permissionsBoundaryArn } = env.iam;
+  for (const c of stacks.flatMap((s) => s.node.findAll())) {
+    if (c instanceof IamRole) {
+      if (rolePath !== "/") c.path = rolePath;
+      if (permissionsBoundaryArn) c.permissionsBoundary = permissionsBoundaryArn;
+    } else if ((c instanceof IamInstanceProfile || c instanceof IamPolicy) && rolePath !== "/") {
+      c.path = rolePath;
+    }
+  }
 }
 
 /** Every stack of the given stacks, in deployment order. */

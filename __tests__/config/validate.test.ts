@@ -15,8 +15,8 @@ describe("config validation", () => {
     for (const env of envs) expect(env.backend.dynamodbLock).toBe(true);
     const alpha = envs.find((e) => e.name === "alpha")!;
     expect(alpha.ci).toEqual({
-      planRoleArn: "arn:aws:iam::444444444444:role/fixture-alpha-ci-plan",
-      planStacks: ["platform"],
+      github: { repository: "fixture/platform", oidcProvider: "create", deploy: false, workflowInSubject: false },
+      planRunsOn: ["ubuntu-24.04"],
       runsOn: ["ubuntu-24.04"],
     });
   });
@@ -77,14 +77,14 @@ describe("config validation", () => {
       { ...base, regoin: "eu-west-1" },
       [
         'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
-          'tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, ci (got "eu-west-1")',
+          'tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, iam, ci (got "eu-west-1")',
       ],
     ],
     [
       "unknown nested key",
       { ...base, backend: { dynamodbLok: true } },
       [
-        'env "test": backend.dynamodbLok is not a known setting (did you mean "dynamodbLock"?); allowed: kind, organization, hostname, project, bucketName, lockTableName, dynamodbLock, useLockfile, noncurrentVersionExpirationDays, noncurrentVersionsToKeep, backendStackState (got true)',
+        'env "test": backend.dynamodbLok is not a known setting (did you mean "dynamodbLock"?); allowed: kind, organization, hostname, project, bucketName, lockTableName, dynamodbLock, stateReaders, stateWriters, useLockfile, noncurrentVersionExpirationDays, noncurrentVersionsToKeep, backendStackState (got true)',
       ],
     ],
     [

@@ -13,16 +13,12 @@ function mentions(json: StackJson, text: string): number {
 }
 
 describe("EnvDef", () => {
-  it("gives the CI plan role a view access entry, and no more", () => {
-    expect(resourcesOf(alpha, "aws_eks_access_entry")["eks_viewer_ci-plan"].principal_arn).toBe(
-      "arn:aws:iam::444444444444:role/fixture-alpha-ci-plan",
-    );
-    expect(resourcesOf(alpha, "aws_eks_access_policy_association")["eks_viewer_ci-plan_policy"].policy_arn).toBe(
-      "arn:${data.aws_partition.partition.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-    );
-    expect(mentions(alpha, "fixture-alpha-ci-plan")).toBe(1);
-    const withoutCi = synthEnv(testEnv({})).json.platform;
-    expect(Object.keys(resourcesOf(withoutCi, "aws_eks_access_entry") ?? {}).filter((k) => k.includes("viewer"))).toEqual([]);
+  it("gives the CI plan role no access to the cluster: pull requests plan no in-cluster objects", () => {
+    // alpha's CI has a plan role (fixture-alpha-ci-plan) and viewers of its own.
+    const entries = Object.values(resourcesOf(alpha, "aws_eks_access_entry") ?? {}).map((e) => String(e.principal_arn));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((arn) => arn.includes("ci-plan"))).toEqual([]);
+    expect(mentions(alpha, "fixture-alpha-ci-plan")).toBe(0);
   });
 
   it("computes the cluster name once and uses it for the cluster, tags, roles, user data and Fargate trust", () => {

@@ -73,7 +73,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
 
   it("summarizes a create-only plan: counts, no destructive changes, security-relevant creates listed", () => {
     const summary = summarizePlans([{ stack: "alpha-platform", plan: createPlan }], "Plan: alpha");
-    expect(summary.stacks[0].counts).toMatchObject({ create: 60, update: 0, replace: 0, destroy: 0 });
+    expect(summary.stacks[0].counts).toMatchObject({ create: 58, update: 0, replace: 0, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.security.map((c) => c.address)).toEqual(
       expect.arrayContaining(["aws_eks_cluster.eks", "aws_iam_role.eks_cluster_role", "aws_kms_key.eks_secrets_key"]),
@@ -81,7 +81,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
     const md = renderMarkdown(summary);
     expect(md).toContain("No resource is destroyed or replaced.");
     const reads = summary.stacks[0].counts.read;
-    expect(md).toContain(`| \`alpha-platform\` | 60 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
+    expect(md).toContain(`| \`alpha-platform\` | 58 | 0 | 0 | 0 | 0 | ${reads} | 0 |`);
     // A new cluster: nothing one-way about its authentication mode.
     expect(summary.oneWay).toEqual([]);
   });
@@ -127,7 +127,12 @@ describe.runIf(tc)("plan summary on real plans", () => {
   it("cautions that the cluster's move to authentication mode API is one-way (an in-place update of the real provider)", () => {
     const summary = summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha");
     expect(summary.oneWay).toEqual([
-      "alpha-platform aws_eks_cluster.eks: authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+      {
+        stack: "alpha-platform",
+        address: "aws_eks_cluster.eks",
+        problem:
+          "authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+      },
     ]);
     const md = renderMarkdown(summary);
     expect(md).toContain("> **One-way cluster changes** (1): EKS cannot undo them.");

@@ -39,16 +39,16 @@ describe.runIf(tc)("npm run plan", () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^alpha-backend: Plan: 10 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^alpha-backend: Plan: 15 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         expect.stringMatching(
-          /^alpha-platform: Plan: 60 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
+          /^alpha-platform: Plan: 58 to add, 0 to change, 0 to destroy\. \(init \d+\.\ds, plan \d+\.\ds, show \d+\.\ds\)$/,
         ),
         "alpha-workloads: skipped: reads the platform's remote state and talks to the cluster; it plans only against a deployed platform",
       ]),
     );
     expect(lines.at(-1)).toMatch(
-      /^alpha: 70 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*alpha\.summary\.md \(total \d+\.\ds\)$/,
+      /^alpha: 73 to create, 0 to update, 0 to replace, 0 to destroy in 2 stack\(s\); review: .*alpha\.summary\.md \(total \d+\.\ds\)$/,
     );
     for (const f of [
       "alpha-backend.plan.json",
@@ -85,7 +85,7 @@ describe.runIf(tc)("npm run plan", () => {
     const r = plan(["bravo", "backend", "--out", path.join(out, "bravo")], noCreds);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("OFFLINE PREVIEW: no AWS credentials found, so this plans against an EMPTY state");
-    expect(r.stdout).toMatch(/bravo-backend: Plan: 10 to add/);
+    expect(r.stdout).toMatch(/bravo-backend: Plan: 18 to add/);
     expect(r.stdout).not.toContain("bravo-platform");
   });
 
@@ -109,7 +109,7 @@ describe.runIf(tc)("npm run plan", () => {
     // The stack that did plan is still reviewed, and the review says which one did not.
     expect(r.stdout).toContain("alpha-platform: FAILED (the error follows the review)");
     const review = fs.readFileSync(path.join(out, "broken", "alpha.summary.md"), "utf8");
-    expect(review).toContain("| `alpha-backend` | 10 |");
+    expect(review).toContain("| `alpha-backend` | 15 |");
     expect(review).toContain("**Not planned, Terraform failed:** `alpha-platform`");
   });
 

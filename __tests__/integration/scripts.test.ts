@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
+import { ciRoles } from "../../src/config";
 import { FIXTURE_ENVS_DIR, fixtureEnvs } from "../helpers/synth";
 
 /** The environments every script run here sees: run() points EKS_ENVS_DIR at the fixtures. */
@@ -169,7 +170,7 @@ describe("scripts/ci.ts, as the workflows call it", () => {
     const plan = run("ci", ["matrix", "plan"]);
     expect(plan.stderr).toBe("");
     const [matrixLine, countLine] = plan.stdout.trim().split("\n");
-    const planned = fixtures.filter((e) => e.ci.planRoleArn).map((e) => e.name);
+    const planned = fixtures.filter((e) => ciRoles(e).plan).map((e) => e.name);
     expect(countLine).toBe(`count=${planned.length}`);
     expect((JSON.parse(matrixLine.replace(/^matrix=/, "")) as { include: { env: string }[] }).include.map((j) => j.env)).toEqual(planned);
     // An empty --env is a usage error; the workflow leaves the flag out when its input is empty.
@@ -182,7 +183,7 @@ describe("scripts/ci.ts, as the workflows call it", () => {
     [
       ["matrix", "deploy", "--env", "alpha"],
       1,
-      /^error: environment "alpha" has no ci\.deployRoleArn, so the deploy workflow cannot deploy it\n$/,
+      /^error: environment "alpha" has no deploy role \(ci\.github or ci\.deployRoleArn\), so the deploy workflow cannot deploy it\n$/,
     ],
     [["matrix", "apply"], 2, /^error: matrix takes "plan" or "deploy"\n\nusage:/],
     [["comment", "alpha", "--dir", "x", "--status", "ok"], 2, /^error: --status must be "success" or "failure"\n\nusage:/],

@@ -66,7 +66,16 @@ describe.runIf(tc)("real Terraform, offline", () => {
     const changes = await planOffline(toolchain, await workspace("bravo-backend"));
     expect(changes.every((c) => c.actions.join() === "create")).toBe(true);
     expect(changes.map((c) => c.address).sort()).toEqual([
+      // The lock table's resource policy and the CI roles: bravo's CI deploys (ci.github).
+      "aws_dynamodb_resource_policy.state_lock_table_policy",
       "aws_dynamodb_table.state_lock_table",
+      "aws_iam_openid_connect_provider.ci_github",
+      "aws_iam_policy.ci_deploy_policy_1",
+      "aws_iam_policy.ci_plan_policy_1",
+      "aws_iam_role.ci_deploy_role",
+      "aws_iam_role.ci_plan_role",
+      "aws_iam_role_policy_attachment.ci_deploy_policy_1_attachment",
+      "aws_iam_role_policy_attachment.ci_plan_policy_1_attachment",
       "aws_kms_alias.state_key_alias",
       "aws_kms_key.state_key",
       "aws_s3_bucket.state_bucket",

@@ -378,6 +378,48 @@ const cases: Case[] = [
     detail: "trusts web identities without a StringEquals :sub condition (any service account could assume it)",
   },
   {
+    rule: "IAM-004",
+    ok: {
+      "aws_iam_role.r": {
+        assume_role_policy: irsaTrust({
+          StringEquals: {
+            "token.actions.githubusercontent.com:sub": "repo:acme/platform:pull_request",
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          },
+        }),
+      },
+    },
+    bad: {
+      "aws_iam_role.r": {
+        assume_role_policy: irsaTrust({
+          StringEquals: {
+            "token.actions.githubusercontent.com:sub": "repo:acme/*",
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          },
+        }),
+      },
+    },
+    detail: 'trusts "repo:acme/*", not one GitHub Actions subject ("repo:<owner>/<name>:...")',
+  },
+  {
+    rule: "IAM-004",
+    ok: {
+      "aws_iam_role.r": {
+        assume_role_policy: irsaTrust({
+          StringEquals: { [`${host}:sub`]: "system:serviceaccount:kube-system:sa", [`${host}:aud`]: "sts.amazonaws.com" },
+        }),
+      },
+    },
+    bad: {
+      "aws_iam_role.r": {
+        assume_role_policy: irsaTrust({
+          StringEquals: { [`${host}:sub`]: "repo:acme/platform:pull_request", [`${host}:aud`]: "sts.amazonaws.com" },
+        }),
+      },
+    },
+    detail: 'trusts "repo:acme/platform:pull_request", not one service account',
+  },
+  {
     rule: "IAM-005",
     ok: {
       "aws_iam_role.r": {
@@ -504,7 +546,7 @@ describe("policy rules", () => {
   it("has at least 30 rules, each with a unique stable id, a fix, and a compliant and a non-compliant fixture", () => {
     expect(ALL_RULES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(ALL_RULES.map((r) => r.id)).size).toBe(ALL_RULES.length);
-    expect(cases.map((c) => c.rule).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+    expect([...new Set(cases.map((c) => c.rule))].sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
     for (const r of ALL_RULES) {
       expect(r.fix.length, r.id).toBeGreaterThan(10);
       expect(r.description.length, r.id).toBeGreaterThan(30);

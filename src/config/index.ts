@@ -3,3 +3,4 @@ export * from "./validate";
 export * from "./load";
 export * from "./vpc-overlaps";
 export type { ConfigIssue } from "./rules";
+export * from "./ci";

@@ -255,6 +255,16 @@ const BackendSchema = z.strictObject({
    * @default true
    */
   dynamodbLock: z.boolean().default(true),
+  /**
+   * Who may read the state (IAM role or user ARNs): the state key's policy, the bucket's and the
+   * lock table's deny everyone else. @default - the writers and the CI plan role
+   */
+  stateReaders: z.array(z.string().regex(PRINCIPAL_ARN_PATTERN, { error: "must be an IAM role or user ARN" })).optional(),
+  /**
+   * Who may write the state (IAM role or user ARNs), whoever runs `npm run bootstrap` among them.
+   * @default - the CI deploy role, `assumeRole.roleArn` and `eks.admins`
+   */
+  stateWriters: z.array(z.string().regex(PRINCIPAL_ARN_PATTERN, { error: "must be an IAM role or user ARN" })).optional(),
   /** Lock state with S3-native lock files (`use_lockfile`, Terraform >= 1.10). @default false */
   useLockfile: z.boolean().default(false),
   /** Days a replaced (noncurrent) state version is kept before it expires. @default 90 */
@@ -381,7 +391,7 @@ const EksSchema = z.strictObject({
   admins: principals.default({}),
   /**
    * Read-only cluster users by name: IAM role or user ARNs, granted AmazonEKSViewPolicy (reads
-   * most objects, never Secrets). `ci.planRoleArn` is added as "ci-plan". @default {}
+   * most objects, never Secrets). @default {}
    */
   viewers: principals.default({}),
   /** Control-plane log retention. @default 365 */
@@ -439,37 +449,98 @@ const runnerLabel = z.string().regex(/^[\w.-]{1,64}$/, { error: "must be a runne
 /** Stacks the workflows can plan or deploy, in deployment order. */
 export const CI_STACK_KINDS = ["backend", "platform", "workloads"] as const;
 
+const GitHubSchema = z.strictObject({
+  /** The repository whose workflows plan and deploy the environment, `owner/name`. */
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, { error: "must be a GitHub repository like acme/platform" })
+    .meta({ description: "the GitHub repository (owner/name) whose workflows get the plan and deploy roles" }),
+  /**
+   * The account's IAM OIDC provider for GitHub (`token.actions.githubusercontent.com`): "create"
+   * it in this environment's backend stack, or use the "existing" one (an account has one: the
+   * environment that creates it must be deployed first). @default "create"
+   */
+  oidcProvider: z.enum(["create", "existing"], { error: 'must be "create" or "existing"' }).default("create"),
+  /** Create the deploy role too: the deploy workflow then deploys the environment on pushes to main. @default true */
+  deploy: z.boolean().default(true),
+  /**
+   * The deploy role trusts only `deploy.yml` on `main`: GitHub's OIDC subject must then carry the
+   * workflow (the repository's subject template `repo`, `context`, `job_workflow_ref`; docs/ci.md).
+   * @default false (the GitHub environment's subject)
+   */
+  workflowInSubject: z.boolean().default(false),
+});
+
 const CiSchema = z.strictObject({
   /**
-   * Role the pull-request workflow assumes through GitHub OIDC to plan this environment, used as it
-   * is (the config's `assumeRole` is skipped): read-only access plus reading the state. It gets an
-   * EKS view access entry ("ci-plan") so the workloads stack can be planned.
-   * @default - the environment is not planned in pull requests
+   * The GitHub repository the environment's CI roles are for: the backend stack then creates the
+   * plan and deploy roles (`<project>-<env>-ci-plan`, `-ci-deploy`), trusted through GitHub's OIDC
+   * provider, with policies derived from what the stacks synthesize (`npm run ci:iam`).
+   * @default - no roles are created (bring your own: planRoleArn, deployRoleArn)
+   */
+  github: GitHubSchema.optional(),
+  /**
+   * A plan role of your own, instead of the one `ci.github` creates: the pull-request workflow
+   * assumes it through GitHub OIDC and uses it as it is (the config's `assumeRole` is skipped). Give it
+   * the policy `npm run ci:iam -- <env> --role plan` prints.
+   * @default - the one `ci.github` creates, else the environment is not planned in pull requests
    */
   planRoleArn: roleArn.optional(),
   /**
-   * Role the deploy workflow assumes through GitHub OIDC. With `assumeRole` set, it only needs
-   * `sts:AssumeRole` on that role; without, it is the deployer.
-   * @default - the deploy workflow does not deploy this environment
+   * A deploy role of your own, instead of the one `ci.github` creates. With `assumeRole` set, it
+   * only needs `sts:AssumeRole` on that role, which holds the deploy policy; without, it holds the
+   * policy `npm run ci:iam -- <env> --role deploy` prints.
+   * @default - the one `ci.github` creates, else the deploy workflow does not deploy this environment
    */
   deployRoleArn: roleArn.optional(),
   /**
-   * Stacks the pull-request workflow plans.
-   * @default - every stack of the environment
+   * Stacks the pull-request workflow plans: backend and platform. The workloads stack reads the
+   * cluster (Helm keeps its releases in Secrets), which pull-request code must not: it is planned
+   * and applied by the deploy workflow only.
+   * @default - backend and platform
    */
   planStacks: z
     .array(z.enum(CI_STACK_KINDS, { error: 'must be "backend", "platform" or "workloads"' }))
     .min(1, { error: "must name at least one stack" })
     .optional(),
   /**
-   * Runner labels of the plan and deploy jobs. A private API endpoint is reachable only from a
-   * self-hosted runner in (or peered with) the VPC. @default ["ubuntu-24.04"]
+   * Runner labels of the deploy job. A private API endpoint is reachable only from a self-hosted
+   * runner in (or peered with) the VPC. @default ["ubuntu-24.04"]
    */
   runsOn: z.array(runnerLabel).min(1, { error: "must name at least one runner label" }).default(["ubuntu-24.04"]),
+  /**
+   * Runner labels of the pull-request plan job, which runs the pull request's code: never a deploy
+   * runner. @default ["ubuntu-24.04"]
+   */
+  planRunsOn: z.array(runnerLabel).min(1, { error: "must name at least one runner label" }).default(["ubuntu-24.04"]),
   /** GitHub environment of the deploy job (required reviewers, branch rules). @default - the environment name */
   githubEnvironment: z
     .string()
     .regex(/^[\w.-]{1,255}$/, { error: "must be a GitHub environment name of letters, digits and ._-" })
+    .optional(),
+});
+
+const IamSchema = z.strictObject({
+  /**
+   * The path of every IAM role and instance profile the stacks create, `/` or `/<a>/.../`: the
+   * deploy policy may write IAM only under it. Changing it on a deployed environment replaces every
+   * role, the EKS cluster's included (and with it the cluster). @default "/"
+   */
+  rolePath: z
+    .string()
+    .regex(/^\/(?:[\w+=,.@-]+\/)*$/, { error: 'must be an IAM path: "/" or "/team/env/", letters, digits and +=,.@-_ between slashes' })
+    .max(512, { error: "must be at most 512 characters" })
+    .default("/"),
+  /**
+   * The permissions boundary (an IAM policy ARN) every role the stacks create carries: the deploy
+   * policy may then create and change roles only with it attached, and never remove it.
+   * @default - no boundary
+   */
+  permissionsBoundaryArn: z
+    .string()
+    .regex(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/, {
+      error: "must be an IAM policy ARN like arn:aws:iam::123456789012:policy/boundary",
+    })
     .optional(),
 });
 
@@ -638,6 +709,8 @@ export const EnvSchema = z.strictObject({
   workloads: WorkloadsSchema.prefault({}),
   /** Policy pack settings (suppressions). @default - no suppressions */
   policy: PolicySchema.prefault({}),
+  /** Where the stacks' IAM roles live and what bounds them. @default - path "/", no boundary */
+  iam: IamSchema.prefault({}),
   /** GitHub Actions: plan roles, deploy roles and runners. @default - not planned or deployed by the workflows */
   ci: CiSchema.prefault({}),
 });

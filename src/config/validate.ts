@@ -101,6 +101,7 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
   const firstByBucket = new Map<string, number>();
   const firstByTable = new Map<string, number>();
   const firstByKubeconfig = new Map<string, number>();
+  const firstByOidcProvider = new Map<string, number>();
   sources.forEach((source, i) => {
     const env = parsed[i];
     if (!env) return; // its own problems are reported
@@ -110,6 +111,9 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
       [firstByTable, lockTableName(env), env.backend.lockTableName ? ["backend", "lockTableName"] : ["project"], "lock table"],
       [firstByKubeconfig, kubeconfigPath(env), ["kubeconfig", "path"], "kubeconfig file"],
     ];
+    // An account has one IAM OIDC provider for GitHub: one environment creates it.
+    if (env.ci.github?.oidcProvider === "create" && env.accountId)
+      claims.push([firstByOidcProvider, env.accountId, ["ci", "github", "oidcProvider"], "GitHub OIDC provider"]);
     for (const [seen, value, path, what] of claims) {
       const first = seen.get(value);
       if (first === undefined) {
@@ -119,7 +123,9 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
       const message =
         path[0] === "name"
           ? `is already used by ${sources[first].source}; give the environment of ${source.source} a name of its own`
-          : `gives the ${what} "${value}", which ${sources[first].source} also uses; each environment needs its own: change it in ${source.source}`;
+          : what === "GitHub OIDC provider"
+            ? `"create" makes the GitHub OIDC provider of account ${value}, which ${sources[first].source} creates too (an account has one): set it to "existing" in ${source.source}`
+            : `gives the ${what} "${value}", which ${sources[first].source} also uses; each environment needs its own: change it in ${source.source}`;
       errors.push(formatIssue(names[i], { path, value: valueAt(source.raw, path), message }));
       if (path[0] === "name") break; // the derived names then clash too; one line says it
     }

@@ -6,7 +6,6 @@ import { transparentScope } from "../lib/addressing";
 import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
-  CI_PLAN_VIEWER,
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   clusterLogGroupName,
   drainTag,
@@ -143,7 +142,8 @@ export class EnvDef extends Construct {
       apiAccess: env.eks.apiAccess,
       bootstrapClusterCreatorAdminPermissions: env.eks.bootstrapClusterCreatorAdminPermissions,
       admins: env.eks.admins,
-      viewers: { ...env.eks.viewers, ...(env.ci.planRoleArn ? { [CI_PLAN_VIEWER]: env.ci.planRoleArn } : {}) },
+      // The CI plan role gets no access: pull requests never plan what is in the cluster.
+      viewers: env.eks.viewers,
       roleName: roles.cluster,
       logGroupName: clusterLogGroupName(env),
       logRetentionDays: env.eks.logRetentionDays,

@@ -78,6 +78,8 @@ export function roleNames(p: NameParts): {
   ebsCsiDriver: string;
   vpcCni: string;
   app: string;
+  ciPlan: string;
+  ciDeploy: string;
 } {
   const cluster = clusterName(p);
   return {
@@ -92,7 +94,19 @@ export function roleNames(p: NameParts): {
     ebsCsiDriver: `${cluster}-ebs-csi-driver`,
     vpcCni: `${cluster}-vpc-cni`,
     app: `${envPrefix(p)}-app`,
+    ciPlan: `${envPrefix(p)}-ci-plan`,
+    ciDeploy: `${envPrefix(p)}-ci-deploy`,
   };
+}
+
+/** The ARN of a role of an environment's account, under the environment's role path. */
+export function roleArnOf(partition: string, account: string, rolePath: string, name: string): string {
+  return `arn:${partition}:iam::${account}:role${rolePath}${name}`;
+}
+
+/** The ARN of the account's IAM OIDC provider for GitHub Actions (one per account, a fixed name). */
+export function githubOidcProviderArn(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
 }
 
 /** A self-managed group's launch template and autoscaling group name. */
@@ -153,9 +167,6 @@ export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-no
 export function drainTag(cluster: string): string {
   return `aws-node-termination-handler/${cluster}`;
 }
-
-/** Name of the EKS view access entry of `ci.planRoleArn` (reserved in eks.viewers). */
-export const CI_PLAN_VIEWER = "ci-plan";
 
 /** Namespace of the Fargate post's 2048 sample. */
 export const SAMPLE_2048_NAMESPACE = "2048-game";

@@ -8,7 +8,7 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { Fn, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
-import { workloadsPrincipal } from "../config/rules/access";
+import { workloadsPrincipal } from "../config/ci";
 import { ClusterAutoscaler } from "../constructs/cluster-autoscaler";
 import { Game2048 } from "../constructs/game-2048";
 import { LoadBalancerController } from "../constructs/load-balancer-controller";

@@ -143,6 +143,50 @@ describe("access rules", () => {
     expect(validateEnvs([{ source: "envs/test.ts", raw: input }]).errors).toEqual(expected);
   });
 
+  it.each([
+    [
+      "named writers without the role Terraform assumes",
+      {
+        ...base,
+        accountId: "123456789012",
+        assumeRole: { roleArn: "arn:aws:iam::123456789012:role/platform" },
+        eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" } },
+        backend: { stateWriters: ["arn:aws:iam::123456789012:role/ops"] },
+      },
+      [
+        'env "test": backend.stateWriters leaves out assumeRole.roleArn arn:aws:iam::123456789012:role/platform, which Terraform writes the state as; add it (got ["arn:aws:iam::123456789012:role/ops"])',
+      ],
+    ],
+    [
+      "named writers without the CI deploy role, named readers without the CI plan role",
+      {
+        ...base,
+        accountId: "123456789012",
+        ci: { github: { repository: "acme/platform" }, githubEnvironment: "test" },
+        backend: { stateWriters: ["arn:aws:iam::123456789012:role/ops"], stateReaders: ["arn:aws:iam::123456789012:role/audit"] },
+      },
+      [
+        'env "test": backend.stateWriters leaves out the CI deploy role arn:aws:iam::123456789012:role/fixture-test-ci-deploy, which Terraform writes the state as; add it (got ["arn:aws:iam::123456789012:role/ops"])',
+        'env "test": backend.stateReaders leaves out the CI plan role arn:aws:iam::123456789012:role/fixture-test-ci-plan, which reads the state in pull requests; add it (got ["arn:aws:iam::123456789012:role/audit"])',
+      ],
+    ],
+  ])("rejects %s (state access)", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("accepts named state writers and readers that include Terraform's identities", () => {
+    const env = {
+      ...base,
+      accountId: "123456789012",
+      ci: { github: { repository: "acme/platform" }, githubEnvironment: "test" },
+      backend: {
+        stateWriters: ["arn:aws:iam::123456789012:role/fixture-test-ci-deploy", "arn:aws:iam::123456789012:role/ops"],
+        stateReaders: ["arn:aws:iam::123456789012:role/fixture-test-ci-plan"],
+      },
+    };
+    expect(errorsOf(env)).toEqual([]);
+  });
+
   it("rejects two environments writing the same kubeconfig file", () => {
     const errors = errorsOfAll([
       { source: "envs/a.ts", raw: { ...base, name: "aa", kubeconfig: { path: "kubeconfigs/kube.yaml" } } },

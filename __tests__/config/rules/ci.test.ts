@@ -1,6 +1,7 @@
 /** The ci section (GitHub workflows) and eks.viewers: one invalid environment -> its exact messages. */
 import { describe, expect, it } from "vitest";
-import { isGitHubHosted, planStacksOf } from "../../../src/config/rules/access";
+import { planStacksOf } from "../../../src/config/ci";
+import { isGitHubHosted } from "../../../src/config/rules/access";
 import { configBase, errorsOf } from "../../helpers/config";
 
 const base = { ...configBase, accountId: "123456789012" };
@@ -9,22 +10,27 @@ const fargate2048 = { profiles: { apps: { selectors: [{ namespace: "2048-game" }
 const workloads = { sample2048: true, sample2048Image: `registry.example.com/2048@sha256:${"0".repeat(64)}`, loadBalancerController: true };
 
 describe("ci rules", () => {
-  it("accepts a plan role and a deploy role in eks.admins, planning and deploying every stack, the backend stack included", () => {
+  it("accepts roles of your own, and the roles ci.github creates, planning the backend and platform stacks", () => {
     const ci = { planRoleArn: role("plan"), deployRoleArn: role("deploy"), githubEnvironment: "staging" };
     expect(errorsOf({ ...base, eks: { admins: { ci: role("deploy") } }, ci })).toEqual([]);
-    // The backend stack's state always lives in its own bucket: CI may plan and deploy it.
     expect(errorsOf({ ...base, ci: { planRoleArn: role("plan"), planStacks: ["backend", "platform"] } })).toEqual([]);
     expect(errorsOf({ ...base, ci: { deployRoleArn: role("deploy") } })).toEqual([]);
+    expect(errorsOf({ ...base, ci: { github: { repository: "acme/platform" } } })).toEqual([]);
     const privateWithWorkloads = {
       ...base,
       eks: { admins: { ci: role("deploy") }, apiAccess: { cidrs: ["10.99.0.0/24"] } },
       fargate: fargate2048,
       workloads,
     };
+    // Deploys run on the self-hosted runner in the VPC; pull requests plan on GitHub's runners.
     expect(errorsOf({ ...privateWithWorkloads, ci: { ...ci, runsOn: ["self-hosted", "prod-vpc"] } })).toEqual([]);
+    expect(
+      errorsOf({ ...privateWithWorkloads, ci: { ...ci, runsOn: ["self-hosted", "prod-vpc"], planRunsOn: ["self-hosted", "plan-vpc"] } }),
+    ).toEqual([]);
     const openToAll = { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true };
     expect(errorsOf({ ...privateWithWorkloads, eks: { ...privateWithWorkloads.eks, ...openToAll }, ci })).toEqual([]);
-    expect(errorsOf({ ...privateWithWorkloads, ci: { planRoleArn: role("plan"), planStacks: ["platform"] } })).toEqual([]);
+    // Plans never talk to the cluster: a plan-only environment behind a private endpoint needs no runner there.
+    expect(errorsOf({ ...base, fargate: fargate2048, workloads, ci: { planRoleArn: role("plan") } })).toEqual([]);
   });
 
   it.each([
@@ -38,23 +44,7 @@ describe("ci rules", () => {
     [
       "a plan role that is a cluster admin",
       { ...base, eks: { admins: { ci: role("plan") } }, ci: { planRoleArn: role("plan") } },
-      [
-        'env "test": ci.planRoleArn is in eks.admins; the plan role must be read-only (it gets a view access entry by itself) (got "arn:aws:iam::123456789012:role/plan")',
-      ],
-    ],
-    [
-      "a plan role listed as a viewer too",
-      { ...base, eks: { viewers: { ci: role("plan") } }, ci: { planRoleArn: role("plan") } },
-      [
-        'env "test": ci.planRoleArn is in eks.viewers; remove it there, it gets the "ci-plan" view access entry by itself (got "arn:aws:iam::123456789012:role/plan")',
-      ],
-    ],
-    [
-      "a viewer named like the plan role's entry",
-      { ...base, eks: { viewers: { "ci-plan": role("someone") } }, ci: { planRoleArn: role("plan") } },
-      [
-        'env "test": eks.viewers["ci-plan"] uses the name "ci-plan", which is kept for ci.planRoleArn; rename it (got "arn:aws:iam::123456789012:role/someone")',
-      ],
+      ['env "test": ci.planRoleArn is in eks.admins; the plan role must be read-only (got "arn:aws:iam::123456789012:role/plan")'],
     ],
     [
       "one role to plan and deploy",
@@ -71,31 +61,64 @@ describe("ci rules", () => {
       ],
     ],
     [
-      "a deploy workflow whose runners cannot reach the private endpoint",
+      "a plan runner that is the deploy runner",
+      { ...base, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted", "prod-vpc"], planRunsOn: ["prod-vpc", "self-hosted"] } },
+      [
+        'env "test": ci.planRunsOn is the self-hosted runner that deploys (ci.runsOn): a pull request\'s code would run where the next deploy runs with the deploy role; plan on a GitHub-hosted runner (the default) or a runner of its own (got ["prod-vpc","self-hosted"])',
+      ],
+    ],
+    [
+      "a pull-request plan of the workloads stack",
+      { ...base, ci: { planRoleArn: role("plan"), planStacks: ["platform", "workloads"] } },
+      [
+        'env "test": ci.planStacks includes "workloads", which pull requests never plan: it reads the cluster (Helm keeps its releases in Secrets), and a pull request\'s code must not; the deploy workflow plans and applies it (got ["platform","workloads"])',
+      ],
+    ],
+    [
+      "a deploy workflow whose self-hosted runners cannot reach the private endpoint",
       { ...base, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy"), runsOn: ["self-hosted"] } },
       [
-        'env "test": eks.apiAccess must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the workflows plan or deploy the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise (got {"cidrs":[],"securityGroupIds":[]})',
+        'env "test": eks.apiAccess must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the deploy workflow applies the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise (got {"cidrs":[],"securityGroupIds":[]})',
       ],
     ],
     [
-      "planning workloads behind a private endpoint from a GitHub-hosted runner",
-      { ...base, fargate: fargate2048, workloads, ci: { planRoleArn: role("plan") } },
+      "deploying workloads behind a private endpoint from a GitHub-hosted runner",
+      { ...base, fargate: fargate2048, workloads, ci: { deployRoleArn: role("deploy") } },
       [
-        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the private API endpoint that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset (got ["ubuntu-24.04"])',
+        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the private API endpoint that the workloads stack talks to; name a self-hosted runner that can, or deploy without CI (no deploy role) (got ["ubuntu-24.04"])',
       ],
     ],
     [
-      "planning workloads behind an allow-listed public endpoint from a GitHub-hosted runner",
+      "deploying workloads behind an allow-listed public endpoint from a GitHub-hosted runner",
       {
         ...base,
         eks: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
         fargate: fargate2048,
         workloads,
-        ci: { planRoleArn: role("plan") },
+        ci: { deployRoleArn: role("deploy") },
       },
       [
-        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the API endpoint, public only to 203.0.113.0/24, that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset (got ["ubuntu-24.04"])',
+        'env "test": ci.runsOn is a GitHub-hosted runner, which cannot reach the API endpoint, public only to 203.0.113.0/24, that the workloads stack talks to; name a self-hosted runner that can, or deploy without CI (no deploy role) (got ["ubuntu-24.04"])',
       ],
+    ],
+    [
+      "ci.github with roles of your own",
+      { ...base, ci: { github: { repository: "acme/platform" }, planRoleArn: role("plan") } },
+      [
+        'env "test": ci.planRoleArn is the role ci.github creates; remove it, or remove ci.github to bring roles of your own (got "arn:aws:iam::123456789012:role/plan")',
+      ],
+    ],
+    [
+      "ci.github without an account",
+      { ...configBase, ci: { github: { repository: "acme/platform" } } },
+      [
+        'env "test": ci.github needs accountId: the plan and deploy roles it creates are named by their ARNs in the workflows (got {"repository":"acme/platform","oidcProvider":"create","deploy":true,"workflowInSubject":false})',
+      ],
+    ],
+    [
+      "a repository that is not owner/name",
+      { ...base, ci: { github: { repository: "platform" } } },
+      ['env "test": ci.github.repository must be a GitHub repository like acme/platform (got "platform")'],
     ],
     [
       "an unknown stack and a bad runner label",
@@ -116,13 +139,12 @@ describe("ci rules", () => {
     expect(errorsOf(input)).toEqual(expected);
   });
 
-  it("plans every stack by default, and the backend stack only where there is one", () => {
+  it("plans the backend and platform stacks by default, the backend stack only where there is one", () => {
     const ci = { runsOn: ["ubuntu-24.04"] };
-    expect(planStacksOf({ ci, backend: { kind: "s3" } } as never)).toEqual(["backend", "platform", "workloads"]);
+    expect(planStacksOf({ ci, backend: { kind: "s3" } } as never)).toEqual(["backend", "platform"]);
     expect(planStacksOf({ ci: { ...ci, planStacks: ["platform"] }, backend: { kind: "s3" } } as never)).toEqual(["platform"]);
     // On HCP Terraform there is no backend stack to plan.
-    expect(planStacksOf({ ci, backend: { kind: "hcp" } } as never)).toEqual(["platform", "workloads"]);
-    expect(planStacksOf({ ci: { ...ci, planStacks: ["backend", "platform"] }, backend: { kind: "hcp" } } as never)).toEqual(["platform"]);
+    expect(planStacksOf({ ci, backend: { kind: "hcp" } } as never)).toEqual(["platform"]);
   });
 
   it("tells GitHub-hosted runners from self-hosted ones", () => {

@@ -15,7 +15,7 @@ const bravo = auditMarkdown(outdir, "bravo");
 
 describe("audit", () => {
   it("summarizes each stack: resources, data sources, providers and where its state lives", () => {
-    expect(alpha).toContain("| `alpha-backend` | 10 | 0 | aws | s3://fixture-alpha-tfstate/alpha/alpha-backend.tfstate |");
+    expect(alpha).toContain("| `alpha-backend` | 15 | 1 | aws | s3://fixture-alpha-tfstate/alpha/alpha-backend.tfstate |");
     expect(alpha).toMatch(
       /\| `alpha-platform` \| \d+ \| 2 \| aws, external, local \| s3:\/\/fixture-alpha-tfstate\/alpha\/alpha-platform\.tfstate \|/,
     );

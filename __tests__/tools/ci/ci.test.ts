@@ -7,25 +7,28 @@ import { fixtureEnvs } from "../../helpers/synth";
 const envs = await fixtureEnvs();
 
 describe("workflow matrices", () => {
-  it("plans every environment with a plan role, with its region, stacks and runner", () => {
+  it("plans every environment with a plan role, with its region, stacks and a runner apart from the deploy runner", () => {
     const planned = planMatrix(envs).include;
-    expect(planned.map((j) => j.env)).toEqual(envs.filter((e) => e.ci.planRoleArn).map((e) => e.name));
+    expect(planned.map((j) => j.env)).toEqual(["alpha", "bravo", "charlie"]);
     expect(planned.filter((j) => j.env === "alpha" || j.env === "bravo")).toEqual([
       {
         env: "alpha",
         region: "eu-west-1",
         roleArn: "arn:aws:iam::444444444444:role/fixture-alpha-ci-plan",
-        stacks: "platform",
+        stacks: "backend platform",
         runsOn: ["ubuntu-24.04"],
       },
       {
+        // bravo deploys from a self-hosted runner: its pull-request plans still run on GitHub's runners.
         env: "bravo",
         region: "us-east-2",
         roleArn: "arn:aws:iam::555555555555:role/fixture-bravo-ci-plan",
-        stacks: "backend platform workloads",
-        runsOn: ["self-hosted", "linux", "fixture-bravo-vpc"],
+        stacks: "backend platform",
+        runsOn: ["ubuntu-24.04"],
       },
     ]);
+    const deployRunners = new Set(deployMatrix(envs).include.map((j) => JSON.stringify(j.runsOn)));
+    for (const job of planned) expect(deployRunners.has(JSON.stringify(job.runsOn)), job.env).toBe(false);
   });
 
   it("deploys environments with a deploy role, every stack in dependency order, in their GitHub environment", () => {
@@ -48,7 +51,7 @@ describe("workflow matrices", () => {
   it("refuses to deploy an unknown environment or one without a deploy role", () => {
     expect(() => deployMatrix(envs, "nosuchenv")).toThrow('no environment "nosuchenv" in envs/ (have: alpha, bravo, charlie)');
     expect(() => deployMatrix(envs, "alpha")).toThrow(
-      'environment "alpha" has no ci.deployRoleArn, so the deploy workflow cannot deploy it',
+      'environment "alpha" has no deploy role (ci.github or ci.deployRoleArn), so the deploy workflow cannot deploy it',
     );
   });
 });

@@ -171,28 +171,43 @@ describe("one-way cluster changes in the plan review", () => {
   it("cautions that leaving the aws-auth ConfigMap for access entries only cannot be undone, at the top of the review", () => {
     const summary = review(cluster("API_AND_CONFIG_MAP", "API"));
     expect(summary.oneWay).toEqual([
-      "prod-platform aws_eks_cluster.eks: authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+      {
+        stack: "prod-platform",
+        address: "aws_eks_cluster.eks",
+        problem:
+          "authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
+      },
     ]);
     expect(summary.upgrades).toEqual([]);
     const markdown = renderMarkdown(summary);
     expect(markdown.split("\n").slice(2, 5)).toEqual([
       "> [!CAUTION]",
       "> **One-way cluster changes** (1): EKS cannot undo them.",
-      `> - ${summary.oneWay[0]}`,
+      // Plain text, escaped (underscores are Markdown).
+      `> - \`prod-platform\` \`aws_eks_cluster.eks\`: ${summary.oneWay[0].problem.replace(/_/g, "\\_")}`,
     ]);
     // Still a security-sensitive change of the cluster's access too.
     expect(summary.security.map((c) => c.security)).toEqual(["cluster access_config"]);
-    expect(review(cluster("CONFIG_MAP", "API")).oneWay[0]).toContain("CONFIG_MAP → API is one-way");
+    expect(review(cluster("CONFIG_MAP", "API")).oneWay[0].problem).toContain("CONFIG_MAP → API is one-way");
   });
 
   it("cautions that leaving CONFIG_MAP cannot be undone, and that EKS refuses a change back", () => {
     expect(review(cluster("CONFIG_MAP", "API_AND_CONFIG_MAP")).oneWay).toEqual([
-      "prod-platform aws_eks_cluster.eks: authentication mode CONFIG_MAP → API_AND_CONFIG_MAP is one-way: EKS can never return the cluster to CONFIG_MAP",
+      {
+        stack: "prod-platform",
+        address: "aws_eks_cluster.eks",
+        problem: "authentication mode CONFIG_MAP → API_AND_CONFIG_MAP is one-way: EKS can never return the cluster to CONFIG_MAP",
+      },
     ]);
     expect(review(cluster("API", "API_AND_CONFIG_MAP")).oneWay).toEqual([
-      "prod-platform aws_eks_cluster.eks: authentication mode API → API_AND_CONFIG_MAP goes back, which EKS refuses: the mode only moves from CONFIG_MAP towards API",
+      {
+        stack: "prod-platform",
+        address: "aws_eks_cluster.eks",
+        problem:
+          "authentication mode API → API_AND_CONFIG_MAP goes back, which EKS refuses: the mode only moves from CONFIG_MAP towards API",
+      },
     ]);
-    expect(review(cluster("API_AND_CONFIG_MAP", "CONFIG_MAP")).oneWay[0]).toContain("goes back, which EKS refuses");
+    expect(review(cluster("API_AND_CONFIG_MAP", "CONFIG_MAP")).oneWay[0].problem).toContain("goes back, which EKS refuses");
   });
 
   it("says nothing when the mode stays, or when the cluster is created or replaced (a new cluster)", () => {

@@ -3,9 +3,10 @@
  * default, never outside the project) and what the workloads stack needs from the platform.
  */
 import { OPEN_TO_INTERNET_ADDRESSES, parseCidr, publicAddressCount, type Cidr } from "../../lib/cidr";
-import { CI_PLAN_VIEWER, KUBECONFIG_DIR, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { KUBECONFIG_DIR, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
+import { ciRoles, stateReaders, stateWriters, workloadsPrincipal } from "../ci";
 import { ALL_RULES } from "../../policy/rules";
-import { CI_STACK_KINDS, type ParsedEnv } from "../schema";
+import type { ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
 
 const RULE_IDS = ALL_RULES.map((r) => r.id);
@@ -115,11 +116,6 @@ function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables"
   );
 }
 
-/** The role the workloads stack's kubernetes and helm providers authenticate to the cluster as. */
-export function workloadsPrincipal(env: Pick<ParsedEnv, "workloads" | "assumeRole">): string | undefined {
-  return env.workloads.roleArn ?? env.assumeRole?.roleArn;
-}
-
 const clusterAdmins: EnvRule = {
   needs: ["assumeRole", "eks", "workloads", "nodeGroups", "tables"],
   check: (env) => {
@@ -172,18 +168,36 @@ export function isGitHubHosted(labels: readonly string[]): boolean {
   return labels.length === 1 && /^(ubuntu|windows|macos)-/.test(labels[0]);
 }
 
-/** The stacks the pull-request workflow plans for an environment, after the defaults. */
-export function planStacksOf(env: Pick<ParsedEnv, "ci" | "backend">): string[] {
-  const hasBackendStack = env.backend.kind === "s3";
-  return (env.ci.planStacks ?? CI_STACK_KINDS).filter((k) => k !== "backend" || hasBackendStack);
-}
-
 const ci: EnvRule = {
-  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "tables", "ci"],
+  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "tables", "ci", "iam", "name", "project", "region"],
   check: (env) => {
     const out: ConfigIssue[] = [];
-    const { planRoleArn, deployRoleArn } = env.ci;
-    if (planRoleArn) {
+    if (env.ci.github) {
+      if (env.backend.kind !== "s3")
+        out.push(
+          issue(
+            ["ci", "github"],
+            env.ci.github,
+            'needs backend.kind "s3": its roles live in the backend stack (on HCP Terraform, give the workspaces dynamic credentials: docs/hcp-terraform.md)',
+          ),
+        );
+      if (!env.accountId)
+        out.push(
+          issue(
+            ["ci", "github"],
+            env.ci.github,
+            "needs accountId: the plan and deploy roles it creates are named by their ARNs in the workflows",
+          ),
+        );
+      for (const field of ["planRoleArn", "deployRoleArn"] as const) {
+        if (env.ci[field])
+          out.push(
+            issue(["ci", field], env.ci[field], "is the role ci.github creates; remove it, or remove ci.github to bring roles of your own"),
+          );
+      }
+    }
+    const { plan: planRoleArn, deploy: deployRoleArn } = ciRoles(env);
+    if (planRoleArn && !env.ci.github) {
       if (env.accountId && accountOf(planRoleArn) !== env.accountId) {
         out.push(
           issue(
@@ -194,38 +208,14 @@ const ci: EnvRule = {
         );
       }
       if (Object.values(env.eks.admins).includes(planRoleArn)) {
-        out.push(
-          issue(
-            ["ci", "planRoleArn"],
-            planRoleArn,
-            "is in eks.admins; the plan role must be read-only (it gets a view access entry by itself)",
-          ),
-        );
-      }
-      if (Object.values(env.eks.viewers).includes(planRoleArn)) {
-        out.push(
-          issue(
-            ["ci", "planRoleArn"],
-            planRoleArn,
-            'is in eks.viewers; remove it there, it gets the "ci-plan" view access entry by itself',
-          ),
-        );
+        out.push(issue(["ci", "planRoleArn"], planRoleArn, "is in eks.admins; the plan role must be read-only"));
       }
       if (planRoleArn === deployRoleArn)
         out.push(
           issue(["ci", "planRoleArn"], planRoleArn, "is also ci.deployRoleArn; pull-request plans need a read-only role of their own"),
         );
-      if (CI_PLAN_VIEWER in env.eks.viewers) {
-        out.push(
-          issue(
-            ["eks", "viewers", CI_PLAN_VIEWER],
-            env.eks.viewers[CI_PLAN_VIEWER],
-            `uses the name "${CI_PLAN_VIEWER}", which is kept for ci.planRoleArn; rename it`,
-          ),
-        );
-      }
     }
-    if (deployRoleArn && !env.assumeRole && env.accountId && accountOf(deployRoleArn) !== env.accountId) {
+    if (deployRoleArn && !env.ci.github && !env.assumeRole && env.accountId && accountOf(deployRoleArn) !== env.accountId) {
       out.push(
         issue(
           ["ci", "deployRoleArn"],
@@ -234,9 +224,16 @@ const ci: EnvRule = {
         ),
       );
     }
-    const planStacks = planStacksOf(env);
-    const hcp = env.backend.kind === "hcp";
-    if (hcp && env.ci.planStacks?.includes("backend")) {
+    if (env.ci.planStacks?.includes("workloads")) {
+      out.push(
+        issue(
+          ["ci", "planStacks"],
+          env.ci.planStacks,
+          'includes "workloads", which pull requests never plan: it reads the cluster (Helm keeps its releases in Secrets), and a pull request\'s code must not; the deploy workflow plans and applies it',
+        ),
+      );
+    }
+    if (env.backend.kind === "hcp" && env.ci.planStacks?.includes("backend")) {
       out.push(
         issue(
           ["ci", "planStacks"],
@@ -245,39 +242,84 @@ const ci: EnvRule = {
         ),
       );
     }
+    // Pull-request code runs on the plan runner: never on a runner that deploys.
+    if (!isGitHubHosted(env.ci.planRunsOn) && deployRoleArn && sameLabels(env.ci.planRunsOn, env.ci.runsOn)) {
+      out.push(
+        issue(
+          ["ci", "planRunsOn"],
+          env.ci.planRunsOn,
+          "is the self-hosted runner that deploys (ci.runsOn): a pull request's code would run where the next deploy runs with the deploy role; plan on a GitHub-hosted runner (the default) or a runner of its own",
+        ),
+      );
+    }
     // GitHub-hosted runners come from GitHub's changing address ranges: they reach the API only
-    // when it is public to everyone.
-    const reachesWorkloads = hasWorkloads(env) && ((planRoleArn && planStacks.includes("workloads")) || deployRoleArn);
+    // when it is public to everyone. Only deploys talk to the cluster (the workloads stack).
+    const reachesWorkloads = hasWorkloads(env) && deployRoleArn !== undefined;
     const apiAccess = env.eks.apiAccess.cidrs.length + env.eks.apiAccess.securityGroupIds.length > 0;
-    // (GitHub-hosted runners cannot reach a private endpoint at all: their own message follows.)
     if (reachesWorkloads && !env.eks.endpointPublicAccess && !apiAccess && !isGitHubHosted(env.ci.runsOn)) {
       out.push(
         issue(
           ["eks", "apiAccess"],
           env.eks.apiAccess,
-          "must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the workflows plan or deploy the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise",
+          "must say where the CI runners reach the private API endpoint from (cidrs or securityGroupIds): the deploy workflow applies the workloads stack, which talks to the cluster, and only the nodes may reach it otherwise",
         ),
       );
     }
     const openToAll = env.eks.endpointPublicAccess && opensToEveryone(env.eks.publicAccessCidrs, env.eks.allowPublicAccessFromAnywhere);
-    if (!openToAll && isGitHubHosted(env.ci.runsOn)) {
-      const reaches = reachesWorkloads;
+    if (!openToAll && isGitHubHosted(env.ci.runsOn) && reachesWorkloads) {
       const endpoint = env.eks.endpointPublicAccess
         ? `API endpoint, public only to ${env.eks.publicAccessCidrs.join(", ")},`
         : "private API endpoint";
-      if (reaches) {
-        out.push(
-          issue(
-            ["ci", "runsOn"],
-            env.ci.runsOn,
-            `is a GitHub-hosted runner, which cannot reach the ${endpoint} that the workloads stack talks to; name a self-hosted runner that can, or set ci.planStacks without "workloads" and leave ci.deployRoleArn unset`,
-          ),
-        );
-      }
+      out.push(
+        issue(
+          ["ci", "runsOn"],
+          env.ci.runsOn,
+          `is a GitHub-hosted runner, which cannot reach the ${endpoint} that the workloads stack talks to; name a self-hosted runner that can, or deploy without CI (no deploy role)`,
+        ),
+      );
     }
     return out;
   },
 };
+
+/** Named state readers and writers must include every identity Terraform runs as for this environment. */
+const stateAccess: EnvRule = {
+  needs: ["accountId", "assumeRole", "backend", "eks", "ci", "iam", "name", "project", "region"],
+  check: (env) => {
+    if (!env.backend.stateWriters && !env.backend.stateReaders) return [];
+    const out: ConfigIssue[] = [];
+    const writers = stateWriters(env);
+    const { plan, deploy } = ciRoles(env);
+    // Terraform writes the state as assumeRole.roleArn when set, else as the caller (the CI deploy role in CI).
+    const mustWrite = [
+      ...(env.assumeRole ? [["assumeRole.roleArn", env.assumeRole.roleArn]] : deploy ? [["the CI deploy role", deploy]] : []),
+    ] as [string, string][];
+    for (const [what, arn] of mustWrite) {
+      if (env.backend.stateWriters && !writers.includes(arn))
+        out.push(
+          issue(
+            ["backend", "stateWriters"],
+            env.backend.stateWriters,
+            `leaves out ${what} ${arn}, which Terraform writes the state as; add it`,
+          ),
+        );
+    }
+    if (plan && env.backend.stateReaders && !stateReaders(env).includes(plan))
+      out.push(
+        issue(
+          ["backend", "stateReaders"],
+          env.backend.stateReaders,
+          `leaves out the CI plan role ${plan}, which reads the state in pull requests; add it`,
+        ),
+      );
+    return out;
+  },
+};
+
+/** Whether two runner label lists name the same runners. */
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((l, i) => l === [...b].sort()[i]);
+}
 
 const suppressions: EnvRule = {
   needs: ["policy"],
@@ -289,4 +331,4 @@ const suppressions: EnvRule = {
     ),
 };
 
-export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, clusterAdmins, ci, suppressions];
+export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, clusterAdmins, ci, stateAccess, suppressions];

@@ -1,16 +1,19 @@
 import { list, parsePolicyDocument, statements } from "../context";
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
 
-/** IRSA roles trust one service account, with the STS audience. */
+/** GitHub's OIDC issuer: its subjects name a repository, never a service account. */
+const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+
+/** Web-identity roles trust one subject, with the STS audience: one service account (IRSA) or one GitHub Actions subject. */
 export const IAM_004: PolicyRule = {
   id: "IAM-004",
-  title: "IRSA roles trust exactly one service account, with sub and aud conditions",
+  title: "Web-identity roles trust exactly one subject (a service account, or one GitHub Actions subject), with sub and aud conditions",
   description:
-    "Without a sub condition every pod of the cluster can assume the role; the Fargate post's controller role had no aud condition. EKS best practices (scope the IRSA trust policy); no scanner id.",
+    "Without a sub condition every pod of the cluster, or every repository on GitHub, can assume the role; the Fargate post's controller role had no aud condition. EKS best practices (scope the IRSA trust policy), GitHub's OIDC hardening guide; no scanner id.",
   mirrors: [],
   level: "error",
   resourceTypes: ["aws_iam_role"],
-  fix: 'add StringEquals { "<issuer>:sub": "system:serviceaccount:<ns>:<sa>", "<issuer>:aud": "sts.amazonaws.com" }',
+  fix: 'add StringEquals { "<issuer>:sub": "system:serviceaccount:<ns>:<sa>" (or one "repo:<owner>/<name>:..." for GitHub), "<issuer>:aud": "sts.amazonaws.com" }',
   check: (r) => {
     if (r.type !== "aws_iam_role") return NOT_APPLICABLE;
     const web = statements(parsePolicyDocument(r.config.assume_role_policy)).filter((s) =>
@@ -22,7 +25,13 @@ export const IAM_004: PolicyRule = {
       const sub = Object.entries(eq).find(([k]) => k.endsWith(":sub"));
       const aud = Object.entries(eq).find(([k]) => k.endsWith(":aud"));
       if (!sub) return nonCompliant("trusts web identities without a StringEquals :sub condition (any service account could assume it)");
-      if (list(sub[1]).some((v) => v.includes("*") || v.includes("?") || !v.startsWith("system:serviceaccount:"))) {
+      const github = sub[0] === `${GITHUB_ISSUER}:sub`;
+      const subjects = list(sub[1]);
+      const exact = subjects.length === 1 && !subjects[0].includes("*") && !subjects[0].includes("?");
+      if (github && !(exact && subjects[0].startsWith("repo:"))) {
+        return nonCompliant(`trusts ${JSON.stringify(sub[1])}, not one GitHub Actions subject ("repo:<owner>/<name>:...")`);
+      }
+      if (!github && !(exact && subjects[0].startsWith("system:serviceaccount:"))) {
         return nonCompliant(`trusts ${JSON.stringify(sub[1])}, not one service account`);
       }
       if (!aud || !list(aud[1]).every((v) => v === "sts.amazonaws.com"))

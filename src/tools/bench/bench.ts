@@ -254,6 +254,11 @@ export function generateEnvs(templates: readonly Raw[], count: number): Raw[] {
       const { path: _p, ...kubeconfig } = env.kubeconfig as Raw;
       env.kubeconfig = kubeconfig;
     }
+    // An account has one GitHub OIDC provider: the first copy of a template creates it, later copies use it.
+    const ci = env.ci as Raw | undefined;
+    if (i >= templates.length && ci?.github && typeof ci.github === "object") {
+      env.ci = { ...ci, github: { ...(ci.github as Raw), oidcProvider: "existing" } };
+    }
     return env;
   });
 }

@@ -8,7 +8,7 @@
  * characters are escaped (`\u001b`) everywhere but the line feeds and tabs of the layout.
  */
 import type { EnvConfig } from "../../config";
-import { planStacksOf } from "../../config/rules/access";
+import { ciRoles, planStacksOf } from "../../config/ci";
 import { STACK_KINDS, stackId, stateBucketName, stateKeyAlias } from "../../lib/naming";
 import { escapeControlKeepingLines } from "../../lib/text";
 import { codeBlock, codeSpan, plainText } from "../markdown";
@@ -55,14 +55,15 @@ export interface Matrix<T> {
 export function planMatrix(envs: readonly EnvConfig[], changed?: readonly string[]): Matrix<PlanJob> & { readonly skipped: string[] } {
   const skipped: string[] = [];
   const include = envs
-    .filter((e) => e.ci.planRoleArn)
+    .filter((e) => ciRoles(e).plan)
     .flatMap((e) => {
       const kinds = planStacksOf(e).filter((k) => !changed || changed.includes(`${e.name}-${k}`));
       if (kinds.length === 0) {
         skipped.push(e.name);
         return [];
       }
-      return [{ env: e.name, region: e.region, roleArn: e.ci.planRoleArn!, stacks: kinds.join(" "), runsOn: e.ci.runsOn }];
+      // The plan runner, never a deploy runner: pull-request code runs there.
+      return [{ env: e.name, region: e.region, roleArn: ciRoles(e).plan!, stacks: kinds.join(" "), runsOn: e.ci.planRunsOn }];
     });
   return { include, skipped };
 }
@@ -70,8 +71,11 @@ export function planMatrix(envs: readonly EnvConfig[], changed?: readonly string
 /** The comment that lists the environments a pull request did not plan because nothing changed in them. */
 export function skippedCommentBody(skipped: readonly string[], base: string): string {
   const marker = commentMarker("unchanged");
-  if (skipped.length === 0) return `${marker}\nEvery environment planned in pull requests is affected by this change and was planned.\n`;
-  return `${marker}\n**Not planned, nothing in their synthesized Terraform JSON changed since ${codeSpan(base.slice(0, 12))}:** ${skipped.map(codeSpan).join(", ")}.\n`;
+  const workloads =
+    "The workloads stacks are never planned in pull requests: they read the cluster (Helm keeps its releases in Secrets), which a pull request's code must not; the deploy workflow plans and applies them.\n";
+  if (skipped.length === 0)
+    return `${marker}\nEvery environment planned in pull requests is affected by this change and was planned.\n\n${workloads}`;
+  return `${marker}\n**Not planned, nothing in their synthesized Terraform JSON changed since ${codeSpan(base.slice(0, 12))}:** ${skipped.map(codeSpan).join(", ")}.\n\n${workloads}`;
 }
 
 /** The environments with a `ci.deployRoleArn` (or only `only`), in config order. */
@@ -79,14 +83,14 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
   if (only && !envs.some((e) => e.name === only)) {
     throw new Error(`no environment "${only}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
   }
-  const chosen = envs.filter((e) => (!only || e.name === only) && e.ci.deployRoleArn);
+  const chosen = envs.filter((e) => (!only || e.name === only) && ciRoles(e).deploy);
   if (only && chosen.length === 0)
-    throw new Error(`environment "${only}" has no ci.deployRoleArn, so the deploy workflow cannot deploy it`);
+    throw new Error(`environment "${only}" has no deploy role (ci.github or ci.deployRoleArn), so the deploy workflow cannot deploy it`);
   return {
     include: chosen.map((e) => ({
       env: e.name,
       region: e.region,
-      roleArn: e.ci.deployRoleArn!,
+      roleArn: ciRoles(e).deploy!,
       // On HCP Terraform there is no backend stack, and no bucket: the workspaces keep the state.
       stacks: STACK_KINDS.filter((k) => k !== "backend" || e.backend.kind === "s3")
         .map((k) => stackId(e.name, k))
