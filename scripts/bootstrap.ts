@@ -15,6 +15,7 @@ import { bootstrap } from "../src/tools/deploy/bootstrap";
 import { oneEnv, parseStacks } from "../src/tools/deploy/select";
 import { CliError, parseArgs, runCli } from "../src/tools/cli";
 import { assertAwsCredentials } from "../src/tools/terraform/credentials";
+import { assertStateWriter } from "../src/tools/deploy/state-writer";
 import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
 
 const USAGE = `
@@ -52,6 +53,8 @@ runCli(USAGE, async () => {
   const stacks = parseStacks(values.stacks);
   const { env, all } = await oneEnv(positionals);
   await assertAwsCredentials("bootstrap", env.name);
+  const note = await assertStateWriter(env);
+  if (note) console.error(note);
   if (!findTerraform()) throw new CliError("terraform is not on PATH; install Terraform >= 1.10");
   const outdir = path.resolve(values.output ?? outputDir());
   if (!values["skip-synth"]) {

@@ -8,7 +8,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { Construct } from "constructs";
+import { stackPartition } from "../lib/partition";
 import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../lib/aws-limits";
 import { LOCK_TABLE_HASH_KEY } from "../lib/constants";
 import { invalidName, requireValidProps } from "../lib/validation";
@@ -32,6 +34,13 @@ export interface StateBackendProps {
    * ephemeral environments, which are torn down (explicit opt-out). @default true
    */
   readonly protect?: boolean;
+  /**
+   * Who may read and who may write the state (IAM role or user ARNs of `account`): the key, the
+   * bucket and the lock table deny everyone else, the account's administrators included (they keep
+   * managing the key, and can replace the bucket policy: the way back in). Writers read too.
+   * @default - not restricted: whoever the account's IAM allows
+   */
+  readonly access?: { readonly account: string; readonly readers: readonly string[]; readonly writers: readonly string[] };
 }
 
 /** Defaults, named so their source is clear. */
@@ -75,13 +84,17 @@ export class StateBackend extends Construct {
     const protected_ = props.protect ?? true;
     const protect = { preventDestroy: protected_ };
 
+    const access = props.access;
+    const partition = access ? stackPartition(this) : undefined;
+    const readers = access ? [...new Set([...access.readers, ...access.writers])] : [];
     this.key = new KmsKey(this, "key", {
       description: `Encrypts the Terraform state in ${props.bucketName}`,
       enableKeyRotation: true,
       deletionWindowInDays: KMS_DELETION_WINDOW_DAYS,
       lifecycle: protect,
+      ...(access ? { policy: stateKeyPolicy(partition!, access.account, readers, access.writers) } : {}),
     });
-    new KmsAlias(this, "key_alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
+    const alias = new KmsAlias(this, "key_alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
 
     // Unprotected, the bucket is emptied on destroy: it holds every version of every stack's state.
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: !protected_, lifecycle: protect });
@@ -120,6 +133,7 @@ export class StateBackend extends Construct {
             Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
           },
+          ...(access ? stateBucketStatements(this.bucket.arn, [this.key.arn, alias.arn, props.keyAlias], readers, access.writers) : []),
         ],
       }),
     });
@@ -148,10 +162,121 @@ export class StateBackend extends Construct {
         deletionProtectionEnabled: protected_,
         lifecycle: protect,
       });
+      if (access) {
+        new DynamodbResourcePolicy(this, "lock_table_policy", {
+          resourceArn: this.lockTable.arn,
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "OnlyStateReadersReadTheLock",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan"],
+                Resource: this.lockTable.arn,
+                Condition: { ArnNotLike: { "aws:PrincipalArn": readers } },
+              },
+              {
+                Sid: "OnlyStateWritersLock",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+                Resource: this.lockTable.arn,
+                Condition: { ArnNotLike: { "aws:PrincipalArn": [...access.writers] } },
+              },
+            ],
+          }),
+        });
+      }
     }
     if (!protected_) {
       suppressRule(this, "TF-001", "ephemeral is true in the environment config (explicit opt-out: the environment is torn down)");
       if (this.lockTable) suppressRule(this.lockTable, "DDB-003", "ephemeral is true in the environment config (explicit opt-out)");
     }
   }
+}
+
+/**
+ * The state key's policy: the account administers the key (never uses it), readers decrypt,
+ * writers encrypt too; S3 and DynamoDB use it on their behalf.
+ */
+function stateKeyPolicy(partition: string, account: string, readers: readonly string[], writers: readonly string[]): string {
+  const root = `arn:${partition}:iam::${account}:root`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: root },
+        Action: [
+          "kms:Create*",
+          "kms:Describe*",
+          "kms:Enable*",
+          "kms:List*",
+          "kms:Put*",
+          "kms:Update*",
+          "kms:Revoke*",
+          "kms:Disable*",
+          "kms:Get*",
+          "kms:Delete*",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:ScheduleKeyDeletion",
+          "kms:CancelKeyDeletion",
+        ],
+        Resource: "*",
+      },
+      { Sid: "StateReaders", Effect: "Allow", Principal: { AWS: [...readers] }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" },
+      {
+        Sid: "StateWriters",
+        Effect: "Allow",
+        Principal: { AWS: [...writers] },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+        Resource: "*",
+      },
+    ],
+  });
+}
+
+/**
+ * What the bucket policy adds when the state's readers and writers are named: everyone else is
+ * denied the state objects, and objects are written only with the state key (a request without an
+ * encryption header gets the bucket's default, this key; Terraform sends the key's alias).
+ */
+function stateBucketStatements(bucketArn: string, keyIds: readonly string[], readers: readonly string[], writers: readonly string[]) {
+  return [
+    {
+      Sid: "OnlyStateReadersRead",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${bucketArn}/*`,
+      Condition: { ArnNotLike: { "aws:PrincipalArn": [...readers] } },
+    },
+    {
+      Sid: "OnlyStateWritersWrite",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+      Resource: `${bucketArn}/*`,
+      Condition: { ArnNotLike: { "aws:PrincipalArn": [...writers] } },
+    },
+    {
+      Sid: "OnlyKmsEncryption",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+    {
+      Sid: "OnlyTheStateKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [...keyIds] } },
+    },
+  ];
 }
