@@ -80,19 +80,29 @@ export class Steps {
 }
 
 /** Starts an environment on its own moto server in `<out>/<env>/` (out: the suite's `testOutputDir`). */
-export function startEmulated(out: string, env: EnvConfig): Promise<EmulatedEnvironment> {
+export function startEmulated(out: string, env: EnvConfig, opts: { readonly iam?: boolean } = {}): Promise<EmulatedEnvironment> {
   const log = (line: string) => console.info(`[${path.basename(out)} ${env.name}] ${line}`);
-  return EmulatedEnvironment.start(env, { root: path.join(out, env.name), projectRoot: PROJECT_ROOT, log });
+  return EmulatedEnvironment.start(env, { root: path.join(out, env.name), projectRoot: PROJECT_ROOT, log, iam: opts.iam });
 }
 
-/** `npm run plan` of `stacks` against the emulated state: its review, summarized. */
-export async function planAgainstState(emu: EmulatedEnvironment, dir: string, stacks = ["backend", "platform"]): Promise<PlanSummary> {
+/**
+ * `npm run plan` of `stacks` against the emulated state: its review, summarized. With
+ * `asPlanRole`, as the pull-request workflow plans: as the plan identity, with its own credentials
+ * (`--caller-credentials`).
+ */
+export async function planAgainstState(
+  emu: EmulatedEnvironment,
+  dir: string,
+  stacks = ["backend", "platform"],
+  opts: { readonly asPlanRole?: boolean } = {},
+): Promise<PlanSummary> {
   const run = await planEnvironment({
     env: emu.env.name,
     stacks,
     synthDir: emu.outdir,
     outDir: path.join(emu.options.root, dir),
-    processEnv: emu.processEnv,
+    processEnv: opts.asPlanRole ? emu.planEnv : emu.processEnv,
+    callerCredentials: opts.asPlanRole,
     log: () => undefined,
   });
   if (run.mode !== "online") throw new Error(`npm run plan ran ${run.mode}, not against the emulated state`);

@@ -1,15 +1,20 @@
 /**
  * Whatever envs/ holds deploys: each environment on an emulated AWS of its own (moto on
- * 127.0.0.1), through `npm run bootstrap` itself (the backend with local state, its state pushed
- * into the bucket it created, the platform on its S3 backend). Then a second bootstrap changes
- * nothing and `npm run plan` against the deployed state shows no changes (both: an empty second
- * plan), and the rendered kubeconfig yields a token. What moto cannot do is excluded explicitly
+ * 127.0.0.1) that enforces IAM, through `npm run bootstrap` itself (the backend with local state, its
+ * state pushed into the bucket it created, the platform on its S3 backend), acting as an identity
+ * holding exactly the deploy policy CI gets (`npm run ci:iam`). Then a second bootstrap changes
+ * nothing, `npm run plan` against the deployed state, acting as the plan identity with exactly the
+ * plan policy, shows no changes (both: an empty second plan), the rendered kubeconfig yields a
+ * token, nothing was denied, and a call outside the deploy policy is (enforcement was on). What moto cannot do is excluded explicitly
  * (src/tools/emulator/emulator-gaps.ts) and printed with counts; the workloads stack needs a real
  * cluster and is checked by the unit tests and `terraform validate` instead.
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/app";
+import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
+import { splitPolicy } from "../../src/lib/ci-iam";
+import { authorizations, type Authorization } from "../../src/tools/emulator/moto";
+import { runProcess, type ProcessRun } from "../../src/tools/process";
 import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "../../src/config";
 import type { DeployResult } from "../../src/tools/deploy/bootstrap";
 import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
@@ -31,6 +36,8 @@ const deployable = loaded.envs.filter((e) => e.backend.kind === "s3");
 interface Run {
   readonly steps: Steps;
   emu?: EmulatedEnvironment;
+  probe?: ProcessRun;
+  authz?: Authorization[];
   deploy?: DeployObservations;
   rerun?: DeployResult;
   kubeconfig?: KubeconfigCheck;
@@ -41,11 +48,20 @@ async function scenario(env: EnvConfig): Promise<Run> {
   const run: Run = { steps: new Steps(env.name) };
   const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
   try {
-    const emu = (run.emu = await step("start", () => startEmulated(out, env)));
+    const emu = (run.emu = await step("start", () => startEmulated(out, env, { iam: true })));
+    await step("CI identities", async () => {
+      const policies = ciPolicies(env, buildApp([env]).stacks[0]);
+      await emu.useCiIdentities({ deploy: splitPolicy(policies.deploy), plan: splitPolicy(policies.plan) });
+    });
     run.deploy = await step("bootstrap", () => deployInOrder(emu, (l) => console.info(`[envs-deploy ${env.name}] ${l}`)));
     run.rerun = await step("bootstrap again", () => emu.bootstrap());
     run.kubeconfig = await step("kubeconfig", () => checkKubeconfig(emu));
-    run.planned = await step("npm run plan", () => planAgainstState(emu, "plans"));
+    run.planned = await step("npm run plan", () => planAgainstState(emu, "plans", ["backend", "platform"], { asPlanRole: true }));
+    // Enforcement is on: what the deploy policy does not grant is denied.
+    run.probe = await step("probe", () =>
+      runProcess("aws", ["sns", "list-topics"], { cwd: emu.options.root, env: emu.processEnv, timeoutMs: 60_000 }),
+    );
+    run.authz = authorizations(emu.moto.logFile);
   } catch {
     // recorded in steps.failed; the tests name the step
   } finally {
@@ -123,6 +139,28 @@ describe.runIf(enabled).each(deployable.map((env, i) => [env.name, i] as const))
     expect(k.token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
     expect(k.presignedUrl.searchParams.get("Action")).toBe("GetCallerIdentity");
     expect(fs.statSync(k.file).mode & 0o777).toBe(0o600);
+  });
+
+  it("deploys and plans with exactly the generated CI policies: nothing is denied but a call outside them", () => {
+    const authz = run.steps.need(run.authz, "authorizations");
+    const probe = run.steps.need(run.probe, "probe");
+    expect(probe.code).not.toBe(0);
+    expect(probe.stderr).toMatch(/AccessDenied|not authorized/);
+    // The provider asks iam:GetUser who it is before it asks STS and falls back when refused: the
+    // one refusal that is expected (the policies do not grant it, and need not).
+    const denied = authz.filter((a) => !a.allowed && a.action !== "iam:GetUser").map((a) => `${a.principal} ${a.action} ${a.resource}`);
+    expect(denied).toEqual([expect.stringMatching(/ sns:ListTopics /)]);
+    const byService = new Map<string, number>();
+    for (const a of authz) byService.set(a.action.split(":")[0], (byService.get(a.action.split(":")[0]) ?? 0) + 1);
+    console.info(
+      `[envs-deploy ${name}] IAM checks by service: ${[...byService]
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
+    // Both identities were checked: the deploy one (or the role it assumes) and the plan one.
+    expect(authz.filter((a) => /:user\/ci-deploy$|:assumed-role\//.test(a.principal)).length).toBeGreaterThan(100);
+    expect(authz.filter((a) => a.principal.endsWith(":user/ci-plan")).length).toBeGreaterThan(10);
   });
 
   it("npm run plan against the deployed state shows no changes", () => {

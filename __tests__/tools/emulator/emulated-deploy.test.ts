@@ -8,15 +8,13 @@ const bravo = await fixtureEnv("bravo");
 const { json } = synthEnv(bravo);
 
 describe("emulator overrides", () => {
-  it("send every AWS service to the emulator with dummy keys, keeping the account guard and the role to assume", () => {
+  it("send every AWS service to the emulator, keeping the account guard, the role to assume and the caller's keys", () => {
     const override = emulatorProviderOverride(json.platform, endpoint) as { provider: { aws: Record<string, unknown> } };
     const aws = override.provider.aws;
-    expect(aws).toMatchObject({
-      access_key: "emulated",
-      secret_key: "emulated",
-      s3_use_path_style: true,
-      skip_credentials_validation: true,
-    });
+    expect(aws).toMatchObject({ s3_use_path_style: true, skip_credentials_validation: true });
+    // Keys come from the environment (AWS_ACCESS_KEY_ID), so a deploy can run as an IAM user the emulator enforces.
+    expect(aws).not.toHaveProperty("access_key");
+    expect(aws).not.toHaveProperty("secret_key");
     expect(Object.keys((aws.endpoints as Record<string, string>[])[0]).sort()).toEqual([...EMULATED_SERVICES].sort());
     expect(Object.values((aws.endpoints as Record<string, string>[])[0])).toEqual(EMULATED_SERVICES.map(() => endpoint));
     // Not touched: the emulator answers STS with the environment's account, and AssumeRole too.
@@ -36,8 +34,6 @@ describe("emulator overrides", () => {
       use_path_style: true,
       skip_region_validation: true,
       skip_metadata_api_check: true,
-      access_key: "emulated",
-      secret_key: "emulated",
     });
     expect(override.terraform.backend.s3).toMatchObject({ use_lockfile: true, assume_role: s3.assume_role });
   });

@@ -148,5 +148,12 @@ describe("useCallerCredentials", () => {
 
     const noRole = { provider: { aws: [{ region: "eu-west-1" }] }, terraform: { backend: { s3: { bucket: "b" } } } };
     expect(useCallerCredentials(noRole)).toEqual([]);
+    // An override file holds one object per block, not a list.
+    const override = {
+      provider: { aws: { assume_role: [{ role_arn: "r" }] } },
+      terraform: { backend: { s3: { assume_role: { role_arn: "r" } } } },
+    };
+    expect(useCallerCredentials(override)).toEqual(["provider aws", "backend s3"]);
+    expect(JSON.stringify(override)).not.toContain("assume_role");
   });
 });

@@ -20,9 +20,10 @@ import * as path from "node:path";
 import type { EnvConfig } from "../../config";
 import { buildApp } from "../../app";
 import type { DeployResult } from "../deploy/bootstrap";
+import { policyDocument, type Statement } from "../../lib/iam";
 import { CliError } from "../cli";
 import { describeGaps, emulatorGapOverride, type GapOverride } from "./emulator-gaps";
-import { startMoto, type MotoServer } from "./moto";
+import { asMotoChecks, startMoto, type MotoServer } from "./moto";
 import {
   backendLocalStatePath,
   clusterName,
@@ -73,8 +74,16 @@ export const EMULATED_SERVICES = [
 /** Services the S3 backend calls. */
 const BACKEND_SERVICES = ["s3", "dynamodb", "sts", "iam"] as const;
 
-/** Dummy credentials: moto accepts any; they never leave the machine. */
+/** Dummy credentials: moto accepts any until it enforces IAM; they never leave the machine. */
 const EMULATED_KEY = "emulated";
+
+/** An access key of the emulator. */
+export interface EmulatedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+const DUMMY: EmulatedCredentials = { accessKeyId: EMULATED_KEY, secretAccessKey: EMULATED_KEY };
 
 /** The provider override that sends every AWS call of a stack to the emulator. */
 export function emulatorProviderOverride(stackJson: Json, endpoint: string): Json | undefined {
@@ -82,9 +91,8 @@ export function emulatorProviderOverride(stackJson: Json, endpoint: string): Jso
   if (!providers || providers.length === 0) return undefined;
   return {
     provider: {
+      // Credentials come from the environment of each command: whoever it acts as.
       aws: {
-        access_key: EMULATED_KEY,
-        secret_key: EMULATED_KEY,
         // No AWS outside: skip only what needs the real one; STS answers the account id check.
         skip_credentials_validation: true,
         skip_metadata_api_check: true,
@@ -104,8 +112,6 @@ function emulatorBackendSettings(endpoint: string): Json {
     use_path_style: true,
     skip_region_validation: true,
     skip_metadata_api_check: true,
-    access_key: EMULATED_KEY,
-    secret_key: EMULATED_KEY,
   };
 }
 
@@ -153,6 +159,10 @@ export class EmulatedEnvironment {
   private readonly prune: string[];
   private readonly log: (line: string) => void;
   private scripts = 0;
+  /** Whom the harness's own reads of the bucket and the lock table act as. */
+  private probe: EmulatedCredentials = DUMMY;
+  /** The plan identity, once `useCiIdentities` ran: what `planEnvironment` should act as. */
+  planCredentials?: EmulatedCredentials;
   env: EnvConfig;
 
   private constructor(
@@ -193,8 +203,11 @@ export class EmulatedEnvironment {
     this.processEnv.AWS_SHARED_CREDENTIALS_FILE = path.join(options.root, "aws-credentials");
   }
 
-  /** Starts a moto server for `env` (its account) and prepares Terraform (the provider mirror). */
-  static async start(env: EnvConfig, options: EmulatedEnvironmentOptions): Promise<EmulatedEnvironment> {
+  /**
+   * Starts a moto server for `env` (its account) and prepares Terraform (the provider mirror).
+   * With `iam`, the server can enforce IAM (`useCiIdentities`).
+   */
+  static async start(env: EnvConfig, options: EmulatedEnvironmentOptions & { readonly iam?: boolean }): Promise<EmulatedEnvironment> {
     fs.rmSync(options.root, { recursive: true, force: true });
     fs.mkdirSync(options.root, { recursive: true });
     const mirror = findAwsProviderMirror();
@@ -204,7 +217,11 @@ export class EmulatedEnvironment {
         "the emulated deploy needs hashicorp/aws 5.100.0 from a filesystem mirror (set TF_PROVIDER_MIRROR) or registry access",
       );
     const cliConfig = writeCliConfig(options.root, mirror, online);
-    const moto = await startMoto({ accountId: env.accountId ?? MOTO_DEFAULT_ACCOUNT, logFile: path.join(options.root, "moto.log") });
+    const moto = await startMoto({
+      accountId: env.accountId ?? MOTO_DEFAULT_ACCOUNT,
+      logFile: path.join(options.root, "moto.log"),
+      iam: options.iam,
+    });
     (options.log ?? (() => undefined))(`${env.name}: moto server ${moto.endpoint} (pid ${moto.pid}, account ${moto.accountId})`);
     return new EmulatedEnvironment(env, moto, options, cliConfig, online ? [] : [...REGISTRY_ONLY_PROVIDERS]);
   }
@@ -330,6 +347,91 @@ export class EmulatedEnvironment {
     return JSON.parse(fs.readFileSync(report, "utf8")) as DeployResult;
   }
 
+  /**
+   * Makes the emulator check IAM from now on, with CI's identities: a deploy identity holding exactly
+   * `policies.deploy` (with `assumeRole`, a user that may only assume that role, which holds it), a
+   * plan identity holding exactly `policies.plan`, and a probe identity the harness reads the state
+   * bucket and lock table as. Terraform and the scripts then act as the deploy identity
+   * (`planCredentials` is the plan one). The roles the workloads stack and the kubeconfig take their
+   * cluster token as exist, trusting the deploy identity. Call before `synth`.
+   */
+  async useCiIdentities(policies: {
+    readonly deploy: readonly (readonly Statement[])[];
+    readonly plan: readonly (readonly Statement[])[];
+  }): Promise<void> {
+    const account = this.moto.accountId;
+    const aws = async (...args: string[]) => {
+      const run = await runProcess("aws", [...args, "--output", "json"], {
+        cwd: this.options.root,
+        env: this.processEnv,
+        timeoutMs: 60_000,
+      });
+      if (run.code !== 0) throw new CliError(`aws ${args.slice(0, 2).join(" ")} failed on the emulator: ${run.stderr.trim()}`);
+      return run.stdout.trim() ? (JSON.parse(run.stdout) as Record<string, Record<string, string>>) : {};
+    };
+    // moto cannot check resources and conditions the way AWS does: what it checks, see asMotoChecks.
+    const checked = (docs: readonly (readonly Statement[])[]) => docs.map((d) => asMotoChecks(d));
+    const user = async (name: string, given: readonly (readonly Statement[])[]) => {
+      await aws("iam", "create-user", "--user-name", name);
+      const docs = checked(given);
+      for (const [i, doc] of docs.entries())
+        await aws(
+          "iam",
+          "put-user-policy",
+          "--user-name",
+          name,
+          "--policy-name",
+          `${name}-${i + 1}`,
+          "--policy-document",
+          policyDocument(doc),
+        );
+      const key = (await aws("iam", "create-access-key", "--user-name", name)).AccessKey;
+      return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey, arn: `arn:aws:iam::${account}:user/${name}` };
+    };
+    /** A role of `arn` (path and name from it) that `principal` may assume, holding `docs`. */
+    const role = async (arn: string, principal: string, docs: readonly (readonly Statement[])[]) => {
+      const [, pathAndName] = arn.split(":role");
+      const name = pathAndName.slice(pathAndName.lastIndexOf("/") + 1);
+      const rolePath = pathAndName.slice(0, pathAndName.lastIndexOf("/") + 1);
+      const trust = policyDocument([{ Effect: "Allow", Principal: { AWS: principal }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+      await aws("iam", "create-role", "--role-name", name, "--path", rolePath, "--assume-role-policy-document", trust);
+      for (const [i, doc] of checked(docs).entries())
+        await aws(
+          "iam",
+          "put-role-policy",
+          "--role-name",
+          name,
+          "--policy-name",
+          `${name}-${i + 1}`,
+          "--policy-document",
+          policyDocument(doc),
+        );
+    };
+    this.probe = await user("harness-probe", [[{ Effect: "Allow", Action: "*", Resource: "*" }]]);
+    const deployer = this.env.assumeRole?.roleArn;
+    const deploy = await user(
+      "ci-deploy",
+      deployer ? [[{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: deployer }]] : policies.deploy,
+    );
+    if (deployer) await role(deployer, deploy.arn, policies.deploy);
+    // The cluster-token roles (no permissions needed: a token is a signed GetCallerIdentity).
+    const tokenRoles = new Set(
+      [this.env.workloads.roleArn, this.env.kubeconfig.roleArn].filter((r): r is string => r !== undefined && r !== deployer),
+    );
+    for (const r of tokenRoles) await role(r, deployer ?? deploy.arn, []);
+    const plan = await user("ci-plan", policies.plan);
+    await this.moto.enforceIam();
+    this.planCredentials = plan;
+    this.processEnv.AWS_ACCESS_KEY_ID = deploy.accessKeyId;
+    this.processEnv.AWS_SECRET_ACCESS_KEY = deploy.secretAccessKey;
+  }
+
+  /** The environment of a command that acts as the plan identity (`useCiIdentities`). */
+  get planEnv(): NodeJS.ProcessEnv {
+    const c = this.planCredentials ?? DUMMY;
+    return { ...this.processEnv, AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey };
+  }
+
   /** `terraform <args>` in a synthesized stack's folder. */
   terraform(kind: StackKind, args: string[], timeoutMs = TERRAFORM_TIMEOUT_MS): Promise<ProcessRun> {
     return runProcess("terraform", args, { cwd: this.stackDir(kind), env: this.processEnv, timeoutMs });
@@ -398,7 +500,7 @@ export class EmulatedEnvironment {
   /** A signed-looking request's headers: moto checks that a request is signed, not the signature. */
   private authorization(service: string): Record<string, string> {
     return {
-      Authorization: `AWS4-HMAC-SHA256 Credential=${EMULATED_KEY}/20260101/${this.env.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${this.probe.accessKeyId}/20260101/${this.env.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
       "X-Amz-Date": "20260101T000000Z",
       "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD",
     };

@@ -9,6 +9,7 @@ import * as http from "node:http";
 import { CliError } from "../cli";
 import { freePort } from "../ports";
 import { trackProcess } from "../../lib/interrupts";
+import type { Statement } from "../../lib/iam";
 
 /** The moto release the emulated deploy is written against (its gaps are listed per release). */
 export const MOTO_VERSION = "5.2.1";
@@ -25,14 +26,87 @@ export const MOTO_PATCHES = [
   },
 ] as const;
 
-/** `python3 -c` code that applies {@link MOTO_PATCHES} and runs moto's server with `argv`. */
-function serverCode(argv: readonly string[]): string {
+/** Services whose requests moto 5.2.1 checks against the resource's ARN (S3 buckets and objects, SQS queues, STS roles). */
+export const MOTO_RESOURCE_SERVICES = ["s3", "sqs", "sts"] as const;
+
+/**
+ * A policy as moto can check it, actions unchanged. moto 5.2.1 checks a request against the
+ * resource's ARN only for the services of `MOTO_RESOURCE_SERVICES` (SQS once the queue exists, and
+ * IAM calls on an existing role); every other request it checks against the resource `*`, which only a statement on `*`
+ * matches. It also evaluates no request context (`iam:PassedToService`, `kms:ResourceAliases`...), so
+ * a statement with a condition would deny. So: allows keep their resources for those services and
+ * are on `*` for the others, without conditions; denies stay as they are; `s3:ListBucket` comes with
+ * `s3:HeadBucket`, the name moto checks HeadBucket by. What this gives up (resource scoping and
+ * conditions) is checked on the generated policies by unit tests.
+ */
+export function asMotoChecks(statements: readonly Statement[]): Statement[] {
+  // moto checks a queue's ARN only once the queue exists: creating one is checked against `*`.
+  const scoped = (action: string) =>
+    (MOTO_RESOURCE_SERVICES as readonly string[]).includes(action.split(":")[0]) && action !== "sqs:CreateQueue";
+  return statements.flatMap((s): Statement[] => {
+    // Statement ids are dropped: split statements would repeat them.
+    const { Sid: _sid, Condition: condition, ...bare } = s;
+    if (s.Effect === "Deny") return [{ ...bare, ...(condition ? { Condition: condition } : {}) }];
+    const given = ([] as string[]).concat(s.Action);
+    // moto 5.2.1 authorizes HeadBucket as "s3:HeadBucket", an action IAM does not have: AWS checks s3:ListBucket.
+    const actions = given.includes("s3:ListBucket") ? [...given, "s3:HeadBucket"] : given;
+    return [
+      ...(actions.some(scoped) ? [{ ...bare, Action: actions.filter(scoped) }] : []),
+      ...(actions.some((a) => !scoped(a)) ? [{ ...bare, Action: actions.filter((a) => !scoped(a)), Resource: ["*"] }] : []),
+    ];
+  });
+}
+
+/**
+ * What changes in the server process when it enforces IAM (`startMoto({ iam: true })`): every
+ * authorization it makes is written to its log (`AUTHZ ALLOW|DENY <principal> <action> <resource>`),
+ * and request signatures are not verified. moto 5.2.1 verifies them wrongly for body-less REST
+ * calls (EKS GET and DELETE) and for percent-encoded query strings, denying requests AWS accepts;
+ * who makes a request is still taken from its access key, which is what the policies are checked
+ * against.
+ */
+export const MOTO_IAM_PATCHES = [
+  "import moto.iam.access_control as _ac, sys as _sys",
+  "_ac.IAMRequestBase.check_signature = lambda self: None",
+  "_permitted = _ac.IAMRequestBase.check_action_permitted",
+  "def _logged(self, resource):",
+  "    try:",
+  "        _permitted(self, resource)",
+  "    except Exception:",
+  '        _sys.stderr.write("AUTHZ DENY %s %s %s\\n" % (self._access_key.arn, self._action, resource))',
+  "        raise",
+  '    _sys.stderr.write("AUTHZ ALLOW %s %s %s\\n" % (self._access_key.arn, self._action, resource))',
+  "_ac.IAMRequestBase.check_action_permitted = _logged",
+] as const;
+
+/** `python3 -c` code that applies {@link MOTO_PATCHES} (and the IAM ones) and runs moto's server with `argv`. */
+function serverCode(argv: readonly string[], iam: boolean): string {
   return [
     "import moto.s3.models",
     ...MOTO_PATCHES.map((p) => p.patch),
+    ...(iam ? MOTO_IAM_PATCHES : []),
     "from moto.server import main",
     `main(${JSON.stringify(argv)})`,
   ].join("\n");
+}
+
+/** One authorization moto made while enforcing IAM. */
+export interface Authorization {
+  readonly allowed: boolean;
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+}
+
+/** The authorizations a moto server enforcing IAM wrote to its log. */
+export function authorizations(logFile: string): Authorization[] {
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "";
+  return [...text.matchAll(/^AUTHZ (ALLOW|DENY) (\S+) (\S+) (\S+)$/gm)].map((m) => ({
+    allowed: m[1] === "ALLOW",
+    principal: m[2],
+    action: m[3],
+    resource: m[4],
+  }));
 }
 
 /** A running moto server. */
@@ -44,6 +118,8 @@ export interface MotoServer {
   /** The account every request lands in (`MOTO_ACCOUNT_ID`). */
   readonly accountId: string;
   readonly logFile: string;
+  /** From now on, check every request against the caller's IAM policies (the server must have been started with `iam`). */
+  enforceIam(): Promise<void>;
   /** Stops the server's process group: SIGTERM, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -96,11 +172,18 @@ function stopper(child: ChildProcess): () => Promise<void> {
  * policies loaded (IAM attachments of managed policies must resolve). Fails with the end of its log
  * when it exits early or does not answer within `timeoutMs`.
  */
-export async function startMoto(opts: { accountId: string; logFile: string; timeoutMs?: number; python?: string }): Promise<MotoServer> {
+export async function startMoto(opts: {
+  accountId: string;
+  logFile: string;
+  timeoutMs?: number;
+  python?: string;
+  /** Able to enforce IAM (`enforceIam()`), logging every authorization. @default false */
+  iam?: boolean;
+}): Promise<MotoServer> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const port = await freePort();
   const log = fs.openSync(opts.logFile, "a");
-  const child = spawn(opts.python ?? "python3", ["-c", serverCode(["-H", "127.0.0.1", "-p", String(port)])], {
+  const child = spawn(opts.python ?? "python3", ["-c", serverCode(["-H", "127.0.0.1", "-p", String(port)], opts.iam ?? false)], {
     env: { ...process.env, MOTO_ACCOUNT_ID: opts.accountId, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", PYTHONUNBUFFERED: "1" },
     stdio: ["ignore", log, log],
     detached: true, // its own process group, so stop() reaches everything it runs
@@ -126,7 +209,14 @@ export async function startMoto(opts: { accountId: string; logFile: string; time
         `moto server could not be started: ${failed.message} (install it with: pip install "moto[server]==${MOTO_VERSION}")`,
       );
     if (await answers(port)) {
-      return { pid: child.pid!, port, endpoint: `http://127.0.0.1:${port}`, accountId: opts.accountId, logFile: opts.logFile, stop };
+      const endpoint = `http://127.0.0.1:${port}`;
+      const enforceIam = async () => {
+        if (!opts.iam) throw new Error("this moto server was started without iam: true");
+        // The count of unchecked requests is reset to 0: every request from now on is checked.
+        const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: "0", signal: AbortSignal.timeout(10_000) });
+        if (!res.ok) throw new Error(`moto's reset-auth answered ${res.status}`);
+      };
+      return { pid: child.pid!, port, endpoint, accountId: opts.accountId, logFile: opts.logFile, enforceIam, stop };
     }
   }
   await stop();

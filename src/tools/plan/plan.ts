@@ -173,6 +173,11 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
         const stackJson = copyStack(dir, work);
         const dropped = useCallerCredentials(stackJson);
         fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
+        // An override file (the emulator's backend, say) repeats a block whole: it must not bring the role back.
+        for (const file of fs.readdirSync(work).filter((f) => /(^|_)override\.tf\.json$/.test(f))) {
+          const override = JSON.parse(fs.readFileSync(path.join(work, file), "utf8")) as Record<string, unknown>;
+          if (useCallerCredentials(override).length > 0) fs.writeFileSync(path.join(work, file), JSON.stringify(override, null, 2));
+        }
         if (dropped.length > 0)
           opts.log(`${stack}: planning with the caller's credentials; the role to assume was dropped from ${dropped.join(", ")}`);
         dir = work;

@@ -366,8 +366,11 @@ export function copyStack(stackDir: string, workDir: string): Json {
  */
 export function useCallerCredentials(stackJson: Json): string[] {
   const dropped: string[] = [];
-  const providers = (stackJson.provider ?? {}) as Record<string, Json[]>;
-  for (const [i, p] of (providers.aws ?? []).entries()) {
+  // A block is a list of objects in cdk.tf.json, and may be one object in an override file.
+  const blocks = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : v ? [v as Json] : []);
+  const raw = (stackJson.provider ?? {}) as Record<string, unknown>;
+  const providers = { aws: blocks(raw.aws), kubernetes: blocks(raw.kubernetes), helm: blocks(raw.helm) };
+  for (const [i, p] of providers.aws.entries()) {
     if (p.assume_role) {
       delete p.assume_role;
       dropped.push(`provider aws${p.alias ? `.${valueText(p.alias)}` : providers.aws.length > 1 ? `[${i}]` : ""}`);
@@ -381,8 +384,8 @@ export function useCallerCredentials(stackJson: Json): string[] {
       dropped.push(`${where} (exec --role-arn)`);
     }
   };
-  for (const p of providers.kubernetes ?? []) for (const exec of (p.exec ?? []) as Json[]) dropRoleArn(exec, "provider kubernetes");
-  for (const p of providers.helm ?? []) {
+  for (const p of providers.kubernetes) for (const exec of blocks(p.exec)) dropRoleArn(exec, "provider kubernetes");
+  for (const p of providers.helm) {
     const exec = (p.kubernetes as Json | undefined)?.exec as Json | undefined;
     if (exec) dropRoleArn(exec, "provider helm");
   }
