@@ -1,10 +1,13 @@
 /**
- * Making the project yours, for real: in a scratch copy of the project, every sample environment
- * is deleted, one environment of another project, account, region and CIDR is written by
- * `npm run env:new`, the address contract is updated with `npm run addresses:update`, and the
- * whole `npm test` passes there. The tests never depend on which environments envs/ holds.
+ * Making the project yours, for real: a scratch copy of the project is installed the way the jobs
+ * that can get a cloud token install it (`npm ci --ignore-scripts`), and synthesizes byte for byte
+ * what the project's own install does. Then every sample environment is deleted, one environment of
+ * another project, account, region and CIDR is written by `npm run env:new`, the address contract is
+ * updated with `npm run addresses:update`, and the whole `npm test` passes there. The tests never
+ * depend on which environments envs/ holds, nor on any package's install script.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,19 +39,57 @@ function scratchCopy(): void {
   git("init", "-q");
   git("add", "-A");
   git("commit", "-q", "-m", "the project as cloned");
-  // Installed, as after npm ci (the project's own install, linked).
-  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(copy, "node_modules"));
 }
 
-/** `npm run <args>` in the copy, without the outer test runner's variables. */
-function npm(args: string[], timeoutMs: number): Promise<ProcessRun> {
+/** The environment without the outer test runner's and npm's variables. */
+function cleanEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !k.startsWith("npm_")));
-  return runProcess("npm", ["run", "--silent", ...args], { cwd: copy, env: { ...env, FORCE_COLOR: "0" }, timeoutMs });
+  return { ...env, FORCE_COLOR: "0" };
+}
+
+/** `npm run <args>` in the copy. */
+function npm(args: string[], timeoutMs: number): Promise<ProcessRun> {
+  return runProcess("npm", ["run", "--silent", ...args], { cwd: copy, env: cleanEnv(), timeoutMs });
+}
+
+/** Every file of a folder with its content's hash, by relative path. */
+function treeOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = path.join(rel, e.name);
+      if (e.isDirectory()) walk(p);
+      else
+        out[p] = createHash("sha256")
+          .update(fs.readFileSync(path.join(dir, p)))
+          .digest("hex");
+    }
+  };
+  walk("");
+  return out;
 }
 
 describe.runIf(tc)("a team replaces the samples with its own environment", () => {
-  it("passes npm test with only an environment written by npm run env:new", async () => {
+  it("installs without install scripts, synthesizes the same, and passes npm test with only an environment of npm run env:new", async () => {
     scratchCopy();
+    const install = await runProcess("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: copy,
+      env: cleanEnv(),
+      timeoutMs: 600_000,
+    });
+    expect(install.code, install.stderr).toBe(0);
+    // The same environments (the fixtures), synthesized by both installs: byte for byte the same.
+    const synth = (cwd: string, outdir: string) =>
+      runProcess(process.execPath, ["--import", "tsx", "main.ts"], {
+        cwd,
+        env: { ...cleanEnv(), EKS_ENVS_DIR: path.join(cwd, "__tests__", "fixtures", "envs"), CDKTF_OUTDIR: outdir },
+        timeoutMs: 180_000,
+      });
+    const ours = await synth(PROJECT_ROOT, path.join(out, "with-scripts"));
+    const theirs = await synth(copy, path.join(out, "without-scripts"));
+    expect([ours.code, theirs.code], ours.stderr + theirs.stderr).toEqual([0, 0]);
+    expect(treeOf(path.join(out, "without-scripts"))).toEqual(treeOf(path.join(out, "with-scripts")));
+
     const samples = fs.readdirSync(path.join(copy, "envs"));
     for (const f of samples) fs.rmSync(path.join(copy, "envs", f));
 

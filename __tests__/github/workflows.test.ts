@@ -201,7 +201,7 @@ describe("deploy.yml", () => {
     expect(deploy.concurrency).toEqual({ group: "deploy-${{ matrix.env }}", "cancel-in-progress": false });
     expect(deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(step(deploy, "AWS credentials (deploy role)").with).toMatchObject({ "role-to-assume": "${{ matrix.roleArn }}" });
-    expect(step(deploy, "Deploy").run).toContain("npx cdktf deploy $STACKS --auto-approve --parallelism 1 --no-color");
+    expect(step(deploy, "Deploy").run).toContain("npm run deploy -- $STACKS --auto-approve --parallelism 1 --no-color");
   });
 
   it("keeps a failed apply's state in the encrypted state bucket, never in an artifact", () => {

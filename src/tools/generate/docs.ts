@@ -26,6 +26,8 @@ import type { PolicyRule } from "../../policy/types";
 import { EMULATOR_GAPS, type EmulatorGap } from "../emulator/emulator-gaps";
 import { MOTO_PATCHES } from "../emulator/moto";
 import { markdownTable, type Align } from "../markdown";
+import { scopeOf, TYPES, type CiIamContext } from "../../lib/ci-iam";
+import { githubSubjects, githubTrustPolicy } from "../../constructs/ci-roles";
 
 export { markdownTable, type Align };
 
@@ -396,7 +398,64 @@ export interface GeneratedDoc {
   readonly sections: Readonly<Record<string, () => string | Promise<string>>>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The CI roles' IAM
+
+/** A context of placeholders, so the scopes read as patterns. */
+const PLACEHOLDERS: CiIamContext = {
+  partition: "aws",
+  account: "<account>",
+  region: "<region>",
+  prefix: "<project>-<env>",
+  env: "<env>",
+  cluster: "<project>-<env>-eks",
+  stateBucket: "<project>-<env>-tfstate",
+  lockTable: "<project>-<env>-tflock",
+  rolePath: "<path>",
+  clusterRoles: [],
+};
+
+/** Per resource type: what plans read and what deploys do, and on what. */
+function ciIamTable(): string {
+  const scopeText = (type: string) =>
+    scopeOf(type, PLACEHOLDERS)
+      .map((r) => `\`${r}\``)
+      .join("<br>");
+  return markdownTable(
+    ["resource type", "plan (refresh) reads", "deploy also", "on (extra calls: see the code)"],
+    Object.entries(TYPES).map(([type, t]) => [
+      `\`${type}\``,
+      t.read.map((a) => `\`${a}\``).join(" "),
+      [...t.write, ...(t.also ?? []).flatMap((x) => x.actions)].map((a) => `\`${a}\``).join(" "),
+      scopeText(type),
+    ]),
+  );
+}
+
+/** The trust policies of the roles `ci.github` creates, with placeholders. */
+function ciTrustPolicies(): string {
+  const provider = "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com";
+  const subjects = githubSubjects("<owner>/<repo>", "<githubEnvironment>", false);
+  const withWorkflow = githubSubjects("<owner>/<repo>", "<githubEnvironment>", true);
+  const pretty = (doc: string) => JSON.stringify(JSON.parse(doc), null, 2);
+  return [
+    "The plan role (pull requests of the repository):",
+    "",
+    "```json",
+    pretty(githubTrustPolicy(provider, subjects.plan)),
+    "```",
+    "",
+    "The deploy role (jobs of the environment's GitHub environment; with `ci.github.workflowInSubject`, only",
+    `\`deploy.yml\` on \`main\`: \`${withWorkflow.deploy}\`):`,
+    "",
+    "```json",
+    pretty(githubTrustPolicy(provider, subjects.deploy)),
+    "```",
+  ].join("\n");
+}
+
 export const GENERATED_DOCS: readonly GeneratedDoc[] = [
+  { file: "docs/ci.md", sections: { "ci-iam": () => ciIamTable(), "ci-trust": () => ciTrustPolicies() } },
   { file: "docs/configuration.md", sections: { "config-reference": () => configurationReference() } },
   { file: "docs/policy.md", sections: { "policy-rules": () => policyRulesTable() } },
   { file: "docs/testing.md", sections: { "emulator-gaps": async () => Promise.resolve(emulatorGapsTable()) } },
