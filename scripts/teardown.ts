@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { outputDir, PROJECT_ROOT, synthApp } from "../src/app";
 import { installSignalHandlers } from "../src/lib/interrupts";
 import { teardown } from "../src/tools/deploy/bootstrap";
-import { oneEnv, parseStacks } from "../src/tools/deploy/select";
+import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "../src/tools/deploy/select";
 import { CliError, parseArgs, runCli } from "../src/tools/cli";
 import { assertAwsCredentials } from "../src/tools/terraform/credentials";
 import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
@@ -35,16 +35,7 @@ installSignalHandlers();
 process.umask(0o077);
 
 runCli(USAGE, async () => {
-  const { values, positionals } = parseArgs(process.argv.slice(2), {
-    options: {
-      stacks: { type: "string" },
-      "skip-synth": { type: "boolean" },
-      output: { type: "string" },
-      "state-dir": { type: "string" },
-      report: { type: "string" },
-      "log-dir": { type: "string" },
-    },
-  });
+  const { values, positionals } = parseArgs(process.argv.slice(2), { options: STACK_RUN_OPTIONS });
   const stacks = parseStacks(values.stacks);
   const { env, source, all } = await oneEnv(positionals);
   const outdir = path.resolve(values.output ?? outputDir());

@@ -16,29 +16,29 @@ function env(name: string, fields: Partial<EnvInput>): { source: string; raw: En
 describe("VPC overlap warnings", () => {
   it("warns once, on the later environment, when two of one account and region overlap; still valid", () => {
     const result = validateEnvs([
-      env("dev", { vpc: { cidr: "10.10.0.0/16" } }),
+      env("core", { vpc: { cidr: "10.10.0.0/16" } }),
       env("qa", { vpc: { cidr: "10.10.128.0/17" } }),
       env("uat", { vpc: { cidr: "10.20.0.0/16" } }),
     ]);
     expect(result.errors).toEqual([]);
-    expect(result.envs.map((e) => e.name)).toEqual(["dev", "qa", "uat"]);
+    expect(result.envs.map((e) => e.name)).toEqual(["core", "qa", "uat"]);
     expect(result.warnings).toEqual([
-      `env "qa": vpc.cidr overlaps 10.10.0.0/16 of envs/dev.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.10.128.0/17")`,
+      `env "qa": vpc.cidr overlaps 10.10.0.0/16 of envs/core.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.10.128.0/17")`,
     ]);
   });
 
   it("counts the default CIDR, and names every earlier environment it overlaps", () => {
-    const result = validateEnvs([env("dev", {}), env("qa", {}), env("uat", { vpc: { cidr: "10.0.0.0/20" } })]);
+    const result = validateEnvs([env("core", {}), env("qa", {}), env("uat", { vpc: { cidr: "10.0.0.0/20" } })]);
     expect(result.warnings).toEqual([
-      `env "qa": vpc.cidr overlaps 10.0.0.0/16 of envs/dev.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.0.0.0/16")`,
-      `env "uat": vpc.cidr overlaps 10.0.0.0/16 of envs/dev.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.0.0.0/20")`,
+      `env "qa": vpc.cidr overlaps 10.0.0.0/16 of envs/core.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.0.0.0/16")`,
+      `env "uat": vpc.cidr overlaps 10.0.0.0/16 of envs/core.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.0.0.0/20")`,
       `env "uat": vpc.cidr overlaps 10.0.0.0/16 of envs/qa.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.0.0.0/20")`,
     ]);
   });
 
   it("does not warn across accounts or regions, or when an environment names no account", () => {
     const result = validateEnvs([
-      env("dev", {}),
+      env("core", {}),
       env("other", { accountId: B }),
       env("us", { region: "us-east-2", availabilityZones: ["us-east-2a", "us-east-2b"] }),
       { source: "envs/anyacct.ts", raw: baseInput({ name: "anyacct" }) },
@@ -49,7 +49,7 @@ describe("VPC overlap warnings", () => {
   });
 
   it("warns next to errors, for the environments that parse", () => {
-    const result = validateEnvs([env("dev", {}), env("qa", {}), env("bad", { tier: "huge" as "production" })]);
+    const result = validateEnvs([env("core", {}), env("qa", {}), env("bad", { tier: "huge" as "production" })]);
     expect(result.errors).toEqual(['env "bad": tier must be "development" or "production" (got "huge")']);
     expect(result.warnings).toHaveLength(1);
   });
@@ -64,7 +64,7 @@ describe("overlappingVpcs", () => {
     cidr,
   });
   const others = [
-    claim("dev", A, "eu-west-1", "10.0.0.0/16"),
+    claim("core", A, "eu-west-1", "10.0.0.0/16"),
     claim("big", A, "eu-west-1", "10.0.0.0/8"),
     claim("next", A, "eu-west-1", "10.1.0.0/16"),
     claim("other", B, "eu-west-1", "10.0.0.0/16"),
@@ -73,7 +73,7 @@ describe("overlappingVpcs", () => {
 
   it("finds the VPCs of the same account and region that share an address", () => {
     expect(overlappingVpcs({ accountId: A, region: "eu-west-1", cidr: "10.0.255.0/24" }, others).map((c) => c.name)).toEqual([
-      "dev",
+      "core",
       "big",
     ]);
     expect(overlappingVpcs({ accountId: A, region: "eu-west-1", cidr: "172.16.0.0/16" }, others)).toEqual([]);

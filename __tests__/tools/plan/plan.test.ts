@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasAwsCredentials, planEnvironment, selectStacks } from "../../../src/tools/plan/plan";
+import { planEnvironment, selectStacks } from "../../../src/tools/plan/plan";
 
 describe("plan helpers", () => {
   const all = ["alpha-backend", "alpha-platform", "alpha-workloads", "bravo-backend"];
@@ -11,16 +11,6 @@ describe("plan helpers", () => {
     expect(selectStacks("alpha", [], all)).toEqual(["alpha-backend", "alpha-platform", "alpha-workloads"]);
     expect(selectStacks("alpha", ["workloads", "alpha-backend"], all)).toEqual(["alpha-backend", "alpha-workloads"]);
     expect(() => selectStacks("alpha", ["bravo-backend"], all)).toThrow('no stack "bravo-backend" in environment alpha');
-  });
-
-  it("finds credentials the way the AWS SDK would", () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "creds-"));
-    const none = { AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "c"), AWS_CONFIG_FILE: path.join(empty, "k") };
-    expect(hasAwsCredentials(none)).toBe(false);
-    expect(hasAwsCredentials({ ...none, AWS_ACCESS_KEY_ID: "x" })).toBe(true);
-    expect(hasAwsCredentials({ ...none, AWS_WEB_IDENTITY_TOKEN_FILE: "/t" })).toBe(true);
-    fs.writeFileSync(none.AWS_CONFIG_FILE, "[profile x]\n");
-    expect(hasAwsCredentials(none)).toBe(true);
   });
 
   it("refuses --caller-credentials without credentials, or with --offline, instead of previewing", async () => {

@@ -23,3 +23,13 @@ export function parseStacks(list: string | undefined): ("platform" | "workloads"
     throw new UsageError(`--stacks takes platform and/or workloads, comma-separated (got ${JSON.stringify(list)})`);
   return (["platform", "workloads"] as const).filter((k) => names.includes(k));
 }
+
+/** The options `npm run bootstrap` and `npm run teardown` share (parseArgs form). */
+export const STACK_RUN_OPTIONS = {
+  stacks: { type: "string" },
+  "skip-synth": { type: "boolean" },
+  output: { type: "string" },
+  "state-dir": { type: "string" },
+  report: { type: "string" },
+  "log-dir": { type: "string" },
+} as const;

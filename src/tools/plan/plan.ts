@@ -4,9 +4,9 @@
  * for a local backend, dummy credentials and skip flags; nothing fake in cdktf.out).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { CliError } from "../cli";
+import { hasAwsCredentials } from "../terraform/credentials";
 import { writePlanArtifact } from "./plan-redact";
 import { removeOnInterrupt } from "../../lib/interrupts";
 import { STACK_KINDS, stackId } from "../../lib/naming";
@@ -62,18 +62,6 @@ export interface PlanOptions {
    * backend, remote state, kubernetes token): for CI plan roles, which are read-only. @default false
    */
   readonly callerCredentials?: boolean;
-}
-
-/** Whether the AWS SDK would find credentials here (env, profiles, web identity, containers). */
-export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE) return true;
-  if (env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) return true;
-  const home = os.homedir();
-  const files = [
-    env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, ".aws", "credentials"),
-    env.AWS_CONFIG_FILE ?? path.join(home, ".aws", "config"),
-  ];
-  return files.some((f) => fs.existsSync(f));
 }
 
 /** The stacks to plan, in deployment order, from ids or kinds. */
