@@ -89,6 +89,15 @@ describe("VPC overlap warnings", () => {
     expect(pair(present, present)).toEqual([]);
   });
 
+  it("refuses a third environment logging one existing VPC: AWS allows two flow logs per VPC", () => {
+    const shared = existingVpcInput({ discoveryTags: "present" });
+    const logging = (name: string, enabled = true) => env(name, { vpc: { existing: shared, flowLogs: { enabled } } });
+    expect(validateEnvs([logging("dev"), logging("qa"), logging("uat", false), logging("int")]).errors).toEqual([
+      `env "int": vpc.flowLogs.enabled would add a third flow log to ${shared.vpcId}, which envs/dev.ts and envs/qa.ts log already, and AWS allows 2 per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC) (got true)`,
+    ]);
+    expect(validateEnvs([logging("dev"), logging("qa"), logging("uat", false)]).errors).toEqual([]);
+  });
+
   it("warns next to errors, for the environments that parse", () => {
     const result = validateEnvs([env("dev", {}), env("qa", {}), env("bad", { tier: "huge" as "production" })]);
     expect(result.errors).toEqual(['env "bad": tier must be "development" or "production" (got "huge")']);

@@ -103,10 +103,12 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
   const firstByKubeconfig = new Map<string, number>();
   const firstByOidcProvider = new Map<string, number>();
   const subnetUsers = new Map<string, { index: number; adds: boolean }>();
+  const flowLogsOf = new Map<string, number[]>();
   sources.forEach((source, i) => {
     const env = parsed[i];
     if (!env) return; // its own problems are reported
     errors.push(...sharedDiscoveryTags(env, i, subnetUsers, sources).map((issue) => formatIssue(names[i], issue)));
+    errors.push(...tooManyFlowLogs(env, i, flowLogsOf, sources).map((issue) => formatIssue(names[i], issue)));
     const claims: [Map<string, number>, string, (string | number)[], string][] = [
       [firstByName, env.name, ["name"], "environment name"],
       [firstByBucket, stateBucketName(env), env.backend.bucketName ? ["backend", "bucketName"] : ["project"], "state bucket"],
@@ -165,6 +167,29 @@ function sharedDiscoveryTags(
     });
   }
   return out;
+}
+
+/** Flow logs AWS allows per VPC (Amazon VPC quotas; it cannot be raised). */
+const MAX_FLOW_LOGS_PER_VPC = 2;
+
+/**
+ * An existing VPC that more environments would log than AWS allows flow logs per VPC: the apply of
+ * the last one would fail. `seen`: VPC id -> the environments that log it so far.
+ */
+function tooManyFlowLogs(env: ParsedEnv, index: number, seen: Map<string, number[]>, sources: readonly EnvSource[]): ConfigIssue[] {
+  const vpcId = env.vpc.existing?.vpcId;
+  if (vpcId === undefined || !env.vpc.flowLogs.enabled) return [];
+  const logging = seen.get(vpcId) ?? [];
+  seen.set(vpcId, [...logging, index]);
+  if (logging.length < MAX_FLOW_LOGS_PER_VPC) return [];
+  const others = logging.map((i) => sources[i].source).join(" and ");
+  return [
+    {
+      path: ["vpc", "flowLogs", "enabled"],
+      value: true,
+      message: `would add a third flow log to ${vpcId}, which ${others} log already, and AWS allows ${MAX_FLOW_LOGS_PER_VPC} per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC)`,
+    },
+  ];
 }
 
 /** What is allowed between environments but likely a mistake: VPCs of one account and region that overlap. */
