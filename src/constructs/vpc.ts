@@ -58,7 +58,7 @@ export interface NewVpcProps extends VpcCommonProps {
   readonly privateSubnetCidrs: readonly string[];
   /** One NAT gateway for all zones, or one per zone. @default "single" */
   readonly natGateways?: "single" | "perAz";
-  /** Not set: the network is defined here. @default - undefined */
+  /** Unset for a network defined here; an existing one is {@link ExistingVpcProps}. @default - the network is defined here */
   readonly existing?: undefined;
 }
 
