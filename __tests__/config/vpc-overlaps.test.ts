@@ -68,36 +68,6 @@ describe("VPC overlap warnings", () => {
     ]);
   });
 
-  it("refuses a subnet two environments use when either adds its discovery tags, on the later; allows it when both find them present", () => {
-    const { privateSubnets, publicSubnets } = existingVpcInput();
-    const ids = [
-      ...privateSubnets.map((s, i) => [`privateSubnets[${i}]`, s.id]),
-      ...publicSubnets.map((s, i) => [`publicSubnets[${i}]`, s.id]),
-    ];
-    const message = (who: string) =>
-      ids.map(
-        ([at, id]) =>
-          `env "qa": vpc.existing.${at}.id is also used by envs/dev.ts, and ${who} adds its EKS discovery tags (discoveryTags "add"): destroying it would remove the role tag from under the other's load balancers; tag shared subnets once outside both and set vpc.existing.discoveryTags: "present" in each (got "${id}")`,
-      );
-    const add = existingVpcInput();
-    const present = existingVpcInput({ discoveryTags: "present" });
-    const pair = (dev: typeof add, qa: typeof add) =>
-      validateEnvs([env("dev", { vpc: { existing: dev } }), env("qa", { vpc: { existing: qa } })]).errors;
-    expect(pair(add, add)).toEqual(message("that environment"));
-    expect(pair(add, present)).toEqual(message("that environment"));
-    expect(pair(present, add)).toEqual(message("this one"));
-    expect(pair(present, present)).toEqual([]);
-  });
-
-  it("refuses a third environment logging one existing VPC: AWS allows two flow logs per VPC", () => {
-    const shared = existingVpcInput({ discoveryTags: "present" });
-    const logging = (name: string, enabled = true) => env(name, { vpc: { existing: shared, flowLogs: { enabled } } });
-    expect(validateEnvs([logging("dev"), logging("qa"), logging("uat", false), logging("int")]).errors).toEqual([
-      `env "int": vpc.flowLogs.enabled would add a third flow log to ${shared.vpcId}, which envs/dev.ts and envs/qa.ts log already, and AWS allows 2 per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC) (got true)`,
-    ]);
-    expect(validateEnvs([logging("dev"), logging("qa"), logging("uat", false)]).errors).toEqual([]);
-  });
-
   it("warns next to errors, for the environments that parse", () => {
     const result = validateEnvs([env("dev", {}), env("qa", {}), env("bad", { tier: "huge" as "production" })]);
     expect(result.errors).toEqual(['env "bad": tier must be "development" or "production" (got "huge")']);
