@@ -174,7 +174,15 @@ export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name
   }
   placeRoles(env, allStacks(stacks));
   // One policy pack per environment, with that environment's suppressions.
-  const pack = new PolicyPack({ suppressions: env.policy.suppressions.map((s) => ({ ...s, source })) });
+  const existing = env.vpc.existing;
+  const pack = new PolicyPack({
+    suppressions: env.policy.suppressions.map((s) => ({ ...s, source })),
+    network: existing && {
+      vpcId: existing.vpcId,
+      privateSubnetIds: existing.privateSubnets.map((s) => s.id),
+      publicSubnetIds: existing.publicSubnets.map((s) => s.id),
+    },
+  });
   for (const stack of allStacks(stacks)) Aspects.of(stack).add(pack);
   return stacks;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidEnvs, EnvConfigError, validateEnvs, type EnvInput } from "../../src/config";
 import { roleNames } from "../../src/lib/naming";
 import { configBase as base, errorsOf, errorsOfAll } from "../helpers/config";
-import { FIXTURE_ENVS_DIR, fixtureEnvs, withClusterAccess } from "../helpers/synth";
+import { existingVpcInput, FIXTURE_ENVS_DIR, fixtureEnvs, withClusterAccess } from "../helpers/synth";
 
 describe("config validation", () => {
   it("accepts every fixture environment and applies defaults", async () => {
@@ -256,6 +256,38 @@ describe("config validation", () => {
     expect(errors).toEqual([
       'env "uat": backend.bucketName gives the state bucket "shared-tfstate", which envs/qa.ts also uses; each environment needs its own: change it in envs/uat.ts (got "shared-tfstate")',
     ]);
+  });
+
+  /** An environment `name` in envs/<name>.ts with the given VPC section. */
+  const inVpc = (name: string, vpc: EnvInput["vpc"]) => ({ source: `envs/${name}.ts`, raw: { ...base, name, vpc } });
+
+  it("refuses a subnet two environments use when either adds its discovery tags, on the later; allows it when both find them present", () => {
+    const { privateSubnets, publicSubnets } = existingVpcInput();
+    const ids = [
+      ...privateSubnets.map((s, i) => [`privateSubnets[${i}]`, s.id]),
+      ...publicSubnets.map((s, i) => [`publicSubnets[${i}]`, s.id]),
+    ];
+    const message = (who: string) =>
+      ids.map(
+        ([at, id]) =>
+          `env "qa": vpc.existing.${at}.id is also used by envs/dev.ts, and ${who} adds its EKS discovery tags (discoveryTags "add"): destroying it would remove the role tag from under the other's load balancers; tag shared subnets once outside both and set vpc.existing.discoveryTags: "present" in each (got "${id}")`,
+      );
+    const add = existingVpcInput();
+    const present = existingVpcInput({ discoveryTags: "present" });
+    const pair = (dev: typeof add, qa: typeof add) => errorsOfAll([inVpc("dev", { existing: dev }), inVpc("qa", { existing: qa })]);
+    expect(pair(add, add)).toEqual(message("that environment"));
+    expect(pair(add, present)).toEqual(message("that environment"));
+    expect(pair(present, add)).toEqual(message("this one"));
+    expect(pair(present, present)).toEqual([]);
+  });
+
+  it("refuses a third environment logging one existing VPC: AWS allows two flow logs per VPC", () => {
+    const shared = existingVpcInput({ discoveryTags: "present" });
+    const logging = (name: string, enabled = true) => inVpc(name, { existing: shared, flowLogs: { enabled } });
+    expect(errorsOfAll([logging("dev"), logging("qa"), logging("uat", false), logging("int")])).toEqual([
+      `env "int": vpc.flowLogs.enabled would add a third flow log to ${shared.vpcId}, which envs/dev.ts and envs/qa.ts log already, and AWS allows 2 per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC) (got true)`,
+    ]);
+    expect(errorsOfAll([logging("dev"), logging("qa"), logging("uat", false)])).toEqual([]);
   });
 
   it("throws EnvConfigError with every line from assertValidEnvs", () => {

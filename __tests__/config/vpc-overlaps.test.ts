@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { overlappingVpcs, validateEnvs, vpcClaimOfSource, type EnvInput, type VpcClaim } from "../../src/config";
-import { baseInput } from "../helpers/synth";
+import { baseInput, existingVpcInput } from "../helpers/synth";
 
 const A = "111111111111";
 const B = "222222222222";
@@ -46,6 +46,26 @@ describe("VPC overlap warnings", () => {
     ]);
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
+  });
+
+  it("does not warn about environments in one existing VPC (they share it on purpose), and names vpc.existing.cidr otherwise", () => {
+    const shared = { existing: existingVpcInput({ discoveryTags: "present" }) };
+    const result = validateEnvs([
+      env("dev", { vpc: shared }),
+      env("qa", { vpc: shared }),
+      env("uat", { vpc: { cidr: "10.70.0.0/16" } }),
+      env("int", { vpc: { existing: existingVpcInput({ vpcId: "vpc-0f0e0d0c0b0a09080", discoveryTags: "present" }) } }),
+    ]);
+    expect(result.errors).toEqual([]);
+    const overlap = (what: string, other: string) =>
+      `${what} overlaps 10.70.0.0/16 of envs/${other}.ts in account ${A} region eu-west-1; peering or a transit gateway between them would fail (got "10.70.0.0/16")`;
+    expect(result.warnings).toEqual([
+      `env "uat": ${overlap("vpc.cidr", "dev")}`,
+      `env "uat": ${overlap("vpc.cidr", "qa")}`,
+      `env "int": ${overlap("vpc.existing.cidr", "dev")}`,
+      `env "int": ${overlap("vpc.existing.cidr", "qa")}`,
+      `env "int": ${overlap("vpc.existing.cidr", "uat")}`,
+    ]);
   });
 
   it("warns next to errors, for the environments that parse", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
-import { fixtureEnv, policyOf, resourcesOf, synthEnv, testEnv, type StackJson } from "../helpers/synth";
+import { existingVpcInput, fixtureEnv, policyOf, resourcesOf, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
 /** Production tier: node groups of both kinds, customer-keyed logs, one NAT gateway per zone (three zones). */
 const bravo = synthEnv(await fixtureEnv("bravo")).json.platform;
@@ -207,5 +207,57 @@ describe("EnvDef", () => {
       vpc_public_a: "10.40.224.0/22",
       vpc_public_b: "10.40.228.0/22",
     });
+  });
+});
+
+describe("EnvDef in an existing VPC", () => {
+  const existing = existingVpcInput();
+  const privateIds = existing.privateSubnets.map((s) => s.id);
+  const env = testEnv({
+    vpc: { existing },
+    nodeGroups: { selfManaged: { app: {} }, managed: { sys: {} } },
+    fargate: { profiles: { apps: { selectors: [{ namespace: "default" }] } } },
+    workloads: { loadBalancerController: true },
+  });
+  const { json, stacks } = synthEnv(env);
+  const platform = json.platform;
+
+  it("creates no VPC, subnet, gateway, route table or default security group of its own", () => {
+    const network = [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_internet_gateway",
+      "aws_nat_gateway",
+      "aws_eip",
+      "aws_route_table",
+      "aws_route_table_association",
+      "aws_default_security_group",
+    ];
+    expect(Object.keys(platform.resource ?? {}).filter((t) => network.includes(t))).toEqual([]);
+  });
+
+  it("puts the control plane, both kinds of node group and the Fargate profiles in the private subnets, in the given VPC", () => {
+    expect(resourcesOf(platform, "aws_eks_cluster").eks.vpc_config).toMatchObject({ subnet_ids: privateIds });
+    expect(resourcesOf(platform, "aws_eks_node_group").workers_sys_node_group.subnet_ids).toEqual(privateIds);
+    expect(resourcesOf(platform, "aws_autoscaling_group").workers_app_autoscaling_group.vpc_zone_identifier).toEqual(privateIds);
+    for (const profile of Object.values(resourcesOf(platform, "aws_eks_fargate_profile"))) expect(profile.subnet_ids).toEqual(privateIds);
+    for (const sg of Object.values(resourcesOf(platform, "aws_security_group"))) expect(sg.vpc_id).toBe(existing.vpcId);
+    expect(resourcesOf(platform, "aws_flow_log").vpc_flow_log.vpc_id).toBe(existing.vpcId);
+    const controller = JSON.stringify(policyOf(resourcesOf(platform, "aws_iam_role_policy").lb_controller_policy.policy));
+    expect(controller).toContain(`vpc/${existing.vpcId}`);
+  });
+
+  it("hands the given ids to the outputs and the workloads stack", () => {
+    expect(platform.output?.vpc_id.value).toBe(existing.vpcId);
+    expect(platform.output?.private_subnet_ids.value).toEqual(privateIds);
+    expect(platform.output?.public_subnet_ids.value).toEqual(existing.publicSubnets.map((s) => s.id));
+    expect(stacks.platform.envDef.vpc.vpcId).toBe(existing.vpcId);
+    expect(JSON.stringify(json.workloads)).toContain(existing.vpcId);
+  });
+
+  it("tags the subnets for EKS when asked, and leaves their tags alone when they are present", () => {
+    expect(Object.keys(resourcesOf(platform, "aws_ec2_tag"))).toHaveLength(8);
+    const present = synthEnv(testEnv({ vpc: { existing: existingVpcInput({ discoveryTags: "present" }) } })).json.platform;
+    expect(resourcesOf(present, "aws_ec2_tag")).toEqual({});
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Vpc, type VpcProps } from "../../src/constructs/vpc";
+import { Vpc, type ExistingVpcProps, type NewVpcProps } from "../../src/constructs/vpc";
 import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../helpers/synth";
 
-const props: VpcProps = {
+const props: NewVpcProps = {
   namePrefix: "fixture-alpha",
   clusterName: "fixture-alpha-eks",
   cidr: "10.0.0.0/16",
@@ -13,7 +13,7 @@ const props: VpcProps = {
   flowLogs: { logGroupName: "/aws/vpc/fixture-alpha/flow-logs", roleName: "fixture-alpha-vpc-flow-logs", retentionDays: 365 },
 };
 
-function synth(p: Partial<VpcProps> = {}): StackJson {
+function synth(p: Partial<NewVpcProps> = {}): StackJson {
   return synthConstruct((scope) => new Vpc(scope, "vpc", { ...props, ...p }));
 }
 
@@ -165,7 +165,117 @@ describe("Vpc", () => {
       'Vpc: privateSubnetCidrs must list one subnet per availability zone (3), in zone order (got ["10.0.0.0/19","10.0.32.0/19"])',
     ],
   ])("rejects invalid props: %j", (bad, message) => {
-    expect(() => synth(bad as Partial<VpcProps>)).toThrow(PropsError);
-    expect(() => synth(bad as Partial<VpcProps>)).toThrow(message);
+    expect(() => synth(bad as Partial<NewVpcProps>)).toThrow(PropsError);
+    expect(() => synth(bad as Partial<NewVpcProps>)).toThrow(message);
+  });
+});
+
+describe("Vpc with an existing VPC", () => {
+  const existing: ExistingVpcProps = {
+    namePrefix: "fixture-byo",
+    clusterName: "fixture-byo-eks",
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    flowLogs: props.flowLogs,
+    existing: {
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      cidr: "10.70.0.0/16",
+      privateSubnets: [
+        { id: "subnet-0a000000000000001", zone: "eu-west-1a", cidr: "10.70.0.0/19" },
+        { id: "subnet-0a000000000000002", zone: "eu-west-1b", cidr: "10.70.32.0/19" },
+      ],
+      publicSubnets: [{ id: "subnet-0b000000000000001", zone: "eu-west-1a", cidr: "10.70.224.0/22" }],
+    },
+  };
+  const synthExisting = (p: Partial<ExistingVpcProps> = {}, e: Partial<ExistingVpcProps["existing"]> = {}) => {
+    let vpc: Vpc | undefined;
+    const json = synthConstruct((scope) => {
+      vpc = new Vpc(scope, "vpc", { ...existing, ...p, existing: { ...existing.existing, ...e } });
+    });
+    return { json, vpc: vpc! };
+  };
+
+  it("defines no VPC, subnet, gateway, route or default security group, and passes the given ids on", () => {
+    const { json, vpc } = synthExisting();
+    for (const type of [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_internet_gateway",
+      "aws_nat_gateway",
+      "aws_eip",
+      "aws_route_table",
+      "aws_route_table_association",
+      "aws_default_security_group",
+      "aws_ec2_tag",
+    ]) {
+      expect(resourcesOf(json, type), type).toEqual({});
+    }
+    expect(vpc.vpc).toBeUndefined();
+    expect(vpc.vpcId).toBe("vpc-0a1b2c3d4e5f60718");
+    expect(vpc.privateSubnetIds).toEqual(["subnet-0a000000000000001", "subnet-0a000000000000002"]);
+    expect(vpc.publicSubnetIds).toEqual(["subnet-0b000000000000001"]);
+  });
+
+  it("logs the existing VPC's traffic through its own log group and role", () => {
+    const { json } = synthExisting();
+    expect(onlyResource(json, "aws_flow_log")).toMatchObject({
+      vpc_id: "vpc-0a1b2c3d4e5f60718",
+      traffic_type: "ALL",
+      log_destination: "${aws_cloudwatch_log_group.vpc_flow_logs.arn}",
+      iam_role_arn: "${aws_iam_role.vpc_flow_logs_role.arn}",
+    });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/vpc/fixture-alpha/flow-logs",
+      retention_in_days: 365,
+    });
+  });
+
+  it("defines nothing at all without flow logs and tags", () => {
+    expect(synthExisting({ flowLogs: undefined }).json.resource ?? {}).toEqual({});
+  });
+
+  it("adds the EKS discovery tags, one aws_ec2_tag per subnet and key, named by the subnet's id", () => {
+    const tags = resourcesOf(synthExisting({}, { addDiscoveryTags: true }).json, "aws_ec2_tag");
+    const cluster = "kubernetes.io/cluster/fixture-byo-eks";
+    expect(tags).toEqual({
+      "vpc_subnet-0a000000000000001_cluster_tag": { resource_id: "subnet-0a000000000000001", key: cluster, value: "shared" },
+      "vpc_subnet-0a000000000000001_role_tag": {
+        resource_id: "subnet-0a000000000000001",
+        key: "kubernetes.io/role/internal-elb",
+        value: "1",
+      },
+      "vpc_subnet-0a000000000000002_cluster_tag": { resource_id: "subnet-0a000000000000002", key: cluster, value: "shared" },
+      "vpc_subnet-0a000000000000002_role_tag": {
+        resource_id: "subnet-0a000000000000002",
+        key: "kubernetes.io/role/internal-elb",
+        value: "1",
+      },
+      "vpc_subnet-0b000000000000001_cluster_tag": { resource_id: "subnet-0b000000000000001", key: cluster, value: "shared" },
+      "vpc_subnet-0b000000000000001_role_tag": { resource_id: "subnet-0b000000000000001", key: "kubernetes.io/role/elb", value: "1" },
+    });
+  });
+
+  it("keeps each tag's address when the subnets are listed in another order", () => {
+    const reordered = { privateSubnets: [...existing.existing.privateSubnets].reverse(), addDiscoveryTags: true };
+    const before = Object.keys(resourcesOf(synthExisting({}, { addDiscoveryTags: true }).json, "aws_ec2_tag")).sort();
+    expect(Object.keys(resourcesOf(synthExisting({}, reordered).json, "aws_ec2_tag")).sort()).toEqual(before);
+  });
+
+  it.each([
+    [{ vpcId: "vpc-xyz" }, 'Vpc: existing.vpcId must be a VPC id like vpc-0123456789abcdef0 (vpc- and 8 or 17 hex digits) (got "vpc-xyz")'],
+    [
+      { privateSubnets: [{ id: "subnet-0a000000000000001", zone: "eu-west-1a", cidr: "10.70.0.0/19" }] },
+      'Vpc: existing.privateSubnets must be in at least two availability zones: EKS puts the control plane\'s network interfaces in two, and nodes and Fargate pods run only in private subnets (got ["eu-west-1a"])',
+    ],
+    [
+      { publicSubnets: [{ id: "subnet-0b000000000000001", zone: "eu-west-1a", cidr: "10.80.0.0/22" }] },
+      'Vpc: existing.publicSubnets[0].cidr is outside the VPC 10.70.0.0/16 (got "10.80.0.0/22")',
+    ],
+    [
+      { publicSubnets: [{ id: "subnet-0a000000000000001", zone: "eu-west-1a", cidr: "10.70.224.0/22" }] },
+      'Vpc: existing.publicSubnets[0].id is also listed as existing.privateSubnets[0]: a subnet is private or public, not both (got "subnet-0a000000000000001")',
+    ],
+  ])("rejects an invalid existing network: %j", (bad, message) => {
+    expect(() => synthExisting({}, bad)).toThrow(PropsError);
+    expect(() => synthExisting({}, bad)).toThrow(message);
   });
 });

@@ -60,6 +60,30 @@ export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
   };
 }
 
+/** What `vpc.existing` of an environment file says. */
+export type ExistingVpcInput = NonNullable<NonNullable<EnvInput["vpc"]>["existing"]>;
+
+/**
+ * `vpc.existing` of a test: the VPC 10.70.0.0/16 with a private and a public subnet in each of
+ * eu-west-1a and eu-west-1b (the zones of `baseInput`), discovery tags added by the platform stack.
+ */
+export function existingVpcInput(overrides: Partial<ExistingVpcInput> = {}): Required<ExistingVpcInput> {
+  return {
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    cidr: "10.70.0.0/16",
+    privateSubnets: [
+      { id: "subnet-0a000000000000001", zone: "eu-west-1a", cidr: "10.70.0.0/19" },
+      { id: "subnet-0a000000000000002", zone: "eu-west-1b", cidr: "10.70.32.0/19" },
+    ],
+    publicSubnets: [
+      { id: "subnet-0b000000000000001", zone: "eu-west-1a", cidr: "10.70.224.0/22" },
+      { id: "subnet-0b000000000000002", zone: "eu-west-1b", cidr: "10.70.228.0/22" },
+    ],
+    discoveryTags: "add",
+    ...overrides,
+  };
+}
+
 /** A validated environment from `baseInput(overrides)`. */
 export function testEnv(overrides: Partial<EnvInput> = {}): EnvConfig {
   return assertValidEnvs([{ source: "test", raw: baseInput(overrides) }])[0];

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import { fixtureEnvs, testEnv } from "../helpers/synth";
+import { existingVpcInput, fixtureEnvs, testEnv } from "../helpers/synth";
 import {
   assertValidates,
   dataSourcesNeedingAws,
@@ -106,6 +106,40 @@ describe.runIf(tc)("real Terraform, offline", () => {
     );
     // Only data sources computed locally may remain: nothing that calls AWS at plan time.
     expect(dataSourcesNeedingAws(ws)).toEqual([]);
+  });
+
+  // An existing VPC is declared, not looked up: the plan needs no AWS to know its ids.
+  describe("an environment in an existing VPC", () => {
+    const byoOut = path.join(out, "byo", "cdktf.out");
+    const existing = existingVpcInput();
+    const env = testEnv({ name: "byo", vpc: { existing }, nodeGroups: { managed: { sys: {} } } });
+    const byoWorkspace = offlineWorkspaces(toolchain, byoOut, path.join(out, "byo", "work"));
+
+    beforeAll(() => {
+      buildApp([env], byoOut).app.synth();
+    });
+
+    it("byo-platform: an offline plan creates the cluster in the given subnets and their discovery tags, and no network of its own", async () => {
+      const ws = await byoWorkspace("byo-platform");
+      const changes = await planOffline(toolchain, ws);
+      expect(changes.every((c) => c.actions.join() === "create")).toBe(true);
+      const types = new Set(changes.map((c) => c.type));
+      for (const type of [
+        "aws_vpc",
+        "aws_subnet",
+        "aws_internet_gateway",
+        "aws_nat_gateway",
+        "aws_route_table",
+        "aws_default_security_group",
+      ]) {
+        expect(types.has(type), type).toBe(false);
+      }
+      expect(changes.filter((c) => c.type === "aws_ec2_tag")).toHaveLength(
+        2 * (existing.privateSubnets.length + existing.publicSubnets.length),
+      );
+      expect(changes.map((c) => c.address)).toEqual(expect.arrayContaining(["aws_eks_cluster.eks", "aws_flow_log.vpc_flow_log"]));
+      expect(dataSourcesNeedingAws(ws)).toEqual([]);
+    });
   });
 
   // HCP Terraform cannot be reached from here: its stacks are initialised without their backend

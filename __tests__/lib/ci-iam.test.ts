@@ -11,9 +11,18 @@ import type { EnvConfig } from "../../src/config";
 import { MANAGED_POLICY_LIMIT, planPolicy, policyLength, splitPolicy, TYPES, unknownTypes } from "../../src/lib/ci-iam";
 import type { Statement } from "../../src/lib/iam";
 import { stateBucketName } from "../../src/lib/naming";
-import { fixtureEnvs, synthEnv, type StackJson } from "../helpers/synth";
+import { existingVpcInput, fixtureEnvs, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
-const envs = await fixtureEnvs();
+/** The fixtures, and one in an existing VPC whose subnets the platform tags (aws_ec2_tag). */
+const envs = [
+  ...(await fixtureEnvs()),
+  testEnv({
+    name: "byo",
+    accountId: "555555555555",
+    vpc: { existing: existingVpcInput() },
+    nodeGroups: { selfManaged: { app: {} }, managed: { sys: {} } },
+  }),
+];
 
 /** `pattern` with IAM's `*` and `?` wildcards matches `value`. */
 function glob(pattern: string, value: string): boolean {

@@ -12,7 +12,7 @@ import { addEnvStacks, EksApp, PolicyViolationError } from "../../src/app";
 import { validateEnvs } from "../../src/config";
 import { parsePolicyDocument } from "../../src/policy/context";
 import { suppressRule } from "../../src/policy/suppressions";
-import { baseInput, fixtureEnvs, testEnv } from "../helpers/synth";
+import { baseInput, existingVpcInput, fixtureEnvs, testEnv } from "../helpers/synth";
 
 function tempOutdir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "cdktf.out");
@@ -147,6 +147,31 @@ describe("policy pack on every synth", () => {
       "EKS-001 aws_eks_cluster.eks",
       "LT-002 aws_launch_template.workers_sys_launch_template",
       "VPC-001 aws_vpc.vpc",
+    ]);
+  });
+});
+
+describe("the policy pack on an environment in an existing VPC", () => {
+  it("passes with nodes and Fargate in the declared private subnets and the VPC's flow log; turning the logs off is a listed suppression", () => {
+    const input = {
+      vpc: { existing: existingVpcInput() },
+      nodeGroups: { selfManaged: { app: {} }, managed: { sys: {} } },
+      fargate: { profiles: { apps: { selectors: [{ namespace: "default" }] } } },
+    };
+    const app = new EksApp({ outdir: tempOutdir() });
+    addEnvStacks(app, testEnv(input));
+    app.synth();
+    const checked = app.policyReports.flatMap((r) => [...r.errors, ...r.warnings, ...r.suppressed]);
+    expect(checked).toEqual([]);
+    expect(app.policyReports.reduce((n, r) => n + r.checked, 0)).toBeGreaterThan(50);
+
+    const off = new EksApp({ outdir: tempOutdir() });
+    addEnvStacks(off, testEnv({ ...input, vpc: { existing: existingVpcInput(), flowLogs: { enabled: false } } }));
+    off.synth();
+    expect(
+      off.policyReports.flatMap((r) => r.suppressed.map((s) => `${s.rule.id} ${s.resource.address}: ${s.suppression.reason}`)),
+    ).toEqual([
+      "VPC-001 aws_eks_cluster.eks: vpc.flowLogs.enabled is false in the environment config (explicit opt-out: the existing VPC's owner logs it)",
     ]);
   });
 });

@@ -564,6 +564,48 @@ describe("policy rules", () => {
   });
 });
 
+describe("policy rules in an existing VPC (vpc.existing): subnets and the VPC are declared, not defined", () => {
+  const network = {
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    privateSubnetIds: ["subnet-0a000000000000001", "subnet-0a000000000000002"],
+    publicSubnetIds: ["subnet-0b000000000000001"],
+  };
+  const declared = (rule: string, resources: Resources) => {
+    const report = evaluateStack("test-platform", stack(resources), [], [ALL_RULES.find((r) => r.id === rule)!], network);
+    return [...report.errors, ...report.warnings].map((v) => v.detail);
+  };
+  const priv = network.privateSubnetIds;
+
+  it.each([
+    ["NG-001", "aws_eks_node_group.n", "subnet_ids"],
+    ["ASG-001", "aws_autoscaling_group.a", "vpc_zone_identifier"],
+    ["FG-001", "aws_eks_fargate_profile.f", "subnet_ids"],
+  ])("%s: accepts the declared private subnets, refuses a declared public one, and cannot vouch for others", (rule, address, field) => {
+    expect(declared(rule, { [address]: { [field]: priv } })).toEqual([]);
+    expect(declared(rule, { [address]: { [field]: [...priv, "subnet-0b000000000000001"] } })).toEqual([
+      "uses subnet-0b000000000000001, a public subnet of the existing VPC (vpc.existing.publicSubnets)",
+    ]);
+    expect(declared(rule, { [address]: { [field]: [...priv, "subnet-0c000000000000001"] } })).toEqual([
+      'uses subnet "subnet-0c000000000000001", which is not a subnet of this stack and cannot be checked',
+    ]);
+  });
+
+  it("VPC-001: the cluster in an existing VPC needs a flow log of that VPC in the stack", () => {
+    const logged = { "aws_eks_cluster.c": cluster, "aws_flow_log.f": { vpc_id: network.vpcId } };
+    expect(declared("VPC-001", logged)).toEqual([]);
+    expect(declared("VPC-001", { "aws_eks_cluster.c": cluster, "aws_flow_log.f": { vpc_id: "vpc-0f0e0d0c0b0a09080" } })).toEqual([
+      "runs in the existing VPC vpc-0a1b2c3d4e5f60718, which no aws_flow_log of the stack logs",
+    ]);
+    // Without a declared VPC the cluster is not what the rule looks at: its VPC is a resource.
+    expect(
+      only(
+        ALL_RULES.find((r) => r.id === "VPC-001")!,
+        { "aws_eks_cluster.c": cluster },
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe("the rule table of docs/policy.md", () => {
   it("lists every rule of the pack with its level", async () => {
     const fs = await import("node:fs");

@@ -293,9 +293,53 @@ const BackendSchema = z.strictObject({
     .optional(),
 });
 
+/** The CIDR of the VPC the project creates when the config gives none. */
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
+/** A subnet of an existing VPC, as the config declares it (nothing is looked up). */
+const ExistingSubnetSchema = z.strictObject({
+  /** The subnet's id, `subnet-` and 8 or 17 hex digits. */
+  id: z.string().meta({ description: "the subnet's id, e.g. subnet-0123456789abcdef0" }),
+  /** The subnet's availability zone: one of `availabilityZones`. */
+  zone: z.string().meta({ description: "the subnet's availability zone, one of availabilityZones" }),
+  /** The subnet's IPv4 CIDR, inside the VPC's and overlapping no other subnet listed. */
+  cidr: cidrBlock.meta({ description: "the subnet's IPv4 CIDR, inside vpc.existing.cidr" }),
+});
+
+/**
+ * A VPC the environment uses but does not own (docs/existing-vpc.md): its id, CIDR and subnets are
+ * written here and validated offline, never looked up.
+ */
+const ExistingVpcSchema = z.strictObject({
+  /** The VPC's id, `vpc-` and 8 or 17 hex digits. */
+  vpcId: z.string().meta({ description: "the existing VPC's id, e.g. vpc-0123456789abcdef0" }),
+  /** The VPC's primary IPv4 CIDR: every subnet listed lies inside it. */
+  cidr: cidrBlock.meta({ description: "the existing VPC's primary IPv4 CIDR, e.g. 10.70.0.0/16" }),
+  /**
+   * The subnets of the nodes, Fargate pods and the control plane's network interfaces, in two zones
+   * or more. Private: no route to an internet gateway, no public IPs at launch.
+   */
+  privateSubnets: z
+    .array(ExistingSubnetSchema)
+    .meta({ description: "the private subnets of the nodes, pods and control plane, { id, zone, cidr } each, in two zones or more" }),
+  /**
+   * The subnets of internet-facing load balancers (routed to an internet gateway): nothing of the
+   * project runs there. An internet-facing ALB (the 2048 sample's) needs them in two zones. @default []
+   */
+  publicSubnets: z.array(ExistingSubnetSchema).default([]),
+  /**
+   * The subnets' EKS discovery tags (docs/existing-vpc.md): "add" has the platform stack add them,
+   * one `aws_ec2_tag` per subnet and key, and destroying it removes them; "present" acknowledges
+   * that the subnets carry them already, and the project touches no tag.
+   */
+  discoveryTags: z.enum(["add", "present"], {
+    error: 'must be "add" (the platform stack tags the subnets) or "present" (the subnets already carry the EKS discovery tags)',
+  }),
+});
+
 const VpcSchema = z.strictObject({
-  /** The VPC's CIDR. @default "10.0.0.0/16" */
-  cidr: cidrBlock.default("10.0.0.0/16"),
+  /** The CIDR of the VPC the project creates (not with `existing`). @default "10.0.0.0/16" */
+  cidr: cidrBlock.optional(),
   /** One public subnet per zone, in zone order. @default - computed from the VPC CIDR */
   publicSubnetCidrs: z.array(cidrBlock).optional(),
   /** One private subnet per zone, in zone order. @default - computed from the VPC CIDR */
@@ -305,10 +349,19 @@ const VpcSchema = z.strictObject({
    * @default "perAz" for tier "production", else "single"
    */
   natGateways: z.enum(["single", "perAz"], { error: 'must be "single" or "perAz"' }).optional(),
-  /** VPC flow logs to a CloudWatch log group. @default - on, 365 days, all traffic */
+  /**
+   * Use an existing VPC instead of creating one: the project then creates no VPC, subnets,
+   * gateways or route tables, and the cluster, nodes and Fargate profiles use these ids. Not with
+   * `cidr`, the subnet CIDRs or `natGateways`. @default - the project creates the VPC
+   */
+  existing: ExistingVpcSchema.optional(),
+  /** VPC flow logs to a CloudWatch log group, of the existing VPC too. @default - on, 365 days, all traffic */
   flowLogs: z
     .strictObject({
-      /** VPC flow logs to CloudWatch. Turning them off is an explicit opt-out. @default true */
+      /**
+       * VPC flow logs to CloudWatch. Turning them off is an explicit opt-out (with `existing`: when
+       * the VPC's owner logs it already). @default true
+       */
       enabled: z.boolean().default(true),
       /** Days the flow logs are kept: one of CloudWatch's retention values (0 = never expire). @default 365 */
       retentionDays: logRetention.default(365),
@@ -691,7 +744,10 @@ export const EnvSchema = z.strictObject({
    * `accountId` for the key policy. @default false (CloudWatch's own encryption at rest)
    */
   logKmsEncryption: z.boolean().default(false),
-  /** The VPC: its CIDR, subnets, NAT gateways and flow logs. @default - all defaults of `VpcSchema` */
+  /**
+   * The VPC: the one the project creates (its CIDR, subnets, NAT gateways), or an existing one it
+   * uses (`existing`), and its flow logs. @default - all defaults of `VpcSchema`
+   */
   vpc: VpcSchema.prefault({}),
   /** The ECR repositories of the app's images, and how long images are kept. @default - no repositories */
   ecr: EcrSchema.prefault({}),
@@ -723,12 +779,33 @@ export type ParsedEnv = z.output<typeof EnvSchema>;
 /** A validated environment with every default applied, including the computed ones. */
 export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables"> & {
   readonly tables: Record<string, TableConfig>;
-  readonly vpc: Omit<ParsedEnv["vpc"], "natGateways" | "publicSubnetCidrs" | "privateSubnetCidrs"> & {
-    readonly natGateways: "single" | "perAz";
-    readonly publicSubnetCidrs: string[];
-    readonly privateSubnetCidrs: string[];
-  };
+  readonly vpc: VpcConfig;
 };
+
+/** What the two kinds of VPC share: the flow logs. */
+type VpcCommon = Omit<ParsedEnv["vpc"], "cidr" | "natGateways" | "publicSubnetCidrs" | "privateSubnetCidrs" | "existing">;
+
+/** An existing VPC the environment uses, as its config declares it. */
+export type ExistingVpcConfig = z.output<typeof ExistingVpcSchema>;
+
+/**
+ * The environment's VPC: the one the project creates (CIDR, subnet CIDRs and NAT mode resolved),
+ * or an existing one (`existing`), which has none of those.
+ */
+export type VpcConfig =
+  | (VpcCommon & {
+      readonly existing?: undefined;
+      readonly cidr: string;
+      readonly natGateways: "single" | "perAz";
+      readonly publicSubnetCidrs: string[];
+      readonly privateSubnetCidrs: string[];
+    })
+  | (VpcCommon & { readonly existing: ExistingVpcConfig });
+
+/** The VPC's CIDR, whichever kind it is: the existing VPC's, else the one the project creates. */
+export function vpcCidrOf(vpc: { readonly cidr?: string; readonly existing?: { readonly cidr: string } }): string {
+  return vpc.existing?.cidr ?? vpc.cidr ?? DEFAULT_VPC_CIDR;
+}
 
 /** A table with its deletion protection resolved (from the table, else from `ephemeral`). */
 export type TableConfig = Omit<z.output<typeof TableSchema>, "deletionProtection"> & { readonly deletionProtection: boolean };
@@ -736,21 +813,30 @@ export type TaintConfig = z.output<typeof TaintSchema>;
 
 /**
  * Fills in the defaults that depend on other fields: the NAT mode from the tier, and the subnet
- * CIDRs from the VPC CIDR. Call only on a config whose rules passed (the layout must fit).
+ * CIDRs from the VPC CIDR (neither with an existing VPC). Call only on a config whose rules passed
+ * (the layout must fit).
  */
 export function resolveEnv(parsed: ParsedEnv): EnvConfig {
-  const zones = parsed.availabilityZones.length;
-  const layout = parsed.vpc.publicSubnetCidrs && parsed.vpc.privateSubnetCidrs ? undefined : defaultSubnetLayout(parsed.vpc.cidr, zones);
   return {
     ...parsed,
     tables: Object.fromEntries(
       Object.entries(parsed.tables).map(([name, t]) => [name, { ...t, deletionProtection: t.deletionProtection ?? !parsed.ephemeral }]),
     ),
-    vpc: {
-      ...parsed.vpc,
-      natGateways: parsed.vpc.natGateways ?? (parsed.tier === "production" ? "perAz" : "single"),
-      publicSubnetCidrs: parsed.vpc.publicSubnetCidrs ?? layout!.public,
-      privateSubnetCidrs: parsed.vpc.privateSubnetCidrs ?? layout!.private,
-    },
+    vpc: resolveVpc(parsed),
+  };
+}
+
+/** An existing VPC as declared; else the VPC to create, with its CIDR, NAT mode and subnet layout. */
+function resolveVpc(parsed: ParsedEnv): VpcConfig {
+  const { existing, cidr, natGateways, publicSubnetCidrs, privateSubnetCidrs, ...common } = parsed.vpc;
+  if (existing) return { ...common, existing };
+  const vpcCidr = cidr ?? DEFAULT_VPC_CIDR;
+  const layout = publicSubnetCidrs && privateSubnetCidrs ? undefined : defaultSubnetLayout(vpcCidr, parsed.availabilityZones.length);
+  return {
+    ...common,
+    cidr: vpcCidr,
+    natGateways: natGateways ?? (parsed.tier === "production" ? "perAz" : "single"),
+    publicSubnetCidrs: publicSubnetCidrs ?? layout!.public,
+    privateSubnetCidrs: privateSubnetCidrs ?? layout!.private,
   };
 }

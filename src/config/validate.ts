@@ -102,9 +102,13 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
   const firstByTable = new Map<string, number>();
   const firstByKubeconfig = new Map<string, number>();
   const firstByOidcProvider = new Map<string, number>();
+  const subnetUsers = new Map<string, { index: number; adds: boolean }>();
+  const flowLogsOf = new Map<string, number[]>();
   sources.forEach((source, i) => {
     const env = parsed[i];
     if (!env) return; // its own problems are reported
+    errors.push(...sharedDiscoveryTags(env, i, subnetUsers, sources).map((issue) => formatIssue(names[i], issue)));
+    errors.push(...tooManyFlowLogs(env, i, flowLogsOf, sources).map((issue) => formatIssue(names[i], issue)));
     const claims: [Map<string, number>, string, (string | number)[], string][] = [
       [firstByName, env.name, ["name"], "environment name"],
       [firstByBucket, stateBucketName(env), env.backend.bucketName ? ["backend", "bucketName"] : ["project"], "state bucket"],
@@ -133,11 +137,70 @@ function crossEnvIssues(sources: readonly EnvSource[], names: readonly string[],
   return errors;
 }
 
+/**
+ * Subnets of an existing VPC that two environments use when either of them adds the subnets' EKS
+ * discovery tags (`discoveryTags: "add"`): destroying that environment would remove the role tag
+ * (`kubernetes.io/role/elb`, `internal-elb`) from under the other's load balancers. `seen`: subnet
+ * id -> the first environment that uses it, and whether it adds the tags.
+ */
+function sharedDiscoveryTags(
+  env: ParsedEnv,
+  index: number,
+  seen: Map<string, { index: number; adds: boolean }>,
+  sources: readonly EnvSource[],
+): ConfigIssue[] {
+  const existing = env.vpc.existing;
+  if (!existing) return [];
+  const adds = existing.discoveryTags === "add";
+  const out: ConfigIssue[] = [];
+  for (const list of ["privateSubnets", "publicSubnets"] as const) {
+    existing[list].forEach((subnet, i) => {
+      const first = seen.get(subnet.id);
+      if (first === undefined) seen.set(subnet.id, { index, adds });
+      else if (first.index !== index && (first.adds || adds)) {
+        out.push({
+          path: ["vpc", "existing", list, i, "id"],
+          value: subnet.id,
+          message: `is also used by ${sources[first.index].source}, and ${first.adds ? "that environment" : "this one"} adds its EKS discovery tags (discoveryTags "add"): destroying it would remove the role tag from under the other's load balancers; tag shared subnets once outside both and set vpc.existing.discoveryTags: "present" in each`,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+/** Flow logs AWS allows per VPC (Amazon VPC quotas; it cannot be raised). */
+const MAX_FLOW_LOGS_PER_VPC = 2;
+
+/**
+ * An existing VPC that more environments would log than AWS allows flow logs per VPC: the apply of
+ * the last one would fail. `seen`: VPC id -> the environments that log it so far.
+ */
+function tooManyFlowLogs(env: ParsedEnv, index: number, seen: Map<string, number[]>, sources: readonly EnvSource[]): ConfigIssue[] {
+  const vpcId = env.vpc.existing?.vpcId;
+  if (vpcId === undefined || !env.vpc.flowLogs.enabled) return [];
+  const logging = seen.get(vpcId) ?? [];
+  seen.set(vpcId, [...logging, index]);
+  if (logging.length < MAX_FLOW_LOGS_PER_VPC) return [];
+  const others = logging.map((i) => sources[i].source).join(" and ");
+  return [
+    {
+      path: ["vpc", "flowLogs", "enabled"],
+      value: true,
+      message: `would add a third flow log to ${vpcId}, which ${others} log already, and AWS allows ${MAX_FLOW_LOGS_PER_VPC} per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC)`,
+    },
+  ];
+}
+
 /** What is allowed between environments but likely a mistake: VPCs of one account and region that overlap. */
 function crossEnvWarnings(sources: readonly EnvSource[], names: readonly string[], parsed: readonly (ParsedEnv | undefined)[]): string[] {
   const claims = parsed.map((env, i) => (env ? vpcClaim(sources[i].source, env) : undefined));
   return vpcOverlapPairs(claims).map(({ index, claim, other }) =>
-    formatIssue(names[index], { path: ["vpc", "cidr"], value: claim.cidr, message: overlapMessage(other) }),
+    formatIssue(names[index], {
+      path: claim.vpcId ? ["vpc", "existing", "cidr"] : ["vpc", "cidr"],
+      value: claim.cidr,
+      message: overlapMessage(other),
+    }),
   );
 }
 

@@ -4,7 +4,7 @@
  * refuse) and `npm run env:new` never picks such a CIDR. One implementation for both.
  */
 import { overlaps, parseCidr } from "../lib/cidr";
-import { EnvSchema, type ParsedEnv } from "./schema";
+import { EnvSchema, vpcCidrOf, type ParsedEnv } from "./schema";
 import type { EnvSource } from "./validate";
 
 /** The network facts of one environment that overlaps are judged by. */
@@ -16,13 +16,15 @@ export interface VpcClaim {
   /** Unset when the environment names no account: it is then compared with no other. */
   readonly accountId: string | undefined;
   readonly region: string;
-  /** The VPC CIDR, with the schema's default applied. */
+  /** The VPC CIDR, with the schema's default applied: the existing VPC's with `vpc.existing`. */
   readonly cidr: string;
+  /** The existing VPC's id, with `vpc.existing`: environments that share one VPC overlap on purpose. */
+  readonly vpcId?: string;
 }
 
 /** The claim of a parsed environment. */
 export function vpcClaim(source: string, env: Pick<ParsedEnv, "name" | "accountId" | "region" | "vpc">): VpcClaim {
-  return { source, name: env.name, accountId: env.accountId, region: env.region, cidr: env.vpc.cidr };
+  return { source, name: env.name, accountId: env.accountId, region: env.region, cidr: vpcCidrOf(env.vpc), vpcId: env.vpc.existing?.vpcId };
 }
 
 /**
@@ -44,7 +46,8 @@ export function vpcClaimOfSource(source: EnvSource): VpcClaim | undefined {
     name: name.success ? name.data : source.source,
     accountId: account.success ? account.data : undefined,
     region: region.data,
-    cidr: vpc.data.cidr,
+    cidr: vpcCidrOf(vpc.data),
+    vpcId: vpc.data.existing?.vpcId,
   };
 }
 
@@ -56,12 +59,16 @@ export function sameAccountAndRegion(a: Pick<VpcClaim, "accountId" | "region">, 
   return a.accountId !== undefined && a.accountId === b.accountId && a.region === b.region;
 }
 
-/** The claims of `others` in the account and region of `claim` whose VPC CIDR overlaps its own. */
+/**
+ * The claims of `others` in the account and region of `claim` whose VPC CIDR overlaps its own (not
+ * those in the same existing VPC: they share it on purpose).
+ */
 export function overlappingVpcs(claim: Omit<VpcClaim, "source" | "name">, others: readonly VpcClaim[]): VpcClaim[] {
   const mine = parseCidr(claim.cidr);
   if (typeof mine === "string") return [];
   return others.filter((other) => {
     if (other === claim || !sameAccountAndRegion(claim, other)) return false;
+    if (claim.vpcId !== undefined && claim.vpcId === other.vpcId) return false;
     const theirs = parseCidr(other.cidr);
     return typeof theirs !== "string" && overlaps(mine, theirs);
   });

@@ -25,6 +25,7 @@ import {
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
 import { logKmsEncryptionProblem, requireValidProps } from "../lib/validation";
+import { suppressRule } from "../policy/suppressions";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
@@ -99,14 +100,10 @@ export class EnvDef extends Construct {
 
     this.tables = new DynamodbTables(this, "tables", { namePrefix: prefix, tables: env.tables });
 
-    this.vpc = new Vpc(this, "vpc", {
+    const network = {
       namePrefix: prefix,
       clusterName: this.clusterName,
-      cidr: env.vpc.cidr,
       availabilityZones: env.availabilityZones,
-      publicSubnetCidrs: env.vpc.publicSubnetCidrs,
-      privateSubnetCidrs: env.vpc.privateSubnetCidrs,
-      natGateways: env.vpc.natGateways,
       flowLogs: env.vpc.flowLogs.enabled
         ? {
             logGroupName: flowLogGroupName(env),
@@ -117,7 +114,17 @@ export class EnvDef extends Construct {
             sourceAccount: env.accountId,
           }
         : undefined,
-    });
+    };
+    const existing = env.vpc.existing;
+    this.vpc = existing
+      ? new Vpc(this, "vpc", { ...network, existing: { ...existing, addDiscoveryTags: existing.discoveryTags === "add" } })
+      : new Vpc(this, "vpc", {
+          ...network,
+          cidr: env.vpc.cidr,
+          publicSubnetCidrs: env.vpc.publicSubnetCidrs,
+          privateSubnetCidrs: env.vpc.privateSubnetCidrs,
+          natGateways: env.vpc.natGateways,
+        });
 
     this.ecr = new Ecr(this, "ecr", {
       namePrefix: prefix,
@@ -155,6 +162,14 @@ export class EnvDef extends Construct {
     });
     const autoMode = env.eks.autoMode !== undefined;
     this.autoMode = autoMode;
+    // An existing VPC has no resource here: the flow-log rule judges it through the cluster.
+    if (existing && !env.vpc.flowLogs.enabled) {
+      suppressRule(
+        this.eks.cluster,
+        "VPC-001",
+        "vpc.flowLogs.enabled is false in the environment config (explicit opt-out: the existing VPC's owner logs it)",
+      );
+    }
 
     const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
     this.hasNodes = hasNodes;

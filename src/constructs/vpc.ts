@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -15,25 +16,25 @@ import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
 import { parseCidr } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { eksDiscoveryTags } from "../lib/tags";
-import { problemChecks, requireValidProps, subnetLayoutProblems, vpcCidrProblem, type PropCheck } from "../lib/validation";
+import {
+  existingVpcProblems,
+  problemChecks,
+  requireValidProps,
+  subnetLayoutProblems,
+  vpcCidrProblem,
+  type DeclaredVpc,
+  type PropCheck,
+} from "../lib/validation";
 import { suppressRule } from "../policy/suppressions";
 
-/** Props of {@link Vpc}. */
-export interface VpcProps {
+/** What both kinds of {@link VpcProps} have. */
+interface VpcCommonProps {
   /** Prefix of every resource name: `<project>-<env>`. */
   readonly namePrefix: string;
   /** The EKS cluster that will use this VPC; its discovery tags go on the VPC and subnets. */
   readonly clusterName: string;
-  /** The VPC CIDR, e.g. `10.0.0.0/16`. */
-  readonly cidr: string;
   /** Availability zones, at least two. Subnet lists follow this order. */
   readonly availabilityZones: readonly string[];
-  /** One public subnet CIDR per zone (load balancers, NAT gateways). */
-  readonly publicSubnetCidrs: readonly string[];
-  /** One private subnet CIDR per zone (nodes, pods, Fargate, the control plane's ENIs). */
-  readonly privateSubnetCidrs: readonly string[];
-  /** One NAT gateway for all zones, or one per zone. @default "single" */
-  readonly natGateways?: "single" | "perAz";
   /** VPC flow logs to CloudWatch; undefined turns them off. @default - flow logs on, 365 days, ALL traffic */
   readonly flowLogs?: {
     readonly logGroupName: string;
@@ -47,6 +48,38 @@ export interface VpcProps {
   };
 }
 
+/** Props of a {@link Vpc} that defines the network. */
+export interface NewVpcProps extends VpcCommonProps {
+  /** The VPC CIDR, e.g. `10.0.0.0/16`. */
+  readonly cidr: string;
+  /** One public subnet CIDR per zone (load balancers, NAT gateways). */
+  readonly publicSubnetCidrs: readonly string[];
+  /** One private subnet CIDR per zone (nodes, pods, Fargate, the control plane's ENIs). */
+  readonly privateSubnetCidrs: readonly string[];
+  /** One NAT gateway for all zones, or one per zone. @default "single" */
+  readonly natGateways?: "single" | "perAz";
+  /** Unset for a network defined here; an existing one is {@link ExistingVpcProps}. @default - the network is defined here */
+  readonly existing?: undefined;
+}
+
+/** An existing VPC, as declared (nothing is looked up), and whether to tag its subnets. */
+export interface ExistingNetwork extends DeclaredVpc {
+  /**
+   * Add the EKS discovery tags to the subnets, one `aws_ec2_tag` per subnet and key (destroying
+   * them removes the tags); otherwise the subnets must carry them already. @default false
+   */
+  readonly addDiscoveryTags?: boolean;
+}
+
+/** Props of a {@link Vpc} that uses an existing network. */
+export interface ExistingVpcProps extends VpcCommonProps {
+  /** The existing VPC and its subnets: nothing of them is defined here. */
+  readonly existing: ExistingNetwork;
+}
+
+/** Props of {@link Vpc}: a network to define, or an existing one to use. */
+export type VpcProps = NewVpcProps | ExistingVpcProps;
+
 /** Zone suffix used in construct ids and names: `eu-west-1a` -> `a`. */
 function zoneSuffix(az: string): string {
   return az.slice(-1);
@@ -58,64 +91,90 @@ function zoneSuffix(az: string): string {
  * gateway, NAT gateway(s), route tables, a locked-down default security group, and VPC flow logs to
  * CloudWatch through a role that may write only to its own log group.
  *
+ * With `existing`, it defines none of the network: it passes the existing VPC's ids on, and defines
+ * only the flow logs of that VPC and, when asked, the subnets' EKS discovery tags. The existing
+ * VPC's default security group, routes and gateways stay its owner's.
+ *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
  */
 export class Vpc extends Construct {
-  readonly vpc: AwsVpc;
+  /** The VPC resource; undefined with an existing VPC. */
+  readonly vpc?: AwsVpc;
   readonly vpcId: string;
-  /** Public subnet ids, in zone order. */
+  /** Public subnet ids, in zone order (with an existing VPC: as listed). */
   readonly publicSubnetIds: string[];
-  /** Private subnet ids, in zone order. */
+  /** Private subnet ids, in zone order (with an existing VPC: as listed). */
   readonly privateSubnetIds: string[];
-  readonly publicSubnets: Subnet[];
-  readonly privateSubnets: Subnet[];
-  readonly natGateways: NatGateway[];
+  /** The subnets defined here; none with an existing VPC. */
+  readonly publicSubnets: Subnet[] = [];
+  readonly privateSubnets: Subnet[] = [];
+  readonly natGateways: NatGateway[] = [];
+  /** The EKS discovery tags added to an existing VPC's subnets (`existing.addDiscoveryTags`). */
+  readonly discoveryTags: Ec2Tag[] = [];
   readonly flowLogGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
     validate(props);
+    if (props.existing) {
+      const existing = props.existing;
+      this.vpcId = existing.vpcId;
+      this.privateSubnetIds = existing.privateSubnets.map((s) => s.id);
+      this.publicSubnetIds = existing.publicSubnets.map((s) => s.id);
+      if (existing.addDiscoveryTags) this.tagSubnets(props.clusterName, existing);
+    } else {
+      this.vpc = this.defineNetwork(props);
+      this.vpcId = this.vpc.id;
+      this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
+      this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
+      if (!props.flowLogs) suppressRule(this.vpc, "VPC-001", "vpc.flowLogs.enabled is false in the environment config (explicit opt-out)");
+    }
+    if (props.flowLogs) this.flowLogGroup = this.defineFlowLogs(props.namePrefix, props.flowLogs);
+  }
+
+  /** The VPC, its subnets, gateways and routes. */
+  private defineNetwork(props: NewVpcProps): AwsVpc {
     const { namePrefix: prefix, clusterName } = props;
     const zones = props.availabilityZones;
 
-    this.vpc = new AwsVpc(this, PRIMARY_RESOURCE_ID, {
+    const vpc = new AwsVpc(this, PRIMARY_RESOURCE_ID, {
       cidrBlock: props.cidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
       tags: { Name: `${prefix}-vpc`, ...eksDiscoveryTags(clusterName, "vpc") },
     });
-    this.vpcId = this.vpc.id;
-    if (!props.flowLogs) suppressRule(this.vpc, "VPC-001", "vpc.flowLogs.enabled is false in the environment config (explicit opt-out)");
     // The default security group allows all traffic between its members; nothing should use it.
-    new DefaultSecurityGroup(this, "default_security_group", { vpcId: this.vpcId, tags: { Name: `${prefix}-default-deny-all` } });
+    new DefaultSecurityGroup(this, "default_security_group", { vpcId: vpc.id, tags: { Name: `${prefix}-default-deny-all` } });
 
-    const igw = new InternetGateway(this, "internet_gateway", { vpcId: this.vpcId, tags: { Name: `${prefix}-igw` } });
+    const igw = new InternetGateway(this, "internet_gateway", { vpcId: vpc.id, tags: { Name: `${prefix}-igw` } });
 
-    this.publicSubnets = zones.map(
-      (az, i) =>
-        new Subnet(this, `public_${zoneSuffix(az)}`, {
-          vpcId: this.vpcId,
-          availabilityZone: az,
-          cidrBlock: props.publicSubnetCidrs[i],
-          mapPublicIpOnLaunch: false, // only load balancers and NAT gateways live here
-          tags: { Name: `${prefix}-public-${az}`, ...eksDiscoveryTags(clusterName, "public-subnet") },
-        }),
+    this.publicSubnets.push(
+      ...zones.map(
+        (az, i) =>
+          new Subnet(this, `public_${zoneSuffix(az)}`, {
+            vpcId: vpc.id,
+            availabilityZone: az,
+            cidrBlock: props.publicSubnetCidrs[i],
+            mapPublicIpOnLaunch: false, // only load balancers and NAT gateways live here
+            tags: { Name: `${prefix}-public-${az}`, ...eksDiscoveryTags(clusterName, "public-subnet") },
+          }),
+      ),
     );
-    this.privateSubnets = zones.map(
-      (az, i) =>
-        new Subnet(this, `private_${zoneSuffix(az)}`, {
-          vpcId: this.vpcId,
-          availabilityZone: az,
-          cidrBlock: props.privateSubnetCidrs[i],
-          mapPublicIpOnLaunch: false,
-          tags: { Name: `${prefix}-private-${az}`, ...eksDiscoveryTags(clusterName, "private-subnet") },
-        }),
+    this.privateSubnets.push(
+      ...zones.map(
+        (az, i) =>
+          new Subnet(this, `private_${zoneSuffix(az)}`, {
+            vpcId: vpc.id,
+            availabilityZone: az,
+            cidrBlock: props.privateSubnetCidrs[i],
+            mapPublicIpOnLaunch: false,
+            tags: { Name: `${prefix}-private-${az}`, ...eksDiscoveryTags(clusterName, "private-subnet") },
+          }),
+      ),
     );
-    this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
-    this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
 
     const publicRoutes = new RouteTable(this, "public_routes", {
-      vpcId: this.vpcId,
+      vpcId: vpc.id,
       route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
       tags: { Name: `${prefix}-public` },
     });
@@ -124,80 +183,108 @@ export class Vpc extends Construct {
     });
 
     const natZones = (props.natGateways ?? "single") === "perAz" ? zones : zones.slice(0, 1);
-    this.natGateways = natZones.map((az, i) => {
-      const suffix = natZones.length === 1 ? "" : `_${zoneSuffix(az)}`;
-      const eip = new Eip(this, `nat${suffix}_ip`, { domain: "vpc", tags: { Name: `${prefix}-nat-${az}` } });
-      return new NatGateway(this, `nat${suffix}`, {
-        allocationId: eip.allocationId,
-        subnetId: this.publicSubnets[i].id,
-        tags: { Name: `${prefix}-nat-${az}` },
-        dependsOn: [igw],
-      });
-    });
+    this.natGateways.push(
+      ...natZones.map((az, i) => {
+        const suffix = natZones.length === 1 ? "" : `_${zoneSuffix(az)}`;
+        const eip = new Eip(this, `nat${suffix}_ip`, { domain: "vpc", tags: { Name: `${prefix}-nat-${az}` } });
+        return new NatGateway(this, `nat${suffix}`, {
+          allocationId: eip.allocationId,
+          subnetId: this.publicSubnets[i].id,
+          tags: { Name: `${prefix}-nat-${az}` },
+          dependsOn: [igw],
+        });
+      }),
+    );
     this.privateSubnets.forEach((subnet, i) => {
       const az = zones[i];
       const nat = this.natGateways[natZones.length === 1 ? 0 : i];
       const routes = new RouteTable(this, `private_${zoneSuffix(az)}_routes`, {
-        vpcId: this.vpcId,
+        vpcId: vpc.id,
         route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
         tags: { Name: `${prefix}-private-${az}` },
       });
       new RouteTableAssociation(this, `private_${zoneSuffix(az)}_routes_association`, { subnetId: subnet.id, routeTableId: routes.id });
     });
+    return vpc;
+  }
 
-    if (props.flowLogs) {
-      const fl = props.flowLogs;
-      this.flowLogGroup = new CloudwatchLogGroup(this, "flow_logs", {
-        name: fl.logGroupName,
-        retentionInDays: fl.retentionDays,
-        kmsKeyId: fl.kmsKeyArn,
-      });
-      const role = new IamRole(this, "flow_logs_role", {
-        name: fl.roleName,
-        description: `Lets VPC flow logs of ${prefix} write to ${fl.logGroupName}`,
-        assumeRolePolicy: serviceTrustPolicy(
-          "vpc-flow-logs.amazonaws.com",
-          fl.sourceAccount ? { condition: { StringEquals: { "aws:SourceAccount": fl.sourceAccount } } } : {},
-        ),
-      });
-      new IamRolePolicy(this, "flow_logs_policy", {
-        name: "write-flow-logs",
-        role: role.id,
-        policy: policyDocument([
-          {
-            Sid: "WriteOwnLogGroup",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
-          },
-        ]),
-      });
-      new FlowLog(this, "flow_log", {
-        vpcId: this.vpcId,
-        trafficType: fl.trafficType ?? "ALL",
-        logDestinationType: "cloud-watch-logs",
-        logDestination: this.flowLogGroup.arn,
-        iamRoleArn: role.arn,
-        maxAggregationInterval: 60,
-        tags: { Name: `${prefix}-flow-log` },
-      });
+  /**
+   * The EKS discovery tags of an existing VPC's subnets, one `aws_ec2_tag` per subnet and key, named
+   * by the subnet's id (so reordering the lists changes no address).
+   */
+  private tagSubnets(clusterName: string, existing: ExistingNetwork): void {
+    const kinds = [
+      [existing.privateSubnets, "private-subnet"],
+      [existing.publicSubnets, "public-subnet"],
+    ] as const;
+    for (const [subnets, role] of kinds) {
+      for (const subnet of subnets) {
+        for (const [key, value] of Object.entries(eksDiscoveryTags(clusterName, role))) {
+          const what = key.startsWith("kubernetes.io/cluster/") ? "cluster" : "role";
+          this.discoveryTags.push(new Ec2Tag(this, `${subnet.id}_${what}_tag`, { resourceId: subnet.id, key, value }));
+        }
+      }
     }
+  }
+
+  /** Flow logs of the VPC to their own log group, through a role that may write only there. */
+  private defineFlowLogs(prefix: string, fl: NonNullable<VpcCommonProps["flowLogs"]>): CloudwatchLogGroup {
+    const group = new CloudwatchLogGroup(this, "flow_logs", {
+      name: fl.logGroupName,
+      retentionInDays: fl.retentionDays,
+      kmsKeyId: fl.kmsKeyArn,
+    });
+    const role = new IamRole(this, "flow_logs_role", {
+      name: fl.roleName,
+      description: `Lets VPC flow logs of ${prefix} write to ${fl.logGroupName}`,
+      assumeRolePolicy: serviceTrustPolicy(
+        "vpc-flow-logs.amazonaws.com",
+        fl.sourceAccount ? { condition: { StringEquals: { "aws:SourceAccount": fl.sourceAccount } } } : {},
+      ),
+    });
+    new IamRolePolicy(this, "flow_logs_policy", {
+      name: "write-flow-logs",
+      role: role.id,
+      policy: policyDocument([
+        {
+          Sid: "WriteOwnLogGroup",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+          Resource: [group.arn, `${group.arn}:*`],
+        },
+      ]),
+    });
+    new FlowLog(this, "flow_log", {
+      vpcId: this.vpcId,
+      trafficType: fl.trafficType ?? "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+      tags: { Name: `${prefix}-flow-log` },
+    });
+    return group;
   }
 }
 
 function validate(props: VpcProps): void {
-  const vpc = parseCidr(props.cidr);
+  const zones = props.availabilityZones;
   const checks: PropCheck[] = [
-    ["cidr", props.cidr, typeof vpc === "string" ? vpc : vpcCidrProblem(vpc)],
-    ["availabilityZones", props.availabilityZones, props.availabilityZones.length < 2 && "must list at least two zones"],
-    [
-      "availabilityZones",
-      props.availabilityZones,
-      new Set(props.availabilityZones.map(zoneSuffix)).size !== props.availabilityZones.length && "must not list a zone twice",
-    ],
+    ["availabilityZones", zones, zones.length < 2 && "must list at least two zones"],
+    ["availabilityZones", zones, new Set(zones.map(zoneSuffix)).size !== zones.length && "must not list a zone twice"],
   ];
-  if (typeof vpc !== "string") {
-    checks.push(...problemChecks("", subnetLayoutProblems({ cidr: vpc, text: props.cidr }, props.availabilityZones.length, props)));
+  if (props.existing) {
+    checks.push(
+      ...problemChecks(
+        "existing",
+        existingVpcProblems(props.existing, zones, (f) => `existing.${f}`),
+      ),
+    );
+  } else {
+    const vpc = parseCidr(props.cidr);
+    checks.unshift(["cidr", props.cidr, typeof vpc === "string" ? vpc : vpcCidrProblem(vpc)]);
+    if (typeof vpc !== "string")
+      checks.push(...problemChecks("", subnetLayoutProblems({ cidr: vpc, text: props.cidr }, zones.length, props)));
   }
   requireValidProps("Vpc", checks);
 }

@@ -203,6 +203,8 @@ export const TYPES: Readonly<Record<string, TypeActions>> = {
     read: ["ec2:DescribeSubnets"],
     write: ["ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", ...EC2_TAGS],
   },
+  // The EKS discovery tags the platform adds to an existing VPC's subnets (vpc.existing.discoveryTags "add").
+  aws_ec2_tag: { scope: "vpc", read: ["ec2:DescribeTags"], write: [...EC2_TAGS] },
   aws_internet_gateway: {
     scope: "vpc",
     read: ["ec2:DescribeInternetGateways"],

@@ -133,23 +133,125 @@ export function subnetLayoutProblems(
   refer: Refer = asIs,
 ): Problem[] {
   const out: Problem[] = [];
-  const all: { key: string; i: number; text: string; c: Cidr }[] = [];
+  const subnets: SubnetCidr[] = [];
   for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
     const list = lists[key];
     if (list.length !== zones) out.push(problem([key], list, `must list one subnet per availability zone (${zones}), in zone order`));
-    list.forEach((text, i) => {
-      const c = parseCidr(text);
-      if (typeof c === "string") out.push(problem([key, i], text, c));
-      else if (!contains(vpc.cidr, c)) out.push(problem([key, i], text, `is outside the VPC ${vpc.text}`));
-      else if (c.prefix < 16 || c.prefix > 28) out.push(problem([key, i], text, "must be between /16 and /28 (AWS's subnet size limits)"));
-      else all.push({ key, i, text, c });
-    });
+    list.forEach((text, i) => subnets.push({ path: [key, i], name: `${key}[${i}]`, text }));
   }
-  all.forEach((s, n) => {
-    for (const other of all.slice(0, n)) {
-      if (overlaps(s.c, other.c)) out.push(problem([s.key, s.i], s.text, `overlaps ${refer(`${other.key}[${other.i}]`)} ${other.text}`));
+  return [...out, ...subnetCidrProblems(vpc, subnets, refer)];
+}
+
+/** One subnet CIDR to check: where it is, how messages name it, and its text. */
+interface SubnetCidr {
+  readonly path: readonly (string | number)[];
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Subnet CIDRs of one VPC: each inside it, /16-/28, none overlapping an earlier one. */
+function subnetCidrProblems(vpc: { readonly cidr: Cidr; readonly text: string }, subnets: readonly SubnetCidr[], refer: Refer): Problem[] {
+  const out: Problem[] = [];
+  const valid: (SubnetCidr & { c: Cidr })[] = [];
+  for (const s of subnets) {
+    const c = parseCidr(s.text);
+    if (typeof c === "string") out.push(problem(s.path, s.text, c));
+    else if (!contains(vpc.cidr, c)) out.push(problem(s.path, s.text, `is outside the VPC ${vpc.text}`));
+    else if (c.prefix < 16 || c.prefix > 28) out.push(problem(s.path, s.text, "must be between /16 and /28 (AWS's subnet size limits)"));
+    else valid.push({ ...s, c });
+  }
+  valid.forEach((s, n) => {
+    for (const other of valid.slice(0, n)) {
+      if (overlaps(s.c, other.c)) out.push(problem(s.path, s.text, `overlaps ${refer(other.name)} ${other.text}`));
     }
   });
+  return out;
+}
+
+// --- Existing networks -------------------------------------------------------------------------
+
+/** `vpc-` and 8 (older) or 17 hex digits, as EC2 writes VPC ids. */
+const VPC_ID_PATTERN = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** `subnet-` and 8 (older) or 17 hex digits, as EC2 writes subnet ids. */
+const SUBNET_ID_PATTERN = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** A subnet of an existing VPC, as it is declared (nothing is looked up). */
+export interface DeclaredSubnet {
+  readonly id: string;
+  readonly zone: string;
+  readonly cidr: string;
+}
+
+/** An existing VPC, as it is declared: its id, primary CIDR and subnets by role. */
+export interface DeclaredVpc {
+  readonly vpcId: string;
+  readonly cidr: string;
+  readonly privateSubnets: readonly DeclaredSubnet[];
+  readonly publicSubnets: readonly DeclaredSubnet[];
+}
+
+/** The zones a set of subnets covers, in order, among the zones that are allowed. */
+export function zonesCovered(subnets: readonly DeclaredSubnet[], zones: readonly string[]): string[] {
+  return [...new Set(subnets.map((s) => s.zone).filter((z) => zones.includes(z)))];
+}
+
+/**
+ * An existing VPC as declared, checked offline: the formats of its ids, its CIDR, each subnet in
+ * one of `zones` with a CIDR inside the VPC's that overlaps no other, no subnet listed twice (nor
+ * both private and public), and private subnets in two zones or more (EKS puts the control plane's
+ * network interfaces in two). Paths: `["vpcId"]`, `["cidr"]`, `["privateSubnets"]`,
+ * `[list, i, "id" | "zone" | "cidr"]`.
+ */
+export function existingVpcProblems(vpc: DeclaredVpc, zones: readonly string[], refer: Refer = asIs): Problem[] {
+  const out: Problem[] = [];
+  if (!VPC_ID_PATTERN.test(vpc.vpcId)) {
+    out.push(problem(["vpcId"], vpc.vpcId, "must be a VPC id like vpc-0123456789abcdef0 (vpc- and 8 or 17 hex digits)"));
+  }
+  const vpcCidr = parseCidr(vpc.cidr);
+  const vpcProblem = typeof vpcCidr === "string" ? vpcCidr : vpcCidrProblem(vpcCidr);
+  if (vpcProblem) out.push(problem(["cidr"], vpc.cidr, vpcProblem));
+  const seen = new Map<string, string>();
+  const cidrs: SubnetCidr[] = [];
+  for (const key of ["privateSubnets", "publicSubnets"] as const) {
+    vpc[key].forEach((s, i) => {
+      const name = `${key}[${i}]`;
+      if (!SUBNET_ID_PATTERN.test(s.id)) {
+        out.push(problem([key, i, "id"], s.id, "must be a subnet id like subnet-0123456789abcdef0 (subnet- and 8 or 17 hex digits)"));
+      } else if (seen.has(s.id)) {
+        const first = seen.get(s.id)!;
+        out.push(
+          problem(
+            [key, i, "id"],
+            s.id,
+            first.startsWith(key)
+              ? `is listed twice (also as ${refer(first)})`
+              : `is also listed as ${refer(first)}: a subnet is private or public, not both`,
+          ),
+        );
+      } else seen.set(s.id, name);
+      if (!zones.includes(s.zone)) {
+        out.push(
+          problem(
+            [key, i, "zone"],
+            s.zone,
+            `is not one of availabilityZones (${zones.join(", ")}): correct it, or add the zone to availabilityZones`,
+          ),
+        );
+      }
+      cidrs.push({ path: [key, i, "cidr"], name, text: s.cidr });
+    });
+  }
+  if (typeof vpcCidr !== "string" && !vpcProblem) out.push(...subnetCidrProblems({ cidr: vpcCidr, text: vpc.cidr }, cidrs, refer));
+  const privateZones = zonesCovered(vpc.privateSubnets, zones);
+  if (privateZones.length < 2) {
+    out.push(
+      problem(
+        ["privateSubnets"],
+        privateZones,
+        "must be in at least two availability zones: EKS puts the control plane's network interfaces in two, and nodes and Fargate pods run only in private subnets",
+      ),
+    );
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * policy documents that contain Terraform interpolations.
  */
 import { block, blocks, list, parsePolicyDocument, stackResources, statements, valueText, type Json } from "../lib/synthesized";
-import type { PolicyContext, SynthResource } from "./types";
+import type { DeclaredNetwork, PolicyContext, SynthResource } from "./types";
 
 export { block, blocks, list, parsePolicyDocument, statements, valueText };
 
@@ -14,11 +14,12 @@ export function resourcesOf(stack: string, json: Json): SynthResource[] {
 
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[^}]+\}$/;
 
-export function contextOf(stack: string, resources: readonly SynthResource[]): PolicyContext {
+export function contextOf(stack: string, resources: readonly SynthResource[], network?: DeclaredNetwork): PolicyContext {
   const byAddress = new Map(resources.map((r) => [r.address, r]));
   return {
     stack,
     resources,
+    network,
     resolve(reference: unknown) {
       if (typeof reference !== "string") return undefined;
       const m = REFERENCE.exec(reference);
@@ -56,13 +57,18 @@ function isPublicSubnet(subnet: SynthResource, ctx: PolicyContext): boolean {
 }
 
 /**
- * Checks that every subnet id is a private subnet of this stack. Returns the problem, or undefined.
- * Ids that are not references to a subnet here cannot be verified, and say so.
+ * Checks that every subnet id is a private subnet: of this stack (no route to an internet gateway),
+ * or of the existing VPC the environment declares (listed in `vpc.existing.privateSubnets`, whose
+ * routes its owner keeps). Returns the problem, or undefined. Other ids cannot be verified, and say so.
  */
 export function privateSubnetsProblem(ids: unknown, ctx: PolicyContext): string | undefined {
   const values = Array.isArray(ids) ? ids : [ids];
   if (values.length === 0) return "has no subnets";
   for (const id of values) {
+    if (typeof id === "string" && ctx.network && !isExpression(id)) {
+      if (ctx.network.privateSubnetIds.includes(id)) continue;
+      if (ctx.network.publicSubnetIds.includes(id)) return `uses ${id}, a public subnet of the existing VPC (vpc.existing.publicSubnets)`;
+    }
     const subnet = ctx.resolve(id);
     if (!subnet || subnet.type !== "aws_subnet")
       return `uses subnet ${JSON.stringify(id)}, which is not a subnet of this stack and cannot be checked`;

@@ -8,7 +8,7 @@ import type { IConstruct } from "constructs";
 import { contextOf, resourcesOf } from "./context";
 import { ALL_RULES } from "./rules";
 import { SUPPRESSION_METADATA, suppresses, type Suppression } from "./suppressions";
-import type { PolicyRule, SynthResource } from "./types";
+import type { DeclaredNetwork, PolicyRule, SynthResource } from "./types";
 
 /** One rule's verdict on one resource that did not comply. */
 export interface Violation {
@@ -34,17 +34,19 @@ export function formatViolation(v: Violation): string {
 }
 
 /**
- * Applies the rules to one synthesized stack (its cdk.tf.json as an object). Pure: no cdktf here,
- * so scripts and tests can check any synthesized JSON.
+ * Applies the rules to one synthesized stack (its cdk.tf.json as an object), with the existing VPC
+ * the environment declares, if any. Pure: no cdktf here, so scripts and tests can check any
+ * synthesized JSON.
  */
 export function evaluateStack(
   stack: string,
   json: Record<string, unknown>,
   suppressions: readonly Suppression[],
   rules: readonly PolicyRule[] = ALL_RULES,
+  network?: DeclaredNetwork,
 ): StackReport {
   const resources = resourcesOf(stack, json);
-  const ctx = contextOf(stack, resources);
+  const ctx = contextOf(stack, resources, network);
   const report: StackReport = { stack, errors: [], warnings: [], suppressed: [], checked: 0 };
   for (const resource of resources) {
     for (const rule of rules) {
@@ -86,6 +88,8 @@ export interface PolicyPackProps {
   readonly suppressions?: readonly Suppression[];
   /** @default ALL_RULES */
   readonly rules?: readonly PolicyRule[];
+  /** The existing VPC the environment declares (`vpc.existing`). @default - none: the stacks define the VPC */
+  readonly network?: DeclaredNetwork;
 }
 
 /**
@@ -107,7 +111,7 @@ export class PolicyPack implements IAspect {
     if (cached) return cached;
     const json = stack.toTerraform() as Record<string, unknown>;
     const suppressions = [...constructSuppressions(stack), ...(this.props.suppressions ?? [])];
-    const report = evaluateStack(stack.node.id, json, suppressions, this.props.rules);
+    const report = evaluateStack(stack.node.id, json, suppressions, this.props.rules, this.props.network);
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));
     for (const v of report.warnings) Annotations.of(byPath.get(v.resource.path) ?? stack).addWarning(formatViolation(v));

@@ -32,10 +32,22 @@ export function nonCompliant(detail: string): Finding {
   return { compliance: "non-compliant", detail };
 }
 
+/**
+ * An existing VPC the environment declares (`vpc.existing`): its subnets are no resources of any
+ * stack, so rules about subnets judge their ids by the role the config gives them.
+ */
+export interface DeclaredNetwork {
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+  readonly publicSubnetIds: readonly string[];
+}
+
 /** Read-only view of the stack a resource belongs to. */
 export interface PolicyContext {
   readonly stack: string;
   readonly resources: readonly SynthResource[];
+  /** The existing VPC the environment declares, if it uses one. */
+  readonly network?: DeclaredNetwork;
   /** The resource a `${type.name.attr}` reference points at, if it is in this stack. */
   resolve(reference: unknown): SynthResource | undefined;
   /** Resources of `type` whose configuration references `target`. */

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { configBase as base, errorsOf } from "../../helpers/config";
+import { existingVpcInput, type ExistingVpcInput } from "../../helpers/synth";
 
 const sm = (g: object) => ({ ...base, nodeGroups: { selfManaged: { app: g } } });
 const mg = (g: object) => ({ ...base, nodeGroups: { managed: { sys: g } } });
@@ -363,6 +364,169 @@ describe("platform rules", () => {
       { ...base, fargate: { profiles: { apps: { selectors: [{ namespace: "team-*" }] } } } },
       table({ billingMode: "PROVISIONED", readCapacity: 1, writeCapacity: 1 }),
       { ...base, accountId: "123456789012", logKmsEncryption: true },
+    ];
+    for (const input of ok) expect(errorsOf(input), JSON.stringify(input)).toEqual([]);
+  });
+});
+
+describe("platform rules: an existing VPC (vpc.existing)", () => {
+  const existing = (e: Partial<ExistingVpcInput> = {}, rest: object = {}) => ({ ...base, vpc: { existing: existingVpcInput(e) }, ...rest });
+  const [privA, privB] = existingVpcInput().privateSubnets;
+  const [pubA] = existingVpcInput().publicSubnets;
+  const cases: [string, unknown, string[]][] = [
+    [
+      "a VPC id of another format",
+      existing({ vpcId: "vpc-12345" }),
+      ['env "test": vpc.existing.vpcId must be a VPC id like vpc-0123456789abcdef0 (vpc- and 8 or 17 hex digits) (got "vpc-12345")'],
+    ],
+    [
+      "a subnet id that is a VPC id",
+      existing({ privateSubnets: [privA, { ...privB, id: "vpc-0a000000000000002" }] }),
+      [
+        'env "test": vpc.existing.privateSubnets[1].id must be a subnet id like subnet-0123456789abcdef0 (subnet- and 8 or 17 hex digits) (got "vpc-0a000000000000002")',
+      ],
+    ],
+    [
+      "a subnet listed twice",
+      existing({ privateSubnets: [privA, privB, { ...privA, cidr: "10.70.64.0/19" }] }),
+      [
+        'env "test": vpc.existing.privateSubnets[2].id is listed twice (also as vpc.existing.privateSubnets[0]) (got "subnet-0a000000000000001")',
+      ],
+    ],
+    [
+      "a subnet both private and public",
+      existing({ publicSubnets: [{ ...pubA, id: privB.id }] }),
+      [
+        'env "test": vpc.existing.publicSubnets[0].id is also listed as vpc.existing.privateSubnets[1]: a subnet is private or public, not both (got "subnet-0a000000000000002")',
+      ],
+    ],
+    [
+      "a subnet in a zone the environment does not list",
+      existing({ publicSubnets: [{ ...pubA, zone: "eu-west-1c" }] }),
+      [
+        'env "test": vpc.existing.publicSubnets[0].zone is not one of availabilityZones (eu-west-1a, eu-west-1b): correct it, or add the zone to availabilityZones (got "eu-west-1c")',
+      ],
+    ],
+    [
+      "a subnet outside the VPC",
+      existing({ privateSubnets: [privA, { ...privB, cidr: "10.71.32.0/19" }] }),
+      ['env "test": vpc.existing.privateSubnets[1].cidr is outside the VPC 10.70.0.0/16 (got "10.71.32.0/19")'],
+    ],
+    [
+      "overlapping subnets",
+      existing({ publicSubnets: [{ ...pubA, cidr: "10.70.16.0/22" }] }),
+      ['env "test": vpc.existing.publicSubnets[0].cidr overlaps vpc.existing.privateSubnets[0] 10.70.0.0/19 (got "10.70.16.0/22")'],
+    ],
+    [
+      "a subnet smaller than /28",
+      existing({ publicSubnets: [{ ...pubA, cidr: "10.70.224.0/29" }] }),
+      ['env "test": vpc.existing.publicSubnets[0].cidr must be between /16 and /28 (AWS\'s subnet size limits) (got "10.70.224.0/29")'],
+    ],
+    [
+      "a subnet CIDR that is not one",
+      existing({ publicSubnets: [{ ...pubA, cidr: "10.70.224.1/22" }] }),
+      ['env "test": vpc.existing.publicSubnets[0].cidr has host bits set; the network address is 10.70.224.0/22 (got "10.70.224.1/22")'],
+    ],
+    [
+      "private subnets in one zone",
+      existing({ privateSubnets: [privA, { ...privB, zone: "eu-west-1a" }] }),
+      [
+        'env "test": vpc.existing.privateSubnets must be in at least two availability zones: EKS puts the control plane\'s network interfaces in two, and nodes and Fargate pods run only in private subnets (got ["eu-west-1a"])',
+      ],
+    ],
+    [
+      "no private subnets",
+      existing({ privateSubnets: [] }),
+      [
+        'env "test": vpc.existing.privateSubnets must be in at least two availability zones: EKS puts the control plane\'s network interfaces in two, and nodes and Fargate pods run only in private subnets (got [])',
+      ],
+    ],
+    [
+      "a VPC CIDR larger than AWS allows",
+      existing({ cidr: "10.0.0.0/8" }),
+      ['env "test": vpc.existing.cidr must be between /16 and /28 (AWS\'s VPC size limits) (got "10.0.0.0/8")'],
+    ],
+    [
+      "the VPC CIDR of a VPC to create as well",
+      { ...base, vpc: { cidr: "10.70.0.0/16", existing: existingVpcInput() } },
+      [
+        'env "test": vpc.cidr cannot be set together with vpc.existing: the VPC\'s CIDR is vpc.existing.cidr; remove vpc.cidr (got "10.70.0.0/16")',
+      ],
+    ],
+    [
+      "NAT gateways in a VPC the project does not own",
+      { ...base, vpc: { natGateways: "perAz", existing: existingVpcInput() } },
+      [
+        'env "test": vpc.natGateways cannot be set together with vpc.existing: the project creates no NAT gateway in a VPC it does not own (the VPC\'s owner routes the private subnets); remove vpc.natGateways (got "perAz")',
+      ],
+    ],
+    [
+      "subnet CIDRs of a VPC to create as well",
+      { ...base, vpc: { publicSubnetCidrs: ["10.70.224.0/22"], privateSubnetCidrs: ["10.70.0.0/19"], existing: existingVpcInput() } },
+      [
+        'env "test": vpc.publicSubnetCidrs cannot be set together with vpc.existing: the public subnets are vpc.existing.publicSubnets; remove vpc.publicSubnetCidrs (got ["10.70.224.0/22"])',
+        'env "test": vpc.privateSubnetCidrs cannot be set together with vpc.existing: the private subnets are vpc.existing.privateSubnets; remove vpc.privateSubnetCidrs (got ["10.70.0.0/19"])',
+      ],
+    ],
+    [
+      "no word on the discovery tags",
+      { ...base, vpc: { existing: { ...existingVpcInput(), discoveryTags: undefined } } },
+      [
+        'env "test": vpc.existing.discoveryTags must be "add" (the platform stack tags the subnets) or "present" (the subnets already carry the EKS discovery tags) (got nothing)',
+      ],
+    ],
+    [
+      "discovery tags neither added nor present",
+      existing({ discoveryTags: "yes" as "add" }),
+      [
+        'env "test": vpc.existing.discoveryTags must be "add" (the platform stack tags the subnets) or "present" (the subnets already carry the EKS discovery tags) (got "yes")',
+      ],
+    ],
+    [
+      "no VPC CIDR",
+      { ...base, vpc: { existing: { ...existingVpcInput(), cidr: undefined } } },
+      ['env "test": vpc.existing.cidr is required: the existing VPC\'s primary IPv4 CIDR, e.g. 10.70.0.0/16 (got nothing)'],
+    ],
+    [
+      "a misspelled field",
+      { ...base, vpc: { existing: { ...existingVpcInput(), privateSubnet: [] } } },
+      [
+        'env "test": vpc.existing.privateSubnet is not a known setting (did you mean "privateSubnets"?); allowed: vpcId, cidr, privateSubnets, publicSubnets, discoveryTags (got [])',
+      ],
+    ],
+    [
+      "the 2048 sample without public subnets in two zones",
+      existing(
+        { publicSubnets: [pubA] },
+        {
+          fargate: { profiles: { game: { selectors: [{ namespace: "2048-game" }] } } },
+          workloads: { sample2048: true, sample2048Image: `nginx@sha256:${"a".repeat(64)}`, loadBalancerController: true },
+        },
+      ),
+      [
+        'env "test": vpc.existing.publicSubnets must be in at least two availability zones with workloads.sample2048: its internet-facing ALB needs public subnets in two (got ["eu-west-1a"])',
+      ],
+    ],
+    [
+      "a service CIDR overlapping the existing VPC",
+      existing({}, { eks: { serviceIpv4Cidr: "10.70.0.0/16" } }),
+      ['env "test": eks.serviceIpv4Cidr overlaps the VPC 10.70.0.0/16; pick a range outside it, e.g. 172.20.0.0/16 (got "10.70.0.0/16")'],
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("accepts what the rules allow: 8-digit ids, several subnets per zone, no public subnets, tags present", () => {
+    const ok = [
+      existing(),
+      existing({
+        vpcId: "vpc-0a1b2c3d",
+        privateSubnets: [privA, privB, { id: "subnet-1a2b3c4d", zone: "eu-west-1b", cidr: "10.70.64.0/28" }],
+      }),
+      existing({ publicSubnets: [], discoveryTags: "present" }),
+      existing({}, { tier: "production", vpc: { existing: existingVpcInput(), flowLogs: { enabled: false } } }),
     ];
     for (const input of ok) expect(errorsOf(input), JSON.stringify(input)).toEqual([]);
   });

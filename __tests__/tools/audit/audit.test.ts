@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app";
 import { auditMarkdown, mermaidDiagram, readStacks } from "../../../src/tools/audit/audit";
-import { fixtureEnvs } from "../../helpers/synth";
+import { existingVpcInput, fixtureEnvs, testEnv } from "../../helpers/synth";
 
 const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), "cdktf.out");
 buildApp(await fixtureEnvs(), outdir).app.synth();
@@ -27,6 +27,17 @@ describe("audit", () => {
     expect(alpha).toContain("- `kubernetes_ingress_v1.game_2048_ingress`: internet-facing load balancer (Ingress)");
     expect(alpha).toContain("- `aws_nat_gateway.vpc_nat`: NAT gateway with a public IP (outbound only)");
     expect(bravo).toContain("- `aws_eks_cluster.eks`: API endpoint private only");
+  });
+
+  it("names the existing VPC's public subnets the platform tags for internet-facing load balancers", () => {
+    const existing = existingVpcInput();
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-byo-")), "cdktf.out");
+    buildApp([testEnv({ name: "byo", vpc: { existing } })], out).app.synth();
+    const byo = auditMarkdown(out, "byo");
+    for (const s of existing.publicSubnets) {
+      expect(byo).toContain(`- \`aws_ec2_tag.vpc_${s.id}_role_tag\`: tags the existing subnet ${s.id} for internet-facing load balancers`);
+    }
+    expect(byo).not.toContain("aws_nat_gateway");
   });
 
   it("shows who can assume each role, with the conditions that scope it", () => {

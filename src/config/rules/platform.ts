@@ -34,6 +34,7 @@ import {
 } from "../../lib/naming";
 import {
   capacityProblems,
+  existingVpcProblems,
   fargateSelectorCountProblem,
   fargateSelectorProblems,
   listedTwiceProblems,
@@ -45,9 +46,10 @@ import {
   sshCidrsProblems,
   subnetLayoutProblems,
   vpcCidrProblem,
+  zonesCovered,
   type Problem,
 } from "../../lib/validation";
-import { KEY_NAME_PATTERN, type ParsedEnv, type TaintConfig } from "../schema";
+import { KEY_NAME_PATTERN, vpcCidrOf, type ParsedEnv, type TaintConfig } from "../schema";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
@@ -187,45 +189,38 @@ const RESERVED_FARGATE_PROFILES: readonly [string, string][] = [
   [METRICS_SERVER_FARGATE_PROFILE, "the metrics-server profile the project adds to clusters without node groups"],
 ];
 
+/** What an existing VPC replaces, by the field that would conflict with it. */
+const REPLACED_BY_EXISTING_VPC: Readonly<Record<"cidr" | "publicSubnetCidrs" | "privateSubnetCidrs" | "natGateways", string>> = {
+  cidr: "the VPC's CIDR is vpc.existing.cidr",
+  publicSubnetCidrs: "the public subnets are vpc.existing.publicSubnets",
+  privateSubnetCidrs: "the private subnets are vpc.existing.privateSubnets",
+  natGateways: "the project creates no NAT gateway in a VPC it does not own (the VPC's owner routes the private subnets)",
+};
+
+/** An existing VPC: the fields it replaces are unset, and what it declares holds together. */
+function existingVpcIssues(env: ParsedEnv, existing: NonNullable<ParsedEnv["vpc"]["existing"]>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const [field, why] of Object.entries(REPLACED_BY_EXISTING_VPC)) {
+    const value = env.vpc[field as keyof typeof REPLACED_BY_EXISTING_VPC];
+    if (value !== undefined)
+      out.push(issue(["vpc", field], value, `cannot be set together with vpc.existing: ${why}; remove vpc.${field}`));
+  }
+  out.push(...issuesAt(["vpc", "existing"], existingVpcProblems(existing, env.availabilityZones, inSection("vpc.existing"))));
+  return out;
+}
+
 const network: EnvRule = {
   needs: ["vpc", "availabilityZones", "eks", "nodeGroups"],
   check: (env) => {
     const out: ConfigIssue[] = [];
-    const vpc = parsed(env.vpc.cidr);
+    const existing = env.vpc.existing;
+    if (existing) out.push(...existingVpcIssues(env, existing));
+    const cidrText = vpcCidrOf(env.vpc);
+    const vpc = parsed(cidrText);
     if (!vpc) return out;
     const vpcProblem = vpcCidrProblem(vpc);
-    if (vpcProblem) return [issue(["vpc", "cidr"], env.vpc.cidr, vpcProblem)];
-    const zones = env.availabilityZones.length;
-    const given = { publicSubnetCidrs: env.vpc.publicSubnetCidrs, privateSubnetCidrs: env.vpc.privateSubnetCidrs };
-    if ((given.publicSubnetCidrs === undefined) !== (given.privateSubnetCidrs === undefined)) {
-      const missing = given.publicSubnetCidrs === undefined ? "publicSubnetCidrs" : "privateSubnetCidrs";
-      const present = missing === "publicSubnetCidrs" ? "privateSubnetCidrs" : "publicSubnetCidrs";
-      out.push(issue(["vpc", present], given[present], `is set but vpc.${missing} is not: give both, or neither to have them computed`));
-      return out;
-    }
-    if (given.publicSubnetCidrs === undefined) {
-      if (vpc.prefix > 22) {
-        out.push(
-          issue(
-            ["vpc", "cidr"],
-            env.vpc.cidr,
-            "is too small for the computed subnet layout (/16-/22); give vpc.publicSubnetCidrs and vpc.privateSubnetCidrs",
-          ),
-        );
-      }
-      if (zones > MAX_COMPUTED_ZONES) {
-        out.push(
-          issue(
-            ["availabilityZones"],
-            env.availabilityZones,
-            `lists more zones than the computed layout supports (${MAX_COMPUTED_ZONES}); give the subnet CIDRs`,
-          ),
-        );
-      }
-    } else {
-      const lists = { publicSubnetCidrs: given.publicSubnetCidrs, privateSubnetCidrs: given.privateSubnetCidrs! };
-      out.push(...issuesAt(["vpc"], subnetLayoutProblems({ cidr: vpc, text: env.vpc.cidr }, zones, lists, inSection("vpc"))));
-    }
+    if (vpcProblem) return existing ? out : [issue(["vpc", "cidr"], cidrText, vpcProblem)];
+    if (!existing) out.push(...ownVpcIssues(env, vpc, cidrText));
 
     const servicePath = ["eks", "serviceIpv4Cidr"];
     const serviceProblem = serviceIpv4CidrProblem(env.eks.serviceIpv4Cidr);
@@ -233,16 +228,70 @@ const network: EnvRule = {
     if (serviceProblem) out.push(issue(servicePath, env.eks.serviceIpv4Cidr, serviceProblem));
     else if (service && overlaps(service, vpc)) {
       out.push(
-        issue(
-          servicePath,
-          env.eks.serviceIpv4Cidr,
-          `overlaps the VPC ${env.vpc.cidr}; pick a range outside it, e.g. ${freeServiceRange(vpc)}`,
-        ),
+        issue(servicePath, env.eks.serviceIpv4Cidr, `overlaps the VPC ${cidrText}; pick a range outside it, e.g. ${freeServiceRange(vpc)}`),
       );
     }
 
     if (env.nodeGroups.ssh) out.push(...issuesAt(["nodeGroups", "ssh", "allowedCidrs"], sshCidrsProblems(env.nodeGroups.ssh.allowedCidrs)));
     return out;
+  },
+};
+
+/** The subnet layout of the VPC the project creates: given in full, or computable from its CIDR. */
+function ownVpcIssues(env: ParsedEnv, vpc: Cidr, cidrText: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const zones = env.availabilityZones.length;
+  const given = { publicSubnetCidrs: env.vpc.publicSubnetCidrs, privateSubnetCidrs: env.vpc.privateSubnetCidrs };
+  if ((given.publicSubnetCidrs === undefined) !== (given.privateSubnetCidrs === undefined)) {
+    const missing = given.publicSubnetCidrs === undefined ? "publicSubnetCidrs" : "privateSubnetCidrs";
+    const present = missing === "publicSubnetCidrs" ? "privateSubnetCidrs" : "publicSubnetCidrs";
+    out.push(issue(["vpc", present], given[present], `is set but vpc.${missing} is not: give both, or neither to have them computed`));
+    return out;
+  }
+  if (given.publicSubnetCidrs === undefined) {
+    if (vpc.prefix > 22) {
+      out.push(
+        issue(
+          ["vpc", "cidr"],
+          cidrText,
+          "is too small for the computed subnet layout (/16-/22); give vpc.publicSubnetCidrs and vpc.privateSubnetCidrs",
+        ),
+      );
+    }
+    if (zones > MAX_COMPUTED_ZONES) {
+      out.push(
+        issue(
+          ["availabilityZones"],
+          env.availabilityZones,
+          `lists more zones than the computed layout supports (${MAX_COMPUTED_ZONES}); give the subnet CIDRs`,
+        ),
+      );
+    }
+  } else {
+    const lists = { publicSubnetCidrs: given.publicSubnetCidrs, privateSubnetCidrs: given.privateSubnetCidrs! };
+    out.push(...issuesAt(["vpc"], subnetLayoutProblems({ cidr: vpc, text: cidrText }, zones, lists, inSection("vpc"))));
+  }
+  return out;
+}
+
+/**
+ * In an existing VPC, an internet-facing load balancer (the 2048 sample's ALB) needs public subnets
+ * in two zones, or its Ingress never gets an address.
+ */
+const loadBalancerSubnets: EnvRule = {
+  needs: ["vpc", "availabilityZones", "workloads"],
+  check: (env) => {
+    const existing = env.vpc.existing;
+    if (!existing || !env.workloads.sample2048) return [];
+    const zones = zonesCovered(existing.publicSubnets, env.availabilityZones);
+    if (zones.length >= 2) return [];
+    return [
+      issue(
+        ["vpc", "existing", "publicSubnets"],
+        zones,
+        "must be in at least two availability zones with workloads.sample2048: its internet-facing ALB needs public subnets in two",
+      ),
+    ];
   },
 };
 
@@ -539,4 +588,4 @@ const tables: EnvRule = {
   },
 };
 
-export const PLATFORM_RULES: readonly EnvRule[] = [names, network, cluster, compute, tables];
+export const PLATFORM_RULES: readonly EnvRule[] = [names, network, loadBalancerSubnets, cluster, compute, tables];

@@ -62,6 +62,10 @@ function publicEndpoints(resources: Resource[]): string[] {
         `${code(r.address)}: public subnet ${String(r.config.cidr_block)} (${String(r.config.availability_zone)}), for load balancers`,
       );
     }
+    // An existing VPC's public subnet, tagged for internet-facing load balancers (vpc.existing.discoveryTags "add").
+    if (r.type === "aws_ec2_tag" && r.config.key === "kubernetes.io/role/elb" && r.config.value === "1") {
+      lines.push(`${code(r.address)}: tags the existing subnet ${String(r.config.resource_id)} for internet-facing load balancers`);
+    }
   }
   return lines;
 }
