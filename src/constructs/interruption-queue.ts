@@ -1,0 +1,116 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Construct } from "constructs";
+import { eventRuleNameProblem, sqsQueueNameProblem } from "../lib/aws-limits";
+import { policyDocument } from "../lib/iam";
+import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+
+/** An EventBridge event pattern (the fields this project filters on). */
+export interface InterruptionEventPattern {
+  readonly source: readonly string[];
+  readonly "detail-type": readonly string[];
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The EventBridge events that announce the end of an EC2 instance, by rule name suffix: a spot
+ * interruption warning (two minutes ahead), a rebalance recommendation, an instance state change
+ * (stopping, terminated) and scheduled EC2 maintenance from AWS Health. Both the Node Termination
+ * Handler and Karpenter read them from a queue.
+ *
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html
+ */
+export const EC2_INTERRUPTION_EVENTS: Readonly<Record<string, InterruptionEventPattern>> = {
+  "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+  rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+  "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  "scheduled-change": {
+    source: ["aws.health"],
+    "detail-type": ["AWS Health Event"],
+    detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
+  },
+};
+
+/** Props of {@link InterruptionQueue}. */
+export interface InterruptionQueueProps {
+  /** Name of the SQS queue (1-80 letters, digits, `-` and `_`). */
+  readonly queueName: string;
+  /** Prefix of the EventBridge rule names: each rule is `<prefix>-<event suffix>`. */
+  readonly ruleNamePrefix: string;
+  /** Who reads the queue, the start of each rule's description: "Karpenter of acme-dev-eks". */
+  readonly reader: string;
+  /** The events the rules forward, by rule name suffix, in rule order (at least one). */
+  readonly events: Readonly<Record<string, InterruptionEventPattern>>;
+}
+
+/**
+ * Defines an SQS queue that EventBridge fills with the events announcing a node's end, read by a
+ * controller that drains the node in time: the queue (SQS-managed encryption, 5-minute retention,
+ * as such events are stale after that), one rule and target per event, and a queue policy that
+ * admits only these rules, over TLS. The resources are named `<id>_queue`, `<id>_rule_<event>`,
+ * `<id>_target_<event>` and `<id>_queue_policy`.
+ *
+ * @see https://github.com/aws/aws-node-termination-handler#queue-processor
+ * @see https://karpenter.sh/docs/concepts/disruption/#interruption
+ */
+export class InterruptionQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  /** The queue's name, as controllers are configured with it. */
+  readonly queueName: string;
+  /** The rules by event suffix. */
+  readonly rules: Record<string, CloudwatchEventRule> = {};
+
+  constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
+    super(scope, id);
+    const events = Object.entries(props.events);
+    const checks: PropCheck[] = [
+      ["queueName", props.queueName, invalidName(sqsQueueNameProblem(props.queueName))],
+      ["events", Object.keys(props.events), events.length === 0 && "must name at least one event"],
+    ];
+    for (const [suffix] of events) {
+      const ruleName = `${props.ruleNamePrefix}-${suffix}`;
+      checks.push([`events.${suffix}`, ruleName, invalidName(eventRuleNameProblem(ruleName))]);
+    }
+    requireValidProps("InterruptionQueue", checks);
+
+    this.queueName = props.queueName;
+    this.queue = new SqsQueue(this, "queue", { name: props.queueName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
+    this.queueUrl = this.queue.url;
+    this.queueArn = this.queue.arn;
+    for (const [suffix, pattern] of events) {
+      const id = suffix.replace(/-/g, "_");
+      const rule = new CloudwatchEventRule(this, `rule_${id}`, {
+        name: `${props.ruleNamePrefix}-${suffix}`,
+        description: `${props.reader}: ${pattern["detail-type"][0]}`,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new CloudwatchEventTarget(this, `target_${id}`, { rule: rule.name, arn: this.queue.arn });
+      this.rules[suffix] = rule;
+    }
+    new SqsQueuePolicy(this, "queue_policy", {
+      queueUrl: this.queue.url,
+      policy: policyDocument([
+        {
+          Sid: "EventBridgeRulesOfThisCluster",
+          Effect: "Allow",
+          Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+          Action: "sqs:SendMessage",
+          Resource: this.queue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": Object.values(this.rules).map((r) => r.arn) } },
+        },
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: this.queue.arn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+  }
+}
