@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EC2_INTERRUPTION_EVENTS, InterruptionQueue, type InterruptionQueueProps } from "../../src/constructs/interruption-queue";
+import { InterruptionQueue, type InterruptionQueueProps } from "../../src/constructs/interruption-queue";
+import { EC2_INTERRUPTION_EVENTS } from "../../src/lib/interruption-events";
 import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct } from "../helpers/synth";
 

@@ -252,6 +252,9 @@ export class EnvDef extends Construct {
         serviceAccountRoleArn: identities.ebsCsiDriver.roleArn,
         dependsOn: compute,
       });
+    }
+    // Node groups get the cluster autoscaler unless the config says otherwise (Karpenter scales instead).
+    if (env.workloads.clusterAutoscaler) {
       identities.clusterAutoscaler = irsa("cluster_autoscaler", {
         roleName: roles.clusterAutoscaler,
         description: `Cluster autoscaler of ${this.clusterName}`,

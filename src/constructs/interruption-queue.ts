@@ -5,33 +5,8 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { eventRuleNameProblem, sqsQueueNameProblem } from "../lib/aws-limits";
 import { policyDocument } from "../lib/iam";
+import { interruptionRuleNames, type InterruptionEventPattern } from "../lib/interruption-events";
 import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
-
-/** An EventBridge event pattern (the fields this project filters on). */
-export interface InterruptionEventPattern {
-  readonly source: readonly string[];
-  readonly "detail-type": readonly string[];
-  readonly detail?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * The EventBridge events that announce the end of an EC2 instance, by rule name suffix: a spot
- * interruption warning (two minutes ahead), a rebalance recommendation, an instance state change
- * (stopping, terminated) and scheduled EC2 maintenance from AWS Health. Both the Node Termination
- * Handler and Karpenter read them from a queue.
- *
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html
- */
-export const EC2_INTERRUPTION_EVENTS: Readonly<Record<string, InterruptionEventPattern>> = {
-  "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-  rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-  "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-  "scheduled-change": {
-    source: ["aws.health"],
-    "detail-type": ["AWS Health Event"],
-    detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
-  },
-};
 
 /** Props of {@link InterruptionQueue}. */
 export interface InterruptionQueueProps {
@@ -71,26 +46,24 @@ export class InterruptionQueue extends Construct {
       ["queueName", props.queueName, invalidName(sqsQueueNameProblem(props.queueName))],
       ["events", Object.keys(props.events), events.length === 0 && "must name at least one event"],
     ];
-    for (const [suffix] of events) {
-      const ruleName = `${props.ruleNamePrefix}-${suffix}`;
-      checks.push([`events.${suffix}`, ruleName, invalidName(eventRuleNameProblem(ruleName))]);
-    }
+    const ruleNames = interruptionRuleNames(props.ruleNamePrefix, props.events);
+    events.forEach(([suffix], i) => checks.push([`events.${suffix}`, ruleNames[i], invalidName(eventRuleNameProblem(ruleNames[i]))]));
     requireValidProps("InterruptionQueue", checks);
 
     this.queueName = props.queueName;
     this.queue = new SqsQueue(this, "queue", { name: props.queueName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
     this.queueUrl = this.queue.url;
     this.queueArn = this.queue.arn;
-    for (const [suffix, pattern] of events) {
+    events.forEach(([suffix, pattern], i) => {
       const id = suffix.replace(/-/g, "_");
       const rule = new CloudwatchEventRule(this, `rule_${id}`, {
-        name: `${props.ruleNamePrefix}-${suffix}`,
+        name: ruleNames[i],
         description: `${props.reader}: ${pattern["detail-type"][0]}`,
         eventPattern: JSON.stringify(pattern),
       });
       new CloudwatchEventTarget(this, `target_${id}`, { rule: rule.name, arn: this.queue.arn });
       this.rules[suffix] = rule;
-    }
+    });
     new SqsQueuePolicy(this, "queue_policy", {
       queueUrl: this.queue.url,
       policy: policyDocument([

@@ -6,7 +6,8 @@ import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
 import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
-import { EC2_INTERRUPTION_EVENTS, InterruptionQueue } from "./interruption-queue";
+import { EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
+import { InterruptionQueue } from "./interruption-queue";
 
 /** Props of {@link NodeTerminationQueue}. */
 export interface NodeTerminationQueueProps {
