@@ -55,22 +55,24 @@ describe("Karpenter", () => {
     for (const release of Object.values(r)) expect(release).toMatchObject({ namespace: "kube-system", wait: true, timeout: 600 });
   });
 
-  it("pins both charts to one version from public ECR, and leaves the CRDs to their own chart", () => {
+  it("pins both charts to one version from Karpenter's OCI repository, and leaves the CRDs to their own chart", () => {
     expect(r.karpenter_crd_release).toMatchObject({
       name: "karpenter-crd",
-      repository: "oci://public.ecr.aws/karpenter",
+      repository: KARPENTER_CHART.repository,
       chart: "karpenter-crd",
       version: KARPENTER_CHART.version,
     });
     expect(r.karpenter_release).toMatchObject({
       name: "karpenter",
-      repository: "oci://public.ecr.aws/karpenter",
+      repository: KARPENTER_CHART.repository,
       chart: "karpenter",
       version: KARPENTER_CHART.version,
       skip_crds: true,
     });
     expect(KARPENTER_CRD_CHART.version).toBe(KARPENTER_CHART.version);
     expect(KARPENTER_CHART.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(KARPENTER_CRD_CHART.repository).toBe(KARPENTER_CHART.repository);
+    expect(KARPENTER_CHART.repository).toMatch(/^oci:\/\/[^/]+\/karpenter$/);
   });
 
   it("configures the controller: cluster, endpoint, queue, IRSA role, region, resources, and its node group only", () => {
