@@ -307,7 +307,7 @@ const expected: Record<string, string[]> = {
     'env "test": tags.Team must be at most 256 letters, digits, spaces and _.:/=+-@ (got "a\\u0007b")',
   ],
   "an unknown key with a newline": [
-    'env "test": ["regi\\non"] is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, iam, ci (got "x")',
+    'env "test": ["regi\\non"] is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, karpenter, workloads, policy, iam, ci (got "x")',
   ],
 };
 

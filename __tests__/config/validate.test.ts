@@ -77,7 +77,7 @@ describe("config validation", () => {
       { ...base, regoin: "eu-west-1" },
       [
         'env "test": regoin is not a known setting (did you mean "region"?); allowed: name, project, region, accountId, assumeRole, availabilityZones, tags, backend, ' +
-          'tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, workloads, policy, iam, ci (got "eu-west-1")',
+          'tier, ephemeral, logKmsEncryption, vpc, ecr, eks, nodeGroups, fargate, tables, kubeconfig, karpenter, workloads, policy, iam, ci (got "eu-west-1")',
       ],
     ],
     [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
-import { existingVpcInput, fixtureEnv, policyOf, resourcesOf, synthEnv, testEnv, type StackJson } from "../helpers/synth";
+import { existingVpcInput, fixtureEnv, karpenterFixture, policyOf, resourcesOf, synthEnv, testEnv, type StackJson } from "../helpers/synth";
 
 /** Production tier: node groups of both kinds, customer-keyed logs, one NAT gateway per zone (three zones). */
 const bravo = synthEnv(await fixtureEnv("bravo")).json.platform;
@@ -207,6 +207,74 @@ describe("EnvDef", () => {
       vpc_public_a: "10.40.224.0/22",
       vpc_public_b: "10.40.228.0/22",
     });
+  });
+});
+
+/** Karpenter's controller on its node group (delta) and on Fargate (echo), both from alpha. */
+const delta = synthEnv(await karpenterFixture("nodeGroup")).json;
+const echo = synthEnv(await karpenterFixture("fargate")).json;
+
+describe("EnvDef with Karpenter", () => {
+  const roleNames = (json: { platform: StackJson }) =>
+    Object.values(resourcesOf(json.platform, "aws_iam_role"))
+      .map((r) => r.name)
+      .sort();
+
+  it("adds the controller's role and the node role, and no cluster autoscaler", () => {
+    expect(roleNames(delta)).toEqual([
+      "fixture-delta-app",
+      "fixture-delta-eks-aws-lb-controller",
+      "fixture-delta-eks-cluster",
+      "fixture-delta-eks-ebs-csi-driver",
+      "fixture-delta-eks-fargate-pods",
+      "fixture-delta-eks-karpenter",
+      "fixture-delta-eks-karpenter-node",
+      "fixture-delta-eks-node",
+      "fixture-delta-eks-vpc-cni",
+      "fixture-delta-vpc-flow-logs",
+    ]);
+    // On Fargate: no EC2 node of its own, so no worker node role and no EBS CSI driver.
+    expect(roleNames(echo)).toEqual([
+      "fixture-echo-app",
+      "fixture-echo-eks-aws-lb-controller",
+      "fixture-echo-eks-cluster",
+      "fixture-echo-eks-fargate-pods",
+      "fixture-echo-eks-karpenter",
+      "fixture-echo-eks-karpenter-node",
+      "fixture-echo-eks-vpc-cni",
+      "fixture-echo-vpc-flow-logs",
+    ]);
+    expect(delta.platform.output?.irsa_role_arns.value).toMatchObject({ karpenter: "${aws_iam_role.karpenter_controller_role.arn}" });
+  });
+
+  it("runs the controller on a managed node group of two fixed nodes that workloads avoid once Karpenter has nodes", () => {
+    const group = resourcesOf(delta.platform, "aws_eks_node_group").workers_karpenter_node_group;
+    expect(group).toMatchObject({
+      node_group_name: "karpenter",
+      node_role_arn: "${aws_iam_role.workers_node_role.arn}",
+      instance_types: ["t3.medium"],
+      capacity_type: "ON_DEMAND",
+      scaling_config: { min_size: 2, desired_size: 2, max_size: 2 },
+      taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+    });
+    // With EC2 nodes from the start, CoreDNS runs on them: no kube-system Fargate profiles.
+    expect(Object.keys(resourcesOf(delta.platform, "aws_eks_fargate_profile"))).toEqual(["fargate_profile_apps"]);
+    expect(resourcesOf(delta.platform, "aws_eks_addon")).toHaveProperty("eks_addon_aws_ebs_csi_driver");
+  });
+
+  it("or on Fargate, with a profile selecting only its pods", () => {
+    expect(resourcesOf(echo.platform, "aws_eks_node_group")).toEqual({});
+    expect(resourcesOf(echo.platform, "aws_eks_fargate_profile").fargate_profile_karpenter).toMatchObject({
+      fargate_profile_name: "karpenter",
+      selector: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter" } }],
+    });
+    expect(Object.keys(resourcesOf(echo.platform, "aws_eks_fargate_profile")).sort()).toEqual([
+      "fargate_profile_apps",
+      "fargate_profile_aws-lb-controller",
+      "fargate_profile_coredns",
+      "fargate_profile_karpenter",
+      "fargate_profile_metrics-server",
+    ]);
   });
 });
 

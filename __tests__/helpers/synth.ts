@@ -41,6 +41,24 @@ export async function fixtureEnv(name: "alpha" | "bravo" | "charlie"): Promise<E
   return env;
 }
 
+/**
+ * A fixture-like environment with Karpenter, built from `alpha` (Fargate only, the load balancer
+ * controller, the 2048 sample, tables, a CI plan role) under another name and VPC: `delta` runs the
+ * controller on its node group, `echo` on Fargate; both let the NodePool take spot and on-demand.
+ */
+export async function karpenterFixture(controllerOn: "nodeGroup" | "fargate"): Promise<EnvConfig> {
+  const alpha = (await fixtureSources()).find((s) => (s.raw as EnvInput).name === "alpha")!;
+  const input = JSON.parse(JSON.stringify(alpha.raw)) as EnvInput;
+  const [name, cidr] = controllerOn === "nodeGroup" ? ["delta", "10.60.0.0/16"] : ["echo", "10.70.0.0/16"];
+  Object.assign(input, {
+    name,
+    tags: { CostCenter: `fixture-${name}` },
+    vpc: { ...input.vpc, cidr },
+    karpenter: { controllerOn, nodePool: { capacityTypes: ["spot", "on-demand"], cpuLimit: 64 } },
+  });
+  return assertValidEnvs([{ source: `karpenterFixture("${controllerOn}")`, raw: input }])[0];
+}
+
 /** The cluster admin of `baseInput`, also the role its workloads stack takes its token as. */
 export const TEST_ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
 

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { evaluateStack } from "../../src/policy/pack";
 import { ALL_RULES } from "../../src/policy/rules";
 import type { PolicyRule } from "../../src/policy/types";
+import { stringify } from "yaml";
+import { ec2NodeClass, nodePool, type NodePoolOptions } from "../../src/constructs/karpenter/node-pool";
 
 type Resources = Record<string, Record<string, unknown>>;
 
@@ -112,6 +114,28 @@ interface Case {
   /** The violation's detail on the bad fixture. */
   readonly detail: string;
 }
+
+/** Karpenter's objects as the workloads stack installs them: releases of the one-object chart. */
+const poolOptions: NodePoolOptions = {
+  instanceCategories: ["c", "m", "r"],
+  capacityTypes: ["spot", "on-demand"],
+  architectures: ["amd64"],
+  cpuLimit: 100,
+  consolidationPolicy: "WhenEmptyOrUnderutilized",
+  consolidateAfter: "1m",
+  expireAfter: "720h",
+};
+const objectRelease = (manifest: unknown) => ({ chart: "${path.module}/assets/x", values: [stringify({ manifest })] });
+const poolRelease = (o: Partial<NodePoolOptions> = {}) => ({
+  "helm_release.pool": objectRelease(nodePool("default", "default", { ...poolOptions, ...o })),
+});
+const goodClass = ec2NodeClass("default", {
+  roleName: "n",
+  amiAlias: "al2023@v20260714",
+  subnetIds: ["s"],
+  securityGroupIds: ["g"],
+  rootVolumeGib: 50,
+});
 
 const cases: Case[] = [
   {
@@ -534,6 +558,35 @@ const cases: Case[] = [
     ok: { ...network, "aws_eks_fargate_profile.f": { subnet_ids: privateIds } },
     bad: { ...network, "aws_eks_fargate_profile.f": { subnet_ids: [...privateIds, ...publicIds] } },
     detail: "uses the public subnet aws_subnet.public_a (it routes to an internet gateway)",
+  },
+  {
+    rule: "KRP-001",
+    stack: "test-workloads",
+    ok: {
+      ...poolRelease(),
+      "helm_release.ondemand": objectRelease(nodePool("od", "default", { ...poolOptions, capacityTypes: ["on-demand"], cpuLimit: "none" })),
+    },
+    bad: poolRelease({ cpuLimit: "none" }),
+    detail: "may launch spot instances but sets no spec.limits.cpu",
+  },
+  {
+    rule: "KRP-002",
+    stack: "test-workloads",
+    ok: poolRelease(),
+    bad: poolRelease({ consolidateAfter: "Never", expireAfter: "Never" }),
+    detail:
+      "never consolidates (spec.disruption.consolidateAfter Never) and never expires its nodes (spec.template.spec.expireAfter Never)",
+  },
+  {
+    rule: "KRP-003",
+    stack: "test-workloads",
+    ok: { "helm_release.class": objectRelease(goodClass), "kubernetes_manifest.class": { manifest: goodClass } },
+    bad: {
+      "kubernetes_manifest.class": {
+        manifest: { ...goodClass, spec: { ...goodClass.spec, metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } } },
+      },
+    },
+    detail: "does not require IMDSv2 (spec.metadataOptions.httpTokens); does not set spec.metadataOptions.httpPutResponseHopLimit to 1",
   },
 ];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { addresses, fixtureEnv, synthEnv, testEnv } from "../helpers/synth";
+import { addresses, fixtureEnv, karpenterFixture, synthEnv, testEnv } from "../helpers/synth";
 
 /** Fargate only, its workloads stack authenticating as a cluster admin of its own (workloads.roleArn). */
 const alphaEnv = await fixtureEnv("alpha");
@@ -175,5 +175,72 @@ describe("WorkloadsStack on EKS Auto Mode", () => {
     const ingress = resources.kubernetes_ingress_v1.game_2048_ingress as { spec: { ingress_class_name: string }; depends_on: string[] };
     expect(ingress.spec.ingress_class_name).toBe("alb");
     expect(ingress.depends_on).toContain("kubernetes_ingress_class_v1.auto_mode_ingress_class");
+  });
+});
+
+/** Karpenter on its node group (delta) and on Fargate (echo), both from alpha. */
+const delta = synthEnv(await karpenterFixture("nodeGroup")).json;
+const echo = synthEnv(await karpenterFixture("fargate")).json;
+
+describe("WorkloadsStack with Karpenter", () => {
+  const names = (json: typeof delta) => Object.keys(json.workloads.resource?.helm_release ?? {}).sort();
+
+  it("installs Karpenter after the load balancer controller's webhook, and no cluster autoscaler", () => {
+    for (const json of [delta, echo]) {
+      expect(names(json)).toEqual([
+        "karpenter_crd_release",
+        "karpenter_node_class",
+        "karpenter_node_pool",
+        "karpenter_release",
+        "lb_controller_release",
+      ]);
+      expect(release(json, "karpenter_crd_release").depends_on).toEqual(["helm_release.lb_controller_release"]);
+    }
+  });
+
+  it("reads the controller's role and the cluster from the platform, the queue and node role by their names", () => {
+    const controller = values(release(delta, "karpenter_release")) as {
+      settings: Record<string, string>;
+      serviceAccount: { annotations: Record<string, string> };
+    };
+    expect(controller.settings.clusterName).toBe("fixture-delta-eks");
+    expect(controller.settings.interruptionQueue).toBe("fixture-delta-eks-karpenter");
+    expect(controller.settings.clusterEndpoint).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-delta-platform\./);
+    expect(controller.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/karpenter_controller_role_arn\}$/);
+    const nodeClass = (values(release(delta, "karpenter_node_class")) as { manifest: { spec: Record<string, unknown> } }).manifest.spec;
+    expect(nodeClass.role).toBe("fixture-delta-eks-karpenter-node");
+    expect(nodeClass.subnetSelectorTerms).toEqual([
+      {
+        id: "${data.terraform_remote_state.cross-stack-reference-input-delta-platform.outputs.cross-stack-output-aws_subnet_vpc_private_a_id}",
+      },
+      {
+        id: "${data.terraform_remote_state.cross-stack-reference-input-delta-platform.outputs.cross-stack-output-aws_subnet_vpc_private_b_id}",
+      },
+    ]);
+    // The cluster's primary security group, as the managed node groups' nodes have.
+    expect(nodeClass.securityGroupSelectorTerms).toEqual([
+      {
+        id: "${data.terraform_remote_state.cross-stack-reference-input-delta-platform.outputs.cross-stack-output-aws_eks_cluster_eks_vpc_config_0__cluster_security_group_id}",
+      },
+    ]);
+    expect(nodeClass.tags).toEqual({ Project: "fixture", Environment: "delta", ManagedBy: "cdktf", CostCenter: "fixture-delta" });
+  });
+
+  it("keeps the controller on its node group, or leaves it to its Fargate profile", () => {
+    expect(values(release(delta, "karpenter_release")).nodeSelector).toEqual({
+      "kubernetes.io/os": "linux",
+      "eks.amazonaws.com/nodegroup": "karpenter",
+    });
+    expect(values(release(echo, "karpenter_release"))).not.toHaveProperty("nodeSelector");
+    // With its node group the cluster has EC2 nodes before Karpenter: the gp3 class is installed.
+    expect(delta.workloads.resource?.kubernetes_storage_class_v1).toHaveProperty("gp3_storage_class");
+    expect(echo.workloads.resource?.kubernetes_storage_class_v1).toBeUndefined();
+  });
+
+  it("keeps the cluster autoscaler off node groups that say so", () => {
+    const bravoWithout = { ...bravoEnv, workloads: { ...bravoEnv.workloads, clusterAutoscaler: false } };
+    const json = synthEnv(bravoWithout).json;
+    expect(Object.keys(json.workloads.resource?.helm_release ?? {})).not.toContain("cluster_autoscaler_release");
+    expect(json.platform.resource?.aws_iam_role).not.toHaveProperty("cluster_autoscaler_role");
   });
 });

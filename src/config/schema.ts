@@ -643,6 +643,12 @@ const WorkloadsSchema = z.strictObject({
   /** The AWS Load Balancer Controller, installed with its Helm chart and an IRSA role. @default false */
   loadBalancerController: z.boolean().default(false),
   /**
+   * The cluster autoscaler (Helm chart and IRSA role), which sets the desired size of the node
+   * groups. Refused with `karpenter`: two autoscalers would both answer the same pending pods.
+   * @default - true when there are node groups and no `karpenter`
+   */
+  clusterAutoscaler: z.boolean().optional(),
+  /**
    * The role the workloads stack's kubernetes and helm providers take their cluster token as
    * (`aws eks get-token --role-arn`); must be one of `eks.admins`. @default - `assumeRole.roleArn`
    */
@@ -666,6 +672,94 @@ const WorkloadsSchema = z.strictObject({
         .default("app"),
     })
     .prefault({}),
+});
+
+/** A Karpenter duration: `30s`, `5m`, `720h`, `1h30m` (the CRD's pattern), or `Never`. */
+const karpenterDuration = z.string().regex(/^(?:(?:[0-9]+[smh])+|Never)$/, {
+  error: 'must be a duration like "30s", "5m" or "720h" (digits and s, m or h), or "Never"',
+});
+
+const KarpenterNodePoolSchema = z.strictObject({
+  /**
+   * EC2 instance categories the pool may launch (`karpenter.k8s.aws/instance-category`: the letters
+   * before the generation, `m` of m7i), of generation 3 or newer. @default ["c", "m", "r"]
+   */
+  instanceCategories: z
+    .array(z.string().regex(/^[a-z]{1,4}$/, { error: 'must be an instance category: the letters of a family, like "m" or "inf"' }))
+    .min(1, { error: "must name at least one instance category" })
+    .default(["c", "m", "r"]),
+  /**
+   * Capacity types the pool may launch, `on-demand` and/or `spot`; with both, Karpenter takes spot
+   * where it can. Spot needs `cpuLimit` (the policy pack refuses spot without a limit).
+   * @default ["on-demand"]
+   */
+  capacityTypes: z
+    .array(z.enum(["on-demand", "spot"], { error: 'must be "on-demand" or "spot"' }))
+    .min(1, { error: "must name at least one capacity type" })
+    .default(["on-demand"]),
+  /** CPU architectures of the nodes, `amd64` and/or `arm64` (Graviton). @default ["amd64"] */
+  architectures: z
+    .array(z.enum(["amd64", "arm64"], { error: 'must be "amd64" or "arm64"' }))
+    .min(1, { error: "must name at least one architecture" })
+    .default(["amd64"]),
+  /**
+   * The most vCPUs the pool's nodes may have together (`spec.limits.cpu`): Karpenter launches no
+   * node past it, which caps the bill. `"none"` removes the cap, an explicit opt-out. @default 100
+   */
+  cpuLimit: z
+    .union([int("vCPUs", 1, 1_000_000), z.literal("none")], {
+      error: 'must be a whole number of vCPUs (1-1000000), or "none" for no limit',
+    })
+    .default(100),
+  /**
+   * Which nodes consolidation may remove or replace: `WhenEmptyOrUnderutilized` (also nodes whose
+   * pods fit elsewhere or on a cheaper node) or `WhenEmpty`. @default "WhenEmptyOrUnderutilized"
+   */
+  consolidationPolicy: z
+    .enum(["WhenEmptyOrUnderutilized", "WhenEmpty"], { error: 'must be "WhenEmptyOrUnderutilized" or "WhenEmpty"' })
+    .default("WhenEmptyOrUnderutilized"),
+  /**
+   * How long a node must be empty or underutilized before consolidation removes it; `"Never"` turns
+   * consolidation off (the policy pack warns). @default "1m"
+   */
+  consolidateAfter: karpenterDuration.default("1m"),
+  /**
+   * How long a node lives before Karpenter replaces it (with the current `amiAlias`, so nodes are
+   * patched); `"Never"` keeps nodes forever (the policy pack warns). @default "720h" (30 days)
+   */
+  expireAfter: karpenterDuration.default("720h"),
+});
+
+/** The instance type of the Karpenter controller's node group unless `karpenter.controllerInstanceType` says otherwise. */
+export const KARPENTER_CONTROLLER_INSTANCE_TYPE = "t3.medium";
+
+const KarpenterSchema = z.strictObject({
+  /**
+   * Where the Karpenter controller runs, never on nodes it manages itself: `nodeGroup` (an EKS
+   * managed node group `karpenter` of two nodes, which also runs CoreDNS, metrics-server and the EBS
+   * CSI driver before Karpenter exists) or `fargate` (a Fargate profile for its pods: no EC2 node of
+   * its own; without other node groups, CoreDNS and metrics-server run on Fargate too and there is
+   * no EBS CSI driver). @default "nodeGroup"
+   */
+  controllerOn: z.enum(["nodeGroup", "fargate"], { error: 'must be "nodeGroup" or "fargate"' }).default("nodeGroup"),
+  /** Instance type of the controller's node group (controllerOn "nodeGroup" only). @default "t3.medium" */
+  controllerInstanceType: z.string().optional(),
+  /**
+   * The AMI of the nodes Karpenter launches: an Amazon Linux 2023 EKS AMI release,
+   * `al2023@v<YYYYMMDD>` (awslabs/amazon-eks-ami releases), pinned so that new images reach the
+   * nodes only when you change it (then Karpenter replaces the nodes as drifted).
+   * @default "al2023@v20260714"
+   */
+  amiAlias: z
+    .string()
+    .regex(/^al2023@v\d{8}$/, {
+      error: 'must pin an Amazon Linux 2023 EKS AMI release like "al2023@v20260714" (al2023@latest would roll new images out unasked)',
+    })
+    .default("al2023@v20260714"),
+  /** Root volume size of the nodes (encrypted gp3). @default 50 */
+  rootVolumeGib: int("GiB", 20, 16384).default(50),
+  /** The default NodePool: what Karpenter may launch, how much, and when it removes nodes. @default - all defaults of its fields */
+  nodePool: KarpenterNodePoolSchema.prefault({}),
 });
 
 const SuppressionSchema = z.strictObject({
@@ -761,6 +855,13 @@ export const EnvSchema = z.strictObject({
   tables: z.record(z.string(), TableSchema).default({}),
   /** The environment's kubeconfig: where the platform stack writes it and how it gets a token. @default - kubeconfigs/<env>.yaml with `aws eks get-token` */
   kubeconfig: KubeconfigSchema.prefault({}),
+  /**
+   * Karpenter, the node autoscaler; presence turns it on. The platform gets its node role (with an
+   * EC2_LINUX access entry), its IRSA role, its interruption queue and the controller's node group or
+   * Fargate profile; the workloads stack installs its CRDs and chart and a default EC2NodeClass and
+   * NodePool. Refused with `eks.autoMode` and `workloads.clusterAutoscaler`. @default - off
+   */
+  karpenter: KarpenterSchema.optional(),
   /** What the `<env>-workloads` stack installs in the cluster (it never writes aws-auth). @default - nothing */
   workloads: WorkloadsSchema.prefault({}),
   /** Policy pack settings (suppressions). @default - no suppressions */
@@ -777,8 +878,9 @@ export type EnvInput = z.input<typeof EnvSchema>;
 export type ParsedEnv = z.output<typeof EnvSchema>;
 
 /** A validated environment with every default applied, including the computed ones. */
-export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables"> & {
+export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables" | "workloads"> & {
   readonly tables: Record<string, TableConfig>;
+  readonly workloads: Omit<ParsedEnv["workloads"], "clusterAutoscaler"> & { readonly clusterAutoscaler: boolean };
   readonly vpc: VpcConfig;
 };
 
@@ -812,13 +914,17 @@ export type TableConfig = Omit<z.output<typeof TableSchema>, "deletionProtection
 export type TaintConfig = z.output<typeof TaintSchema>;
 
 /**
- * Fills in the defaults that depend on other fields: the NAT mode from the tier, and the subnet
- * CIDRs from the VPC CIDR (neither with an existing VPC). Call only on a config whose rules passed
- * (the layout must fit).
+ * Fills in the defaults that depend on other fields: the NAT mode from the tier, the subnet CIDRs
+ * from the VPC CIDR (neither with an existing VPC), and the cluster autoscaler from the node groups
+ * and Karpenter. Call only on a config whose rules passed (the layout must fit).
  */
 export function resolveEnv(parsed: ParsedEnv): EnvConfig {
   return {
     ...parsed,
+    workloads: {
+      ...parsed.workloads,
+      clusterAutoscaler: parsed.workloads.clusterAutoscaler ?? (hasNodeGroups(parsed) && parsed.karpenter === undefined),
+    },
     tables: Object.fromEntries(
       Object.entries(parsed.tables).map(([name, t]) => [name, { ...t, deletionProtection: t.deletionProtection ?? !parsed.ephemeral }]),
     ),
@@ -839,4 +945,9 @@ function resolveVpc(parsed: ParsedEnv): VpcConfig {
     publicSubnetCidrs: publicSubnetCidrs ?? layout!.public,
     privateSubnetCidrs: privateSubnetCidrs ?? layout!.private,
   };
+}
+
+/** Whether the environment has EC2 node groups of its own (self-managed or managed). */
+export function hasNodeGroups(env: Pick<ParsedEnv, "nodeGroups">): boolean {
+  return Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
 }

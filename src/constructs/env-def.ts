@@ -1,7 +1,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import type { EnvConfig } from "../config";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, type EnvConfig } from "../config";
 import { transparentScope } from "../lib/addressing";
 import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
@@ -14,6 +14,9 @@ import {
   COREDNS_FARGATE_PROFILE,
   envPrefix,
   flowLogGroupName,
+  KARPENTER_FARGATE_PROFILE,
+  KARPENTER_NODE_GROUP,
+  KARPENTER_SERVICE_ACCOUNT,
   kubeconfigPath,
   LB_CONTROLLER_FARGATE_PROFILE,
   LB_CONTROLLER_SERVICE_ACCOUNT,
@@ -30,9 +33,10 @@ import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
 import { Eks } from "./eks";
-import { EksWorkerNodes } from "./eks-worker-nodes";
+import { EksWorkerNodes, type ManagedNodeGroupOptions } from "./eks-worker-nodes";
 import { Fargate, type FargateProfileOptions } from "./fargate";
 import { IrsaRole, type IrsaRoleProps } from "./irsa-role";
+import { KarpenterAws } from "./karpenter";
 import { Kubeconfig } from "./kubeconfig";
 import { loadBalancerControllerPolicy } from "./load-balancer-controller";
 import { NodeTerminationQueue, nodeTerminationHandlerStatements } from "./node-termination-handler";
@@ -47,9 +51,14 @@ export interface PlatformIdentities {
   ebsCsiDriver?: IrsaRole;
   /** The VPC CNI (`kube-system/aws-node`), wherever the vpc-cni add-on is installed. */
   vpcCni?: IrsaRole;
+  /** The Karpenter controller (`kube-system/karpenter`), with `karpenter`. */
+  karpenter?: IrsaRole;
 }
 
 const EBS_CSI_SERVICE_ACCOUNT_REF = { namespace: EBS_CSI_SERVICE_ACCOUNT.namespace, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
+
+/** Nodes of the Karpenter controller's group: one per replica of its chart (two, kept on different nodes). */
+const KARPENTER_CONTROLLER_NODES = 2;
 
 /** Props of {@link EnvDef}. */
 export interface EnvDefProps {
@@ -84,6 +93,8 @@ export class EnvDef extends Construct {
   readonly identities: PlatformIdentities;
   /** The queue the Node Termination Handler reads (self-managed groups only). */
   readonly terminationQueue?: NodeTerminationQueue;
+  /** Karpenter's node role, access entry, interruption queue and controller role (with `karpenter`). */
+  readonly karpenter?: KarpenterAws;
 
   constructor(scope: Construct, id: string, props: EnvDefProps) {
     super(scope, id);
@@ -171,7 +182,11 @@ export class EnvDef extends Construct {
       );
     }
 
-    const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
+    // Karpenter's controller gets a node group of its own (or a Fargate profile, below).
+    const managed: Record<string, ManagedNodeGroupOptions> = { ...env.nodeGroups.managed };
+    if (env.karpenter?.controllerOn === "nodeGroup")
+      managed[KARPENTER_NODE_GROUP] = karpenterControllerGroup(env.karpenter.controllerInstanceType);
+    const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(managed).length > 0;
     this.hasNodes = hasNodes;
     const versions = eksAddonVersions(env.eks.kubernetesVersion, env.eks.addonVersions);
     const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
@@ -204,7 +219,7 @@ export class EnvDef extends Construct {
       subnetIds: this.vpc.privateSubnetIds,
       roleName: roles.node,
       selfManaged: env.nodeGroups.selfManaged,
-      managed: env.nodeGroups.managed,
+      managed,
       ssh: env.nodeGroups.ssh,
       drainTag: drainTag(this.clusterName),
       partition,
@@ -233,6 +248,13 @@ export class EnvDef extends Construct {
           ],
         };
       }
+    }
+    if (env.karpenter?.controllerOn === "fargate") {
+      profiles[KARPENTER_FARGATE_PROFILE] = {
+        selectors: [
+          { namespace: KARPENTER_SERVICE_ACCOUNT.namespace, labels: { "app.kubernetes.io/name": KARPENTER_SERVICE_ACCOUNT.name } },
+        ],
+      };
     }
     this.fargate = new Fargate(this, "fargate", {
       cluster: this.eks,
@@ -267,6 +289,9 @@ export class EnvDef extends Construct {
         serviceAccountRoleArn: identities.ebsCsiDriver.roleArn,
         dependsOn: compute,
       });
+    }
+    // Node groups get the cluster autoscaler unless the config says otherwise (Karpenter scales instead).
+    if (env.workloads.clusterAutoscaler) {
       identities.clusterAutoscaler = irsa("cluster_autoscaler", {
         roleName: roles.clusterAutoscaler,
         description: `Cluster autoscaler of ${this.clusterName}`,
@@ -300,6 +325,18 @@ export class EnvDef extends Construct {
         serviceAccount: LB_CONTROLLER_SERVICE_ACCOUNT.name,
         statements: loadBalancerControllerPolicy({ clusterName: this.clusterName, vpcId: this.vpc.vpcId, partition, region: env.region }),
       });
+    }
+    if (env.karpenter) {
+      this.karpenter = new KarpenterAws(this, "karpenter", {
+        cluster: this.eks,
+        oidc,
+        controllerRoleName: roles.karpenterController,
+        nodeRoleName: roles.karpenterNode,
+        partition,
+        region: env.region,
+        accountId: env.accountId,
+      });
+      identities.karpenter = this.karpenter.controllerRole;
     }
     const appStatements = appTableStatements(this.tables, env.region);
     if (appStatements.length > 0) {
@@ -352,4 +389,19 @@ export class EnvDef extends Construct {
     new KmsAlias(this, "log_key_alias", { name: `alias/${prefix}-logs`, targetKeyId: key.keyId });
     return key;
   }
+}
+
+/**
+ * The managed node group of the Karpenter controller: two nodes of a fixed size (nothing scales
+ * it), tainted CriticalAddonsOnly with PREFER_NO_SCHEDULE so that workloads go to Karpenter's nodes
+ * once there are any, while CoreDNS, metrics-server and the controllers still fit before.
+ */
+function karpenterControllerGroup(instanceType: string | undefined): ManagedNodeGroupOptions {
+  return {
+    instanceTypes: [instanceType ?? KARPENTER_CONTROLLER_INSTANCE_TYPE],
+    minSize: KARPENTER_CONTROLLER_NODES,
+    desiredSize: KARPENTER_CONTROLLER_NODES,
+    maxSize: KARPENTER_CONTROLLER_NODES,
+    taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+  };
 }

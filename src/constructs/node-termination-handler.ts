@@ -1,28 +1,13 @@
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
-import { policyDocument, type Statement } from "../lib/iam";
+import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
 import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
-
-/** The EventBridge events that mean a node is about to go, by rule name suffix. */
-const TERMINATION_EVENTS: Readonly<Record<string, { source: string[]; "detail-type": string[]; detail?: Record<string, unknown> }>> = {
-  "asg-termination": { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"] },
-  "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-  rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-  "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-  "scheduled-change": {
-    source: ["aws.health"],
-    "detail-type": ["AWS Health Event"],
-    detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
-  },
-};
+import { EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
+import { InterruptionQueue } from "./interruption-queue";
 
 /** Props of {@link NodeTerminationQueue}. */
 export interface NodeTerminationQueueProps {
@@ -33,62 +18,31 @@ export interface NodeTerminationQueueProps {
 }
 
 /**
- * The AWS side of the AWS Node Termination Handler in queue mode: an SQS queue (SQS-managed
- * encryption) that EventBridge fills with the events that precede a node's end (an autoscaling
- * termination lifecycle action of this cluster's self-managed groups, spot interruptions, rebalance
- * recommendations, instance state changes and scheduled maintenance). The handler cordons and
- * drains the node, then completes the lifecycle action so the group terminates it.
+ * The AWS side of the AWS Node Termination Handler in queue mode: an {@link InterruptionQueue}
+ * (`<cluster>-node-termination`, rules `<cluster>-nth-<event>`) fed with the termination lifecycle
+ * actions of this cluster's self-managed groups and the EC2 interruption events (spot
+ * interruptions, rebalance recommendations, instance state changes and scheduled maintenance). The
+ * handler cordons and drains the node, then completes the lifecycle action so the group terminates it.
  *
  * @see https://github.com/aws/aws-node-termination-handler#queue-processor
  */
-export class NodeTerminationQueue extends Construct {
-  readonly queue: SqsQueue;
-  readonly queueUrl: string;
-  readonly queueArn: string;
-
+export class NodeTerminationQueue extends InterruptionQueue {
   constructor(scope: Construct, id: string, props: NodeTerminationQueueProps) {
-    super(scope, id);
     requireValidProps("NodeTerminationQueue", [
       ["autoscalingGroupNames", props.autoscalingGroupNames, props.autoscalingGroupNames.length === 0 && "must name at least one group"],
     ]);
-    this.queue = new SqsQueue(this, "queue", {
-      name: `${props.name}-node-termination`,
-      messageRetentionSeconds: 300,
-      sqsManagedSseEnabled: true,
-    });
-    this.queueUrl = this.queue.url;
-    this.queueArn = this.queue.arn;
-    const rules = Object.entries(TERMINATION_EVENTS).map(([suffix, pattern]) => {
-      const eventPattern =
-        suffix === "asg-termination" ? { ...pattern, detail: { AutoScalingGroupName: [...props.autoscalingGroupNames] } } : pattern;
-      const rule = new CloudwatchEventRule(this, `rule_${suffix.replace(/-/g, "_")}`, {
-        name: `${props.name}-nth-${suffix}`,
-        description: `Node Termination Handler of ${props.name}: ${pattern["detail-type"][0]}`,
-        eventPattern: JSON.stringify(eventPattern),
-      });
-      new CloudwatchEventTarget(this, `target_${suffix.replace(/-/g, "_")}`, { rule: rule.name, arn: this.queue.arn });
-      return rule;
-    });
-    new SqsQueuePolicy(this, "queue_policy", {
-      queueUrl: this.queue.url,
-      policy: policyDocument([
-        {
-          Sid: "EventBridgeRulesOfThisCluster",
-          Effect: "Allow",
-          Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
-          Action: "sqs:SendMessage",
-          Resource: this.queue.arn,
-          Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+    super(scope, id, {
+      queueName: `${props.name}-node-termination`,
+      ruleNamePrefix: `${props.name}-nth`,
+      reader: `Node Termination Handler of ${props.name}`,
+      events: {
+        "asg-termination": {
+          source: ["aws.autoscaling"],
+          "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+          detail: { AutoScalingGroupName: [...props.autoscalingGroupNames] },
         },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "sqs:*",
-          Resource: this.queue.arn,
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
+        ...EC2_INTERRUPTION_EVENTS,
+      },
     });
   }
 }

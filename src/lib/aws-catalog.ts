@@ -58,3 +58,15 @@ function splitType(type: string): [string, string] {
   const dot = type.indexOf(".");
   return dot < 0 ? [type, ""] : [type.slice(0, dot), type.slice(dot + 1)];
 }
+
+/** The instance categories of the catalog's families: the letters before the generation (`m` of m7i, `inf` of inf2). */
+export function instanceCategories(): string[] {
+  return [...new Set(Object.keys(INSTANCE_FAMILIES).map((family) => /^[a-z]+/.exec(family)![0]))].sort();
+}
+
+/** Why an instance category (Karpenter's `karpenter.k8s.aws/instance-category`) is unknown, or undefined. */
+export function instanceCategoryProblem(category: string): string | undefined {
+  const all = instanceCategories();
+  if (all.includes(category)) return undefined;
+  return `is not an EC2 instance category${didYouMean(category, all)}; categories: ${all.join(", ")}`;
+}

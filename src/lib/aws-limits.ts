@@ -77,6 +77,20 @@ export function eksChildNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** SQS queue names (Amazon SQS API, CreateQueue QueueName: 1-80 of letters, digits, '-' and '_'). */
+export function sqsQueueNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 80) return `SQS queue names are 1-80 characters, this one has ${name.length}`;
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) return "SQS queue names allow letters, digits, '-' and '_'";
+  return undefined;
+}
+
+/** EventBridge rule names (Amazon EventBridge API, PutRule Name: 1-64 of letters, digits and `.-_`). */
+export function eventRuleNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 64) return `EventBridge rule names are 1-64 characters, this one has ${name.length}`;
+  if (!/^[.\-_A-Za-z0-9]+$/.test(name)) return "EventBridge rule names allow letters, digits and .-_";
+  return undefined;
+}
+
 /** CloudWatch log group names (1-512 of `[\.\-_/#A-Za-z0-9]`). */
 export function logGroupNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 512) return `log group names are 1-512 characters, this one has ${name.length}`;

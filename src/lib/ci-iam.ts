@@ -488,7 +488,7 @@ export const TYPES: Readonly<Record<string, TypeActions>> = {
       { scope: "vpc", actions: ["ec2:DescribeLaunchTemplateVersions", "ec2:RunInstances", "ec2:CreateTags"] },
     ],
   },
-  // --- the Node Termination Handler's queue
+  // --- the interruption queues (Node Termination Handler, Karpenter)
   aws_sqs_queue: {
     scope: "queues",
     read: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"],

@@ -9,6 +9,10 @@
  * - Cluster autoscaler: kubernetes/autoscaler, tag cluster-autoscaler-chart-9.59.0; the image
  *   follows the cluster's Kubernetes minor (one autoscaler minor per Kubernetes minor).
  * - AWS Node Termination Handler: aws/aws-node-termination-handler, tag v1.25.6 (chart 0.27.6).
+ * - Karpenter: aws/karpenter-provider-aws, tag v1.14.1 (charts karpenter and karpenter-crd 1.14.1,
+ *   the same version: the CRDs chart is installed first). Supports Kubernetes 1.30-1.36 (its
+ *   compatibility matrix). Its IAM policy (src/constructs/karpenter/controller-policy.ts) is
+ *   written against that release's reference CloudFormation policy: update both together.
  */
 
 export interface PinnedChart {
@@ -34,6 +38,16 @@ export const NODE_TERMINATION_HANDLER_CHART: PinnedChart = {
   chart: "aws-node-termination-handler",
   version: "0.27.6",
 };
+
+/** Karpenter's controller chart; installed with `skip_crds`, the CRDs come from {@link KARPENTER_CRD_CHART}. */
+export const KARPENTER_CHART: PinnedChart = {
+  repository: "oci://public.ecr.aws/karpenter",
+  chart: "karpenter",
+  version: "1.14.1",
+};
+
+/** Karpenter's CRDs (EC2NodeClass, NodePool, NodeClaim...), at the controller's version; Helm upgrades them, unlike a chart's crds/. */
+export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: "karpenter-crd" };
 
 /** The newest cluster-autoscaler patch release of each Kubernetes minor (release tags cluster-autoscaler-1.x.y). */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {

@@ -77,6 +77,8 @@ export function roleNames(p: NameParts): {
   nodeTerminationHandler: string;
   ebsCsiDriver: string;
   vpcCni: string;
+  karpenterController: string;
+  karpenterNode: string;
   app: string;
   ciPlan: string;
   ciDeploy: string;
@@ -93,6 +95,8 @@ export function roleNames(p: NameParts): {
     nodeTerminationHandler: `${cluster}-node-termination`,
     ebsCsiDriver: `${cluster}-ebs-csi-driver`,
     vpcCni: `${cluster}-vpc-cni`,
+    karpenterController: `${cluster}-karpenter`,
+    karpenterNode: `${cluster}-karpenter-node`,
     app: `${envPrefix(p)}-app`,
     ciPlan: `${envPrefix(p)}-ci-plan`,
     ciDeploy: `${envPrefix(p)}-ci-deploy`,
@@ -162,6 +166,20 @@ export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-cs
 
 /** Namespace and service account of the VPC CNI's aws-node DaemonSet (fixed by the EKS add-on). */
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
+
+/** Namespace and service account of the Karpenter controller (set in its Helm values; Karpenter's documented namespace). */
+export const KARPENTER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "karpenter" } as const;
+
+/** Name of the Fargate profile of the Karpenter controller (`karpenter.controllerOn` "fargate"; reserved). */
+export const KARPENTER_FARGATE_PROFILE = "karpenter";
+
+/** Name of the managed node group of the Karpenter controller (`karpenter.controllerOn` "nodeGroup"; reserved). */
+export const KARPENTER_NODE_GROUP = "karpenter";
+
+/** Karpenter's interruption queue, also the prefix of its EventBridge rules. */
+export function karpenterQueueName(cluster: string): string {
+  return `${cluster}-karpenter`;
+}
 
 /** The instance tag the Node Termination Handler requires before it drains a node of this cluster. */
 export function drainTag(cluster: string): string {

@@ -11,11 +11,12 @@ import type { EnvConfig } from "../config";
 import { workloadsPrincipal } from "../config/ci";
 import { ClusterAutoscaler } from "../constructs/cluster-autoscaler";
 import { Game2048 } from "../constructs/game-2048";
+import { Karpenter } from "../constructs/karpenter";
 import { LoadBalancerController } from "../constructs/load-balancer-controller";
 import { NodeTerminationHandler } from "../constructs/node-termination-handler";
 import { execConfig } from "../lib/kubeconfig";
 import { clusterName, drainTag } from "../lib/naming";
-import { EnvStack } from "./env-stack";
+import { defaultTags, EnvStack } from "./env-stack";
 import type { PlatformStack } from "./platform-stack";
 
 /** Namespaces that exist in every cluster (the app's service account is created there, not the namespace). */
@@ -29,8 +30,9 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public"];
  * never a local kubeconfig or whoever runs Terraform.
  *
  * With EKS Auto Mode it installs Auto Mode's IngressClass and storage class instead of controllers.
- * Otherwise it installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups), the
- * Node Termination Handler (with self-managed groups), an encrypted gp3 default storage class
+ * Otherwise it installs the AWS Load Balancer Controller, the cluster autoscaler (with node groups,
+ * unless Karpenter scales the cluster), Karpenter (with `karpenter`), the Node Termination Handler
+ * (with self-managed groups), an encrypted gp3 default storage class
  * (with EC2 nodes), the app's service account with its IRSA role (with tables) and the hardened
  * 2048 sample (`workloads.sample2048Image`, pinned by digest), whose ALB address is an output.
  * aws-auth is never touched: access entries grant access.
@@ -39,12 +41,13 @@ export class WorkloadsStack extends EnvStack {
   readonly loadBalancerController?: LoadBalancerController;
   readonly clusterAutoscaler?: ClusterAutoscaler;
   readonly nodeTerminationHandler?: NodeTerminationHandler;
+  readonly karpenter?: Karpenter;
   readonly appServiceAccount?: ServiceAccountV1;
   readonly game2048?: Game2048;
 
   constructor(scope: Construct, env: EnvConfig, platform: PlatformStack) {
     super(scope, env, "workloads");
-    const { eks, vpc, identities, terminationQueue, hasNodes, autoMode } = platform.envDef;
+    const { eks, vpc, identities, terminationQueue, hasNodes, autoMode, karpenter } = platform.envDef;
     const name = clusterName(env);
     const exec = execConfig({
       clusterName: name,
@@ -84,6 +87,24 @@ export class WorkloadsStack extends EnvStack {
         queueUrl: terminationQueue.queueUrl,
         roleArn: identities.nodeTerminationHandler.roleArn,
         managedTag: drainTag(name),
+        dependsOn: after,
+      });
+    }
+    if (env.karpenter && karpenter && identities.karpenter) {
+      this.karpenter = new Karpenter(this, "karpenter", {
+        clusterName: name,
+        clusterEndpoint: eks.clusterEndpoint,
+        region: env.region,
+        roleArn: identities.karpenter.roleArn,
+        interruptionQueueName: karpenter.interruptionQueueName,
+        controllerOn: env.karpenter.controllerOn,
+        nodeRoleName: karpenter.nodeRoleName,
+        amiAlias: env.karpenter.amiAlias,
+        subnetIds: vpc.privateSubnetIds,
+        securityGroupIds: [eks.clusterPrimarySecurityGroupId],
+        rootVolumeGib: env.karpenter.rootVolumeGib,
+        nodePool: env.karpenter.nodePool,
+        tags: defaultTags(env),
         dependsOn: after,
       });
     }

@@ -122,6 +122,13 @@ describe("access rules", () => {
       ],
     ],
     [
+      "Karpenter without a role to take the cluster token as (it installs charts in the cluster)",
+      { ...base, eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform" } }, karpenter: { controllerOn: "fargate" } },
+      [
+        'env "test": workloads.roleArn must name the role the workloads stack takes its cluster token as (one of eks.admins); without it and without assumeRole, the kubernetes and helm providers would authenticate as whoever runs Terraform (got nothing)',
+      ],
+    ],
+    [
       "workloads without a role to take the cluster token as",
       {
         ...base,

@@ -369,6 +369,122 @@ describe("platform rules", () => {
   });
 });
 
+describe("Karpenter rules", () => {
+  const karpenter = (k: object, rest: object = {}) => ({ ...base, karpenter: k, ...rest });
+  const cases: [string, unknown, string[]][] = [
+    [
+      "Karpenter with Auto Mode",
+      karpenter({}, { eks: { autoMode: {} } }),
+      [
+        'env "test": eks.autoMode cannot be used with karpenter: Auto Mode scales its nodes with a Karpenter of its own, run by EKS; remove eks.autoMode or karpenter (got {"nodePools":["general-purpose","system"]})',
+      ],
+    ],
+    [
+      "Karpenter with the cluster autoscaler",
+      karpenter({}, { nodeGroups: { managed: { system: {} } }, workloads: { clusterAutoscaler: true } }),
+      [
+        'env "test": workloads.clusterAutoscaler cannot be used with karpenter: both would add nodes for the same pending pods; remove workloads.clusterAutoscaler (Karpenter scales the cluster) or karpenter (got true)',
+      ],
+    ],
+    [
+      "the cluster autoscaler with nothing to scale",
+      { ...base, workloads: { clusterAutoscaler: true } },
+      [
+        'env "test": workloads.clusterAutoscaler needs node groups to scale: add nodeGroups.selfManaged or nodeGroups.managed, or remove it (got true)',
+      ],
+    ],
+    [
+      "an AMI that is not pinned",
+      karpenter({ amiAlias: "al2023@latest" }),
+      [
+        'env "test": karpenter.amiAlias must pin an Amazon Linux 2023 EKS AMI release like "al2023@v20260714" (al2023@latest would roll new images out unasked) (got "al2023@latest")',
+      ],
+    ],
+    [
+      "a controller instance type on Fargate",
+      karpenter({ controllerOn: "fargate", controllerInstanceType: "t3.large" }),
+      ['env "test": karpenter.controllerInstanceType only applies with karpenter.controllerOn "nodeGroup"; remove it (got "t3.large")'],
+    ],
+    [
+      "an arm64 controller instance type",
+      karpenter({ controllerInstanceType: "t4g.medium" }),
+      [
+        'env "test": karpenter.controllerInstanceType is an arm64 (Graviton) type but the group\'s AMI is x86_64: pick an x86_64 type such as t3.medium (got "t4g.medium")',
+      ],
+    ],
+    [
+      "a node group named like the controller's",
+      karpenter({}, { nodeGroups: { managed: { karpenter: {} } } }),
+      [
+        'env "test": nodeGroups.managed.karpenter is reserved for the Karpenter controller\'s node group (karpenter.controllerOn "nodeGroup"); pick another name (got "karpenter")',
+      ],
+    ],
+    [
+      "a Fargate profile named like the controller's",
+      { ...base, fargate: { profiles: { karpenter: { selectors: [{ namespace: "default" }] } } } },
+      [
+        'env "test": fargate.profiles.karpenter is reserved for the profile the project adds for the Karpenter controller (karpenter.controllerOn "fargate"); pick another name (got "karpenter")',
+      ],
+    ],
+    [
+      "unknown, Mac and repeated instance categories",
+      karpenter({ nodePool: { instanceCategories: ["m", "q", "mac", "m"] } }),
+      [
+        'env "test": karpenter.nodePool.instanceCategories[1] is not an EC2 instance category (did you mean "a"?); categories: a, c, d, dl, f, g, gr, h, hpc, i, im, inf, is, m, mac, p, r, t, trn, u, vt, x, z (got "q")',
+        'env "test": karpenter.nodePool.instanceCategories[2] names Mac instances, which cannot be EKS nodes (got "mac")',
+        'env "test": karpenter.nodePool.instanceCategories[3] is listed twice (got "m")',
+      ],
+    ],
+    [
+      "no capacity type",
+      karpenter({ nodePool: { capacityTypes: [] } }),
+      ['env "test": karpenter.nodePool.capacityTypes must name at least one capacity type (got [])'],
+    ],
+    [
+      "a CPU limit of zero",
+      karpenter({ nodePool: { cpuLimit: 0 } }),
+      ['env "test": karpenter.nodePool.cpuLimit must be 1-1000000 vCPUs (got 0)'],
+    ],
+    [
+      "a CPU limit in words",
+      karpenter({ nodePool: { cpuLimit: "unlimited" } }),
+      ['env "test": karpenter.nodePool.cpuLimit must be a whole number of vCPUs (1-1000000), or "none" for no limit (got "unlimited")'],
+    ],
+    [
+      "a consolidation delay in words",
+      karpenter({ nodePool: { consolidateAfter: "5 minutes" } }),
+      [
+        'env "test": karpenter.nodePool.consolidateAfter must be a duration like "30s", "5m" or "720h" (digits and s, m or h), or "Never" (got "5 minutes")',
+      ],
+    ],
+    [
+      "rule names past EventBridge's limit",
+      karpenter({}, { project: "a-very-long-project-name-here" }),
+      [
+        'env "test": project makes the longest Karpenter EventBridge rule name "a-very-long-project-name-here-test-eks-karpenter-spot-interruption" invalid: EventBridge rule names are 1-64 characters, this one has 66 (got "a-very-long-project-name-here")',
+      ],
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_label, input, expected) => {
+    expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it("accepts Karpenter on either compute, with spot, no limit, and no consolidation or expiry (the policy pack judges those)", () => {
+    const ok = [
+      karpenter({}),
+      karpenter({ controllerOn: "fargate" }),
+      karpenter(
+        { controllerInstanceType: "m7i.large" },
+        { nodeGroups: { selfManaged: { app: {} } }, workloads: { clusterAutoscaler: false } },
+      ),
+      karpenter({ nodePool: { capacityTypes: ["spot", "on-demand"], cpuLimit: "none", consolidateAfter: "Never", expireAfter: "Never" } }),
+      karpenter({ nodePool: { instanceCategories: ["inf", "trn"], architectures: ["arm64", "amd64"], expireAfter: "1h30m" } }),
+    ];
+    for (const input of ok) expect(errorsOf(input), JSON.stringify(input)).toEqual([]);
+  });
+});
+
 describe("platform rules: an existing VPC (vpc.existing)", () => {
   const existing = (e: Partial<ExistingVpcInput> = {}, rest: object = {}) => ({ ...base, vpc: { existing: existingVpcInput(e) }, ...rest });
   const [privA, privB] = existingVpcInput().privateSubnets;

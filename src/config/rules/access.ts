@@ -6,7 +6,7 @@ import { OPEN_TO_INTERNET_ADDRESSES, parseCidr, publicAddressCount, type Cidr } 
 import { KUBECONFIG_DIR, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
 import { ciRoles, stateReaders, stateWriters, workloadsPrincipal } from "../ci";
 import { ALL_RULES } from "../../policy/rules";
-import type { ParsedEnv } from "../schema";
+import { hasNodeGroups, type ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
 
 const RULE_IDS = ALL_RULES.map((r) => r.id);
@@ -105,19 +105,19 @@ const workloads: EnvRule = {
 };
 
 /** Whether the `<env>-workloads` stack will manage anything inside the cluster. */
-function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables" | "eks">): boolean {
-  const nodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
+function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables" | "eks" | "karpenter">): boolean {
   return (
     env.workloads.loadBalancerController ||
     env.workloads.sample2048 ||
-    nodes ||
+    hasNodeGroups(env) ||
     env.eks.autoMode !== undefined ||
+    env.karpenter !== undefined ||
     Object.keys(env.tables).length > 0
   );
 }
 
 const clusterAdmins: EnvRule = {
-  needs: ["assumeRole", "eks", "workloads", "nodeGroups", "tables"],
+  needs: ["assumeRole", "eks", "workloads", "nodeGroups", "tables", "karpenter"],
   check: (env) => {
     if (Object.keys(env.eks.admins).length === 0) {
       return [
@@ -169,7 +169,21 @@ export function isGitHubHosted(labels: readonly string[]): boolean {
 }
 
 const ci: EnvRule = {
-  needs: ["accountId", "assumeRole", "backend", "eks", "workloads", "nodeGroups", "tables", "ci", "iam", "name", "project", "region"],
+  needs: [
+    "accountId",
+    "assumeRole",
+    "backend",
+    "eks",
+    "workloads",
+    "nodeGroups",
+    "tables",
+    "karpenter",
+    "ci",
+    "iam",
+    "name",
+    "project",
+    "region",
+  ],
   check: (env) => {
     const out: ConfigIssue[] = [];
     if (env.ci.github) {

@@ -6,6 +6,7 @@
  */
 import {
   autoscalingGroupNameProblem,
+  eventRuleNameProblem,
   dynamodbTableNameProblem,
   ecrRepositoryNameProblem,
   eksChildNameProblem,
@@ -15,10 +16,12 @@ import {
   labelValueProblem,
   launchTemplateNameProblem,
   logGroupNameProblem,
+  sqsQueueNameProblem,
 } from "../../lib/aws-limits";
-import { architecturesOf, instanceTypeProblem } from "../../lib/aws-catalog";
+import { architecturesOf, instanceCategoryProblem, instanceTypeProblem } from "../../lib/aws-catalog";
 import { contains, format, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, subnet, type Cidr } from "../../lib/cidr";
 import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
+import { interruptionRuleNames } from "../../lib/interruption-events";
 import {
   appTableName,
   COREDNS_FARGATE_PROFILE,
@@ -28,6 +31,9 @@ import {
   clusterName,
   ecrRepositoryName,
   flowLogGroupName,
+  KARPENTER_FARGATE_PROFILE,
+  KARPENTER_NODE_GROUP,
+  karpenterQueueName,
   managedGroupTemplateName,
   roleNames,
   selfManagedGroupName,
@@ -49,7 +55,14 @@ import {
   zonesCovered,
   type Problem,
 } from "../../lib/validation";
-import { KEY_NAME_PATTERN, vpcCidrOf, type ParsedEnv, type TaintConfig } from "../schema";
+import {
+  hasNodeGroups,
+  KARPENTER_CONTROLLER_INSTANCE_TYPE,
+  KEY_NAME_PATTERN,
+  vpcCidrOf,
+  type ParsedEnv,
+  type TaintConfig,
+} from "../schema";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
@@ -187,6 +200,7 @@ const RESERVED_FARGATE_PROFILES: readonly [string, string][] = [
   [COREDNS_FARGATE_PROFILE, "the CoreDNS profile the project adds to clusters without node groups"],
   [LB_CONTROLLER_FARGATE_PROFILE, "the profile the project adds for the load balancer controller"],
   [METRICS_SERVER_FARGATE_PROFILE, "the metrics-server profile the project adds to clusters without node groups"],
+  [KARPENTER_FARGATE_PROFILE, 'the profile the project adds for the Karpenter controller (karpenter.controllerOn "fargate")'],
 ];
 
 /** What an existing VPC replaces, by the field that would conflict with it. */
@@ -428,18 +442,25 @@ function nodeVersionIssues(path: (string | number)[], version: string | undefine
   return [];
 }
 
-/** The Fargate profiles the project adds itself to a cluster without node groups. */
-function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" | "eks">): string[] {
-  if (env.eks.autoMode || Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0) return [];
+/** Whether the cluster has EC2 nodes before Karpenter runs: node groups, or Karpenter's controller group. */
+function hasNodesOfItsOwn(env: Pick<ParsedEnv, "nodeGroups" | "karpenter">): boolean {
+  return hasNodeGroups(env) || env.karpenter?.controllerOn === "nodeGroup";
+}
+
+/** The Fargate profiles the project adds itself: Karpenter's, and kube-system's on a cluster without nodes. */
+function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" | "eks" | "karpenter">): string[] {
+  const karpenter = env.karpenter?.controllerOn === "fargate" ? [KARPENTER_FARGATE_PROFILE] : [];
+  if (env.eks.autoMode || hasNodesOfItsOwn(env)) return karpenter;
   return [
     COREDNS_FARGATE_PROFILE,
     METRICS_SERVER_FARGATE_PROFILE,
     ...(env.workloads.loadBalancerController ? [LB_CONTROLLER_FARGATE_PROFILE] : []),
+    ...karpenter,
   ];
 }
 
 const compute: EnvRule = {
-  needs: ["nodeGroups", "fargate", "eks", "workloads"],
+  needs: ["nodeGroups", "fargate", "eks", "workloads", "karpenter"],
   check: (env) => {
     const out: ConfigIssue[] = [];
     for (const [kind, groups] of [
@@ -472,7 +493,7 @@ const compute: EnvRule = {
         }
       }
     }
-    const managedGroups = Object.keys(env.nodeGroups.managed).length;
+    const managedGroups = Object.keys(env.nodeGroups.managed).length + (env.karpenter?.controllerOn === "nodeGroup" ? 1 : 0);
     if (managedGroups > MAX_MANAGED_NODE_GROUPS) {
       out.push(
         issue(
@@ -533,6 +554,88 @@ const compute: EnvRule = {
   },
 };
 
+/**
+ * Karpenter: what it cannot be combined with (one message each, naming both fields), the names it
+ * adds, its controller's compute and the NodePool's instance categories.
+ */
+const karpenter: EnvRule = {
+  needs: ["karpenter", "eks", "workloads", "nodeGroups", "project", "name"],
+  check: (env) => {
+    const k = env.karpenter;
+    const out: ConfigIssue[] = [];
+    if (!k) {
+      if (env.workloads.clusterAutoscaler === true && !hasNodeGroups(env)) {
+        out.push(
+          issue(
+            ["workloads", "clusterAutoscaler"],
+            true,
+            "needs node groups to scale: add nodeGroups.selfManaged or nodeGroups.managed, or remove it",
+          ),
+        );
+      }
+      return out;
+    }
+    if (env.eks.autoMode) {
+      out.push(
+        issue(
+          ["eks", "autoMode"],
+          env.eks.autoMode,
+          "cannot be used with karpenter: Auto Mode scales its nodes with a Karpenter of its own, run by EKS; remove eks.autoMode or karpenter",
+        ),
+      );
+    }
+    if (env.workloads.clusterAutoscaler === true) {
+      out.push(
+        issue(
+          ["workloads", "clusterAutoscaler"],
+          true,
+          "cannot be used with karpenter: both would add nodes for the same pending pods; remove workloads.clusterAutoscaler (Karpenter scales the cluster) or karpenter",
+        ),
+      );
+    }
+    if (k.controllerOn === "nodeGroup") {
+      const type = k.controllerInstanceType ?? KARPENTER_CONTROLLER_INSTANCE_TYPE;
+      out.push(...instanceTypeIssues(["karpenter", "controllerInstanceType"], type, false, () => "pick an x86_64 type such as t3.medium"));
+      if (KARPENTER_NODE_GROUP in env.nodeGroups.managed) {
+        out.push(
+          issue(
+            ["nodeGroups", "managed", KARPENTER_NODE_GROUP],
+            KARPENTER_NODE_GROUP,
+            'is reserved for the Karpenter controller\'s node group (karpenter.controllerOn "nodeGroup"); pick another name',
+          ),
+        );
+      }
+    } else if (k.controllerInstanceType !== undefined) {
+      out.push(
+        issue(
+          ["karpenter", "controllerInstanceType"],
+          k.controllerInstanceType,
+          'only applies with karpenter.controllerOn "nodeGroup"; remove it',
+        ),
+      );
+    }
+    k.nodePool.instanceCategories.forEach((category, i) => {
+      const path = ["karpenter", "nodePool", "instanceCategories", i];
+      const problem = instanceCategoryProblem(category);
+      if (problem) out.push(issue(path, category, problem));
+      else if (category === "mac") out.push(issue(path, category, "names Mac instances, which cannot be EKS nodes"));
+    });
+    for (const [list, values] of Object.entries({
+      instanceCategories: k.nodePool.instanceCategories,
+      capacityTypes: k.nodePool.capacityTypes,
+      architectures: k.nodePool.architectures,
+    })) {
+      out.push(...issuesAt(["karpenter", "nodePool", list], listedTwiceProblems(values)));
+    }
+    const queue = karpenterQueueName(clusterName(env));
+    const blame = blameProject(env);
+    out.push(...nameIssue(blame.path, blame.value, "Karpenter interruption queue name", queue, sqsQueueNameProblem));
+    const longestRule = interruptionRuleNames(queue).sort((a, b) => b.length - a.length)[0];
+    out.push(...nameIssue(blame.path, blame.value, "longest Karpenter EventBridge rule name", longestRule, eventRuleNameProblem));
+    return out;
+  },
+};
+
 const tables: EnvRule = {
   needs: ["tables"],
   check: (env) => {
@@ -588,4 +691,4 @@ const tables: EnvRule = {
   },
 };
 
-export const PLATFORM_RULES: readonly EnvRule[] = [names, network, loadBalancerSubnets, cluster, compute, tables];
+export const PLATFORM_RULES: readonly EnvRule[] = [names, network, loadBalancerSubnets, cluster, compute, karpenter, tables];

@@ -19,6 +19,8 @@ export interface NodeRoleProps {
   readonly clusterName: string;
   /** The AWS partition, for managed policy ARNs. */
   readonly partition: string;
+  /** The role's description. @default "Worker nodes of <clusterName>" */
+  readonly description?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class NodeRole extends Construct {
     transparentScope(this);
     this.role = new IamRole(this, "node_role", {
       name: props.roleName,
-      description: `Worker nodes of ${props.clusterName}`,
+      description: props.description ?? `Worker nodes of ${props.clusterName}`,
       assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
     });
     this.roleArn = this.role.arn;

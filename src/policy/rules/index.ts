@@ -29,6 +29,9 @@ import { IAM_005 } from "./iam-005-fargate-trust";
 import { IAM_006 } from "./iam-006-no-administrator-access";
 import { KMS_001 } from "./kms-001-rotation";
 import { KMS_002 } from "./kms-002-no-public-key-policy";
+import { KRP_001 } from "./krp-001-spot-cpu-limit";
+import { KRP_002 } from "./krp-002-disruption";
+import { KRP_003 } from "./krp-003-node-class-hardening";
 import { LOG_001 } from "./log-001-retention";
 import { LOG_002 } from "./log-002-retention-year";
 import { LOG_003 } from "./log-003-kms-where-chosen";
@@ -83,6 +86,9 @@ export const ALL_RULES: readonly PolicyRule[] = [
   IAM_006,
   KMS_001,
   KMS_002,
+  KRP_001,
+  KRP_002,
+  KRP_003,
   LOG_001,
   LOG_002,
   LOG_003,
