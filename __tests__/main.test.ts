@@ -133,16 +133,16 @@ describe("main.ts", () => {
   it("prints overlapping VPCs of one account and region as configuration warnings on stdout, and synthesizes", () => {
     const env = (name: string) =>
       `export default { name: "${name}", project: "acme", region: "eu-west-1", accountId: "123456789012", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
-    const { code, stdout, stderr, outdir } = runApp({ "dev.ts": env("dev"), "qa.ts": env("qa") });
+    const { code, stdout, stderr, outdir } = runApp({ "core.ts": env("core"), "qa.ts": env("qa") });
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toMatch(
-      /^config: 1 warning\n {2}warning env "qa": vpc\.cidr overlaps 10\.0\.0\.0\/16 of \S*dev\.ts in account 123456789012 region eu-west-1; peering or a transit gateway between them would fail \(got "10\.0\.0\.0\/16"\)\npolicy: \d+ checks on 6 stacks: /,
+      /^config: 1 warning\n {2}warning env "qa": vpc\.cidr overlaps 10\.0\.0\.0\/16 of \S*core\.ts in account 123456789012 region eu-west-1; peering or a transit gateway between them would fail \(got "10\.0\.0\.0\/16"\)\npolicy: \d+ checks on 6 stacks: /,
     );
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
-      "dev-backend",
-      "dev-platform",
-      "dev-workloads",
+      "core-backend",
+      "core-platform",
+      "core-workloads",
       "qa-backend",
       "qa-platform",
       "qa-workloads",

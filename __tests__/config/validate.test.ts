@@ -270,11 +270,11 @@ describe("config validation", () => {
     const message = (who: string) =>
       ids.map(
         ([at, id]) =>
-          `env "qa": vpc.existing.${at}.id is also used by envs/dev.ts, and ${who} adds its EKS discovery tags (discoveryTags "add"): destroying it would remove the role tag from under the other's load balancers; tag shared subnets once outside both and set vpc.existing.discoveryTags: "present" in each (got "${id}")`,
+          `env "qa": vpc.existing.${at}.id is also used by envs/core.ts, and ${who} adds its EKS discovery tags (discoveryTags "add"): destroying it would remove the role tag from under the other's load balancers; tag shared subnets once outside both and set vpc.existing.discoveryTags: "present" in each (got "${id}")`,
       );
     const add = existingVpcInput();
     const present = existingVpcInput({ discoveryTags: "present" });
-    const pair = (dev: typeof add, qa: typeof add) => errorsOfAll([inVpc("dev", { existing: dev }), inVpc("qa", { existing: qa })]);
+    const pair = (dev: typeof add, qa: typeof add) => errorsOfAll([inVpc("core", { existing: dev }), inVpc("qa", { existing: qa })]);
     expect(pair(add, add)).toEqual(message("that environment"));
     expect(pair(add, present)).toEqual(message("that environment"));
     expect(pair(present, add)).toEqual(message("this one"));
@@ -284,10 +284,10 @@ describe("config validation", () => {
   it("refuses a third environment logging one existing VPC: AWS allows two flow logs per VPC", () => {
     const shared = existingVpcInput({ discoveryTags: "present" });
     const logging = (name: string, enabled = true) => inVpc(name, { existing: shared, flowLogs: { enabled } });
-    expect(errorsOfAll([logging("dev"), logging("qa"), logging("uat", false), logging("int")])).toEqual([
-      `env "int": vpc.flowLogs.enabled would add a third flow log to ${shared.vpcId}, which envs/dev.ts and envs/qa.ts log already, and AWS allows 2 per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC) (got true)`,
+    expect(errorsOfAll([logging("core"), logging("qa"), logging("uat", false), logging("int")])).toEqual([
+      `env "int": vpc.flowLogs.enabled would add a third flow log to ${shared.vpcId}, which envs/core.ts and envs/qa.ts log already, and AWS allows 2 per VPC: set vpc.flowLogs.enabled: false here (one environment's flow log covers the whole VPC) (got true)`,
     ]);
-    expect(errorsOfAll([logging("dev"), logging("qa"), logging("uat", false)])).toEqual([]);
+    expect(errorsOfAll([logging("core"), logging("qa"), logging("uat", false)])).toEqual([]);
   });
 
   it("throws EnvConfigError with every line from assertValidEnvs", () => {
