@@ -383,9 +383,17 @@ const EcrSchema = z.strictObject({
 });
 
 const EksSchema = z.strictObject({
-  /** Kubernetes minor version, from the maintained allow-list. @default "1.35" */
+  /**
+   * Kubernetes minor version, from the maintained allow-list. Synth warns from 120 days before its
+   * end of standard support and refuses it after (unless `supportType` is EXTENDED, until the end of
+   * extended support). @default "1.35"
+   */
   kubernetesVersion: z.string().default(DEFAULT_KUBERNETES_VERSION),
-  /** STANDARD (auto-upgrade at the end of standard support) or EXTENDED (paid). @default "STANDARD" */
+  /**
+   * The cluster's upgrade policy: STANDARD (EKS upgrades the cluster itself at the end of standard
+   * support) or EXTENDED (stays on the version until the end of extended support, at an extra cost per
+   * cluster hour). @default "STANDARD"
+   */
   supportType: z.enum(["STANDARD", "EXTENDED"], { error: 'must be "STANDARD" or "EXTENDED"' }).default("STANDARD"),
   /** Kubernetes service CIDR: RFC 1918, /12-/24, not overlapping the VPC. @default "172.20.0.0/16" */
   serviceIpv4Cidr: cidrBlock.default("172.20.0.0/16"),

@@ -4,6 +4,7 @@
  * Each problem becomes one line: `env "<name>": <path> <what is wrong> (got <value>)`.
  */
 import { type z } from "zod";
+import { supportToday, supportWindow } from "../lib/eks-versions";
 import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
 import { closest } from "../lib/suggest";
 import { escapeControl } from "../lib/text";
@@ -38,8 +39,14 @@ export class EnvConfigError extends Error {
   }
 }
 
+/** Options of {@link validateEnvs}. */
+export interface ValidateOptions {
+  /** The date the EKS support windows are checked against (ISO). @default `EKS_TODAY`, else the machine's date */
+  readonly today?: string;
+}
+
 /** Validates every environment and the rules between them; never throws. */
-export function validateEnvs(sources: readonly EnvSource[]): ValidationResult {
+export function validateEnvs(sources: readonly EnvSource[], opts: ValidateOptions = {}): ValidationResult {
   const errors: string[] = [];
   const envs: EnvConfig[] = [];
   const names = sources.map((s, i) => envLabel(s, i));
@@ -54,12 +61,26 @@ export function validateEnvs(sources: readonly EnvSource[]): ValidationResult {
 
   errors.push(...crossEnvIssues(sources, names, parsed));
   const warnings = crossEnvWarnings(sources, names, parsed);
+  // The support windows depend on the date: errors and warnings of their own, never a schema rule.
+  let today = opts.today;
+  try {
+    today ??= supportToday();
+  } catch (err) {
+    errors.push((err as Error).message);
+  }
+  parsed.forEach((env, i) => {
+    if (!env || !today) return;
+    const { error, warning } = supportWindow(env.eks.kubernetesVersion, env.eks.supportType, today);
+    const at = { path: ["eks", "kubernetesVersion"], value: env.eks.kubernetesVersion };
+    if (error) errors.push(formatIssue(names[i], { ...at, message: error }));
+    if (warning) warnings.push(formatIssue(names[i], { ...at, message: warning }));
+  });
   return errors.length > 0 ? { envs: [], errors, warnings } : { envs, errors, warnings };
 }
 
 /** Like `validateEnvs`, but throws `EnvConfigError` listing every problem. */
-export function assertValidEnvs(sources: readonly EnvSource[]): EnvConfig[] {
-  const result = validateEnvs(sources);
+export function assertValidEnvs(sources: readonly EnvSource[], opts: ValidateOptions = {}): EnvConfig[] {
+  const result = validateEnvs(sources, opts);
   if (result.errors.length > 0) throw new EnvConfigError(result.errors);
   return result.envs;
 }
