@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { LoadBalancerController, loadBalancerControllerPolicy } from "../../src/constructs/load-balancer-controller";
 import { LOAD_BALANCER_CONTROLLER_CHART } from "../../src/lib/helm-charts";
 import type { Statement } from "../../src/lib/iam";
@@ -148,20 +149,27 @@ describe("LoadBalancerController", () => {
       version: "3.5.0",
       wait: true,
     });
-    expect(release.values).toEqual([
-      [
-        "clusterName: fixture-alpha-eks",
-        "region: eu-west-1",
-        "vpcId: vpc-123",
-        "defaultTargetType: ip",
-        "serviceAccount:",
-        "  create: true",
-        "  name: aws-load-balancer-controller",
-        "  annotations:",
-        "    eks.amazonaws.com/role-arn: arn:aws:iam::1:role/lbc",
-        '    eks.amazonaws.com/sts-regional-endpoints: "true"',
-        "",
-      ].join("\n"),
-    ]);
+    expect(release.values).toHaveLength(1);
+    expect(parse((release.values as string[])[0])).toEqual({
+      clusterName: "fixture-alpha-eks",
+      region: "eu-west-1",
+      vpcId: "vpc-123",
+      defaultTargetType: "ip",
+      replicaCount: 2,
+      podDisruptionBudget: { maxUnavailable: 1 },
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } },
+        },
+      ],
+      serviceAccount: {
+        create: true,
+        name: "aws-load-balancer-controller",
+        annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/lbc", "eks.amazonaws.com/sts-regional-endpoints": "true" },
+      },
+    });
   });
 });

@@ -77,6 +77,9 @@ describe("WorkloadsStack", () => {
     const ingress = alpha.workloads.resource?.kubernetes_ingress_v1.game_2048_ingress as Record<string, unknown>;
     expect(ingress).toMatchObject({ wait_for_load_balancer: true });
     expect(ingress.depends_on).toEqual(expect.arrayContaining(["helm_release.lb_controller_release"]));
+    // The Service too: the controller's Service webhook fails closed until the controller answers.
+    const service = alpha.workloads.resource?.kubernetes_service_v1.game_2048_service as { depends_on: string[] };
+    expect(service.depends_on).toEqual(expect.arrayContaining(["helm_release.lb_controller_release"]));
     const deployment = alpha.workloads.resource?.kubernetes_deployment_v1.game_2048_deployment as {
       spec: { template: { spec: { container: { image: string }[] } } };
     };

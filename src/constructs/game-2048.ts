@@ -176,7 +176,9 @@ export class Game2048 extends Construct {
     const service = new ServiceV1(this, "service", {
       metadata: { name: "service-2048", namespace, labels: APP_LABELS },
       spec: { selector: APP_LABELS, port: [{ port: 80, targetPort: "http", protocol: "TCP" }], type: "ClusterIP" },
-      dependsOn: [deployment],
+      // The load balancer controller's Service webhook (failurePolicy Fail) must answer first: a
+      // Service created before the controller is ready fails with "no endpoints available".
+      dependsOn: [deployment, ...(props.dependsOn ?? [])],
     });
     this.ingress = new IngressV1(this, "ingress", {
       metadata: {

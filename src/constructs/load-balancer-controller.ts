@@ -271,6 +271,17 @@ export class LoadBalancerController extends Construct {
           vpcId: props.vpcId,
           // Fargate pods can only be IP targets; nodes work either way.
           defaultTargetType: "ip",
+          // Its webhooks fail closed: two replicas in different zones, and a drain never takes both.
+          replicaCount: 2,
+          podDisruptionBudget: { maxUnavailable: 1 },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } },
+            },
+          ],
           serviceAccount: {
             create: true,
             name: sa.name,
