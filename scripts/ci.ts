@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
 import type { EnvConfig } from "../src/config";
 import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
-import { commentBody, deployMatrix, planMatrix, skippedCommentBody } from "../src/tools/ci/ci";
+import { commentBody, deployMatrix, driftIssueBody, planMatrix, skippedCommentBody } from "../src/tools/ci/ci";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 
 const USAGE = `
@@ -26,6 +26,7 @@ usage: tsx scripts/ci.ts matrix plan [--changed <git-ref>]
        tsx scripts/ci.ts skipped-comment --skipped <json list> --base <sha>
        tsx scripts/ci.ts matrix deploy [--env <env>]
        tsx scripts/ci.ts comment <env> --dir <plans dir> --status success|failure [--run-url <url>] [--commit <sha>]
+       tsx scripts/ci.ts drift-issue <env> --dir <plans dir> [--run-url <url>]
 `;
 
 /** The stacks whose synthesized JSON differs from `ref`'s (or that it does not have). */
@@ -112,5 +113,13 @@ runCli(USAGE, async () => {
     );
     return;
   }
-  throw new UsageError(command ? `unknown command ${command}` : "name a command: matrix, comment or skipped-comment");
+  if (command === "drift-issue") {
+    if (!what) throw new UsageError("name the environment");
+    if (!values.dir) throw new UsageError("--dir is required");
+    const summary = readIfExists(path.join(values.dir, `${what}.summary.md`));
+    if (summary === undefined) throw new CliError(`no review ${path.join(values.dir, `${what}.summary.md`)}: the plan did not finish`);
+    process.stdout.write(driftIssueBody({ env: what, summary, runUrl: values["run-url"] }));
+    return;
+  }
+  throw new UsageError(command ? `unknown command ${command}` : "name a command: matrix, comment, skipped-comment or drift-issue");
 });

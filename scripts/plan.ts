@@ -1,5 +1,5 @@
 /**
- * npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>]
+ * npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>] [--detailed-exitcode]
  * npm run plan -- --changed <git-ref> [--offline] [--caller-credentials] [--out <dir>]
  *
  * Synthesizes, then for each stack of <env> (or the ones named: backend, platform, workloads or
@@ -24,7 +24,7 @@ import { escapeJsonControl } from "../src/lib/text";
 import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
 
 const USAGE = `
-usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>]
+usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>] [--detailed-exitcode]
        npm run plan -- --changed <git-ref> [--offline] [--caller-credentials] [--out <dir>]
 
   <env>                 an environment of envs/ (with --changed: default every environment)
@@ -33,6 +33,8 @@ usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--ou
   --caller-credentials  use the credentials as they are, without the config's assumeRole (CI plan roles)
   --out <dir>           where plans, plan JSON and the review go (default: plans/<env>; with several
                         environments, <dir>/<env>)
+  --detailed-exitcode   as terraform plan's: exit 0 when nothing would change, 2 when something would
+                        (drift, with the review written), 1 on an error
   --changed <git-ref>   plan only the stacks whose synthesized JSON differs from that commit's
 `;
 
@@ -46,6 +48,7 @@ runCli(USAGE, async () => {
       changed: { type: "string" },
       offline: { type: "boolean" },
       "caller-credentials": { type: "boolean" },
+      "detailed-exitcode": { type: "boolean" },
     },
   });
   const [envName, ...stacks] = positionals;
@@ -94,18 +97,22 @@ runCli(USAGE, async () => {
   }
 
   const failures: string[] = [];
+  let changes = false;
   const outFlag = values.out;
   const modes = { offline: values.offline, callerCredentials: values["caller-credentials"] };
   for (const target of targets) {
     const outDir = path.resolve(
       outFlag ? (targets.length > 1 || !envName ? path.join(outFlag, target.env) : outFlag) : path.join(PROJECT_ROOT, "plans", target.env),
     );
-    failures.push(...(await planOne(target.env, target.stacks, outDir, synthDir, modes, started)));
+    const result = await planOne(target.env, target.stacks, outDir, synthDir, modes, started);
+    failures.push(...result.failures);
+    changes ||= result.changes;
   }
   if (failures.length > 0) throw new CliError(failures.join("\n"));
+  return values["detailed-exitcode"] && changes ? 2 : 0;
 });
 
-/** Plans one environment's stacks and writes its review; returns Terraform's failures. */
+/** Plans one environment's stacks and writes its review; returns Terraform's failures and whether anything would change. */
 async function planOne(
   envName: string,
   stacks: string[],
@@ -113,7 +120,7 @@ async function planOne(
   synthDir: string,
   modes: { readonly offline: boolean; readonly callerCredentials: boolean },
   started: number,
-): Promise<string[]> {
+): Promise<{ failures: string[]; changes: boolean }> {
   const run = await planEnvironment({
     env: envName,
     stacks,
@@ -144,5 +151,6 @@ async function planOne(
     `${envName}: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.destroy} to destroy${t.forget ? `, ${t.forget} to forget` : ""} in ${planned.length} stack(s); ` +
       `review: ${path.relative(process.cwd(), path.join(outDir, `${envName}.summary.md`))} (total ${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );
-  return failed.map((p) => p.failed!);
+  const changes = t.create + t.update + t.replace + t.destroy + t.forget > 0;
+  return { failures: failed.map((p) => p.failed!), changes };
 }

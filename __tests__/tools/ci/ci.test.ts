@@ -1,6 +1,6 @@
 /** The workflow matrices and the pull-request comment, from the fixture environments. */
 import { describe, expect, it } from "vitest";
-import { COMMENT_LIMIT, commentBody, commentMarker, deployMatrix, planMatrix } from "../../../src/tools/ci/ci";
+import { COMMENT_LIMIT, commentBody, commentMarker, deployMatrix, driftIssueBody, planMatrix } from "../../../src/tools/ci/ci";
 import { HOSTILE } from "../../helpers/markdown";
 import { fixtureEnvs } from "../../helpers/synth";
 
@@ -130,5 +130,16 @@ describe("commentBody", () => {
     expect(body.length).toBeGreaterThan(COMMENT_LIMIT - 1_000);
     expect(body).not.toContain("audit text");
     expect(body).toMatch(/comment cut at 60,000 of [\d,]+ characters; the full text is in the run's artifact/);
+  });
+});
+
+describe("driftIssueBody", () => {
+  it("starts with the environment's drift marker, carries the escaped review and links the run", () => {
+    const body = driftIssueBody({ env: "alpha", summary: `## Plan: alpha\n\n${HOSTILE}`, runUrl: "https://github.com/o/r/actions/runs/1" });
+    expect(body.startsWith("<!-- cdktf-eks-drift:alpha -->\n")).toBe(true);
+    expect(body).toContain("## Plan: alpha");
+    expect(body).toContain("[run, plan JSON and log](https://github.com/o/r/actions/runs/1)");
+    expect(body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(() => driftIssueBody({ env: "Bad Env", summary: "x" })).toThrow('not an environment name: "Bad Env"');
   });
 });

@@ -182,3 +182,29 @@ export function commentBody(input: CommentInput): string {
   }
   return cut(body, COMMENT_LIMIT, "comment") + footer;
 }
+
+/** The hidden marker that finds an environment's drift issue again on the next nightly run. */
+export function driftMarker(env: string): string {
+  return commentMarker(env).replace("cdktf-eks-plan:", "cdktf-eks-drift:");
+}
+
+/**
+ * The body of an environment's drift issue: what the nightly plan with the plan role found
+ * changed outside Terraform (the plan review), and how to resolve it.
+ */
+export function driftIssueBody(input: { readonly env: string; readonly summary: string; readonly runUrl?: string }): string {
+  const env = plainText(input.env);
+  const parts = [
+    driftMarker(input.env),
+    `Nightly plan of ${env}: the deployed resources differ from what the code defines (drift).`,
+    "Either the change made outside Terraform is wanted (put it in the environment's code), or it is not",
+    `(deploy ${env} again to put things back). This issue closes itself once a nightly plan is clean.`,
+    "",
+    cut(escapeControlKeepingLines(input.summary.trim()), COMMENT_LIMIT - 2_000, "review"),
+    "",
+    "---",
+    `<sub>${input.runUrl ? runLink(input.runUrl) : "cdktf-eks drift"}</sub>`,
+    "",
+  ];
+  return parts.join("\n");
+}
