@@ -80,6 +80,14 @@ describe("PlatformStack", () => {
     expect(JSON.stringify(bravo)).not.toContain(".kube/config");
   });
 
+  it("writes no kubeconfig file without kubeconfig.path: plans on fresh CI runners stay empty, the output stays", () => {
+    for (const json of [alpha, charlie]) {
+      expect(json.resource?.local_file).toBeUndefined();
+      expect(json.output?.kubeconfig.value).toContain("apiVersion: client.authentication.k8s.io/v1beta1");
+      expect(json.output?.kubeconfig_path).toBeUndefined();
+    }
+  });
+
   it("ships the thumbprint program with the stack, at a path relative to it", () => {
     const program = (bravo.data?.external?.eks_oidc_thumbprint as { program: string[] }).program;
     expect(program[1].startsWith("${path.module}/assets/")).toBe(true);

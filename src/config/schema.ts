@@ -607,13 +607,13 @@ const IamSchema = z.strictObject({
 
 const KubeconfigSchema = z.strictObject({
   /**
-   * Where the platform stack writes the environment's kubeconfig, relative to the project root.
-   * Never ~/.kube/config: use `npm run kubeconfig -- <env> --merge` to add the cluster there.
-   * @default "kubeconfigs/<env>.yaml"
+   * A file the platform stack writes the kubeconfig to on every deploy (local provider), relative
+   * to the project root. Without it no deploy writes a file, so plans on fresh CI runners stay
+   * empty: `npm run kubeconfig -- <env>` writes kubeconfigs/<env>.yaml from the stack's outputs
+   * (`--merge` adds it to ~/.kube/config). Never ~/.kube/config itself.
+   * @default - no file from deploys; the `kubeconfig` output always
    */
   path: z.string().optional(),
-  /** Write the file from the platform stack (local provider); the output exists either way. @default true */
-  writeFile: z.boolean().default(true),
   /**
    * Token helper of the exec block: `aws eks get-token` (AWS CLI) or the older aws-iam-authenticator.
    * @default "aws-cli"

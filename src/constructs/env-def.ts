@@ -17,7 +17,6 @@ import {
   KARPENTER_FARGATE_PROFILE,
   KARPENTER_NODE_GROUP,
   KARPENTER_SERVICE_ACCOUNT,
-  kubeconfigPath,
   LB_CONTROLLER_FARGATE_PROFILE,
   LB_CONTROLLER_SERVICE_ACCOUNT,
   METRICS_SERVER_FARGATE_PROFILE,
@@ -358,7 +357,7 @@ export class EnvDef extends Construct {
       authenticator: env.kubeconfig.authenticator,
       roleArn: env.kubeconfig.roleArn,
       profile: env.kubeconfig.profile,
-      projectPath: env.kubeconfig.writeFile ? kubeconfigPath(env) : undefined,
+      projectPath: env.kubeconfig.path,
     });
   }
 
