@@ -70,7 +70,9 @@ export function supportWindow(
   const next = nextVersion(version);
   const upgrade = next ? `upgrade to ${next} (npm run upgrade)` : "upgrade to the next version once this project supports it";
   if (today > support.extendedSupportEnds) {
-    return { error: `reached the end of extended support on ${support.extendedSupportEnds}; EKS upgrades such clusters itself: ${upgrade}` };
+    return {
+      error: `reached the end of extended support on ${support.extendedSupportEnds}; EKS upgrades such clusters itself: ${upgrade}`,
+    };
   }
   if (today > support.standardSupportEnds) {
     if (supportType !== "EXTENDED")

@@ -135,7 +135,11 @@ describe("commentBody", () => {
 
 describe("driftIssueBody", () => {
   it("starts with the environment's drift marker, carries the escaped review and links the run", () => {
-    const body = driftIssueBody({ env: "alpha", summary: `## Plan: alpha\n\n${HOSTILE.join("\n")}`, runUrl: "https://github.com/o/r/actions/runs/1" });
+    const body = driftIssueBody({
+      env: "alpha",
+      summary: `## Plan: alpha\n\n${HOSTILE.join("\n")}`,
+      runUrl: "https://github.com/o/r/actions/runs/1",
+    });
     expect(body.startsWith("<!-- cdktf-eks-drift:alpha -->\n")).toBe(true);
     expect(body).toContain("## Plan: alpha");
     expect(body).toContain("[run, plan JSON and log](https://github.com/o/r/actions/runs/1)");
