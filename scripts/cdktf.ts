@@ -3,7 +3,7 @@
  * npm run diff -- <stack...> [cdktf options]       (cdktf diff)
  *
  * The cdktf CLI, with Terraform's providers found the way `npm run plan` finds them: hashicorp/aws
- * from a filesystem mirror when there is one (TF_PROVIDER_MIRROR, or found on this machine), every
+ * from a filesystem mirror when there is one (TF_PROVIDER_MIRROR, or Terraform's CLI configuration), every
  * other provider from its registry. Without registry access cdktf's own `terraform providers lock`
  * (which ignores mirrors) is skipped with --skip-provider-lock, said once. Signals reach cdktf and
  * Terraform; the exit code is cdktf's.

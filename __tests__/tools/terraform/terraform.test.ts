@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   mirrorHasAws,
-  mirrorRootOf,
+  cliConfigMirrors,
   offlineProviderOverride,
   pruneProviders,
   useCallerCredentials,
@@ -13,12 +13,18 @@ import {
 import { fixtureEnv } from "../../helpers/synth";
 
 describe("provider mirror discovery", () => {
-  it("finds the mirror root above <host>/hashicorp/aws in both layouts", () => {
-    expect(mirrorRootOf("/opt/m/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5")).toBe(
-      "/opt/m",
+  it("reads the mirrors of Terraform's CLI configuration, from TF_CLI_CONFIG_FILE or ~/.terraformrc", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfrc-"));
+    const file = path.join(dir, "cli.tfrc");
+    fs.writeFileSync(
+      file,
+      'plugin_cache_dir = "/c"\nprovider_installation {\n  filesystem_mirror {\n    path    = "/opt/one"\n    include = ["hashicorp/*"]\n  }\n  filesystem_mirror {\n    path = "/opt/two"\n  }\n  direct {}\n}\n',
     );
-    expect(mirrorRootOf("/srv/x/registry.terraform.io/hashicorp/aws/terraform-provider-aws_5.100.0_linux_amd64.zip")).toBe("/srv/x");
-    expect(mirrorRootOf("/tmp/terraform-provider-aws_5.100.0")).toBeUndefined();
+    expect(cliConfigMirrors({ TF_CLI_CONFIG_FILE: file })).toEqual(["/opt/one", "/opt/two"]);
+    // A file that is not there (as TF_CLI_CONFIG_FILE may name) is no configuration, not an error.
+    expect(cliConfigMirrors({ TF_CLI_CONFIG_FILE: path.join(dir, "missing") })).toEqual([]);
+    // The configuration this project writes for Terraform names its mirror the same way.
+    expect(cliConfigMirrors({ TF_CLI_CONFIG_FILE: writeCliConfig(dir, "/m", true) })).toEqual(["/m"]);
   });
 
   it("recognises a mirror only when it holds hashicorp/aws 5.100.0", () => {

@@ -5,7 +5,7 @@
  * override files only: a local backend instead of S3, dummy credentials from the environment and the
  * provider's skip_* flags. Nothing fake ever enters the synthesized JSON in `cdktf.out`.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -44,21 +44,22 @@ export function mirrorHasAws(dir: string): boolean {
   return false;
 }
 
-/** The mirror root of a provider binary path: the folder above `<host>/hashicorp/aws`. */
-export function mirrorRootOf(providerFile: string): string | undefined {
-  const parts = providerFile.split(path.sep);
-  for (let i = parts.length - 2; i >= 2; i--) {
-    if (parts[i - 1] === "hashicorp" && parts[i] === "aws") return parts.slice(0, i - 2).join(path.sep) || path.sep;
-  }
-  return undefined;
-}
-
 let cachedMirror: string | null | undefined;
 
 /**
- * Finds a filesystem mirror with hashicorp/aws 5.100.0: `$TF_PROVIDER_MIRROR`, then Terraform's
- * implied local mirror folders, then a bounded search of the filesystem. Returns undefined when none
- * exists. Never a hard-coded path of one machine.
+ * The `filesystem_mirror` paths of Terraform's own CLI configuration (`$TF_CLI_CONFIG_FILE`, else
+ * `~/.terraformrc`): a machine set up for Terraform without registry access names its mirror there.
+ */
+export function cliConfigMirrors(env: NodeJS.ProcessEnv = process.env): string[] {
+  const text = safeRead(env.TF_CLI_CONFIG_FILE || path.join(os.homedir(), ".terraformrc")) ?? "";
+  return [...text.matchAll(/filesystem_mirror\s*\{[^}]*?\bpath\s*=\s*"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/**
+ * Finds a filesystem mirror with hashicorp/aws 5.100.0: `$TF_PROVIDER_MIRROR`, then the mirrors of
+ * Terraform's CLI configuration, then Terraform's implied local mirror folders. Returns undefined
+ * when none holds it (Terraform then installs from the registry). Never a search of the disk and
+ * never a hard-coded path of one machine.
  */
 export function findAwsProviderMirror(): string | undefined {
   if (cachedMirror !== undefined) return cachedMirror ?? undefined;
@@ -69,39 +70,8 @@ export function findAwsProviderMirror(): string | undefined {
     }
     return (cachedMirror = fromEnv);
   }
-  const implied = impliedMirrorDirs().find(mirrorHasAws);
-  if (implied) return (cachedMirror = implied);
-  // A previous search's answer, re-checked before use.
-  const cacheFile = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "cdktf-eks", "provider-mirror");
-  const remembered = safeRead(cacheFile);
-  if (remembered && mirrorHasAws(remembered)) return (cachedMirror = remembered);
-  const found = spawnSync(
-    "find",
-    [
-      "/",
-      "-xdev",
-      "-maxdepth",
-      "9",
-      "-path",
-      "/proc",
-      "-prune",
-      "-o",
-      "-name",
-      `terraform-provider-aws_*${AWS_PROVIDER_VERSION}*`,
-      "-print",
-    ],
-    { encoding: "utf8", timeout: 60_000 },
-  );
-  for (const line of (found.stdout ?? "").split("\n")) {
-    const root = line && mirrorRootOf(line.trim());
-    if (root && mirrorHasAws(root)) {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      fs.writeFileSync(cacheFile, root);
-      return (cachedMirror = root);
-    }
-  }
-  cachedMirror = null;
-  return undefined;
+  cachedMirror = [...cliConfigMirrors(), ...impliedMirrorDirs()].find(mirrorHasAws) ?? null;
+  return cachedMirror ?? undefined;
 }
 
 /** The terraform binary on PATH, or undefined. */
