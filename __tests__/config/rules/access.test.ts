@@ -146,6 +146,26 @@ describe("access rules", () => {
         'env "test": eks.authenticationMode must be "API" or "API_AND_CONFIG_MAP" (CONFIG_MAP cannot hold access entries, and EKS refuses it without the cluster creator as admin) (got "CONFIG_MAP")',
       ],
     ],
+    [
+      "one principal twice among the admins",
+      { ...base, eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform", ops: "arn:aws:iam::123456789012:role/platform" } } },
+      [
+        'env "test": eks.admins.ops names the same principal as eks.admins.platform; EKS gives a principal one access entry: keep it in one place (an admin can already read) (got "arn:aws:iam::123456789012:role/platform")',
+      ],
+    ],
+    [
+      "one principal among the admins and the viewers",
+      {
+        ...base,
+        eks: {
+          admins: { platform: "arn:aws:iam::123456789012:role/platform" },
+          viewers: { audit: "arn:aws:iam::123456789012:role/audit", again: "arn:aws:iam::123456789012:role/platform" },
+        },
+      },
+      [
+        'env "test": eks.viewers.again names the same principal as eks.admins.platform; EKS gives a principal one access entry: keep it in one place (an admin can already read) (got "arn:aws:iam::123456789012:role/platform")',
+      ],
+    ],
   ])("rejects %s (cluster access)", (_label, input, expected) => {
     expect(validateEnvs([{ source: "envs/test.ts", raw: input }]).errors).toEqual(expected);
   });

@@ -132,7 +132,7 @@ describe("ci rules", () => {
       "a principal that is both admin and viewer",
       { ...base, eks: { admins: { a: role("ops") }, viewers: { b: role("ops") } } },
       [
-        'env "test": eks.viewers.b is also in eks.admins; an IAM principal has one access entry, keep it in one list (got "arn:aws:iam::123456789012:role/ops")',
+        'env "test": eks.viewers.b names the same principal as eks.admins.a; EKS gives a principal one access entry: keep it in one place (an admin can already read) (got "arn:aws:iam::123456789012:role/ops")',
       ],
     ],
   ])("rejects %s", (_label, input, expected) => {

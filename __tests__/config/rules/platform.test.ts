@@ -130,6 +130,29 @@ describe("platform rules", () => {
       ['env "test": eks.apiAccess.securityGroupIds[0] must be a security group id like sg-0123456789abcdef0 (got "bastion")'],
     ],
     [
+      "a public CIDR twice",
+      { ...base, eks: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"] } },
+      ['env "test": eks.publicAccessCidrs[2] is listed twice (got "203.0.113.0/24")'],
+    ],
+    [
+      "an API access CIDR and security group twice (AWS refuses a duplicate rule)",
+      {
+        ...base,
+        eks: {
+          apiAccess: { cidrs: ["10.99.0.0/24", "10.99.0.0/24"], securityGroupIds: ["sg-0123456789abcdef0", "sg-0123456789abcdef0"] },
+        },
+      },
+      [
+        'env "test": eks.apiAccess.cidrs[1] is listed twice (got "10.99.0.0/24")',
+        'env "test": eks.apiAccess.securityGroupIds[1] is listed twice (got "sg-0123456789abcdef0")',
+      ],
+    ],
+    [
+      "an SSH CIDR twice",
+      { ...base, nodeGroups: { ssh: { keyName: "ops", allowedCidrs: ["10.9.0.0/24", "10.9.0.0/24"] }, managed: { sys: {} } } },
+      ['env "test": nodeGroups.ssh.allowedCidrs[1] is listed twice (got "10.9.0.0/24")'],
+    ],
+    [
       "node group newer than the control plane",
       { ...base, eks: { kubernetesVersion: "1.34" }, nodeGroups: { managed: { sys: { kubernetesVersion: "1.35" } } } },
       [

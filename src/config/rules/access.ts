@@ -116,6 +116,31 @@ function hasWorkloads(env: Pick<ParsedEnv, "workloads" | "nodeGroups" | "tables"
   );
 }
 
+/** One access entry per principal: EKS refuses a second one (ResourceInUseException). */
+const accessEntries: EnvRule = {
+  needs: ["eks"],
+  check: (env) => {
+    const first = new Map<string, string>();
+    const out: ConfigIssue[] = [];
+    for (const kind of ["admins", "viewers"] as const) {
+      for (const [name, arn] of Object.entries(env.eks[kind])) {
+        const where = `eks.${kind}.${name}`;
+        const earlier = first.get(arn);
+        if (earlier === undefined) first.set(arn, where);
+        else
+          out.push(
+            issue(
+              ["eks", kind, name],
+              arn,
+              `names the same principal as ${earlier}; EKS gives a principal one access entry: keep it in one place (an admin can already read)`,
+            ),
+          );
+      }
+    }
+    return out;
+  },
+};
+
 const clusterAdmins: EnvRule = {
   needs: ["assumeRole", "eks", "workloads", "nodeGroups", "tables", "karpenter"],
   check: (env) => {
@@ -345,4 +370,4 @@ const suppressions: EnvRule = {
     ),
 };
 
-export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, clusterAdmins, ci, stateAccess, suppressions];
+export const ACCESS_RULES: readonly EnvRule[] = [kubeconfig, workloads, accessEntries, clusterAdmins, ci, stateAccess, suppressions];

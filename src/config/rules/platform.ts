@@ -173,11 +173,6 @@ const names: EnvRule = {
     out.push(...keyIssues(["tables"], Object.keys(env.tables)));
     out.push(...keyIssues(["eks", "admins"], Object.keys(env.eks.admins)));
     out.push(...keyIssues(["eks", "viewers"], Object.keys(env.eks.viewers)));
-    const admins = new Set(Object.values(env.eks.admins));
-    for (const [key, arn] of Object.entries(env.eks.viewers)) {
-      if (admins.has(arn))
-        out.push(issue(["eks", "viewers", key], arn, "is also in eks.admins; an IAM principal has one access entry, keep it in one list"));
-    }
     for (const table of Object.keys(env.tables)) {
       out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
     }
@@ -246,7 +241,10 @@ const network: EnvRule = {
       );
     }
 
-    if (env.nodeGroups.ssh) out.push(...issuesAt(["nodeGroups", "ssh", "allowedCidrs"], sshCidrsProblems(env.nodeGroups.ssh.allowedCidrs)));
+    if (env.nodeGroups.ssh) {
+      const ssh = env.nodeGroups.ssh.allowedCidrs;
+      out.push(...issuesAt(["nodeGroups", "ssh", "allowedCidrs"], [...sshCidrsProblems(ssh), ...listedTwiceProblems(ssh)]));
+    }
     return out;
   },
 };
@@ -334,6 +332,10 @@ const cluster: EnvRule = {
         );
       }
     }
+    // AWS refuses a rule or range given twice (InvalidPermission.Duplicate, a repeated public CIDR).
+    out.push(...issuesAt(["eks", "publicAccessCidrs"], listedTwiceProblems(eks.publicAccessCidrs)));
+    out.push(...issuesAt(["eks", "apiAccess", "cidrs"], listedTwiceProblems(eks.apiAccess.cidrs)));
+    out.push(...issuesAt(["eks", "apiAccess", "securityGroupIds"], listedTwiceProblems(eks.apiAccess.securityGroupIds)));
     const logKeyProblem = logKmsEncryptionProblem(env);
     if (logKeyProblem) out.push(issue(["logKmsEncryption"], env.logKmsEncryption, logKeyProblem));
     return out;
