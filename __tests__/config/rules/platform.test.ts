@@ -356,6 +356,13 @@ describe("platform rules", () => {
       ],
     ],
     [
+      "a table named like the state lock table",
+      { ...base, tables: { tflock: { hashKey: { name: "id", type: "S" } } } },
+      [
+        'env "test": tables.tflock makes the table "fixture-test-tflock", the state lock table\'s name; give the table another name (got "tflock")',
+      ],
+    ],
+    [
       "NAT mode misspelled",
       { ...base, vpc: { natGateways: "two" } },
       ['env "test": vpc.natGateways must be "single" or "perAz" (got "two")'],

@@ -24,6 +24,7 @@ import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../l
 import { interruptionRuleNames } from "../../lib/interruption-events";
 import {
   appTableName,
+  lockTableName,
   COREDNS_FARGATE_PROFILE,
   LB_CONTROLLER_FARGATE_PROFILE,
   METRICS_SERVER_FARGATE_PROFILE,
@@ -131,7 +132,7 @@ function freeServiceRange(vpc: Cidr): string {
 }
 
 const names: EnvRule = {
-  needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks"],
+  needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks", "backend"],
   check: (env) => {
     const blame = blameProject(env);
     const out: ConfigIssue[] = [];
@@ -175,6 +176,14 @@ const names: EnvRule = {
     out.push(...keyIssues(["eks", "viewers"], Object.keys(env.eks.viewers)));
     for (const table of Object.keys(env.tables)) {
       out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
+      if (env.backend.kind === "s3" && env.backend.dynamodbLock && appTableName(env, table) === lockTableName(env))
+        out.push(
+          issue(
+            ["tables", table],
+            table,
+            `makes the table "${lockTableName(env)}", the state lock table's name; give the table another name`,
+          ),
+        );
     }
     const repeated = listedTwiceProblems(env.ecr.repositories);
     env.ecr.repositories.forEach((image, i) => {
