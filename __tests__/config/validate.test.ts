@@ -340,3 +340,49 @@ describe("EKS support windows", () => {
     }
   });
 });
+
+describe("adjustable quotas: warnings, never errors", () => {
+  const at = (name: string, fields: Record<string, unknown>) => ({
+    source: `envs/${name}.ts`,
+    raw: withClusterAccess({ ...base, name, accountId: "111111111111", ...fields }),
+  });
+  const zones3 = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] };
+
+  it.each([
+    [
+      "two production VPCs of 3 NAT gateways each",
+      [at("prod", { ...zones3, tier: "production" }), at("prod2", { ...zones3, tier: "production", vpc: { cidr: "10.1.0.0/16" } })],
+      [
+        'env "prod2": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/prod.ts 3, envs/prod2.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got nothing)',
+      ],
+    ],
+    [
+      "five single NAT gateways (at the quota)",
+      ["a", "b", "c", "d", "e"].map((n, i) => at(`qa${n}`, { vpc: { cidr: `10.${i}.0.0/16` } })),
+      [],
+    ],
+    [
+      "the same in two regions",
+      [
+        at("prod", { ...zones3, tier: "production" }),
+        at("produs", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], tier: "production" }),
+      ],
+      [],
+    ],
+    [
+      "an existing VPC (its NAT is not ours)",
+      [
+        at("prod", { ...zones3, tier: "production" }),
+        at("byo", { vpc: { existing: existingVpcInput() } }),
+        at("prod3", { ...zones3, vpc: { natGateways: "perAz", cidr: "10.3.0.0/16" } }),
+      ],
+      [
+        'env "prod3": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/prod.ts 3, envs/prod3.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got "perAz")',
+      ],
+    ],
+  ])("%s", (_label, sources, expected) => {
+    const result = validateEnvs(sources);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.filter((w) => w.includes("Elastic IPs"))).toEqual(expected);
+  });
+});

@@ -940,16 +940,21 @@ export function resolveEnv(parsed: ParsedEnv): EnvConfig {
   };
 }
 
+/** The NAT mode of a VPC the project creates: as set, else one per zone in production. */
+export function natGatewayModeOf(parsed: Pick<ParsedEnv, "vpc" | "tier">): "single" | "perAz" {
+  return parsed.vpc.natGateways ?? (parsed.tier === "production" ? "perAz" : "single");
+}
+
 /** An existing VPC as declared; else the VPC to create, with its CIDR, NAT mode and subnet layout. */
 function resolveVpc(parsed: ParsedEnv): VpcConfig {
-  const { existing, cidr, natGateways, publicSubnetCidrs, privateSubnetCidrs, ...common } = parsed.vpc;
+  const { existing, cidr, natGateways: _nat, publicSubnetCidrs, privateSubnetCidrs, ...common } = parsed.vpc;
   if (existing) return { ...common, existing };
   const vpcCidr = cidr ?? DEFAULT_VPC_CIDR;
   const layout = publicSubnetCidrs && privateSubnetCidrs ? undefined : defaultSubnetLayout(vpcCidr, parsed.availabilityZones.length);
   return {
     ...common,
     cidr: vpcCidr,
-    natGateways: natGateways ?? (parsed.tier === "production" ? "perAz" : "single"),
+    natGateways: natGatewayModeOf(parsed),
     publicSubnetCidrs: publicSubnetCidrs ?? layout!.public,
     privateSubnetCidrs: privateSubnetCidrs ?? layout!.private,
   };

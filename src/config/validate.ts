@@ -9,7 +9,7 @@ import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
 import { closest } from "../lib/suggest";
 import { escapeControl } from "../lib/text";
 import { ENV_RULES, type ConfigIssue } from "./rules";
-import { EnvSchema, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
+import { EnvSchema, natGatewayModeOf, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
 import { overlapMessage, vpcClaim, vpcOverlapPairs } from "./vpc-overlaps";
 
 /** One environment as found on disk: where it came from and what it exported. */
@@ -216,13 +216,46 @@ function tooManyFlowLogs(env: ParsedEnv, index: number, seen: Map<string, number
 /** What is allowed between environments but likely a mistake: VPCs of one account and region that overlap. */
 function crossEnvWarnings(sources: readonly EnvSource[], names: readonly string[], parsed: readonly (ParsedEnv | undefined)[]): string[] {
   const claims = parsed.map((env, i) => (env ? vpcClaim(sources[i].source, env) : undefined));
-  return vpcOverlapPairs(claims).map(({ index, claim, other }) =>
-    formatIssue(names[index], {
-      path: claim.vpcId ? ["vpc", "existing", "cidr"] : ["vpc", "cidr"],
-      value: claim.cidr,
-      message: overlapMessage(other),
-    }),
-  );
+  return [
+    ...vpcOverlapPairs(claims).map(({ index, claim, other }) =>
+      formatIssue(names[index], {
+        path: claim.vpcId ? ["vpc", "existing", "cidr"] : ["vpc", "cidr"],
+        value: claim.cidr,
+        message: overlapMessage(other),
+      }),
+    ),
+    ...elasticIpWarnings(sources, names, parsed),
+  ];
+}
+
+/** Elastic IPs per region and account, by default (an adjustable quota, L-0263D0A3). */
+const DEFAULT_ELASTIC_IP_QUOTA = 5;
+
+/**
+ * The NAT gateways' Elastic IPs of the environments sharing an account and region, against the
+ * default quota: a warning on the environment that goes over it (AWS refuses the allocation then).
+ */
+function elasticIpWarnings(sources: readonly EnvSource[], names: readonly string[], parsed: readonly (ParsedEnv | undefined)[]): string[] {
+  const used = new Map<string, { source: string; count: number }[]>();
+  const out: string[] = [];
+  parsed.forEach((env, i) => {
+    if (!env || env.vpc.existing) return;
+    const count = natGatewayModeOf(env) === "perAz" ? env.availabilityZones.length : 1;
+    const where = `${env.accountId ?? "the same account"} in ${env.region}`;
+    const list = used.get(where) ?? [];
+    list.push({ source: sources[i].source, count });
+    used.set(where, list);
+    const total = list.reduce((n, e) => n + e.count, 0);
+    if (total > DEFAULT_ELASTIC_IP_QUOTA && total - count <= DEFAULT_ELASTIC_IP_QUOTA)
+      out.push(
+        formatIssue(names[i], {
+          path: ["vpc", "natGateways"],
+          value: env.vpc.natGateways,
+          message: `makes the NAT gateways of ${where} need ${total} Elastic IPs (${list.map((e) => `${e.source} ${e.count}`).join(", ")}), over the default quota of ${DEFAULT_ELASTIC_IP_QUOTA} per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production`,
+        }),
+      );
+  });
+  return out;
 }
 
 /** Turns a zod issue into our issues (one per unknown key). */
