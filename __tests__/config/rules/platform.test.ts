@@ -356,6 +356,20 @@ describe("platform rules", () => {
       ],
     ],
     [
+      "self-managed nodes whose labels make the user data too large for EC2",
+      {
+        ...base,
+        nodeGroups: {
+          selfManaged: {
+            app: { labels: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`team.example.com/l${i}`, "v".repeat(63)])) },
+          },
+        },
+      },
+      [
+        'env "test": nodeGroups.selfManaged.app.labels make the nodes\' user data 19617 bytes with the cluster\'s endpoint and CA, over EC2\'s limit of 16384: use fewer or shorter labels and taints (got "200 labels, 0 taints")',
+      ],
+    ],
+    [
       "a table named like the state lock table",
       { ...base, tables: { tflock: { hashKey: { name: "id", type: "S" } } } },
       [

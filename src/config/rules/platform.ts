@@ -64,6 +64,7 @@ import {
   type ParsedEnv,
   type TaintConfig,
 } from "../schema";
+import { nodeadmUserData } from "../../constructs/eks-worker-nodes/user-data";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
@@ -372,6 +373,21 @@ function taintIssues(path: (string | number)[], taints: readonly TaintConfig[], 
   return out;
 }
 
+/** EC2 user data, before base64 (RunInstances, UserData). */
+const MAX_USER_DATA_BYTES = 16_384;
+
+/**
+ * The size of a self-managed group's user data with the longest endpoint and CA EKS gives: an
+ * endpoint of 128 characters, a CA bundle of 2,048 (a PEM certificate, base64).
+ */
+function userDataBytes(cluster: string, serviceIpv4Cidr: string, group: Parameters<typeof nodeadmUserData>[1]): number {
+  const text = nodeadmUserData(
+    { clusterName: cluster, clusterEndpoint: "e".repeat(128), clusterCertificateAuthorityData: "c".repeat(2048), serviceIpv4Cidr },
+    group,
+  );
+  return Buffer.byteLength(text, "utf8");
+}
+
 /** Why the kubelet may not set this label on its own node, or undefined. */
 function kubeletLabelProblem(key: string): string | undefined {
   const slash = key.lastIndexOf("/");
@@ -490,6 +506,15 @@ const compute: EnvRule = {
       );
       out.push(...labelIssues([...path, "labels"], g.labels, "self-managed"));
       out.push(...taintIssues([...path, "taints"], g.taints, false));
+      const userData = userDataBytes(clusterName(env), env.eks.serviceIpv4Cidr, g);
+      if (userData > MAX_USER_DATA_BYTES)
+        out.push(
+          issue(
+            [...path, "labels"],
+            `${Object.keys(g.labels).length} labels, ${g.taints.length} taints`,
+            `make the nodes' user data ${userData} bytes with the cluster's endpoint and CA, over EC2's limit of ${MAX_USER_DATA_BYTES}: use fewer or shorter labels and taints`,
+          ),
+        );
     }
     if (env.eks.autoMode) {
       for (const kind of ["selfManaged", "managed"] as const) {
