@@ -9,11 +9,15 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/app";
 
-function runApp(envFiles: Record<string, string>): { code: number | null; stdout: string; stderr: string; outdir: string } {
+function runApp(
+  envFiles: Record<string, string>,
+  prepare: (envsDir: string) => void = () => undefined,
+): { code: number | null; stdout: string; stderr: string; outdir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-main-"));
   const envs = path.join(dir, "envs");
   fs.mkdirSync(envs);
   for (const [name, text] of Object.entries(envFiles)) fs.writeFileSync(path.join(envs, name), text);
+  prepare(envs);
   const outdir = path.join(dir, "cdktf.out");
   // Exactly the app command of cdktf.json, as cdktf-cli runs it.
   const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
@@ -66,17 +70,25 @@ describe("main.ts", () => {
   });
 
   it("names every environment file that cannot be used, with the line and what to change, in one run", () => {
-    const { code, stderr, outdir } = runApp({
-      "a-syntax.ts": 'export default {\n  name: "a",\n  region: "eu-west-1" +,\n};\n',
-      "b-typeerror.ts": 'const shared: any = undefined;\n\nexport default {\n  name: "b",\n  region: shared.region,\n};\n',
-      "c-throws.ts": 'throw "not ready\\nyet";\n',
-      "d-empty.ts": "export const notDefault = 1;\n",
-      "e-bigint.ts": 'export default { name: "e", accountId: 111111111111n };\n',
-      "f-cycle.ts": 'const env: Record<string, unknown> = { name: "f" };\nenv.self = { back: env };\nexport default env;\n',
-      "g-getter.ts": 'export default { name: "g", get region(): string { throw new Error("no region yet"); } };\n',
-      "h-function.ts": 'export default { name: "h", tags: { Owner: () => "me" } };\n',
-      "i-date.ts": 'export default { name: "i", tags: { Since: new Date(0) } };\n',
-    });
+    const { code, stderr, outdir } = runApp(
+      {
+        "a-syntax.ts": 'export default {\n  name: "a",\n  region: "eu-west-1" +,\n};\n',
+        "b-typeerror.ts": 'const shared: any = undefined;\n\nexport default {\n  name: "b",\n  region: shared.region,\n};\n',
+        "c-throws.ts": 'throw "not ready\\nyet";\n',
+        "d-empty.ts": "export const notDefault = 1;\n",
+        "e-bigint.ts": 'export default { name: "e", accountId: 111111111111n };\n',
+        "f-cycle.ts": 'const env: Record<string, unknown> = { name: "f" };\nenv.self = { back: env };\nexport default env;\n',
+        "g-getter.ts": 'export default { name: "g", get region(): string { throw new Error("no region yet"); } };\n',
+        "h-function.ts": 'export default { name: "h", tags: { Owner: () => "me" } };\n',
+        "i-date.ts": 'export default { name: "i", tags: { Since: new Date(0) } };\n',
+        "j-exit.ts": 'process.exit(0);\nexport default { name: "j" };\n',
+      },
+      (envs) => {
+        // Read, a FIFO would block the synth forever: it is refused without being opened.
+        expect(spawnSync("mkfifo", [path.join(envs, "k-fifo.ts")]).status).toBe(0);
+        fs.mkdirSync(path.join(envs, "l-folder.ts"));
+      },
+    );
     expect(code).toBe(1);
     const dir = path.relative(PROJECT_ROOT, path.join(outdir, "..", "envs"));
     expect(stderr.split("\n")).toEqual([
@@ -89,6 +101,9 @@ describe("main.ts", () => {
       `${dir}/g-getter.ts: region is a getter that throws (no region yet); write the value itself`,
       `${dir}/h-function.ts: tags.Owner is a function; write the value itself`,
       `${dir}/i-date.ts: tags.Since is a Date, not plain data; write a string, number, boolean, array or object`,
+      `${dir}/j-exit.ts (line 1:9) threw while loading: called process.exit(0); an environment file only exports its configuration; fix the file, or run npm run typecheck for the compiler's view`,
+      `${dir}/k-fifo.ts is a FIFO, not a file; environment files are plain files: remove or rename it`,
+      `${dir}/l-folder.ts is a folder, not a file; environment files are plain files: remove or rename it`,
       "Nothing was synthesized.",
       "",
     ]);

@@ -3,8 +3,9 @@
  *
  * A file that cannot be used is named with what to change, never with a stack trace: a syntax error
  * with its line, column and the compiler's message; a throw at import (of anything, not only an
- * Error) with the line it came from; a file that exports nothing; and values that are not plain
- * data (a BigInt, a function, a cycle, a getter that throws, a class instance).
+ * Error) with the line it came from; a call of process.exit while loading; a file that exports
+ * nothing; a FIFO or folder named like a file; and values that are not plain data (a BigInt, a
+ * function, a cycle, a getter that throws, a class instance).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -38,6 +39,12 @@ export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   for (const file of files.sort()) {
     const full = path.join(dir, file);
     const source = path.relative(process.cwd(), full) || full;
+    // A FIFO would block the import forever, a socket or device fails obscurely: plain files only.
+    const kind = notAFile(full);
+    if (kind) {
+      problems.push(`${source} is ${kind}, not a file; environment files are plain files: remove or rename it`);
+      continue;
+    }
     let mod: Record<string, unknown>;
     try {
       mod = await importEnvFile(full);
@@ -69,12 +76,35 @@ export function envFileNames(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => /\.(ts|js|json)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"));
 }
 
-/** Imports one file, with source maps on so its errors point at its own lines. */
+/** What a path is when it is not a regular file (following links): "a FIFO", "a folder"..., else undefined. */
+function notAFile(full: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(full);
+  } catch (err) {
+    return `unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isDirectory()) return "a folder";
+  if (st.isSocket()) return "a socket";
+  return "a device";
+}
+
+/**
+ * Imports one file, with source maps on so its errors point at its own lines. A file that calls
+ * `process.exit` while loading would end the run with its own code (0: a silent "success"): the
+ * call throws instead, and the file is reported like any other that throws.
+ */
 async function importEnvFile(full: string): Promise<Record<string, unknown>> {
   // Stack traces point at the .ts lines only with source maps, which the synth keeps off for speed:
   // on for the environment files alone.
   const maps = process.sourceMapsEnabled;
+  const exit = Object.getOwnPropertyDescriptor(process, "exit")!;
   process.setSourceMapsEnabled(true);
+  process.exit = (code?: number | string | null) => {
+    throw new Error(`called process.exit(${code ?? ""}); an environment file only exports its configuration`);
+  };
   try {
     return (await import(pathToFileURL(full).href)) as Record<string, unknown>;
   } catch (err) {
@@ -82,6 +112,7 @@ async function importEnvFile(full: string): Promise<Record<string, unknown>> {
     if (err instanceof Error) void err.stack;
     throw err;
   } finally {
+    Object.defineProperty(process, "exit", exit);
     process.setSourceMapsEnabled(maps);
   }
 }
