@@ -127,12 +127,14 @@ describe("main.ts", () => {
   it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {
     const stale = `export default { name: "one", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins},
       policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] } };`;
-    const failed = runApp({ "one.ts": stale });
+    // The file is named as it is called, wherever it lives (here: the named one, not envs/one.ts).
+    const failed = runApp({ "one-stale.ts": stale });
+    const file = path.relative(PROJECT_ROOT, path.join(failed.outdir, "..", "envs", "one-stale.ts"));
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(
       [
         "policy check failed (1 violation):",
-        "[EKS-001] suppression on aws_eks_cluster.eks (envs/one.ts) is not needed: nothing violates EKS-001 there; remove it",
+        `[EKS-001] suppression on aws_eks_cluster.eks (${file}) is not needed: nothing violates EKS-001 there; remove it`,
         "Nothing was synthesized.",
         "",
       ].join("\n"),

@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { App, Aspects, TerraformResource, TerraformStack, type AppConfig } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ciIamContext, EnvConfigError, envsDir, loadEnvSources, validateEnvs, type EnvConfig } from "./config";
+import { ciIamContext, EnvConfigError, envsDir, loadEnvSources, sourceOf, validateEnvs, type EnvConfig } from "./config";
 import { deployPolicy, planPolicy, splitPolicy, unknownTypes } from "./lib/ci-iam";
 import type { Statement } from "./lib/iam";
 import { writeDirAtomically } from "./lib/output-dir";
@@ -158,7 +158,7 @@ export class EksApp extends App {
 }
 
 /** Adds the stacks of one validated environment to `app`. */
-export function addEnvStacks(app: App, env: EnvConfig, source = `envs/${env.name}.ts`): EnvStacks {
+export function addEnvStacks(app: App, env: EnvConfig, source = sourceOf(env) ?? `envs/${env.name}.ts`): EnvStacks {
   // On HCP Terraform the workspaces keep the state: there is no bucket to create.
   const backend = env.backend.kind === "s3" ? new BackendStack(app, env) : undefined;
   const platform = new PlatformStack(app, env);

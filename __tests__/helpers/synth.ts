@@ -104,7 +104,7 @@ export function existingVpcInput(overrides: Partial<ExistingVpcInput> = {}): Req
 
 /** A validated environment from `baseInput(overrides)`. */
 export function testEnv(overrides: Partial<EnvInput> = {}): EnvConfig {
-  return assertValidEnvs([{ source: "test", raw: baseInput(overrides) }])[0];
+  return assertValidEnvs([{ source: "envs/test.ts", raw: baseInput(overrides) }])[0];
 }
 
 /** A synthesized stack: sorted JSON without metadata, with validations run (as `cdktf synth` does). */

@@ -45,6 +45,14 @@ export interface ValidateOptions {
   readonly today?: string;
 }
 
+/** The file each validated environment came from. */
+const SOURCES = new WeakMap<EnvConfig, string>();
+
+/** The file a validated environment came from (as the loader named it), if it came from one. */
+export function sourceOf(env: EnvConfig): string | undefined {
+  return SOURCES.get(env);
+}
+
 /** Validates every environment and the rules between them; never throws. */
 export function validateEnvs(sources: readonly EnvSource[], opts: ValidateOptions = {}): ValidationResult {
   const errors: string[] = [];
@@ -55,7 +63,10 @@ export function validateEnvs(sources: readonly EnvSource[], opts: ValidateOption
   sources.forEach((source, i) => {
     const { config, data, issues } = validateOne(source.raw);
     errors.push(...issues.map((issue) => formatIssue(names[i], issue)));
-    if (config) envs.push(config);
+    if (config) {
+      SOURCES.set(config, source.source);
+      envs.push(config);
+    }
     parsed.push(data);
   });
 
