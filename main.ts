@@ -10,8 +10,9 @@
  */
 import "./src/boot";
 import * as path from "node:path";
-import { loadEnvsWithWarnings, PolicyViolationError, synthApp } from "./src/app";
-import { OutputWriteError } from "./src/lib/output-dir";
+import { loadEnvsWithWarnings, PolicyViolationError, PROJECT_ROOT, synthApp } from "./src/app";
+import { envsDir } from "./src/config";
+import { OutputWriteError, outputDirProblem } from "./src/lib/output-dir";
 import { installSignalHandlers } from "./src/lib/interrupts";
 
 const USAGE = `usage: npm run synth
@@ -33,6 +34,19 @@ async function main(): Promise<number> {
   }
   // Ctrl-C while loading exits at once (130); during the synchronous synth, right after it.
   installSignalHandlers();
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
+  let inputs: string[];
+  try {
+    inputs = [envsDir(PROJECT_ROOT), ...["src", "scripts", "__tests__", "node_modules"].map((d) => path.join(PROJECT_ROOT, d))];
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
+    return 1;
+  }
+  const outdirProblem = outputDirProblem(outdir, inputs);
+  if (outdirProblem) {
+    process.stderr.write(`${outdirProblem}\nNothing was synthesized.\n`);
+    return 1;
+  }
   let envs, warnings;
   try {
     ({ envs, warnings } = await loadEnvsWithWarnings());
@@ -41,7 +55,6 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\nNothing was synthesized.\n`);
     return 1;
   }
-  const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   let app;
   try {
     app = synthApp(envs, outdir, { elsewhere: "synthesize elsewhere (cdktf synth --output <dir>, or CDKTF_OUTDIR)" });

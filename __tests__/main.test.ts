@@ -110,6 +110,30 @@ describe("main.ts", () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
+  it.each([
+    ["inside the environments folder", (dir: string) => path.join(dir, "envs", "out"), "would hold or replace"],
+    ["the environments folder itself", (dir: string) => path.join(dir, "envs"), "would hold or replace"],
+    ["the project root", () => PROJECT_ROOT, "would hold or replace"],
+    ["under /proc", () => "/proc/self/out", "is inside /proc, a kernel file system"],
+  ])("refuses an output folder %s, writing nothing", (_label, outdirOf, problem) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-main-out-"));
+    fs.mkdirSync(path.join(dir, "envs"));
+    fs.writeFileSync(path.join(dir, "envs", "one.ts"), good);
+    const outdir = outdirOf(dir);
+    const before = fs.readdirSync(path.join(dir, "envs"));
+    const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
+    const run = spawnSync("sh", ["-c", app], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, EKS_ENVS_DIR: path.join(dir, "envs"), CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.startsWith(`${path.resolve(outdir)} ${problem}`), run.stderr).toBe(true);
+    expect(run.stderr).toMatch(/\nNothing was synthesized\.\n$/);
+    expect(fs.readdirSync(path.join(dir, "envs"))).toEqual(before);
+  });
+
   it("refuses an empty EKS_ENVS_DIR instead of reading the project root", () => {
     const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
     const run = spawnSync("sh", ["-c", app], {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { OutputWriteError, writeDirAtomically } from "../../src/lib/output-dir";
 
 function files(dir: string): Record<string, string> {
@@ -130,5 +131,20 @@ describe("writeDirAtomically", () => {
     writeDirAtomically(outdir, (staging) => write(staging, NEW));
     expect(files(outdir)).toEqual(NEW);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(["cdktf.out"]);
+  });
+
+  it("removes the staging folders of writers that died, never one of a writer still running", () => {
+    const { parent, outdir } = previous();
+    // A process that has exited: its pid is free (or another's; either way not a writer of ours).
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const orphan = path.join(parent, `.cdktf.out.staging-${dead}-0123456789ab`);
+    const running = path.join(parent, `.cdktf.out.staging-${process.ppid}-0123456789ab`);
+    const unrelated = path.join(parent, ".cdktf.out.staging-notours");
+    for (const d of [orphan, running, unrelated]) write(d, { "manifest.json": "half" });
+    writeDirAtomically(outdir, (staging) => write(staging, NEW));
+    expect(fs.existsSync(orphan)).toBe(false);
+    expect(fs.existsSync(running)).toBe(true);
+    expect(fs.existsSync(unrelated)).toBe(true);
+    expect(files(outdir)["manifest.json"]).toBe("new");
   });
 });

@@ -19,7 +19,8 @@
  *
  * The whole write is synchronous: a SIGINT handler (see process.ts) runs only after it, so an
  * interrupt never leaves a half-swapped folder. A program without one dies at once on SIGINT and
- * may leave a staging folder (`.<name>.staging-*` next to it) behind, as SIGKILL may.
+ * may leave a staging folder (`.<name>.staging-<pid>-*` next to it) behind, as SIGKILL may: the
+ * next write removes those whose process is gone.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -43,6 +44,56 @@ export interface AtomicWriteOptions {
   readonly mergeDepth?: number;
   /** Another way out, for the advice: "or <elsewhere>". @default "choose another output folder" */
   readonly elsewhere?: string;
+}
+
+/**
+ * Removes the staging folders `<prefix><pid>-<random>` in `dir` whose process is gone (killed
+ * mid-write): never one of a write still running, in this process or another.
+ */
+function removeOrphanedStaging(dir: string, prefix: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    tryQuietly(() => fs.rmSync(path.join(dir, name), { recursive: true, force: true }));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Why `outdir` cannot be the synthesized output, or undefined: it must not be inside the project's
+ * inputs (the environment files, the sources: a later synth would load or overwrite them) nor a
+ * kernel file system (/proc, /sys, /dev), where writes never finish.
+ */
+export function outputDirProblem(outdir: string, inputs: readonly string[]): string | undefined {
+  const final = path.resolve(outdir);
+  const within = (dir: string) => {
+    const rel = path.relative(path.resolve(dir), final);
+    return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  };
+  for (const special of ["/proc", "/sys", "/dev"]) {
+    if (within(special)) return `${final} is inside ${special}, a kernel file system; synthesize into a folder of your own`;
+  }
+  for (const input of inputs) {
+    if (within(input) || !path.relative(final, path.resolve(input)).startsWith(".."))
+      return `${final} would hold or replace ${path.resolve(input)}, which the synth reads; synthesize elsewhere (cdktf.out by default)`;
+  }
+  return undefined;
 }
 
 interface Move {
@@ -77,7 +128,11 @@ export function writeDirAtomically(target: string, write: (staging: string) => v
       current !== undefined &&
       (final === path.parse(final).root || !path.relative(final, cwd).startsWith("..") || current.dev !== fs.statSync(parent).dev);
     // mkdir, not mkdtemp: the folder gets the usual mode (umask applied), or the previous folder's.
-    staging = path.join(inside ? final : parent, `${inside ? "" : `.${path.basename(final)}`}.staging-${randomBytes(6).toString("hex")}`);
+    // Its name holds this process's id, so a later write removes what a killed one left.
+    const stagingParent = inside ? final : parent;
+    const prefix = `${inside ? "" : `.${path.basename(final)}`}.staging-`;
+    removeOrphanedStaging(stagingParent, prefix);
+    staging = path.join(stagingParent, `${prefix}${process.pid}-${randomBytes(6).toString("hex")}`);
     fs.mkdirSync(staging);
     if (current && !inside) fs.chmodSync(staging, current.mode & 0o7777);
   } catch (err) {
