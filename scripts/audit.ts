@@ -5,10 +5,10 @@
  * type, public endpoints, IAM roles and their trust, ingress from CIDRs, and a Mermaid diagram of
  * the main resources and the links between stacks (GitHub renders it in a PR comment).
  */
-import * as fs from "node:fs";
 import { loadEnvs, outputDir, PolicyViolationError, synthApp } from "../src/app";
 import { auditMarkdown } from "../src/tools/audit/audit";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { writeOutputFile } from "../src/tools/private-files";
 
 const USAGE = `
 usage: npm run audit -- <env> [--out <file>]
@@ -33,6 +33,6 @@ runCli(USAGE, async () => {
     throw err;
   }
   const markdown = auditMarkdown(outdir, env);
-  if (values.out) fs.writeFileSync(values.out, markdown);
+  if (values.out) writeOutputFile(values.out, markdown);
   else process.stdout.write(markdown);
 });

@@ -7,7 +7,6 @@
  * environment file between steps; an interrupted run continues where it stopped; a second run
  * changes nothing.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { outputDir, PROJECT_ROOT, synthApp } from "../src/app";
 import { installSignalHandlers } from "../src/lib/interrupts";
@@ -17,6 +16,7 @@ import { CliError, parseArgs, runCli } from "../src/tools/cli";
 import { assertAwsCredentials } from "../src/tools/terraform/credentials";
 import { assertStateWriter } from "../src/tools/deploy/state-writer";
 import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
+import { writeOutputFile } from "../src/tools/private-files";
 
 const USAGE = `
 usage: npm run bootstrap -- <env> [--stacks platform,workloads] [--skip-synth] [--output <dir>] [--state-dir <dir>] [--report <file>] [--log-dir <dir>]
@@ -62,7 +62,7 @@ runCli(USAGE, async () => {
     logDir: values["log-dir"],
     log: (l) => console.log(l),
   });
-  if (values.report) fs.writeFileSync(values.report, `${JSON.stringify(result, null, 2)}\n`);
+  if (values.report) writeOutputFile(values.report, `${JSON.stringify(result, null, 2)}\n`);
   const platformDir = path.relative(process.cwd(), path.join(outdir, "stacks", `${env.name}-platform`));
   console.log(`${env.name}: backend state ${result.backendState}; its outputs: terraform -chdir=${platformDir} output`);
 });

@@ -11,11 +11,11 @@
  * changes are malformed or carry actions Terraform does not write, is refused: one line on stderr
  * naming the file and the problem, exit status 1, nothing written.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
 import { escapeJsonControl } from "../src/lib/text";
 import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/tools/plan/plan-summary";
+import { writeOutputFile } from "../src/tools/private-files";
 
 const USAGE = `
 usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <file>]
@@ -44,6 +44,6 @@ runCli(USAGE, () => {
   // Neither carries a raw control character: the Markdown escapes every value from the plans, and
   // JSON.stringify escapes C0 controls (escapeJsonControl the rest).
   const text = values.json ? `${escapeJsonControl(JSON.stringify(summary, null, 2))}\n` : renderMarkdown(summary);
-  if (values.out) fs.writeFileSync(values.out, text);
+  if (values.out) writeOutputFile(values.out, text);
   else process.stdout.write(text);
 });

@@ -5,7 +5,6 @@
  * protection, the state bucket prevent_destroy), destroys the workloads and the platform, then the
  * state backend from a local copy of its state. Refuses an environment that is not ephemeral.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { outputDir, PROJECT_ROOT, synthApp } from "../src/app";
 import { installSignalHandlers } from "../src/lib/interrupts";
@@ -14,6 +13,7 @@ import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "../src/tools/deploy/sele
 import { CliError, parseArgs, runCli } from "../src/tools/cli";
 import { assertAwsCredentials } from "../src/tools/terraform/credentials";
 import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
+import { writeOutputFile } from "../src/tools/private-files";
 
 const USAGE = `
 usage: npm run teardown -- <env> [--stacks platform,workloads] [--skip-synth] [--output <dir>] [--state-dir <dir>] [--report <file>] [--log-dir <dir>]
@@ -47,5 +47,5 @@ runCli(USAGE, async () => {
   if (!values["skip-synth"]) synthApp(all, outdir);
   const tf = await deployTerraform(path.join(PROJECT_ROOT, ".terraform-cli"));
   const result = await teardown({ ...opts, processEnv: tf.env, logDir: values["log-dir"], log: (l) => console.log(l) });
-  if (values.report) fs.writeFileSync(values.report, `${JSON.stringify(result, null, 2)}\n`);
+  if (values.report) writeOutputFile(values.report, `${JSON.stringify(result, null, 2)}\n`);
 });

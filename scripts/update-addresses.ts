@@ -13,6 +13,7 @@ import * as prettier from "prettier";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
 import { addressDiff, addressesOf } from "../src/tools/generate/addresses";
 import { parseArgs, runCli } from "../src/tools/cli";
+import { writeOutputFile } from "../src/tools/private-files";
 
 const USAGE =
   "usage: npm run addresses:update\n\nRecords the Terraform addresses of every stack of the environments of envs/ in __tests__/contract/addresses.json.";
@@ -28,7 +29,7 @@ runCli(USAGE, async () => {
   // Formatted as npm run lint wants it: a stack with few addresses (a workloads stack with nothing
   // to install) fits on one line.
   const options = (await prettier.resolveConfig(file)) ?? {};
-  fs.writeFileSync(file, await prettier.format(JSON.stringify(current, null, 2), { ...options, parser: "json" }));
+  writeOutputFile(file, await prettier.format(JSON.stringify(current, null, 2), { ...options, parser: "json" }));
   fs.rmSync(outdir, { recursive: true, force: true });
   console.log(diff.length === 0 ? "addresses unchanged" : `updated ${path.relative(process.cwd(), file)}:\n${diff.join("\n")}`);
 });

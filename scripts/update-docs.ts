@@ -6,16 +6,16 @@
  * from the rule pack) and the emulator-gap table (docs/testing.md: which gap touches how many
  * resources of each sample stack). A test fails when the checked-in text is stale.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
 import { parseArgs, runCli } from "../src/tools/cli";
 import { generatedDocs } from "../src/tools/generate/docs";
+import { writeOutputFile } from "../src/tools/private-files";
 
 runCli("usage: npm run docs:update", async () => {
   parseArgs(process.argv.slice(2), { allowPositionals: false });
   for (const { file, before, after } of await generatedDocs()) {
-    if (after !== before) fs.writeFileSync(path.join(PROJECT_ROOT, file), after);
+    if (after !== before) writeOutputFile(path.join(PROJECT_ROOT, file), after);
     console.log(after === before ? `${file} is up to date` : `updated ${file}`);
   }
 });

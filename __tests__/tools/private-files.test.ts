@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { linkTarget, privateDir, writeFileAtomic } from "../../src/tools/private-files";
+import { linkTarget, privateDir, writeFileAtomic, writeOutputFile } from "../../src/tools/private-files";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "private-files-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -61,5 +61,33 @@ describe("linkTarget", () => {
     expect(() => linkTarget(link)).toThrow(
       `${link} is a symlink to nowhere/config, which cannot be followed (ENOENT); create what it points to, or name another file`,
     );
+  });
+});
+
+describe("writeOutputFile", () => {
+  it("replaces a report in one rename, readable by all, and through a link to the file the link names", () => {
+    const dir = path.join(root, "reports");
+    fs.mkdirSync(dir);
+    const file = path.join(dir, "audit.md");
+    writeOutputFile(file, "one\n");
+    writeOutputFile(file, "two\n");
+    expect(fs.readFileSync(file, "utf8")).toBe("two\n");
+    expect(mode(file)).toBe(0o644);
+    fs.symlinkSync("audit.md", path.join(dir, "latest.md"));
+    writeOutputFile(path.join(dir, "latest.md"), "three\n");
+    expect(fs.lstatSync(path.join(dir, "latest.md")).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(file, "utf8")).toBe("three\n");
+    expect(fs.readdirSync(dir).sort()).toEqual(["audit.md", "latest.md"]);
+  });
+
+  it.each([
+    ["a missing folder", () => path.join(root, "nowhere", "audit.md"), "ENOENT"],
+    ["a folder in the way", () => fs.mkdtempSync(path.join(root, "dir-")), "EISDIR"],
+  ])("names the file and the cause on %s, leaving no temporary file", (_label, fileOf, code) => {
+    const file = fileOf();
+    expect(() => writeOutputFile(file, "x")).toThrow(new RegExp(`^cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${code} `));
+    const parent = path.dirname(file);
+    const left = fs.existsSync(parent) ? fs.readdirSync(parent).filter((f) => f.endsWith(".tmp")) : [];
+    expect(left).toEqual([]);
   });
 });

@@ -58,3 +58,18 @@ export function linkTarget(file: string): string {
     );
   }
 }
+
+/**
+ * Writes a file a command produces on request (`--out`, `--report`, a regenerated doc) atomically,
+ * readable by all (0644): a kill never leaves half of it, and a failure names the file and the cause.
+ */
+export function writeOutputFile(file: string, content: string): void {
+  try {
+    writeFileAtomic(linkTarget(file), content, 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write ${file}: ${code ? `${code} (${(err as Error).message.split(":")[0]})` : (err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
