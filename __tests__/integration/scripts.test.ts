@@ -11,20 +11,10 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { ciRoles } from "../../src/config";
 import { FIXTURE_ENVS_DIR, fixtureEnvs } from "../helpers/synth";
+import { NO_AWS } from "../helpers/no-aws";
 
 /** The environments every script run here sees: run() points EKS_ENVS_DIR at the fixtures. */
 const fixtures = await fixtureEnvs();
-/** No AWS credentials of the machine running the tests reach a script here. */
-const NO_AWS: NodeJS.ProcessEnv = {
-  AWS_ACCESS_KEY_ID: "",
-  AWS_PROFILE: "",
-  AWS_WEB_IDENTITY_TOKEN_FILE: "",
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: "",
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "",
-  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
-  AWS_CONFIG_FILE: "/nonexistent/config",
-  AWS_EC2_METADATA_DISABLED: "true",
-};
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(

@@ -59,6 +59,7 @@ describe("WorkloadsStack", () => {
   it("installs the load balancer controller from the workloads stack and the 2048 sample after it, with its ALB as an output", () => {
     expect(addresses(alpha.workloads)).toEqual([
       "data.terraform_remote_state.cross-stack-reference-input-alpha-platform",
+      "helm_release.lb_controller_crd_release",
       "helm_release.lb_controller_release",
       "kubernetes_config_map_v1.game_2048_nginx_config",
       "kubernetes_deployment_v1.game_2048_deployment",
@@ -100,6 +101,7 @@ describe("WorkloadsStack", () => {
   it("with node groups, installs the cluster autoscaler for the cluster's minor, the termination handler and a gp3 class", () => {
     expect(Object.keys(bravo.workloads.resource?.helm_release ?? {}).sort()).toEqual([
       "cluster_autoscaler_release",
+      "lb_controller_crd_release",
       "lb_controller_release",
       "node_termination_handler_release",
     ]);
@@ -195,6 +197,7 @@ describe("WorkloadsStack with Karpenter", () => {
         "karpenter_node_class",
         "karpenter_node_pool",
         "karpenter_release",
+        "lb_controller_crd_release",
         "lb_controller_release",
       ]);
       expect(release(json, "karpenter_crd_release").depends_on).toEqual(["helm_release.lb_controller_release"]);

@@ -1,7 +1,9 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
-import type { ITerraformDependable } from "cdktf";
+import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { stringify } from "yaml";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
 import { LOAD_BALANCER_CONTROLLER_CHART } from "../lib/helm-charts";
 import type { Statement } from "../lib/iam";
 import { LB_CONTROLLER_SERVICE_ACCOUNT } from "../lib/naming";
@@ -244,6 +246,22 @@ export interface LoadBalancerControllerProps {
   readonly roleArn: string;
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
+  /** The CRD chart. @default the project's, charts/aws-load-balancer-controller-crds */
+  readonly crdChartDir?: string;
+}
+
+/** The project's CRD chart of the controller (written by `npm run crds:update`). */
+export const LBC_CRD_CHART_DIR = path.resolve(__dirname, "..", "..", "charts", "aws-load-balancer-controller-crds");
+
+/** Fails unless the CRD chart in `dir` is of the pinned controller chart's version. */
+function checkCrdChart(dir: string): void {
+  const file = path.join(dir, "Chart.yaml");
+  const version = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as { version?: unknown }).version : undefined;
+  const pinned = LOAD_BALANCER_CONTROLLER_CHART.version;
+  if (version !== pinned)
+    throw new Error(
+      `the load balancer controller's CRD chart (${file}) is of chart version ${JSON.stringify(version)}, but the controller chart is pinned at ${pinned}: run npm run crds:update on the ${pinned} chart (docs/ci.md)`,
+    );
 }
 
 /**
@@ -251,19 +269,44 @@ export interface LoadBalancerControllerProps {
  * installed with its Helm chart (pinned): cluster name, region and VPC id given (no IMDS needed, so
  * it runs on Fargate), its service account annotated with the IRSA role, which only that service
  * account may assume. Deploys wait until it is ready.
+ *
+ * Its CRDs (TargetGroupBinding, IngressClassParams, ALBTargetControlConfig, GlobalAccelerator and
+ * the gateway.k8s.aws configurations in 3.x) come first, from a release of the project's CRD chart
+ * (charts/aws-load-balancer-controller-crds: the pinned chart's crds/ files as templates, written by
+ * `npm run crds:update`); the controller's release skips its crds/. Helm installs a chart's crds/
+ * only on the first install and never upgrades them, whereas templates are upgraded with the
+ * release: every chart bump changes the CRD chart (a new asset), so Helm upgrades the CRDs before
+ * the controller. It takes over the CRDs a first install of the controller's chart left
+ * (`take_ownership`), keeps them when the release is removed (`helm.sh/resource-policy: keep`), and
+ * needs no network at synth (the chart ships with the stack as an asset) and no kubectl. Synth
+ * fails when the CRD chart is not of the pinned version.
  */
 export class LoadBalancerController extends Construct {
+  readonly crdRelease: Release;
   readonly release: Release;
 
   constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
     super(scope, id);
     const sa = LB_CONTROLLER_SERVICE_ACCOUNT;
+    const crdChartDir = props.crdChartDir ?? LBC_CRD_CHART_DIR;
+    checkCrdChart(crdChartDir);
+    const crdChart = new TerraformAsset(this, "crd_chart", { path: crdChartDir, type: AssetType.DIRECTORY });
+    this.crdRelease = new Release(this, "crd_release", {
+      name: "aws-load-balancer-controller-crds",
+      namespace: sa.namespace,
+      chart: `\${path.module}/${crdChart.path}`,
+      takeOwnership: true,
+      wait: true,
+      timeout: 600,
+      dependsOn: props.dependsOn,
+    });
     this.release = new Release(this, "release", {
       name: "aws-load-balancer-controller",
       namespace: sa.namespace,
       repository: LOAD_BALANCER_CONTROLLER_CHART.repository,
       chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
       version: LOAD_BALANCER_CONTROLLER_CHART.version,
+      skipCrds: true,
       values: [
         stringify({
           clusterName: props.clusterName,
@@ -291,7 +334,7 @@ export class LoadBalancerController extends Construct {
       ],
       wait: true,
       timeout: 600,
-      dependsOn: props.dependsOn,
+      dependsOn: [this.crdRelease, ...(props.dependsOn ?? [])],
     });
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The Helm charts the workloads stack installs, pinned exactly. Keep them current by hand with each
- * Kubernetes version added to `eks-versions.ts`: read the newest release of each project (the
- * chart's `Chart.yaml` at the release tag), then `npm test` and an emulated deploy.
+ * The Helm charts the workloads stack installs, pinned exactly. Renovate proposes new chart versions
+ * and autoscaler patch releases (renovate.json matches the literals below: keep their shape); what a
+ * reviewer checks with each is in docs/ci.md. With each Kubernetes version added to the EKS tables,
+ * check each project's compatibility, then `npm test` and an emulated deploy.
  *
  * - AWS Load Balancer Controller: kubernetes-sigs/aws-load-balancer-controller, tag v3.5.0
  *   (chart 3.5.0 = controller v3.5.0). Its IAM policy (src/constructs/load-balancer-controller.ts)
- *   is written against that release's docs/install/iam_policy.json: update both together.
+ *   is written against that release's docs/install/iam_policy.json: update both together. Its
+ *   CRDs come from charts/aws-load-balancer-controller-crds: `npm run crds:update` with each bump.
  * - Cluster autoscaler: kubernetes/autoscaler, tag cluster-autoscaler-chart-9.59.0; the image
  *   follows the cluster's Kubernetes minor (one autoscaler minor per Kubernetes minor).
  * - AWS Node Termination Handler: aws/aws-node-termination-handler, tag v1.25.6 (chart 0.27.6).
