@@ -3,7 +3,7 @@ import { appImages, appTables } from "./_app";
 
 /**
  * Production, after the first blog post: self-managed workers on a launch template, the Fargate
- * post's managed kube-system group, a Fargate profile for labelled pods, one NAT gateway per zone,
+ * post's managed kube-system group, a managed group per zone for stateful pods, a Fargate profile for labelled pods, one NAT gateway per zone,
  * and a private-only API endpoint. Its own account, reached through a deploy role (a cluster admin,
  * so it can apply prod-workloads: the controllers, the autoscaler and the sample).
  */
@@ -46,6 +46,18 @@ export default {
         maxSize: 4,
         labels: { "node-role": "system" },
         taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+      },
+      // Pods with EBS volumes: a volume lives in one zone, so one group per zone lets the autoscaler
+      // add a node where a pending pod's volume is. Managed, because EKS drains each node with the
+      // pods' disruption budgets respected (an update waits rather than evicting past them) and the
+      // zones roll one after the other.
+      stateful: {
+        instanceTypes: ["m5.large"],
+        perZone: true,
+        minSize: 1,
+        desiredSize: 1,
+        maxSize: 3,
+        labels: { workload: "stateful" },
       },
     },
   },

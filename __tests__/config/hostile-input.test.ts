@@ -153,7 +153,9 @@ const expected: Record<string, string[]> = {
   "41 public access CIDRs": [
     'env "test": eks.publicAccessCidrs must list at most 40 CIDRs (EKS quota per cluster); merge adjacent ranges (got "41 CIDRs")',
   ],
-  "31 managed node groups": ['env "test": nodeGroups.managed must have at most 30 groups (EKS quota per cluster) (got "31 groups")'],
+  "31 managed node groups": [
+    'env "test": nodeGroups.managed must have at most 30 groups (EKS quota per cluster; a perZone group counts once per zone) (got "31 groups")',
+  ],
   "a managed group of 451 nodes": [
     'env "test": nodeGroups.managed.sys.maxSize must be at most 450 (EKS quota: nodes per managed node group) (got 451)',
   ],

@@ -73,6 +73,8 @@ export function fakeApply(stackJson: Json, plan: Json, schemas: Json): Json {
     if (type === "string") {
       if (attr === "arn" || attr.endsWith("_arn")) return `arn:aws:fake:eu-west-1:111111111111:${prefix}`;
       if (/(url|issuer|endpoint)$/.test(attr)) return `https://${prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-")}.example.com`;
+      // Launch template ids are checked by their form where node groups reference them: lt-<alphanumerics>.
+      if (attr === "id" && prefix.startsWith("fake-aws_launch_template-")) return `lt-${prefix.replace(/[^A-Za-z0-9]/g, "")}`;
       // Identifiers other resources may reference get unique values; other computed strings stay empty.
       return attr === "id" || /(_id|name)$/.test(attr) ? `${prefix}-${attr}` : "";
     }

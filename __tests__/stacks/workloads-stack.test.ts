@@ -112,7 +112,11 @@ describe("WorkloadsStack", () => {
       autoDiscovery: { clusterName: "fixture-bravo-eks" },
       image: { tag: "v1.35.2" },
       rbac: { serviceAccount: { create: true, name: "cluster-autoscaler" } },
+      // Per-zone groups (perZone) are kept at similar sizes; EBS volumes are no local storage, so the
+      // default skip-nodes-with-local-storage stays.
+      extraArgs: { "balance-similar-node-groups": true },
     });
+    expect(values(autoscaler).extraArgs).not.toHaveProperty("skip-nodes-with-local-storage");
     const nth = release(bravo, "node_termination_handler_release");
     expect(values(nth)).toMatchObject({
       enableSqsTerminationDraining: true,

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { regionProblem } from "../lib/aws-catalog";
 import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
+import { perZoneGroupName } from "../lib/naming";
 import { imageDigestProblem } from "../lib/validation";
 
 /** `dev`, `qa`, `prod2`: lowercase, it becomes part of stack ids, file names and AWS names. */
@@ -102,6 +103,19 @@ const scaling = {
    * must use IMDS. @default 1
    */
   metadataHopLimit: z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).default(1),
+  /**
+   * The AL2023 EKS AMI release of the nodes, as EKS writes a managed node group's `release_version`
+   * (e.g. "1.35.4-20260512"; its Kubernetes minor must be the nodes'). Changing it rolls the nodes:
+   * managed groups `maxUnavailable` at a time, self-managed ones by instance refresh, each node
+   * drained first. Not for Bottlerocket groups. @default - the release listed for the nodes' Kubernetes version (`npm run images:update` refreshes the list)
+   */
+  imageRelease: z.string().optional(),
+  /**
+   * One group per availability zone: `<group>-<zone letter>`, each in its zone's private subnets, so
+   * the cluster autoscaler can add a node in the zone a pending pod's EBS volume lives in.
+   * `minSize`, `desiredSize` and `maxSize` then apply to each zone's group. @default false
+   */
+  perZone: z.boolean({ error: "must be true or false" }).default(false),
 };
 
 /** A self-managed node group (first blog post): launch template + autoscaling group. */
@@ -961,6 +975,22 @@ function resolveVpc(parsed: ParsedEnv): VpcConfig {
 }
 
 /** Whether the environment has EC2 node groups of its own (self-managed or managed). */
+/** What the zones of the nodes' subnets come from: the zones, or an existing VPC's private subnets. */
+type NodeZonesInput = {
+  readonly availabilityZones: readonly string[];
+  readonly vpc: { readonly existing?: { readonly privateSubnets: readonly { readonly zone: string }[] } };
+};
+
+/** The zone of each private subnet the nodes run in, in subnet order (an existing VPC's as listed). */
+export function privateSubnetZones(env: NodeZonesInput): string[] {
+  return env.vpc.existing ? env.vpc.existing.privateSubnets.map((s) => s.zone) : [...env.availabilityZones];
+}
+
+/** The names of a node group in the cluster: its own, or with `perZone` one per zone of its subnets. */
+export function nodeGroupNames(env: NodeZonesInput, group: string, options: { readonly perZone: boolean }): string[] {
+  return options.perZone ? [...new Set(privateSubnetZones(env))].map((zone) => perZoneGroupName(group, zone)) : [group];
+}
+
 export function hasNodeGroups(env: Pick<ParsedEnv, "nodeGroups">): boolean {
   return Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
 }

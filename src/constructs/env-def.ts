@@ -1,7 +1,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { KARPENTER_CONTROLLER_INSTANCE_TYPE, type EnvConfig } from "../config";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, privateSubnetZones, type EnvConfig } from "../config";
 import { transparentScope } from "../lib/addressing";
 import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
@@ -22,7 +22,6 @@ import {
   METRICS_SERVER_FARGATE_PROFILE,
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
   roleNames,
-  selfManagedGroupName,
   VPC_CNI_SERVICE_ACCOUNT,
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
@@ -216,6 +215,7 @@ export class EnvDef extends Construct {
       cluster: this.eks,
       vpcId: this.vpc.vpcId,
       subnetIds: this.vpc.privateSubnetIds,
+      subnetZones: privateSubnetZones(env),
       roleName: roles.node,
       selfManaged: env.nodeGroups.selfManaged,
       managed,
@@ -303,7 +303,7 @@ export class EnvDef extends Construct {
     if (selfManagedGroups.length > 0) {
       this.terminationQueue = new NodeTerminationQueue(this, "node_termination", {
         name: this.clusterName,
-        autoscalingGroupNames: Object.keys(env.nodeGroups.selfManaged).map((g) => selfManagedGroupName(this.clusterName, g)),
+        autoscalingGroupNames: Object.keys(this.workers.autoscalingGroups),
       });
       identities.nodeTerminationHandler = irsa("node_termination_handler", {
         roleName: roles.nodeTerminationHandler,

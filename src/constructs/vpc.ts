@@ -15,6 +15,7 @@ import { Construct } from "constructs";
 import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
 import { parseCidr } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
+import { zoneSuffix } from "../lib/naming";
 import { eksDiscoveryTags } from "../lib/tags";
 import {
   existingVpcProblems,
@@ -81,10 +82,6 @@ export interface ExistingVpcProps extends VpcCommonProps {
 export type VpcProps = NewVpcProps | ExistingVpcProps;
 
 /** Zone suffix used in construct ids and names: `eu-west-1a` -> `a`. */
-function zoneSuffix(az: string): string {
-  return az.slice(-1);
-}
-
 /**
  * Defines the environment's network (the blog posts' `vpc` module): a VPC with DNS support and
  * hostnames, a public and a private subnet per zone with their EKS discovery tags, an internet

@@ -118,6 +118,16 @@ export function selfManagedGroupName(cluster: string, group: string): string {
   return `${cluster}-${group}`;
 }
 
+/** The letter of an availability zone ("a" of "eu-west-1a"): names subnets and per-zone groups. */
+export function zoneSuffix(zone: string): string {
+  return zone.slice(-1);
+}
+
+/** The name of one zone's group of a `perZone` node group: `<group>-<zone letter>`. */
+export function perZoneGroupName(group: string, zone: string): string {
+  return `${group}-${zoneSuffix(zone)}`;
+}
+
 /** A managed node group's launch template name. */
 export function managedGroupTemplateName(cluster: string, group: string): string {
   return `${cluster}-mng-${group}`;

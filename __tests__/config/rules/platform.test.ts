@@ -208,6 +208,39 @@ describe("platform rules", () => {
       ['env "test": nodeGroups.managed.sys.maxUnavailablePercentage cannot be set together with maxUnavailable; pick one (got 20)'],
     ],
     [
+      "image release of another Kubernetes minor",
+      mg({ imageRelease: "1.34.7-20260512" }),
+      [
+        'env "test": nodeGroups.managed.sys.imageRelease is a release for Kubernetes 1.34, but the group\'s nodes run 1.35; use a 1.35.x release (got "1.34.7-20260512")',
+      ],
+    ],
+    [
+      "image release that is no release",
+      sm({ imageRelease: "v20260512" }),
+      [
+        'env "test": nodeGroups.selfManaged.app.imageRelease must be an AL2023 EKS AMI release like "1.35.4-20260512" (kubelet version, then the release date) (got "v20260512")',
+      ],
+    ],
+    [
+      "image release on Bottlerocket",
+      mg({ amiType: "BOTTLEROCKET_x86_64", imageRelease: "1.35.4-20260512" }),
+      [
+        'env "test": nodeGroups.managed.sys.imageRelease pins AL2023 images only; a Bottlerocket group runs the newest Bottlerocket release when it is created: remove imageRelease or use an AL2023 amiType (got "1.35.4-20260512")',
+      ],
+    ],
+    [
+      "perZone that is no boolean",
+      sm({ perZone: "yes" }),
+      ['env "test": nodeGroups.selfManaged.app.perZone must be true or false (got "yes")'],
+    ],
+    [
+      "per-zone managed groups over EKS's 30 per cluster, one per zone each",
+      { ...base, nodeGroups: { managed: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`g${i}`, { perZone: true }])) } },
+      [
+        'env "test": nodeGroups.managed must have at most 30 groups (EKS quota per cluster; a perZone group counts once per zone) (got "32 groups")',
+      ],
+    ],
+    [
       "instance type without family.size",
       sm({ instanceType: "m5large" }),
       ['env "test": nodeGroups.selfManaged.app.instanceType must be an EC2 instance type like "m5.large" (family.size) (got "m5large")'],

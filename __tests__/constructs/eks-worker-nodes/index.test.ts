@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ManagedGroupSchema, SelfManagedGroupSchema } from "../../../src/config/schema";
 import type { IEksCluster } from "../../../src/constructs/eks";
 import { EksWorkerNodes, nodeadmUserData, type EksWorkerNodesProps } from "../../../src/constructs/eks-worker-nodes";
+import { EKS_NODE_IMAGE_RELEASES } from "../../../src/lib/eks-node-images";
 import { PropsError } from "../../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct, type StackJson } from "../../helpers/synth";
 
@@ -83,18 +84,32 @@ describe("EksWorkerNodes", () => {
       selfManaged: { app: SelfManagedGroupSchema.parse({ kubernetesVersion: "1.34" }) },
       managed: { sys: ManagedGroupSchema.parse({ kubernetesVersion: "1.34" }) },
     });
-    expect(onlyResource(json, "aws_eks_node_group").version).toBe("1.34");
+    expect(onlyResource(json, "aws_eks_node_group")).toMatchObject({ version: "1.34", release_version: EKS_NODE_IMAGE_RELEASES["1.34"] });
     const template = resourcesOf(json, "aws_launch_template").workers_app_launch_template;
+    const tag = `v${EKS_NODE_IMAGE_RELEASES["1.34"].split("-")[1]}`;
     expect(template.image_id).toBe(
-      "resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id",
+      `resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-${tag}/image_id`,
     );
   });
 
-  it("launches self-managed nodes from a template: AL2023 via SSM, IMDSv2, encrypted gp3, no public IP", () => {
-    const lt = resourcesOf(synth(), "aws_launch_template").workers_app_launch_template;
+  it("launches self-managed nodes from a template: one AL2023 release via SSM, IMDSv2, encrypted gp3, no public IP", () => {
+    const lt = resourcesOf(
+      synth({
+        selfManaged: {
+          app: SelfManagedGroupSchema.parse({ imageRelease: "1.35.2-20260301", architecture: "arm64", instanceType: "m7g.large" }),
+        },
+      }),
+      "aws_launch_template",
+    ).workers_app_launch_template;
     expect(lt).toMatchObject({
       name: "fixture-bravo-eks-app",
-      image_id: "resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+      image_id:
+        "resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/amazon-eks-node-al2023-arm64-standard-1.35-v20260301/image_id",
+      instance_type: "m7g.large",
+    });
+    expect(resourcesOf(synth(), "aws_launch_template").workers_app_launch_template).toMatchObject({
+      name: "fixture-bravo-eks-app",
+      image_id: `resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.35-v${EKS_NODE_IMAGE_RELEASES["1.35"].split("-")[1]}/image_id`,
       instance_type: "m5.large",
       iam_instance_profile: { arn: "${aws_iam_instance_profile.workers_node_instance_profile.arn}" },
       metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
@@ -203,6 +218,7 @@ describe("EksWorkerNodes", () => {
       node_group_name: "kube-system",
       cluster_name: "fixture-bravo-eks",
       version: "1.35",
+      release_version: EKS_NODE_IMAGE_RELEASES["1.35"],
       ami_type: "AL2023_x86_64_STANDARD",
       capacity_type: "SPOT",
       instance_types: ["t3.medium", "t3a.medium"],
@@ -254,6 +270,75 @@ describe("EksWorkerNodes", () => {
     expect(Object.keys(resourcesOf(json, "aws_eks_node_group"))).toEqual(["workers_kube-system_node_group"]);
   });
 
+  it("leaves Bottlerocket managed groups on EKS's release (the catalog lists AL2023 releases)", () => {
+    const json = synth({ selfManaged: {}, managed: { br: ManagedGroupSchema.parse({ amiType: "BOTTLEROCKET_x86_64" }) } });
+    expect(onlyResource(json, "aws_eks_node_group")).not.toHaveProperty("release_version");
+  });
+
+  describe("perZone groups", () => {
+    const zoned = {
+      subnetIds: ["subnet-a1", "subnet-b1", "subnet-c1", "subnet-a2"],
+      subnetZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1a"],
+    };
+
+    it("gives a self-managed group one autoscaling group per zone, in that zone's subnets, sharing one launch template", () => {
+      const json = synth({
+        ...zoned,
+        managed: {},
+        selfManaged: { db: SelfManagedGroupSchema.parse({ perZone: true, minSize: 1, desiredSize: 1 }) },
+      });
+      expect(Object.keys(resourcesOf(json, "aws_launch_template"))).toEqual(["workers_db_launch_template"]);
+      const asgs = resourcesOf(json, "aws_autoscaling_group");
+      expect(Object.keys(asgs)).toEqual([
+        "workers_db-a_autoscaling_group",
+        "workers_db-b_autoscaling_group",
+        "workers_db-c_autoscaling_group",
+      ]);
+      expect(asgs["workers_db-a_autoscaling_group"]).toMatchObject({
+        name: "fixture-bravo-eks-db-a",
+        min_size: 1,
+        desired_capacity: 1,
+        max_size: 3,
+        vpc_zone_identifier: ["subnet-a1", "subnet-a2"],
+        launch_template: { version: "${aws_launch_template.workers_db_launch_template.latest_version}" },
+      });
+      expect(asgs["workers_db-c_autoscaling_group"].vpc_zone_identifier).toEqual(["subnet-c1"]);
+      expect(asgs["workers_db-b_autoscaling_group"].tag).toContainEqual({
+        key: "Name",
+        value: "fixture-bravo-eks-db-b",
+        propagate_at_launch: true,
+      });
+    });
+
+    it("gives a managed group one node group per zone, named with the zone letter", () => {
+      const json = synth({ ...zoned, selfManaged: {}, managed: { db: ManagedGroupSchema.parse({ perZone: true }) } });
+      const groups = resourcesOf(json, "aws_eks_node_group");
+      expect(Object.values(groups).map((g) => [g.node_group_name, g.subnet_ids])).toEqual([
+        ["db-a", ["subnet-a1", "subnet-a2"]],
+        ["db-b", ["subnet-b1"]],
+        ["db-c", ["subnet-c1"]],
+      ]);
+      expect(Object.keys(resourcesOf(json, "aws_launch_template"))).toEqual(["workers_db_launch_template"]);
+      // One zone at a time: each zone's group waits for the previous one (an image change rolls zone by zone).
+      expect(groups["workers_db-a_node_group"].depends_on ?? []).not.toContainEqual(expect.stringContaining("aws_eks_node_group."));
+      expect(groups["workers_db-b_node_group"].depends_on).toContain("aws_eks_node_group.workers_db-a_node_group");
+      expect(groups["workers_db-c_node_group"].depends_on).toContain("aws_eks_node_group.workers_db-b_node_group");
+    });
+
+    it("exposes every zone's group, for the termination queue and what waits for nodes", () => {
+      let nodes: EksWorkerNodes | undefined;
+      synthConstruct((scope) => {
+        nodes = new EksWorkerNodes(scope, "workers", {
+          ...props,
+          ...zoned,
+          selfManaged: { db: SelfManagedGroupSchema.parse({ perZone: true }) },
+        });
+      });
+      expect(Object.keys(nodes!.autoscalingGroups)).toEqual(["fixture-bravo-eks-db-a", "fixture-bravo-eks-db-b", "fixture-bravo-eks-db-c"]);
+      expect(nodes!.compute).toHaveLength(4); // three autoscaling groups and the kube-system node group
+    });
+  });
+
   it.each([
     [
       { ssh: { keyName: "k", allowedCidrs: ["0.0.0.0/0"] } },
@@ -264,6 +349,18 @@ describe("EksWorkerNodes", () => {
       "EksWorkerNodes: selfManaged.app.minSize must not exceed desiredSize (2) (got 3)",
     ],
     [{ subnetIds: [] }, "EksWorkerNodes: subnetIds must list the private subnets of the nodes (got [])"],
+    [
+      { managed: { sys: ManagedGroupSchema.parse({ imageRelease: "1.34.7-20260512" }) } },
+      'EksWorkerNodes: managed.sys.imageRelease is a release for Kubernetes 1.34, but the group\'s nodes run 1.35; use a 1.35.x release (got "1.34.7-20260512")',
+    ],
+    [
+      { managed: { sys: ManagedGroupSchema.parse({ amiType: "BOTTLEROCKET_x86_64", imageRelease: "1.35.4-20260512" }) } },
+      "EksWorkerNodes: managed.sys.imageRelease pins AL2023 images only",
+    ],
+    [
+      { selfManaged: { db: SelfManagedGroupSchema.parse({ perZone: true }) } },
+      "EksWorkerNodes: subnetZones must give the zone of each of the 2 subnets for selfManaged.db.perZone (got undefined)",
+    ],
   ])("rejects %j", (bad, message) => {
     expect(() => synth(bad as Partial<EksWorkerNodesProps>)).toThrow(PropsError);
     expect(() => synth(bad as Partial<EksWorkerNodesProps>)).toThrow(message);

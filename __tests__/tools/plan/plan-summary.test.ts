@@ -161,6 +161,82 @@ describe("Kubernetes upgrades in the plan review", () => {
   });
 });
 
+describe("node rollouts in the plan review", () => {
+  const image = (v: string, name: string) =>
+    `resolve:ssm:/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/x86_64/standard/${name}/image_id`;
+  const pinned = (tag: string) => image("1.35", `amazon-eks-node-al2023-x86_64-standard-1.35-${tag}`);
+  const nodeGroup = (from: string, to: string, updateConfig: object, actions = ["update"]) =>
+    rc("aws_eks_node_group.workers_sys_node_group", actions, {
+      before: { node_group_name: "sys", release_version: from, update_config: [updateConfig] },
+      after: { node_group_name: "sys", release_version: to, update_config: [updateConfig] },
+    });
+  const template = (from: string, to: string) =>
+    rc("aws_launch_template.workers_app_launch_template", ["update"], {
+      before: { name: "acme-prod-eks-app", image_id: from },
+      after: { name: "acme-prod-eks-app", image_id: to },
+    });
+  const review = (...changes: ReturnType<typeof rc>[]) =>
+    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+
+  it("names each group's release before and after, and what paces the roll", () => {
+    const summary = review(
+      nodeGroup("1.35.4-20260512", "1.35.5-20260602", { max_unavailable: 0, max_unavailable_percentage: 33 }),
+      template(pinned("v20260512"), pinned("v20260602")),
+    );
+    expect(summary.rollouts).toEqual([
+      {
+        stack: "prod-platform",
+        address: "aws_eks_node_group.workers_sys_node_group",
+        group: "sys",
+        kind: "managed",
+        from: "1.35.4-20260512",
+        to: "1.35.5-20260602",
+        how: "EKS replaces 33% of the nodes at a time, draining each first",
+        setting: "update_config.max_unavailable_percentage = 33",
+      },
+      {
+        stack: "prod-platform",
+        address: "aws_launch_template.workers_app_launch_template",
+        group: "acme-prod-eks-app",
+        kind: "self-managed",
+        from: "v20260512",
+        to: "v20260602",
+        how: "a new launch template version starts an instance refresh of its autoscaling groups; the Node Termination Handler drains each node first",
+        setting: "instance_refresh.strategy = Rolling",
+      },
+    ]);
+    const md = renderMarkdown(summary).split("\n");
+    expect(md.slice(2, 5)).toEqual([
+      "> [!IMPORTANT]",
+      "> **Node rollouts** (2): a new node image replaces every node of these groups.",
+      "> - `prod-platform` `aws_eks_node_group.workers_sys_node_group`: managed node group `sys` `1.35.4-20260512` → `1.35.5-20260602`: EKS replaces 33% of the nodes at a time, draining each first (`update_config.max_unavailable_percentage = 33`)",
+    ]);
+  });
+
+  it("shows the move off the recommended parameter, and a max_unavailable pace", () => {
+    const summary = review(
+      nodeGroup("1.34.7-20260512", "1.35.4-20260512", { max_unavailable: 2, max_unavailable_percentage: 0 }),
+      template(image("1.35", "recommended"), pinned("v20260512")),
+    );
+    expect(summary.rollouts.map((r) => [r.from, r.to, r.setting])).toEqual([
+      ["1.34.7-20260512", "1.35.4-20260512", "update_config.max_unavailable = 2"],
+      ["recommended", "v20260512", "instance_refresh.strategy = Rolling"],
+    ]);
+  });
+
+  it("lists no rollout for new groups, unchanged releases or replacements (those are destructive changes)", () => {
+    const created = rc("aws_eks_node_group.workers_new_node_group", ["create"], { after: { release_version: "1.35.4-20260512" } });
+    const summary = review(
+      created,
+      nodeGroup("1.35.4-20260512", "1.35.4-20260512", { max_unavailable: 1 }),
+      nodeGroup("1.35.4-20260512", "1.35.5-20260602", { max_unavailable: 1 }, ["delete", "create"]),
+      template(pinned("v20260512"), pinned("v20260512")),
+    );
+    expect(summary.rollouts).toEqual([]);
+    expect(renderMarkdown(summary)).not.toContain("Node rollouts");
+  });
+});
+
 describe("one-way cluster changes in the plan review", () => {
   const access = (mode: string) => ({ access_config: [{ authentication_mode: mode, bootstrap_cluster_creator_admin_permissions: false }] });
   const cluster = (from: string, to: string, actions = ["update"]) =>

@@ -20,6 +20,7 @@ import {
 } from "../../lib/aws-limits";
 import { architecturesOf, instanceCategoryProblem, instanceTypeProblem } from "../../lib/aws-catalog";
 import { contains, format, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, subnet, type Cidr } from "../../lib/cidr";
+import { imageReleaseProblem } from "../../lib/eks-node-images";
 import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import { interruptionRuleNames } from "../../lib/interruption-events";
 import {
@@ -60,6 +61,7 @@ import {
   hasNodeGroups,
   KARPENTER_CONTROLLER_INSTANCE_TYPE,
   KEY_NAME_PATTERN,
+  nodeGroupNames,
   vpcCidrOf,
   type ParsedEnv,
   type TaintConfig,
@@ -133,7 +135,7 @@ function freeServiceRange(vpc: Cidr): string {
 }
 
 const names: EnvRule = {
-  needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks", "backend"],
+  needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks", "backend", "vpc", "availabilityZones"],
   check: (env) => {
     const blame = blameProject(env);
     const out: ConfigIssue[] = [];
@@ -144,23 +146,25 @@ const names: EnvRule = {
     out.push(...nameIssue(blame.path, blame.value, "control-plane log group name", clusterLogGroupName(env), logGroupNameProblem));
     out.push(...nameIssue(blame.path, blame.value, "flow-log group name", flowLogGroupName(env), logGroupNameProblem));
 
-    const groupKeys = [
-      ...Object.keys(env.nodeGroups.selfManaged).map((k) => ["selfManaged", k] as const),
-      ...Object.keys(env.nodeGroups.managed).map((k) => ["managed", k] as const),
+    const groups = [
+      ...Object.entries(env.nodeGroups.selfManaged).map(([k, g]) => ["selfManaged", k, g] as const),
+      ...Object.entries(env.nodeGroups.managed).map(([k, g]) => ["managed", k, g] as const),
     ];
-    for (const [kind, key] of groupKeys) {
+    for (const [kind, key, g] of groups) {
       if (!KEY_NAME_PATTERN.test(key)) continue; // reported by keyIssues
       const path = ["nodeGroups", kind, key];
+      // A per-zone group's longest name (every zone letter is one character) stands for all of them.
+      const longest = nodeGroupNames(env, key, g).sort((a, b) => b.length - a.length)[0];
       if (kind === "selfManaged") {
         out.push(...nameIssue(path, key, "launch template name", selfManagedGroupName(clusterName(env), key), launchTemplateNameProblem));
         out.push(
-          ...nameIssue(path, key, "autoscaling group name", selfManagedGroupName(clusterName(env), key), autoscalingGroupNameProblem),
+          ...nameIssue(path, key, "autoscaling group name", selfManagedGroupName(clusterName(env), longest), autoscalingGroupNameProblem),
         );
       } else {
         out.push(
           ...nameIssue(path, key, "launch template name", managedGroupTemplateName(clusterName(env), key), launchTemplateNameProblem),
         );
-        out.push(...nameIssue(path, key, "node group name", key, eksChildNameProblem));
+        out.push(...nameIssue(path, key, "node group name", longest, eksChildNameProblem));
       }
     }
     out.push(...keyIssues(["nodeGroups", "selfManaged"], Object.keys(env.nodeGroups.selfManaged)));
@@ -487,15 +491,19 @@ function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" 
 }
 
 const compute: EnvRule = {
-  needs: ["nodeGroups", "fargate", "eks", "workloads", "karpenter"],
+  needs: ["nodeGroups", "fargate", "eks", "workloads", "karpenter", "vpc", "availabilityZones"],
   check: (env) => {
     const out: ConfigIssue[] = [];
     for (const [kind, groups] of [
       ["selfManaged", env.nodeGroups.selfManaged],
       ["managed", env.nodeGroups.managed],
     ] as const) {
-      for (const [name, g] of Object.entries<{ kubernetesVersion?: string }>(groups)) {
-        out.push(...nodeVersionIssues(["nodeGroups", kind, name, "kubernetesVersion"], g.kubernetesVersion, env.eks.kubernetesVersion));
+      for (const [name, g] of Object.entries<{ kubernetesVersion?: string; imageRelease?: string; amiType?: string }>(groups)) {
+        const path = ["nodeGroups", kind, name];
+        out.push(...nodeVersionIssues([...path, "kubernetesVersion"], g.kubernetesVersion, env.eks.kubernetesVersion));
+        const version = g.kubernetesVersion ?? env.eks.kubernetesVersion;
+        const releaseProblem = g.imageRelease !== undefined && imageReleaseProblem(g.imageRelease, version, g.amiType);
+        if (releaseProblem) out.push(issue([...path, "imageRelease"], g.imageRelease, releaseProblem));
       }
     }
     for (const [name, g] of Object.entries(env.nodeGroups.selfManaged)) {
@@ -529,13 +537,15 @@ const compute: EnvRule = {
         }
       }
     }
-    const managedGroups = Object.keys(env.nodeGroups.managed).length + (env.karpenter?.controllerOn === "nodeGroup" ? 1 : 0);
+    const managedGroups =
+      Object.entries(env.nodeGroups.managed).flatMap(([k, g]) => nodeGroupNames(env, k, g)).length +
+      (env.karpenter?.controllerOn === "nodeGroup" ? 1 : 0);
     if (managedGroups > MAX_MANAGED_NODE_GROUPS) {
       out.push(
         issue(
           ["nodeGroups", "managed"],
           `${managedGroups} groups`,
-          `must have at most ${MAX_MANAGED_NODE_GROUPS} groups (EKS quota per cluster)`,
+          `must have at most ${MAX_MANAGED_NODE_GROUPS} groups (EKS quota per cluster; a perZone group counts once per zone)`,
         ),
       );
     }

@@ -11,6 +11,7 @@ import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { iamRoleNameProblem } from "../../lib/aws-limits";
+import { imageReleaseProblem } from "../../lib/eks-node-images";
 import { stackPartition } from "../../lib/partition";
 import { eksDiscoveryTags } from "../../lib/tags";
 import {
@@ -49,6 +50,8 @@ export interface EksWorkerNodesProps {
   readonly vpcId: string;
   /** Private subnets the nodes run in. */
   readonly subnetIds: readonly string[];
+  /** The zone of each private subnet, in the same order; needed by `perZone` groups. @default - unknown */
+  readonly subnetZones?: readonly string[];
   /** Name of the node IAM role (created only when there is a group). */
   readonly roleName: string;
   /** Self-managed groups (launch template + autoscaling group) by name. @default {} */
@@ -75,9 +78,10 @@ export interface EksWorkerNodesProps {
  * Fargate post's managed group): the node role, only when there is a group to use it (the
  * worker-node minimum only: the VPC CNI and pods get their own IRSA roles, and IMDS hop limit 1
  * keeps pods off this one), self-managed groups on launch
- * templates (AL2023 EKS AMI resolved from SSM at launch, nodeadm user data, IMDSv2, encrypted gp3,
+ * templates (the AL2023 EKS AMI of one release, nodeadm user data, IMDSv2, encrypted gp3,
  * private subnets, instance refresh, an EC2_LINUX access entry so nodes join without aws-auth
- * edits) and EKS managed node groups. No SSH unless `ssh` is given.
+ * edits) and EKS managed node groups on the same release; either kind optionally one group per
+ * zone (`perZone`). No SSH unless `ssh` is given.
  *
  * Its parts are transparent: every resource is named `<id>_<resource>`, as if this construct
  * defined it directly.
@@ -90,9 +94,11 @@ export class EksWorkerNodes extends Construct {
   readonly roleArn?: string;
   /** The security group of the self-managed nodes (undefined without self-managed groups). */
   readonly nodeSecurityGroupId?: string;
+  /** The self-managed groups' autoscaling groups by name (`<cluster>-<group>`, per zone `-<zone letter>`). */
   readonly autoscalingGroups: Record<string, AutoscalingGroup> = {};
   /** Launch templates by group: `<group>` for self-managed groups, `managed_<group>` for managed ones. */
   readonly launchTemplates: Record<string, LaunchTemplate> = {};
+  /** Managed node groups by name (`<group>`, per zone `<group>-<zone letter>`). */
   readonly nodeGroups: Record<string, EksNodeGroup> = {};
   /** The EC2_LINUX access entry of the node role, so self-managed nodes join (no aws-auth edits). */
   readonly accessEntry?: EksAccessEntry;
@@ -121,6 +127,7 @@ export class EksWorkerNodes extends Construct {
         cluster,
         vpcId: props.vpcId,
         subnetIds: props.subnetIds,
+        subnetZones: props.subnetZones,
         role,
         roleName: props.roleName,
         groups: selfManaged,
@@ -133,8 +140,8 @@ export class EksWorkerNodes extends Construct {
       this.accessEntry = groups.accessEntry;
       for (const [group, g] of Object.entries(groups.groups)) {
         this.launchTemplates[group] = g.launchTemplate;
-        this.autoscalingGroups[group] = g.autoscalingGroup;
-        this.compute.push(g.autoscalingGroup);
+        Object.assign(this.autoscalingGroups, g.autoscalingGroups);
+        this.compute.push(...Object.values(g.autoscalingGroups));
       }
     }
     for (const [group, options] of Object.entries(managed)) {
@@ -144,13 +151,14 @@ export class EksWorkerNodes extends Construct {
         nodeGroupName: group,
         nodeRoleArn: role.arn,
         subnetIds: props.subnetIds,
+        subnetZones: props.subnetZones,
         keyName: props.ssh?.keyName,
         instanceTags,
         dependsOn: [...dependsOn, ...(this.accessEntry ? [this.accessEntry] : [])],
       });
       this.launchTemplates[`managed_${group}`] = g.launchTemplate;
-      this.nodeGroups[group] = g.nodeGroup;
-      this.compute.push(g.nodeGroup);
+      Object.assign(this.nodeGroups, g.nodeGroups);
+      this.compute.push(...Object.values(g.nodeGroups));
     }
   }
 }
@@ -169,7 +177,22 @@ function validate(
     ...Object.entries(selfManaged).map(([k, g]) => [`selfManaged.${k}`, g] as const),
     ...Object.entries(managed).map(([k, g]) => [`managed.${k}`, g] as const),
   ];
-  for (const [path, g] of groups) checks.push(...problemChecks(path, scalingProblems(scalingOf(g))));
+  for (const [path, g] of groups) {
+    checks.push(...problemChecks(path, scalingProblems(scalingOf(g))));
+    const version = g.kubernetesVersion ?? props.cluster.kubernetesVersion;
+    if (g.imageRelease !== undefined)
+      checks.push([
+        `${path}.imageRelease`,
+        g.imageRelease,
+        imageReleaseProblem(g.imageRelease, version, "amiType" in g ? g.amiType : undefined),
+      ]);
+    if (g.perZone && (props.subnetZones ?? []).length !== props.subnetIds.length)
+      checks.push([
+        "subnetZones",
+        props.subnetZones,
+        `must give the zone of each of the ${props.subnetIds.length} subnets for ${path}.perZone`,
+      ]);
+  }
   checks.push(...problemChecks("managed", nodeGroupNameClashes(Object.keys(selfManaged), Object.keys(managed))));
   requireValidProps("EksWorkerNodes", checks);
 }

@@ -3,10 +3,11 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { transparentScope } from "../../lib/addressing";
+import { eksNodeImage, isBottlerocket } from "../../lib/eks-node-images";
 import { managedGroupTemplateName } from "../../lib/naming";
 import { suppressRule } from "../../policy/suppressions";
 import type { IEksCluster } from "../eks";
-import { hopLimitOf, launchTemplateSettings, scalingOf, type NodeGroupOptions } from "./node-group";
+import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 
 /** The EKS AMI of a managed node group. */
 export type ManagedNodeGroupAmiType = "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" | "BOTTLEROCKET_x86_64" | "BOTTLEROCKET_ARM_64";
@@ -28,14 +29,12 @@ export interface ManagedNodeGroupOptions extends NodeGroupOptions {
 }
 
 /** Props of {@link ManagedNodeGroup}. */
-export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
+export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions, NodeSubnets {
   readonly cluster: IEksCluster;
-  /** The node group's name in the cluster. */
+  /** The node group's name in the cluster (with `perZone`, each zone's is `<name>-<zone letter>`). */
   readonly nodeGroupName: string;
   /** The node role. */
   readonly nodeRoleArn: string;
-  /** Private subnets the nodes run in. */
-  readonly subnetIds: readonly string[];
   /** EC2 key pair of the nodes (explicit opt-in). @default - no SSH key */
   readonly keyName?: string;
   /** Tags for instances, volumes and network interfaces. @default {} */
@@ -45,13 +44,17 @@ export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
 }
 
 /**
- * One EKS managed node group on a hardened launch template (IMDSv2, encrypted gp3, tags). EKS picks
- * the AMI from the AMI type, and the nodes keep the EKS cluster security group. Transparent: its
- * resources are named `<group>_launch_template` and `<group>_node_group` in its parent.
+ * One EKS managed node group on a hardened launch template (IMDSv2, encrypted gp3, tags). EKS runs
+ * the AMI of the AMI type and, on AL2023, of the pinned release (`release_version`): a new release
+ * rolls the nodes, `maxUnavailable` at a time, each drained by EKS first. The nodes keep the EKS
+ * cluster security group. With `perZone`, one node group per zone shares the template.
+ * Transparent: its resources are named `<group>_launch_template` and `<group>_node_group`
+ * (`<group>-<zone letter>_node_group`) in its parent.
  */
 export class ManagedNodeGroup extends Construct {
   readonly launchTemplate: LaunchTemplate;
-  readonly nodeGroup: EksNodeGroup;
+  /** The node groups by name: the group's, or one per zone. */
+  readonly nodeGroups: Record<string, EksNodeGroup> = {};
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
@@ -70,28 +73,36 @@ export class ManagedNodeGroup extends Construct {
       ...launchTemplateSettings(hopLimit, props.diskSizeGib ?? 50, props.instanceTags ?? {}, `${cluster.clusterName}-${group}`),
     });
     const template = this.launchTemplate;
-    this.nodeGroup = new EksNodeGroup(this, `${group}_node_group`, {
-      clusterName: cluster.clusterNameRef,
-      nodeGroupName: group,
-      nodeRoleArn: props.nodeRoleArn,
-      subnetIds: [...props.subnetIds],
-      version: props.kubernetesVersion ?? cluster.kubernetesVersion,
-      amiType: props.amiType ?? "AL2023_x86_64_STANDARD",
-      capacityType: props.capacityType ?? "ON_DEMAND",
-      instanceTypes: [...(props.instanceTypes ?? ["t3.medium"])],
-      scalingConfig: { minSize: scaling.minSize, desiredSize: scaling.desiredSize, maxSize: scaling.maxSize },
-      updateConfig:
-        props.maxUnavailablePercentage !== undefined
-          ? { maxUnavailablePercentage: props.maxUnavailablePercentage }
-          : { maxUnavailable: props.maxUnavailable ?? 1 },
-      labels: Object.keys(labels).length > 0 ? labels : undefined,
-      taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-      launchTemplate: { id: template.id, version: `${template.latestVersion}` },
-      dependsOn: props.dependsOn,
-      // The cluster autoscaler owns the current size once the group exists.
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
-      timeouts: { create: "30m", update: "60m", delete: "30m" },
-    });
+    const version = props.kubernetesVersion ?? cluster.kubernetesVersion;
+    // AL2023 nodes run the pinned release; Bottlerocket ones the newest at creation (not catalogued).
+    const releaseVersion = isBottlerocket(props.amiType) ? undefined : eksNodeImage(version, props.imageRelease).releaseVersion;
+    // Per-zone groups roll one zone after the other: each waits for the previous zone's update.
+    let previous: EksNodeGroup | undefined;
+    for (const placement of placementsOf(group, props, props)) {
+      previous = this.nodeGroups[placement.name] = new EksNodeGroup(this, `${placement.name}_node_group`, {
+        clusterName: cluster.clusterNameRef,
+        nodeGroupName: placement.name,
+        nodeRoleArn: props.nodeRoleArn,
+        subnetIds: placement.subnetIds,
+        version,
+        releaseVersion,
+        amiType: props.amiType ?? "AL2023_x86_64_STANDARD",
+        capacityType: props.capacityType ?? "ON_DEMAND",
+        instanceTypes: [...(props.instanceTypes ?? ["t3.medium"])],
+        scalingConfig: { minSize: scaling.minSize, desiredSize: scaling.desiredSize, maxSize: scaling.maxSize },
+        updateConfig:
+          props.maxUnavailablePercentage !== undefined
+            ? { maxUnavailablePercentage: props.maxUnavailablePercentage }
+            : { maxUnavailable: props.maxUnavailable ?? 1 },
+        labels: Object.keys(labels).length > 0 ? labels : undefined,
+        taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+        launchTemplate: { id: template.id, version: `${template.latestVersion}` },
+        dependsOn: [...(props.dependsOn ?? []), ...(previous ? [previous] : [])],
+        // The cluster autoscaler owns the current size once the group exists.
+        lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+        timeouts: { create: "30m", update: "60m", delete: "30m" },
+      });
+    }
     if (hopLimit !== 1)
       suppressRule(
         template,

@@ -3,6 +3,7 @@
  * instance metadata) and the hardened launch template settings.
  */
 import type { LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
+import { perZoneGroupName } from "../../lib/naming";
 import type { NodeGroupScaling } from "../../lib/validation";
 
 /** How a taint keeps pods off a node. */
@@ -39,6 +40,41 @@ export interface NodeGroupOptions {
    * must use IMDS. @default 1
    */
   readonly metadataHopLimit?: 1 | 2;
+  /**
+   * The AL2023 EKS AMI release of the group's nodes, as EKS writes a managed node group's
+   * `release_version` (e.g. "1.35.4-20260512"); changing it rolls the nodes.
+   * @default - the release of `EKS_NODE_IMAGE_RELEASES` for the nodes' Kubernetes version
+   */
+  readonly imageRelease?: string;
+  /**
+   * One group per availability zone (of the same settings, the sizes per zone), so the cluster
+   * autoscaler can add a node in the zone a pending pod's volume lives in. @default false
+   */
+  readonly perZone?: boolean;
+}
+
+/** Where a group's nodes run: subnet ids and the zone of each, in the same order. */
+export interface NodeSubnets {
+  readonly subnetIds: readonly string[];
+  /** The zone of each subnet (needed only for `perZone` groups). @default - unknown */
+  readonly subnetZones?: readonly string[];
+}
+
+/**
+ * The placements of group `group`: one, named `group`, over every subnet; or with `perZone` one per
+ * zone over that zone's subnets, named `<group>-<zone letter>` (`perZoneGroupName`).
+ */
+export function placementsOf(
+  group: string,
+  o: Pick<NodeGroupOptions, "perZone">,
+  where: NodeSubnets,
+): { readonly name: string; readonly subnetIds: string[] }[] {
+  if (!o.perZone) return [{ name: group, subnetIds: [...where.subnetIds] }];
+  const zones = where.subnetZones ?? [];
+  return [...new Set(zones)].map((zone) => ({
+    name: perZoneGroupName(group, zone),
+    subnetIds: where.subnetIds.filter((_, i) => zones[i] === zone),
+  }));
 }
 
 /** A group's size bounds, with the defaults of {@link NodeGroupOptions}. */

@@ -6,11 +6,12 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { transparentScope } from "../../lib/addressing";
+import { al2023ImageParameter, eksNodeImage } from "../../lib/eks-node-images";
 import { selfManagedGroupName } from "../../lib/naming";
 import { clusterAutoscalerTags, eksDiscoveryTags } from "../../lib/tags";
 import { suppressRule } from "../../policy/suppressions";
 import type { IEksCluster } from "../eks";
-import { hopLimitOf, launchTemplateSettings, scalingOf, type NodeGroupOptions } from "./node-group";
+import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 import { NodeSecurityGroup } from "./node-security-group";
 import { nodeadmUserData } from "./user-data";
 
@@ -28,12 +29,13 @@ export interface SelfManagedNodeGroupOptions extends NodeGroupOptions {
 }
 
 /** Props of {@link SelfManagedNodeGroup}. */
-export interface SelfManagedNodeGroupProps extends SelfManagedNodeGroupOptions {
+export interface SelfManagedNodeGroupProps extends SelfManagedNodeGroupOptions, NodeSubnets {
   readonly cluster: IEksCluster;
-  /** The group's name in the cluster: `<cluster>-<group>` names its template and autoscaling group. */
+  /**
+   * The group's name in the cluster: `<cluster>-<group>` names its template and autoscaling group
+   * (with `perZone`, each zone's autoscaling group is `<cluster>-<group>-<zone letter>`).
+   */
   readonly groupName: string;
-  /** Private subnets the nodes run in. */
-  readonly subnetIds: readonly string[];
   /** The nodes' security group. */
   readonly securityGroupId: string;
   /** The instance profile of the node role. */
@@ -49,14 +51,16 @@ export interface SelfManagedNodeGroupProps extends SelfManagedNodeGroupOptions {
 }
 
 /**
- * One self-managed node group: a launch template (AL2023 EKS AMI resolved from SSM at launch,
- * nodeadm user data, IMDSv2, encrypted gp3, no public IP) and an autoscaling group in the private
- * subnets with instance refresh and, with `drainTag`, a termination lifecycle hook. Transparent:
- * its resources are named `<group>_launch_template` and `<group>_autoscaling_group` in its parent.
+ * One self-managed node group: a launch template (the AL2023 EKS AMI of one release, nodeadm user
+ * data, IMDSv2, encrypted gp3, no public IP) and an autoscaling group in the private subnets (with
+ * `perZone`, one per zone, sharing the template) with instance refresh and, with `drainTag`, a
+ * termination lifecycle hook. Transparent: its resources are named `<group>_launch_template` and
+ * `<group>_autoscaling_group` (`<group>-<zone letter>_autoscaling_group`) in its parent.
  */
 export class SelfManagedNodeGroup extends Construct {
   readonly launchTemplate: LaunchTemplate;
-  readonly autoscalingGroup: AutoscalingGroup;
+  /** The autoscaling groups by name: the group's, or one per zone. */
+  readonly autoscalingGroups: Record<string, AutoscalingGroup> = {};
 
   constructor(scope: Construct, id: string, props: SelfManagedNodeGroupProps) {
     super(scope, id);
@@ -68,11 +72,12 @@ export class SelfManagedNodeGroup extends Construct {
     const architecture = props.architecture ?? "x86_64";
     const hopLimit = hopLimitOf(props);
     const scaling = scalingOf(props);
-    const amiParameter = `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/${architecture}/standard/recommended/image_id`;
+    // One release's public parameter: the image changes only when the release does, and then the new
+    // template version starts an instance refresh (the drain hook holds each old node until drained).
+    const amiParameter = al2023ImageParameter(version, architecture, eksNodeImage(version, props.imageRelease).amiRelease);
     this.launchTemplate = new LaunchTemplate(this, `${group}_launch_template`, {
       name,
       description: `Self-managed nodes "${group}" of ${cluster.clusterName}`,
-      // Resolved by EC2 at launch: new instances get the current EKS AMI without a Terraform run.
       imageId: `resolve:ssm:${amiParameter}`,
       instanceType: props.instanceType ?? "m5.large",
       iamInstanceProfile: { arn: props.instanceProfileArn },
@@ -82,40 +87,45 @@ export class SelfManagedNodeGroup extends Construct {
       ...launchTemplateSettings(hopLimit, props.rootVolumeGib ?? 50, props.instanceTags ?? {}, name),
     });
     const template = this.launchTemplate;
-    this.autoscalingGroup = new AutoscalingGroup(this, `${group}_autoscaling_group`, {
-      name,
-      minSize: scaling.minSize,
-      maxSize: scaling.maxSize,
-      desiredCapacity: scaling.desiredSize,
-      vpcZoneIdentifier: [...props.subnetIds],
-      launchTemplate: { id: template.id, version: `${template.latestVersion}` },
-      healthCheckType: "EC2",
-      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
-      // Terminations wait (up to 5 minutes) for the termination handler to drain the node.
-      initialLifecycleHook: props.drainTag
-        ? [
-            {
-              name: DRAIN_HOOK,
-              lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-              heartbeatTimeout: 300,
-              defaultResult: "CONTINUE",
-            },
-          ]
-        : undefined,
-      tag: Object.entries({
-        Name: name,
-        ...eksDiscoveryTags(cluster.clusterName, "node"),
-        ...clusterAutoscalerTags(cluster.clusterName),
-        ...(props.drainTag ? { [props.drainTag]: "true" } : {}),
-      }).map(([key, value]) => ({
-        key,
-        value,
-        propagateAtLaunch: true,
-      })),
-      dependsOn: props.dependsOn,
-      // The cluster autoscaler owns the current size once the group exists.
-      lifecycle: { ignoreChanges: ["desired_capacity"] },
-    });
+    for (const placement of placementsOf(group, props, props)) {
+      const asgName = selfManagedGroupName(cluster.clusterName, placement.name);
+      this.autoscalingGroups[asgName] = new AutoscalingGroup(this, `${placement.name}_autoscaling_group`, {
+        name: asgName,
+        minSize: scaling.minSize,
+        maxSize: scaling.maxSize,
+        desiredCapacity: scaling.desiredSize,
+        vpcZoneIdentifier: placement.subnetIds,
+        launchTemplate: { id: template.id, version: `${template.latestVersion}` },
+        healthCheckType: "EC2",
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+        // A new launch template version (a new image release) starts a refresh: Terraform's
+        // instance_refresh starts one whenever launch_template changes.
+        // Terminations wait (up to 5 minutes) for the termination handler to drain the node.
+        initialLifecycleHook: props.drainTag
+          ? [
+              {
+                name: DRAIN_HOOK,
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                heartbeatTimeout: 300,
+                defaultResult: "CONTINUE",
+              },
+            ]
+          : undefined,
+        tag: Object.entries({
+          Name: asgName,
+          ...eksDiscoveryTags(cluster.clusterName, "node"),
+          ...clusterAutoscalerTags(cluster.clusterName),
+          ...(props.drainTag ? { [props.drainTag]: "true" } : {}),
+        }).map(([key, value]) => ({
+          key,
+          value,
+          propagateAtLaunch: true,
+        })),
+        dependsOn: props.dependsOn,
+        // The cluster autoscaler owns the current size once the group exists.
+        lifecycle: { ignoreChanges: ["desired_capacity"] },
+      });
+    }
     if (hopLimit !== 1)
       suppressRule(
         template,
@@ -126,11 +136,9 @@ export class SelfManagedNodeGroup extends Construct {
 }
 
 /** Props of {@link SelfManagedNodeGroups}. */
-export interface SelfManagedNodeGroupsProps {
+export interface SelfManagedNodeGroupsProps extends NodeSubnets {
   readonly cluster: IEksCluster;
   readonly vpcId: string;
-  /** Private subnets the nodes run in. */
-  readonly subnetIds: readonly string[];
   /** The node role; its name also names the instance profile. */
   readonly role: IamRole;
   /** Name of the node role (and of its instance profile). */
@@ -180,6 +188,7 @@ export class SelfManagedNodeGroups extends Construct {
         cluster: props.cluster,
         groupName: group,
         subnetIds: props.subnetIds,
+        subnetZones: props.subnetZones,
         securityGroupId: this.securityGroupId,
         instanceProfileArn: this.instanceProfile.arn,
         keyName: props.ssh?.keyName,

@@ -80,11 +80,34 @@ export const MOTO_IAM_PATCHES = [
 ] as const;
 
 /** `python3 -c` code that applies {@link MOTO_PATCHES} (and the IAM ones) and runs moto's server with `argv`. */
+/**
+ * AWS's public SSM parameters (`/aws/service/...`) moto does not ship, from MOTO_PUBLIC_PARAMETERS
+ * (a JSON list of `{ Name, Value }`): loaded into every account and region on first use, as moto
+ * loads the ones it ships. They cannot be put: like AWS, moto refuses names under /aws.
+ */
+const PUBLIC_PARAMETERS_PATCH = `
+import datetime, json, os
+from moto.ssm import models as _ssm
+_public = json.loads(os.environ.get("MOTO_PUBLIC_PARAMETERS", "[]"))
+_check = _ssm.ParameterDict._check_loading_status
+def _check_with_public(self, key):
+    _check(self, key)
+    if _public and not getattr(self, "public_parameters_loaded", False):
+        self.public_parameters_loaded = True
+        for p in _public:
+            super(_ssm.ParameterDict, self).__getitem__(p["Name"]).append(_ssm.Parameter(
+                account_id=self.account_id, name=p["Name"], value=p["Value"], parameter_type="String",
+                description=None, allowed_pattern=None, keyid=None,
+                last_modified_date=datetime.datetime.now(datetime.timezone.utc), version=1, data_type="text"))
+_ssm.ParameterDict._check_loading_status = _check_with_public
+`;
+
 function serverCode(argv: readonly string[], iam: boolean): string {
   return [
     "import moto.s3.models",
     ...MOTO_PATCHES.map((p) => p.patch),
     ...(iam ? MOTO_IAM_PATCHES : []),
+    PUBLIC_PARAMETERS_PATCH,
     "from moto.server import main",
     `main(${JSON.stringify(argv)})`,
   ].join("\n");
@@ -179,12 +202,20 @@ export async function startMoto(opts: {
   python?: string;
   /** Able to enforce IAM (`enforceIam()`), logging every authorization. @default false */
   iam?: boolean;
+  /** AWS public SSM parameters to serve (moto ships few, and refuses to put any). @default [] */
+  publicParameters?: readonly { readonly Name: string; readonly Value: string }[];
 }): Promise<MotoServer> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const port = await freePort();
   const log = fs.openSync(opts.logFile, "a");
   const child = spawn(opts.python ?? "python3", ["-c", serverCode(["-H", "127.0.0.1", "-p", String(port)], opts.iam ?? false)], {
-    env: { ...process.env, MOTO_ACCOUNT_ID: opts.accountId, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", PYTHONUNBUFFERED: "1" },
+    env: {
+      ...process.env,
+      MOTO_ACCOUNT_ID: opts.accountId,
+      MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+      MOTO_PUBLIC_PARAMETERS: JSON.stringify(opts.publicParameters ?? []),
+      PYTHONUNBUFFERED: "1",
+    },
     stdio: ["ignore", log, log],
     detached: true, // its own process group, so stop() reaches everything it runs
   });

@@ -106,6 +106,22 @@ export interface UpgradeProblem {
   readonly problem: string;
 }
 
+/** A node image change: the nodes of a group are replaced, drained first. */
+export interface NodeRollout {
+  readonly stack: string;
+  readonly address: string;
+  /** The node group's name (managed) or the launch template's (self-managed). */
+  readonly group: string;
+  readonly kind: "managed" | "self-managed";
+  /** The release before and after: a managed `release_version`, or an AMI release tag like "v20260512". */
+  readonly from: string;
+  readonly to: string;
+  /** How the nodes are replaced. */
+  readonly how: string;
+  /** The setting that paces it, e.g. `update_config.max_unavailable = 1`, when there is one. */
+  readonly setting?: string;
+}
+
 export interface PlanSummary {
   readonly title: string;
   /** A line of Markdown of the caller's, shown under the title (names in it go in code spans). */
@@ -120,6 +136,8 @@ export interface PlanSummary {
   readonly upgrades: UpgradeProblem[];
   /** Cluster changes EKS cannot undo (or refuses because they would undo one). */
   readonly oneWay: UpgradeProblem[];
+  /** Node image changes, each rolling a group's nodes. */
+  readonly rollouts: NodeRollout[];
 }
 
 /** The minor of "1.35" (NaN for anything else). */
@@ -210,6 +228,72 @@ function oneWayChanges(stack: string, plan: PlanJson): UpgradeProblem[] {
       );
     } else {
       problem(`${change} is one-way: EKS can never return the cluster to CONFIG_MAP`);
+    }
+  }
+  return out;
+}
+
+/** The first element of a Terraform block list (`update_config[0]`), if an object. */
+function firstBlock(value: unknown): Record<string, unknown> | undefined {
+  const first = Array.isArray(value) ? (value[0] as unknown) : undefined;
+  return isObject(first) ? first : undefined;
+}
+
+/**
+ * The release a launch template's image names: the AMI release tag of a release's own public
+ * parameter (`.../amazon-eks-node-al2023-x86_64-standard-1.35-v20260512/image_id`), "recommended"
+ * for the parameter that follows the newest release, else the image id itself.
+ */
+function imageRelease(image: unknown): string | undefined {
+  if (typeof image !== "string") return undefined;
+  const tag = /\/amazon-eks-node-al2023-[^/]+-(v\d{8})\/image_id$/.exec(image)?.[1];
+  if (tag) return tag;
+  return /\/recommended\/image_id$/.test(image) ? "recommended" : image;
+}
+
+/** How a managed node group replaces its nodes: as its update_config says. */
+function managedRollout(after: Record<string, unknown>): Pick<NodeRollout, "how" | "setting"> {
+  const config = firstBlock(after.update_config);
+  const percentage = config?.max_unavailable_percentage;
+  if (typeof percentage === "number" && percentage > 0)
+    return {
+      how: `EKS replaces ${percentage}% of the nodes at a time, draining each first`,
+      setting: `update_config.max_unavailable_percentage = ${percentage}`,
+    };
+  const count = typeof config?.max_unavailable === "number" && config.max_unavailable > 0 ? config.max_unavailable : 1;
+  return { how: `EKS replaces ${count} node(s) at a time, draining each first`, setting: `update_config.max_unavailable = ${count}` };
+}
+
+/**
+ * Node image changes in a plan: a managed node group whose `release_version` changes, and a
+ * self-managed launch template whose image changes (its new version starts the instance refresh of
+ * the autoscaling groups on it). Replacements are not listed here: they are destructive changes.
+ */
+function nodeRollouts(stack: string, plan: PlanJson): NodeRollout[] {
+  const out: NodeRollout[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data" || actionOf(rc.change.actions) !== "update") continue;
+    const before = isObject(rc.change.before) ? rc.change.before : {};
+    const after = isObject(rc.change.after) ? rc.change.after : {};
+    if (rc.type === "aws_eks_node_group") {
+      const from = before.release_version;
+      const to = after.release_version;
+      if (typeof from !== "string" || typeof to !== "string" || from === to) continue;
+      out.push({ stack, address: rc.address, group: String(after.node_group_name), kind: "managed", from, to, ...managedRollout(after) });
+    } else if (rc.type === "aws_launch_template") {
+      const from = imageRelease(before.image_id);
+      const to = imageRelease(after.image_id);
+      if (!from || !to || before.image_id === after.image_id) continue;
+      out.push({
+        stack,
+        address: rc.address,
+        group: String(after.name),
+        kind: "self-managed",
+        from,
+        to,
+        how: "a new launch template version starts an instance refresh of its autoscaling groups; the Node Termination Handler drains each node first",
+        setting: "instance_refresh.strategy = Rolling",
+      });
     }
   }
   return out;
@@ -442,6 +526,9 @@ export function summarizePlans(
     security: all.filter((c) => c.security !== undefined),
     upgrades: plans.flatMap((p) => upgradeProblems(p.stack, p.plan)).sort(byProblem),
     oneWay: plans.flatMap((p) => oneWayChanges(p.stack, p.plan)).sort(byProblem),
+    rollouts: plans
+      .flatMap((p) => nodeRollouts(p.stack, p.plan))
+      .sort((a, b) => byString(a.stack, b.stack) || byString(a.address, b.address)),
   };
 }
 
@@ -500,6 +587,21 @@ export function renderMarkdown(summary: PlanSummary, options: { rowLimit?: numbe
   if (summary.oneWay.length > 0) {
     out.push(`> [!CAUTION]`, `> **One-way cluster changes** (${summary.oneWay.length}): EKS cannot undo them.`);
     for (const u of summary.oneWay) out.push(`> - ${code(u.stack)} ${code(u.address)}: ${plainText(u.problem)}`);
+    out.push("");
+  }
+  if (summary.rollouts.length > 0) {
+    const n = summary.rollouts.length;
+    out.push(
+      `> [!IMPORTANT]`,
+      `> **Node rollouts** (${n}): a new node image replaces every node of ${n === 1 ? "this group" : "these groups"}.`,
+    );
+    for (const r of summary.rollouts) {
+      const what = r.kind === "managed" ? "managed node group" : "self-managed nodes of launch template";
+      const setting = r.setting ? ` (${code(r.setting)})` : "";
+      out.push(
+        `> - ${code(r.stack)} ${code(r.address)}: ${what} ${code(r.group)} ${code(r.from)} → ${code(r.to)}: ${plainText(r.how)}${setting}`,
+      );
+    }
     out.push("");
   }
   const t = summary.totals;
