@@ -314,10 +314,14 @@ describe("catalog.yml", () => {
       with: { "role-to-assume": "${{ vars.CATALOG_ROLE_ARN }}" },
     });
     expect(step(update, "Update the catalogs").run).toContain("npm run --silent catalog:update | tee");
+    expect(step(update, "Update the node images")).toMatchObject({ if: "vars.CATALOG_ROLE_ARN != ''" });
+    expect(step(update, "Update the node images").run).toContain("npm run --silent images:update | tee -a");
+    expect(names.indexOf("Update the node images")).toBe(names.indexOf("Update the catalogs") + 1);
     expect(step(update, "What changed").run).toContain('echo "changed=true" >> "$GITHUB_OUTPUT"');
     expect(update.outputs).toEqual({ changed: "${{ steps.diff.outputs.changed }}" });
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts).toHaveProperty("catalog:update");
+    expect(pkg.scripts).toHaveProperty("images:update");
   });
 
   it("tests the change as the pull-request test job does, with every tool .ci/run requires and no credentials", () => {
@@ -349,13 +353,19 @@ describe("catalog.yml", () => {
     const docs = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "ci.md"), "utf8");
     const block = /<!-- catalog-role-policy -->\s*```json\n([\s\S]*?)```/.exec(docs);
     expect(block, "docs/ci.md shows the catalog role's policy").not.toBeNull();
-    const policy = JSON.parse(block![1]) as { Statement: { Effect: string; Action: string | string[] }[] };
+    const policy = JSON.parse(block![1]) as { Statement: { Effect: string; Action: string | string[]; Resource: string }[] };
     const actions = policy.Statement.flatMap((s) => [s.Action].flat());
     const source = fs.readFileSync(path.join(PROJECT_ROOT, "src", "tools", "generate", "eks-catalog.ts"), "utf8");
     const calls = [...new Set([...source.matchAll(/"(describe-[a-z-]+)"/g)].map((m) => m[1]))];
     const eks = calls.map((c) => `eks:${c.replace(/(^|-)([a-z])/g, (_, _dash: string, ch: string) => ch.toUpperCase())}`);
     expect(eks.sort()).toEqual(["eks:DescribeAddonVersions", "eks:DescribeClusterVersions"]);
     expect(actions.filter((a) => a.startsWith("eks:")).sort()).toEqual(eks);
+    // npm run images:update: the public node image parameters, and nothing else of SSM.
+    const images = fs.readFileSync(path.join(PROJECT_ROOT, "src", "tools", "images", "node-images.ts"), "utf8");
+    expect(images).toContain('["ssm", "get-parameters"');
+    expect(policy.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("ssm:")))).toEqual([
+      expect.objectContaining({ Action: "ssm:GetParameters", Resource: "arn:aws:ssm:*::parameter/aws/service/eks/optimized-ami/*" }),
+    ]);
     for (const a of actions) expect(a).toMatch(/^[a-z0-9]+:(Describe|Get|List)\w+$/);
     expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
   });
