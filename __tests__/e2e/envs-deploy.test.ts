@@ -17,8 +17,9 @@
  * Scaling group must be updates in place, with nothing created, replaced or destroyed; the counts
  * are printed. moto cannot apply a version update, so that plan is the proof. The EKS add-ons are an
  * emulator gap (moto has no add-on API): they are not in the emulated state, so the plan cannot
- * show them; that the upgrade changes only their `addon_version` is checked on the synthesized
- * stacks.
+ * show them; here the upgrade is checked to change only their `addon_version` in the synthesized
+ * stack, and the integration tier has the real provider plan that change as an update in place
+ * (`__tests__/integration/plan-summary.test.ts`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
