@@ -8,14 +8,30 @@
  * token, nothing was denied, and a call outside the deploy policy is (enforcement was on). What moto cannot do is excluded explicitly
  * (src/tools/emulator/emulator-gaps.ts) and printed with counts; the workloads stack needs a real
  * cluster and is checked by the unit tests and `terraform validate` instead.
+ *
+ * An environment with node groups (managed or self-managed) proves an in-place upgrade too, at no
+ * cost of a deploy of its own: it is deployed one Kubernetes minor below its version (everything
+ * above holds there), then `npm run upgrade`'s own code edits the environment file the deploy read
+ * back to its version, and the platform is planned again against the deployed state, as the plan
+ * identity. The cluster, every managed node group and every self-managed launch template and Auto
+ * Scaling group must be updates in place, with nothing created, replaced or destroyed; the counts
+ * are printed. moto cannot apply a version update, so that plan is the proof. The EKS add-ons are an
+ * emulator gap (moto has no add-on API): they are not in the emulated state, so the plan cannot
+ * show them; here the upgrade is checked to change only their `addon_version` in the synthesized
+ * stack, and the integration tier has the real provider plan that change as an update in place
+ * (`__tests__/integration/plan-summary.test.ts`).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
 import { splitPolicy } from "../../src/lib/ci-iam";
 import { authorizations, type Authorization } from "../../src/tools/emulator/moto";
 import { runProcess, type ProcessRun } from "../../src/tools/process";
-import { assertValidEnvs, envsDir, loadEnvSources, type EnvConfig } from "../../src/config";
+import { assertValidEnvs, envsDir, hasNodeGroups, loadEnvSources, type EnvConfig } from "../../src/config";
+import { supportToday } from "../../src/lib/eks-versions";
+import { readStackFile, stackResources } from "../../src/lib/synthesized";
+import { upgradeEnvironment, type UpgradeReport } from "../../src/tools/upgrade/upgrade";
 import type { DeployResult } from "../../src/tools/deploy/bootstrap";
 import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
 import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../src/tools/emulator/emulated-workflow";
@@ -32,6 +48,42 @@ const loaded = await loadEnvSources(dir).then(
 const out = testOutputDir("envs-deploy");
 // HCP Terraform keeps their state: no emulator stands in for it (they are validated and planned offline).
 const deployable = loaded.envs.filter((e) => e.backend.kind === "s3");
+/** The environments deployed one minor below their version, then upgraded: those with node groups. */
+const upgradable = deployable.filter((e) => hasNodeGroups(e));
+
+/** `env` one Kubernetes minor below its version. */
+function previousMinor(env: EnvConfig): EnvConfig {
+  const kubernetesVersion = `1.${Number(env.eks.kubernetesVersion.split(".")[1]) - 1}`;
+  return { ...env, eks: { ...env.eks, kubernetesVersion } };
+}
+
+interface Upgrade {
+  readonly report: UpgradeReport;
+  /** The environment file after the edit, as validation reads it. */
+  readonly edited: EnvConfig;
+  /** The platform stack's add-ons before and after (address -> arguments). */
+  readonly addons: { before: Record<string, unknown>; after: Record<string, unknown> };
+  readonly planned: PlanSummary;
+}
+
+/** `npm run upgrade`'s edit of the file the deploy read, then a plan of the platform against the deployed state. */
+async function upgradeAndPlan(emu: EmulatedEnvironment, to: string): Promise<Upgrade> {
+  const addons = () =>
+    Object.fromEntries(
+      stackResources("", readStackFile(emu.stackDir("platform")))
+        .filter((r) => r.type === "aws_eks_addon")
+        .map((r) => [r.address, r.config]),
+    );
+  const before = addons();
+  const report = await upgradeEnvironment({ env: emu.env.name, to, envsDir: emu.envsDir, today: supportToday() });
+  if (!report.written) throw new Error(`npm run upgrade did not edit ${report.file}: ${JSON.stringify(report.edit)}`);
+  // What the file says now (read afresh: an import would be the module cached before the edit).
+  const file = path.resolve(report.file);
+  const [edited] = assertValidEnvs([{ source: report.file, raw: JSON.parse(fs.readFileSync(file, "utf8")) as unknown }]);
+  emu.synth(edited);
+  const planned = await planAgainstState(emu, "upgrade-plans", ["platform"], { asPlanRole: true });
+  return { report, edited, addons: { before, after: addons() }, planned };
+}
 
 interface Run {
   readonly steps: Steps;
@@ -42,9 +94,12 @@ interface Run {
   rerun?: DeployResult;
   kubeconfig?: KubeconfigCheck;
   planned?: PlanSummary;
+  upgrade?: Upgrade;
 }
 
-async function scenario(env: EnvConfig): Promise<Run> {
+async function scenario(target: EnvConfig): Promise<Run> {
+  const upgrading = upgradable.includes(target);
+  const env = upgrading ? previousMinor(target) : target;
   const run: Run = { steps: new Steps(env.name) };
   const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
   try {
@@ -57,6 +112,7 @@ async function scenario(env: EnvConfig): Promise<Run> {
     run.rerun = await step("bootstrap again", () => emu.bootstrap());
     run.kubeconfig = await step("kubeconfig", () => checkKubeconfig(emu));
     run.planned = await step("npm run plan", () => planAgainstState(emu, "plans", ["backend", "platform"], { asPlanRole: true }));
+    if (upgrading) run.upgrade = await step("npm run upgrade", () => upgradeAndPlan(emu, target.eks.kubernetesVersion));
     // Enforcement is on: what the deploy policy does not grant is denied.
     run.probe = await step("probe", () =>
       runProcess("aws", ["sns", "list-topics"], { cwd: emu.options.root, env: emu.processEnv, timeoutMs: 60_000 }),
@@ -169,3 +225,69 @@ describe.runIf(enabled).each(deployable.map((env, i) => [env.name, i] as const))
     expect(planned.stacks.map((s) => s.stack)).toEqual([`${name}-backend`, `${name}-platform`]);
   });
 });
+
+describe.runIf(enabled).each(upgradable.map((env) => [env.name, deployable.indexOf(env)] as const))(
+  "%s, deployed one minor below its version and upgraded",
+  (name, i) => {
+    let run: Run;
+    beforeAll(async () => {
+      run = await runs[i];
+    });
+
+    it("npm run upgrade edits the file to the environment's version, listing what changes", () => {
+      const { report, edited } = run.steps.need(run.upgrade, "upgrade");
+      const version = deployable[i].eks.kubernetesVersion;
+      expect([report.from, report.to, edited.eks.kubernetesVersion]).toEqual([
+        previousMinor(deployable[i]).eks.kubernetesVersion,
+        version,
+        version,
+      ]);
+      expect(report.changes.filter((c) => c.what === "node group").length).toBeGreaterThan(0);
+      console.info(
+        `[envs-deploy ${name}] npm run upgrade ${report.from} -> ${report.to}: ${report.changes.map((c) => `${c.what} ${c.name}`).join("; ")}`,
+      );
+    });
+
+    it("plans the cluster, its node groups and their launch templates and Auto Scaling groups as updates in place, nothing replaced or destroyed", () => {
+      const { report, planned } = run.steps.need(run.upgrade, "upgrade");
+      const changes = planned.stacks.flatMap((s) => s.changes);
+      const t = planned.totals;
+      console.info(
+        `[envs-deploy ${name}] upgrade plan ${report.from} -> ${report.to}: ${t.update} update, ${t.replace} replace, ${t.destroy} destroy, ${t.create} create (${changes.map((c) => c.address).join(", ")})`,
+      );
+      expect(t).toMatchObject({ create: 0, replace: 0, destroy: 0, forget: 0 });
+      expect(planned.upgrades).toEqual([]);
+      const byAddress = new Map(changes.map((c) => [c.address, c]));
+      const platform = readStackFile(run.emu!.stackDir("platform"));
+      const wanted = stackResources("", platform)
+        .filter(
+          (r) =>
+            ["aws_eks_cluster", "aws_eks_node_group", "aws_autoscaling_group"].includes(r.type) ||
+            (r.type === "aws_launch_template" && r.config.image_id !== undefined),
+        )
+        .map((r) => r.address);
+      expect(wanted.length).toBeGreaterThan(1);
+      for (const address of wanted) expect(byAddress.get(address)?.action, address).toBe("update");
+      const cluster = byAddress.get("aws_eks_cluster.eks")!;
+      expect(cluster.attributes.find((a) => a.path === "version")).toMatchObject({
+        before: JSON.stringify(report.from),
+        after: JSON.stringify(report.to),
+      });
+      // Nothing else changes with the version.
+      expect([...byAddress.keys()].sort()).toEqual([...wanted].sort());
+    });
+
+    it("changes only the add-ons' versions (the emulator has no add-on API: checked on the synthesized stacks)", () => {
+      const { report, addons } = run.steps.need(run.upgrade, "upgrade");
+      expect(Object.keys(addons.after)).toEqual(Object.keys(addons.before));
+      const changed = Object.keys(addons.after).filter((a) => JSON.stringify(addons.after[a]) !== JSON.stringify(addons.before[a]));
+      for (const a of changed) {
+        const { addon_version: after, ...rest } = addons.after[a] as Record<string, unknown>;
+        const { addon_version: before, ...restBefore } = addons.before[a] as Record<string, unknown>;
+        expect(rest, a).toEqual(restBefore);
+        expect(before, a).not.toBe(after);
+      }
+      expect(changed.length).toBe(report.changes.filter((c) => c.what === "add-on").length);
+    });
+  },
+);

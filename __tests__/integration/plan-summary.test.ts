@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
 import type { EnvConfig } from "../../src/config";
+import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
 import { REDACTED, redactPlan } from "../../src/tools/plan/plan-redact";
 import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../src/tools/plan/plan-summary";
 import { prepareOfflineWorkspace } from "../../src/tools/terraform/terraform";
@@ -21,14 +22,20 @@ const tc = await getToolchain();
 const out = testOutputDir("plan-summary");
 /**
  * Fargate only, two repositories, three tables, a public endpoint open to 203.0.113.0/24; here in
- * API_AND_CONFIG_MAP mode, so the change below can move it to API.
+ * API_AND_CONFIG_MAP mode, so the change below can move it to API, and one Kubernetes minor below
+ * the fixture's, so the change below upgrades it.
  */
 const fixture = await fixtureEnv("alpha");
-const alpha: EnvConfig = { ...fixture, eks: { ...fixture.eks, authenticationMode: "API_AND_CONFIG_MAP" } };
+const previousMinor = `1.${Number(fixture.eks.kubernetesVersion.split(".")[1]) - 1}`;
+const alpha: EnvConfig = {
+  ...fixture,
+  eks: { ...fixture.eks, authenticationMode: "API_AND_CONFIG_MAP", kubernetesVersion: previousMinor },
+};
 
 /**
  * alpha, changed: one repository dropped, a table re-keyed, log retention and the API allow-list
- * changed, an admin added, and the authentication mode moved to API (one-way).
+ * changed, an admin added, the authentication mode moved to API (one-way), and the cluster upgraded
+ * one minor (the fixture's version).
  */
 const changed: EnvConfig = {
   ...alpha,
@@ -36,6 +43,7 @@ const changed: EnvConfig = {
   eks: {
     ...alpha.eks,
     authenticationMode: "API",
+    kubernetesVersion: fixture.eks.kubernetesVersion,
     logRetentionDays: 90,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
     admins: { ...alpha.eks.admins, oncall: "arn:aws:iam::444444444444:role/oncall" },
@@ -113,6 +121,7 @@ describe.runIf(tc)("plan summary on real plans", () => {
     expect(byAddress["aws_eks_cluster.eks"].action).toBe("update");
     expect(byAddress["aws_eks_cluster.eks"].attributes).toEqual([
       { path: "access_config[0].authentication_mode", before: '"API_AND_CONFIG_MAP"', after: '"API"' },
+      { path: "version", before: JSON.stringify(previousMinor), after: JSON.stringify(fixture.eks.kubernetesVersion) },
       { path: "vpc_config[0].public_access_cidrs", before: '["203.0.113.0/24"]', after: '["198.51.100.0/24","203.0.113.0/24"]' },
     ]);
     expect(summary.security.map((c) => `${c.address}: ${c.security}`)).toEqual(
@@ -122,6 +131,20 @@ describe.runIf(tc)("plan summary on real plans", () => {
         "aws_eks_access_policy_association.eks_admin_oncall_policy: cluster access",
       ]),
     );
+  });
+
+  it("upgrades every add-on whose version follows the cluster's in place, changing only its version (the real provider's verdict; moto has no add-on API)", () => {
+    const summary = summarizePlans([{ stack: "alpha-platform", plan: changePlan }], "Plan: alpha");
+    const [from, to] = [EKS_ADDON_VERSIONS[previousMinor], EKS_ADDON_VERSIONS[fixture.eks.kubernetesVersion]];
+    const installed = (createPlan.resource_changes ?? [])
+      .filter((r) => r.type === "aws_eks_addon")
+      .map((r) => (r.change as { after: { addon_name: EksAddonName } }).after.addon_name);
+    const moving = installed.filter((a) => from[a] !== to[a]).sort();
+    expect(moving.length).toBeGreaterThan(0);
+    const addons = summary.stacks[0].changes.filter((c) => c.type === "aws_eks_addon");
+    expect(addons.map((c) => [c.action, c.attributes.map((a) => a.path)])).toEqual(moving.map(() => ["update", ["addon_version"]]));
+    expect(addons.map((c) => c.attributes[0].after).sort()).toEqual(moving.map((a) => JSON.stringify(to[a])).sort());
+    expect(summary.upgrades).toEqual([]);
   });
 
   it("cautions that the cluster's move to authentication mode API is one-way (an in-place update of the real provider)", () => {

@@ -121,6 +121,20 @@ describe("scripts under bad input", () => {
       2,
       /^error: unknown option --destroy\n\nusage: npm run deploy:emulated -- <env> \[--keep\]/,
     ],
+    ["upgrade", [], 2, /^error: name the environment\n\nusage: npm run upgrade -- <env>/],
+    ["upgrade", ["alpha", "--to"], 2, /^error: --to needs a value\n\nusage:/],
+    [
+      "upgrade",
+      ["bravo"],
+      1,
+      /^error: env "bravo": eks\.kubernetesVersion 1\.35 is the newest version this project supports; adding 1\.36 means a row in/,
+    ],
+    [
+      "upgrade",
+      ["bravo", "--to", "1.33"],
+      1,
+      /^error: env "bravo": eks\.kubernetesVersion cannot go from 1\.35 to 1\.33: an EKS control plane cannot be downgraded/,
+    ],
   ] as const)("%s %j exits %i with a message", (script, args, code, message) => {
     const r = run(script, [...args]);
     expect(r.code).toBe(code);
@@ -150,6 +164,36 @@ describe("scripts under bad input", () => {
     expect(r.stderr).toMatch(
       /^error: env "bravo" is not ephemeral, so its tables and state bucket are protected from deletion; set ephemeral: true in \S*bravo\.ts and run this again/,
     );
+  });
+
+  it("upgrade edits the version literal and, without AWS credentials, says which plan to run once they are", () => {
+    const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-output", "upgrade-"));
+    try {
+      const bravo = fs.readFileSync(path.join(FIXTURE_ENVS_DIR, "bravo.ts"), "utf8");
+      const at134 = bravo
+        .replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.34"')
+        .replace(/from "\.\.\/\.\.\/\.\.\/src\/config"/, `from ${JSON.stringify(path.join(PROJECT_ROOT, "src", "config"))}`);
+      expect(at134).not.toBe(bravo);
+      fs.writeFileSync(path.join(dir, "bravo.ts"), at134);
+      fs.copyFileSync(path.join(FIXTURE_ENVS_DIR, "_app.ts"), path.join(dir, "_app.ts"));
+      const dry = run("upgrade", ["bravo", "--dry-run"], { EKS_ENVS_DIR: dir });
+      expect([dry.code, dry.stderr]).toEqual([0, ""]);
+      expect(dry.stdout).toMatch(/^bravo: Kubernetes 1\.34 -> 1\.35\nchecks passed:\n/);
+      expect(dry.stdout).toContain("  add-on coredns: v1.12.4-eksbuild.1 -> v1.13.2-eksbuild.1\n");
+      expect(dry.stdout).toMatch(
+        /would edit \S+bravo\.ts:\d+: kubernetesVersion: "1\.34" -> kubernetesVersion: "1\.35"\ndry run: nothing was written\n$/,
+      );
+      expect(fs.readFileSync(path.join(dir, "bravo.ts"), "utf8")).toBe(at134);
+      const r = run("upgrade", ["bravo"], { EKS_ENVS_DIR: dir });
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toMatch(/edited \S+bravo\.ts:\d+: kubernetesVersion: "1\.34" -> kubernetesVersion: "1\.35"\n/);
+      expect(r.stdout).toMatch(/no AWS credentials found: once they are, run npm run plan -- bravo and review the plan before deploying/);
+      expect(fs.readFileSync(path.join(dir, "bravo.ts"), "utf8")).toBe(
+        at134.replace('kubernetesVersion: "1.34"', 'kubernetesVersion: "1.35"'),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("prints the stack trace of an expected failure only with DEBUG set", () => {

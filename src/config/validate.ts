@@ -308,7 +308,8 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] {
 }
 
 /** `env "dev": backend.bucketName makes ... (got "x")`. */
-function formatIssue(envName: string, issue: ConfigIssue): string {
+/** One problem as validation words it: `env "qa": eks.kubernetesVersion <message> (got "1.36")`. */
+export function formatIssue(envName: string, issue: ConfigIssue): string {
   // Names, keys and values come from the user: control characters are escaped, one problem is one line.
   return escapeControl(`env ${JSON.stringify(envName)}: ${formatPath(issue.path)} ${issue.message} (got ${formatValue(issue.value)})`);
 }

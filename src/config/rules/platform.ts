@@ -457,7 +457,7 @@ function minorOf(version: string): number {
  * Nodes may lag the control plane by up to three minors (the Kubernetes version skew policy), never
  * lead it: a group pinned to another version is how nodes are upgraded after the control plane.
  */
-function nodeVersionIssues(path: (string | number)[], version: string | undefined, clusterVersion: string): ConfigIssue[] {
+export function nodeVersionIssues(path: (string | number)[], version: string | undefined, clusterVersion: string): ConfigIssue[] {
   if (version === undefined || !SUPPORTED_KUBERNETES_VERSIONS.includes(clusterVersion)) return [];
   const problem = kubernetesVersionProblem(version);
   if (problem) return [issue(path, version, problem)];
