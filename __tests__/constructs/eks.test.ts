@@ -155,19 +155,39 @@ describe("Eks", () => {
       "aws_vpc_security_group_ingress_rule",
     );
     const sg = "${aws_security_group.eks_cluster_security_group.id}";
-    expect(rules.eks_api_from_cidr_0).toMatchObject({
+    expect(rules.eks_api_from_cidr_10_99_0_0_24).toMatchObject({
       security_group_id: sg,
       cidr_ipv4: "10.99.0.0/24",
       ip_protocol: "tcp",
       from_port: 443,
       to_port: 443,
     });
-    expect(rules.eks_api_from_group_0).toMatchObject({
+    expect(rules.eks_api_from_group_sg_0123456789abcdef0).toMatchObject({
       security_group_id: sg,
       referenced_security_group_id: "sg-0123456789abcdef0",
       from_port: 443,
     });
     expect(Object.keys(resourcesOf(synth(), "aws_vpc_security_group_ingress_rule"))).toEqual([]);
+  });
+
+  it("keys each allow-list rule by its CIDR or group: removing one entry leaves the others' addresses, and state moves from list positions", () => {
+    const both = synth({ apiAccess: { cidrs: ["10.98.0.0/24", "10.99.0.0/24"] } });
+    const second = synth({ apiAccess: { cidrs: ["10.99.0.0/24"] } });
+    const addressOf = (json: StackJson) =>
+      Object.entries(resourcesOf(json, "aws_vpc_security_group_ingress_rule"))
+        .filter(([, r]) => r.cidr_ipv4 === "10.99.0.0/24")
+        .map(([k]) => k);
+    expect(addressOf(second)).toEqual(addressOf(both));
+    expect(both.moved).toEqual([
+      {
+        from: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_0",
+        to: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_10_98_0_0_24",
+      },
+      {
+        from: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_1",
+        to: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_10_99_0_0_24",
+      },
+    ]);
   });
 
   it.each([

@@ -104,6 +104,20 @@ describe("the environments of envs/", () => {
       expect(explain(addressDiff(recorded, current), recorded)).toBe("");
       expect(Object.values(current).flat().length).toBeGreaterThan(10);
     });
+
+    it("moves state only onto addresses it keeps: each moved block's target is recorded, its origin is not", () => {
+      const { outdir } = synthOf(source);
+      for (const stack of fs.readdirSync(path.join(outdir, "stacks"))) {
+        const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+          moved?: { from: string; to: string }[];
+        };
+        const recorded = new Set(recordedAddresses()[stack] ?? []);
+        for (const m of json.moved ?? []) {
+          expect(recorded.has(m.to), `${stack}: moved to ${m.to}`).toBe(true);
+          expect(recorded.has(m.from), `${stack}: moved from ${m.from}`).toBe(false);
+        }
+      }
+    });
   });
 
   it("records no stack of an environment that envs/ no longer holds", () => {

@@ -114,6 +114,7 @@ export type StackJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+  moved?: { from: string; to: string }[];
 };
 
 export function synthStack(stack: TerraformStack): StackJson {

@@ -14,7 +14,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { DataExternal } from "@cdktf/provider-external/lib/data-external";
 import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
+import { idOf, movedFromSuffix, PRIMARY_RESOURCE_ID } from "../lib/addressing";
 import { eksClusterNameProblem } from "../lib/aws-limits";
 import { bundleScript } from "../lib/bundle";
 import { kubernetesVersionProblem } from "../lib/eks-versions";
@@ -238,19 +238,25 @@ export class Eks extends Construct implements IEksCluster {
       cidrIpv4: "0.0.0.0/0",
     });
 
-    (props.apiAccess?.cidrs ?? []).forEach(
-      (cidr, i) =>
-        new VpcSecurityGroupIngressRule(this, `api_from_cidr_${i}`, {
-          securityGroupId: this.securityGroup.id,
-          cidrIpv4: cidr,
-          description: `API server from ${cidr} (eks.apiAccess)`,
-          ipProtocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-        }),
-    );
+    // Keyed by the CIDR or group (addresses by list position moved with every removal); the moved
+    // blocks carry state from the positional addresses earlier versions used.
+    (props.apiAccess?.cidrs ?? []).forEach((cidr, i) => {
+      const rule = new VpcSecurityGroupIngressRule(this, `api_from_cidr_${idOf(cidr)}`, {
+        securityGroupId: this.securityGroup.id,
+        cidrIpv4: cidr,
+        description: `API server from ${cidr} (eks.apiAccess)`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+      });
+      movedFromSuffix(rule, `_${i}`, `_${idOf(cidr)}`);
+    });
     (props.apiAccess?.securityGroupIds ?? []).forEach((group, i) =>
-      this.allowApiAccessFrom(`api_from_group_${i}`, group, `API server from ${group} (eks.apiAccess)`),
+      movedFromSuffix(
+        this.allowApiAccessFrom(`api_from_group_${idOf(group)}`, group, `API server from ${group} (eks.apiAccess)`),
+        `_${i}`,
+        `_${idOf(group)}`,
+      ),
     );
 
     this.logGroup = new CloudwatchLogGroup(this, "control_plane_logs", {

@@ -2,6 +2,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { idOf, movedFromSuffix } from "../lib/addressing";
 import { iamRoleNameProblem } from "../lib/aws-limits";
 import { irsaTrustPolicy, policyDocument, type Statement } from "../lib/iam";
 import { invalidName, requireValidProps } from "../lib/validation";
@@ -60,8 +61,11 @@ export class IrsaRole extends Construct {
     if ((props.statements ?? []).length > 0) {
       new IamRolePolicy(this, "policy", { name: props.roleName, role: this.role.id, policy: policyDocument(props.statements!) });
     }
-    (props.managedPolicyArns ?? []).forEach(
-      (policyArn, i) => new IamRolePolicyAttachment(this, `managed_policy_${i}`, { role: this.role.name, policyArn }),
-    );
+    // Keyed by the policy's name, with a moved block from the list position earlier versions used.
+    (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
+      const name = idOf(policyArn.split("/").pop()!);
+      const attachment = new IamRolePolicyAttachment(this, `managed_policy_${name}`, { role: this.role.name, policyArn });
+      movedFromSuffix(attachment, `_${i}`, `_${name}`);
+    });
   }
 }

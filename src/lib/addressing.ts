@@ -3,6 +3,7 @@
  * `ReadableStack` when it names their resources. A leaf module, so constructs follow the
  * conventions without depending on the stack that applies them.
  */
+import type { TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 
 /** The construct id of a construct's primary resource: left out of Terraform names (AWS CDK's convention). */
@@ -21,4 +22,23 @@ export function transparentScope(construct: IConstruct): void {
 /** Whether {@link transparentScope} marked this construct. */
 export function isTransparentScope(construct: IConstruct): boolean {
   return (construct as unknown as Record<symbol, boolean>)[TRANSPARENT] === true;
+}
+
+/**
+ * A value (a CIDR, a security group id, a policy name) as a construct id part: `10.99.0.0/24` ->
+ * `10_99_0_0_24`. Ids keyed by what an entry is, not by where it sits in a list, so removing one
+ * entry never renames (and so replaces) the others.
+ */
+export function idOf(value: string): string {
+  return value.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+}
+
+/**
+ * Keeps the state of a resource whose id suffix changed from `oldSuffix` to `newSuffix`: a `moved`
+ * block from its former address, so Terraform renames it in the state instead of replacing it.
+ */
+export function movedFromSuffix(resource: TerraformResource, oldSuffix: string, newSuffix: string): void {
+  const id = resource.friendlyUniqueId;
+  if (!id.endsWith(newSuffix)) throw new Error(`${resource.node.path}: its address ${id} does not end with ${newSuffix}`);
+  resource.moveFromId(`${resource.terraformResourceType}.${id.slice(0, id.length - newSuffix.length)}${oldSuffix}`);
 }

@@ -239,7 +239,7 @@ describe("EksWorkerNodes", () => {
   it("opens SSH only when asked, and only to the given CIDRs", () => {
     const json = synth({ ssh: { keyName: "ops", allowedCidrs: ["198.51.100.0/24"] } });
     expect(resourcesOf(json, "aws_launch_template").workers_app_launch_template.key_name).toBe("ops");
-    expect(ingressRules(json).workers_node_ssh_0).toMatchObject({ cidr_ipv4: "198.51.100.0/24", from_port: 22, to_port: 22 });
+    expect(ingressRules(json).workers_node_ssh_198_51_100_0_24).toMatchObject({ cidr_ipv4: "198.51.100.0/24", from_port: 22, to_port: 22 });
   });
 
   it("creates no node role, and nothing else, without any group (Fargate-only and Auto Mode clusters)", () => {

@@ -51,7 +51,7 @@ describe("audit", () => {
     expect(alpha.match(/None: every ingress rule names a security group\./g)).toHaveLength(3);
     expect(bravo.match(/None: every ingress rule names a security group\./g)).toHaveLength(2);
     expect(bravo).toContain(
-      "| `aws_vpc_security_group_ingress_rule.eks_api_from_cidr_0` | 10.99.0.0/24 | tcp 443-443 | API server from 10.99.0.0/24 (eks.apiAccess) |",
+      "| `aws_vpc_security_group_ingress_rule.eks_api_from_cidr_10_99_0_0_24` | 10.99.0.0/24 | tcp 443-443 | API server from 10.99.0.0/24 (eks.apiAccess) |",
     );
   });
 

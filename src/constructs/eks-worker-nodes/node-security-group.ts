@@ -2,7 +2,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { transparentScope } from "../../lib/addressing";
+import { idOf, movedFromSuffix, transparentScope } from "../../lib/addressing";
 import { eksDiscoveryTags } from "../../lib/tags";
 import type { IEksCluster } from "../eks";
 
@@ -73,8 +73,13 @@ export class NodeSecurityGroup extends Construct {
       description: "Self-managed nodes reach managed nodes and Fargate pods",
       ipProtocol: "-1",
     });
+    // Keyed by the CIDR, with a moved block from the list position earlier versions used.
     (props.sshCidrs ?? []).forEach((cidr, i) =>
-      ingress(`node_ssh_${i}`, `SSH from ${cidr} (explicit opt-in)`, { protocol: "tcp", from: 22, to: 22, cidr }),
+      movedFromSuffix(
+        ingress(`node_ssh_${idOf(cidr)}`, `SSH from ${cidr} (explicit opt-in)`, { protocol: "tcp", from: 22, to: 22, cidr }),
+        `_${i}`,
+        `_${idOf(cidr)}`,
+      ),
     );
     new VpcSecurityGroupEgressRule(this, "node_egress", {
       securityGroupId: sg.id,
