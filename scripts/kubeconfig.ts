@@ -20,6 +20,7 @@ import { checkKubeconfigInput, kubeconfigInputFromOutputs, mergeKubeconfig, rend
 import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
 import { linkTarget, writeFileAtomic } from "../src/tools/private-files";
 import { runTerraform } from "../src/tools/terraform/terraform";
+import { parseJsonFrom } from "../src/lib/text";
 
 const USAGE = `
 usage: npm run kubeconfig -- <env> [--outputs <file>] [--out <path> | --merge [--kubeconfig <path>] [--use-context] | --print]
@@ -68,7 +69,7 @@ async function platformOutputs(env: string, outputsFile: string | undefined): Pr
   }
   const run = await runTerraform(["output", "-json"], dir, { ...process.env, CHECKPOINT_DISABLE: "1" }, 120_000);
   if (run.code !== 0) throw new CliError(`terraform output failed in ${dir}:\n${run.stderr || run.stdout}`);
-  return JSON.parse(run.stdout);
+  return parseJsonFrom(run.stdout, `terraform output -json (in ${dir})`);
 }
 
 runCli(USAGE, async () => {

@@ -43,3 +43,19 @@ export function escapeJsonControl(json: string): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * JSON.parse with the step in the error: `terraform state pull (dev-backend) printed no JSON
+ * (Unexpected token 'E'...); it began: "Error: ..."`, instead of a bare SyntaxError.
+ */
+export function parseJsonFrom<T = unknown>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    const start = text.trim().slice(0, 120);
+    throw new Error(
+      `${what} printed no JSON (${escapeControl((err as Error).message)}); ${start ? `it began: ${JSON.stringify(start)}` : "it printed nothing"}`,
+      { cause: err },
+    );
+  }
+}

@@ -25,6 +25,7 @@ import { onInterrupt } from "../../lib/interrupts";
 import { backendLocalStatePath, stackId, stateBucketName, stateKey, type StackKind } from "../../lib/naming";
 import { CliError } from "../cli";
 import { runProcess, type ProcessRun } from "../process";
+import { parseJsonFrom } from "../../lib/text";
 
 /** A stack after the backend: what bootstrap applies and teardown destroys. */
 export type AppliedKind = Exclude<StackKind, "backend">;
@@ -281,7 +282,10 @@ async function backendIntoBucket(r: Runner, opts: DeployOptions): Promise<Deploy
 
   const local = readState(localState);
   if (local) {
-    const remote = JSON.parse((await r.terraformOk(stack, "state pull", dir, ["state", "pull"])).stdout || "{}") as StateFile;
+    const remote = parseJsonFrom<StateFile>(
+      (await r.terraformOk(stack, "state pull", dir, ["state", "pull"])).stdout || "{}",
+      `terraform state pull (${stack})`,
+    );
     const sameLineage = remote.lineage !== undefined && remote.lineage === local.lineage;
     if (isEmpty(remote) || (sameLineage && (remote.serial ?? 0) < (local.serial ?? 0))) {
       r.log(`${stack}: moving its state into s3://${bucket}/${stateKey(env.name, "backend")}`);
@@ -293,7 +297,10 @@ async function backendIntoBucket(r: Runner, opts: DeployOptions): Promise<Deploy
           `compare them (terraform state pull) and move the one you do not want out of the way, then run this again`,
       );
     }
-    const pulled = JSON.parse((await r.terraformOk(stack, "state pull", dir, ["state", "pull"])).stdout) as StateFile;
+    const pulled = parseJsonFrom<StateFile>(
+      (await r.terraformOk(stack, "state pull", dir, ["state", "pull"])).stdout,
+      `terraform state pull (${stack})`,
+    );
     if (
       canonical({ r: pulled.resources ?? [], o: pulled.outputs ?? {} }) !== canonical({ r: local.resources ?? [], o: local.outputs ?? {} })
     ) {

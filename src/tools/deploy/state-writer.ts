@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { stateWriters, type EnvConfig } from "../../config";
 import { CliError } from "../cli";
 import { runProcess } from "../process";
+import { parseJsonFrom } from "../../lib/text";
 
 /**
  * Whether the STS caller `callerArn` is one of `writers`: a user by its ARN; an assumed role by its
@@ -51,7 +52,7 @@ export async function assertStateWriter(env: EnvConfig, processEnv: NodeJS.Proce
     timeoutMs: 30_000,
   });
   if (run.code !== 0) return `not checking who writes the state: aws sts get-caller-identity failed (${run.stderr.trim().split("\n")[0]})`;
-  const caller = (JSON.parse(run.stdout) as { Arn: string }).Arn;
+  const caller = parseJsonFrom<{ Arn: string }>(run.stdout, "aws sts get-caller-identity").Arn;
   const writers = stateWriters(env);
   if (isStateWriter(caller, writers)) return undefined;
   throw new CliError(

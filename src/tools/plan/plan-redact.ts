@@ -13,6 +13,7 @@
  */
 
 import { writeFileAtomic } from "../private-files";
+import { parseJsonFrom } from "../../lib/text";
 
 /** What a redacted value becomes. */
 export const REDACTED = "(sensitive)";
@@ -114,7 +115,7 @@ export function planArtifact(plan: Json): Json {
  * written to a temporary file beside it first, then renamed: never half a file).
  */
 export function writePlanArtifact(file: string, showJson: string): void {
-  const plan: unknown = JSON.parse(showJson);
+  const plan = parseJsonFrom(showJson, "terraform show -json");
   if (!isObject(plan)) throw new Error(`terraform show -json printed ${Array.isArray(plan) ? "an array" : typeof plan}, not a plan`);
   writeFileAtomic(file, `${JSON.stringify(planArtifact(plan), null, 1)}\n`, 0o600);
 }

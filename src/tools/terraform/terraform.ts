@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { runProcess, type ProcessRun } from "../process";
 import { removeOnInterrupt } from "../../lib/interrupts";
 import { readStackFile, valueText } from "../../lib/synthesized";
+import { parseJsonFrom } from "../../lib/text";
 
 /** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
 export const REGISTRY_ONLY_PROVIDERS = ["external", "local", "kubernetes", "helm"] as const;
@@ -95,7 +96,7 @@ export function terraformVersion(): string {
     stdio: ["ignore", "pipe", "ignore"],
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
-  return (JSON.parse(out) as { terraform_version: string }).terraform_version;
+  return parseJsonFrom<{ terraform_version: string }>(out, "terraform version -json").terraform_version;
 }
 
 /**
