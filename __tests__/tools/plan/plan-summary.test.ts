@@ -32,6 +32,49 @@ const rc = (address: string, actions: string[], change: Record<string, unknown> 
   change: { actions, ...change },
 });
 
+describe("plan summary of odd but valid plans", () => {
+  /** `{ a: { a: ... leaf } }`, `depth` levels deep, built without recursion. */
+  const nested = (depth: number, leaf: unknown): unknown => {
+    let v = leaf;
+    for (let i = 0; i < depth; i++) v = { a: v };
+    return v;
+  };
+
+  it.each([
+    ["a value nested 10,000 levels deep", { before: { v: nested(10_000, 1) }, after: { v: nested(10_000, 2) } }, "v.a.a"],
+    [
+      "masks of unexpected types",
+      { before: { v: 1 }, after: { v: 2 }, after_unknown: "yes", before_sensitive: 7, after_sensitive: [true] },
+      "v",
+    ],
+    ["before and after of different kinds", { before: { v: [1, 2] }, after: { v: { x: 1 } } }, "v"],
+    ["a null change body", { before: null, after: { v: "x" } }, "v"],
+  ])("reviews %s without failing, naming the changed path", (_label, change, prefix) => {
+    const plan = validatePlan({ format_version: "1.2", resource_changes: [rc("aws_s3_bucket.a", ["update"], change)] }, "p.json");
+    const summary = summarizeStack("s", plan);
+    const [changed] = summary.changes;
+    expect(changed.attributes.length).toBeGreaterThan(0);
+    expect(changed.attributes[0].path.startsWith(prefix)).toBe(true);
+    expect(renderMarkdown(summarizePlans([{ stack: "s", plan }], "Plan: x"))).toContain("aws_s3_bucket.a");
+  });
+
+  it("says a change nested past the review's depth is to be read in the plan, and skips one that is equal", () => {
+    const deep = (leaf: unknown) => ({ v: nested(50, leaf) });
+    const changed = summarizeStack("s", {
+      format_version: "1.2",
+      resource_changes: [rc("aws_x.a", ["update"], { before: deep(1), after: deep(2) })],
+    });
+    expect(changed.changes[0].attributes).toEqual([
+      { path: `v${".a".repeat(31)}`, note: "nested deeper than 32 levels: read it in the plan" },
+    ]);
+    const same = summarizeStack("s", {
+      format_version: "1.2",
+      resource_changes: [rc("aws_x.a", ["update"], { before: deep(1), after: deep(1) })],
+    });
+    expect(same.changes[0].attributes).toEqual([]);
+  });
+});
+
 describe("plan summary", () => {
   it("maps Terraform's actions to create, update, replace, destroy, forget, no-op and counts data reads", () => {
     const plan: PlanJson = {

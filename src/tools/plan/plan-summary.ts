@@ -72,7 +72,7 @@ export interface AttributeChange {
   readonly path: string;
   readonly before?: string;
   readonly after?: string;
-  /** "sensitive", "known after apply", or undefined when the values are shown. */
+  /** "sensitive", "known after apply", "nested deeper than ...", or undefined when the values are shown. */
   readonly note?: string;
 }
 
@@ -406,9 +406,14 @@ function markedWithin(mask: unknown, path: readonly (string | number)[]): boolea
   return containsTrue(cur);
 }
 
-function containsTrue(v: unknown): boolean {
+/** How deep the review descends into an attribute; deeper values are compared whole (and a provider's values are never this deep). */
+const MAX_DEPTH = 32;
+
+function containsTrue(v: unknown, depth = 0): boolean {
   if (v === true) return true;
-  if (v && typeof v === "object") return Object.values(v).some(containsTrue);
+  // A mask nested deeper than any value the review descends into: treated as marking (sensitive stays hidden).
+  if (depth > MAX_DEPTH) return true;
+  if (v && typeof v === "object") return Object.values(v).some((x) => containsTrue(x, depth + 1));
   return false;
 }
 
@@ -418,8 +423,17 @@ function formatPath(path: readonly (string | number)[]): string {
 
 function show(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  const text = JSON.stringify(v);
-  return text.length <= SHORT_VALUE ? text : undefined;
+  const text = sameJson(v);
+  return text !== undefined && text.length <= SHORT_VALUE ? text : undefined;
+}
+
+/** JSON.stringify, or undefined for a value it cannot write (nested past the engine's stack). */
+function sameJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -429,6 +443,12 @@ function diff(change: ResourceChange["change"]): AttributeChange[] {
   const out: AttributeChange[] = [];
   const walk = (before: unknown, after: unknown, path: (string | number)[]) => {
     const unknown = markedAt(change.after_unknown, path);
+    if (path.length >= MAX_DEPTH) {
+      const same = sameJson(before ?? null);
+      if (same !== undefined && same === sameJson(after ?? null)) return;
+      out.push({ path: formatPath(path), note: `nested deeper than ${MAX_DEPTH} levels: read it in the plan` });
+      return;
+    }
     if (isObject(before) && isObject(after) && !unknown) {
       for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) walk(before[key], after[key], [...path, key]);
       return;
@@ -443,7 +463,7 @@ function diff(change: ResourceChange["change"]): AttributeChange[] {
       before.forEach((b, i) => walk(b, after[i], [...path, i]));
       return;
     }
-    if (!unknown && JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
+    if (!unknown && sameJson(before ?? null) === sameJson(after ?? null)) return;
     if (unknown && before === undefined) return; // a computed attribute of something new
     const sensitive = markedWithin(change.before_sensitive, path) || markedWithin(change.after_sensitive, path);
     if (sensitive) out.push({ path: formatPath(path), note: "sensitive" });
