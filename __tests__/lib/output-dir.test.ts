@@ -41,6 +41,9 @@ function previous(): { parent: string; outdir: string } {
     "stacks/a/assets/h1/x.cjs": "x1",
     "stacks/a/.terraform/terraform.tfstate": "backend",
     "stacks/a/.terraform.lock.hcl": "lock",
+    "stacks/a/errored.tfstate": "saved",
+    // Left by a run killed with SIGKILL: Terraform would load it silently after every later synth.
+    "stacks/a/backend_override.tf.json": '{"terraform":{"backend":{"local":{}}}}',
     "stacks/gone/cdk.tf.json": "g1",
     "notes.txt": "mine",
   });
@@ -52,11 +55,13 @@ describe("writeDirAtomically", () => {
     const { parent, outdir } = previous();
     writeDirAtomically(outdir, (staging) => write(staging, NEW));
     // A stack no longer synthesized (an environment removed or not selected) is gone, as is anything
-    // else the writer does not write: the folder holds what was synthesized, and Terraform's files.
+    // else the writer does not write (an override file): the folder holds what was synthesized, and
+    // Terraform's working files.
     expect(files(outdir)).toEqual({
       ...NEW,
       "stacks/a/.terraform/terraform.tfstate": "backend",
       "stacks/a/.terraform.lock.hcl": "lock",
+      "stacks/a/errored.tfstate": "saved",
     });
     expect(fs.readdirSync(parent)).toEqual(["cdktf.out"]);
   });

@@ -6,10 +6,10 @@
  * disk) leaves the previous folder as it was and no staging folder behind, and is reported as one
  * line that names the path, what failed and what to do.
  *
- * Terraform's working files are kept: the entries of the previous folder's folders at depth
- * `mergeDepth` (for cdktf.out: `stacks/<stack>/.terraform`, `.terraform.lock.hcl`, an
- * `errored.tfstate`) are moved into the same folders of the new one when it has them, so a synth
- * keeps them and moving them is a rename, not a copy. Folders the new output no longer has (the
+ * Terraform's working files are kept: those of the previous folder's folders at depth `mergeDepth`
+ * (for cdktf.out: `stacks/<stack>/.terraform`, `.terraform.lock.hcl`, a local or `errored.tfstate`)
+ * are moved into the same folders of the new one when it has them, so a synth keeps them and moving
+ * them is a rename, not a copy. Nothing else is (an `*_override.tf.json` left by a killed run). Folders the new output no longer has (the
  * stacks of an environment removed or not selected) are dropped with the previous folder, so what
  * is there is exactly what was synthesized.
  *
@@ -200,9 +200,18 @@ function swapDir(final: string, staged: string, mergeDepth: number, journal: Mov
   }
 }
 
+/** What Terraform itself keeps in a stack's folder between runs, carried into a new output. */
+const TERRAFORM_WORKING_FILES = new Set([
+  ".terraform",
+  ".terraform.lock.hcl",
+  "terraform.tfstate",
+  "terraform.tfstate.backup",
+  "errored.tfstate",
+]);
+
 /**
- * Moves every entry of `oldDir` that `newDir` lacks into `newDir` at the last of `depth` levels,
- * descending only into folders both have.
+ * Moves Terraform's working files of `oldDir` that `newDir` lacks into `newDir` at the last of
+ * `depth` levels, descending only into folders both have.
  */
 function carryOver(oldDir: string, newDir: string, depth: number, journal: Move[]): void {
   if (depth <= 0) return;
@@ -212,6 +221,9 @@ function carryOver(oldDir: string, newDir: string, depth: number, journal: Move[
     const there = lstatOrUndefined(to);
     if (!there) {
       if (depth > 1) continue; // a folder no longer generated: dropped
+      // Only Terraform's own working files: an override file a killed run left (a local backend,
+      // emulator endpoints) would otherwise ride along into every later synth, silently.
+      if (!TERRAFORM_WORKING_FILES.has(name)) continue;
       try {
         rename(from, to, journal);
       } catch (err) {
