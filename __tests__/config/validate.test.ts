@@ -351,9 +351,9 @@ describe("adjustable quotas: warnings, never errors", () => {
   it.each([
     [
       "two production VPCs of 3 NAT gateways each",
-      [at("prod", { ...zones3, tier: "production" }), at("prod2", { ...zones3, tier: "production", vpc: { cidr: "10.1.0.0/16" } })],
+      [at("live", { ...zones3, tier: "production" }), at("live2", { ...zones3, tier: "production", vpc: { cidr: "10.1.0.0/16" } })],
       [
-        'env "prod2": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/prod.ts 3, envs/prod2.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got nothing)',
+        'env "live2": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/live.ts 3, envs/live2.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got nothing)',
       ],
     ],
     [
@@ -364,20 +364,20 @@ describe("adjustable quotas: warnings, never errors", () => {
     [
       "the same in two regions",
       [
-        at("prod", { ...zones3, tier: "production" }),
-        at("produs", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], tier: "production" }),
+        at("live", { ...zones3, tier: "production" }),
+        at("liveus", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], tier: "production" }),
       ],
       [],
     ],
     [
       "an existing VPC (its NAT is not ours)",
       [
-        at("prod", { ...zones3, tier: "production" }),
+        at("live", { ...zones3, tier: "production" }),
         at("byo", { vpc: { existing: existingVpcInput() } }),
-        at("prod3", { ...zones3, vpc: { natGateways: "perAz", cidr: "10.3.0.0/16" } }),
+        at("live3", { ...zones3, vpc: { natGateways: "perAz", cidr: "10.3.0.0/16" } }),
       ],
       [
-        'env "prod3": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/prod.ts 3, envs/prod3.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got "perAz")',
+        'env "live3": vpc.natGateways makes the NAT gateways of 111111111111 in eu-west-1 need 6 Elastic IPs (envs/live.ts 3, envs/live3.ts 3), over the default quota of 5 per region: request more (Service Quotas, EC2 "EC2-VPC Elastic IPs") before deploying, or use natGateways "single" outside production (got "perAz")',
       ],
     ],
   ])("%s", (_label, sources, expected) => {
