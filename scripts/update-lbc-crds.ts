@@ -1,7 +1,7 @@
 /**
  * npm run crds:update -- <unpacked chart dir>
  *
- * Rewrites charts/aws-load-balancer-controller-crds from the crds/ of the AWS Load Balancer
+ * Rewrites src/charts/aws-load-balancer-controller-crds from the crds/ of the AWS Load Balancer
  * Controller chart unpacked in the given folder. Run it with every bump of
  * LOAD_BALANCER_CONTROLLER_CHART (src/lib/helm-charts.ts); a test fails until the versions match.
  */
@@ -13,7 +13,7 @@ import { LBC_CRD_CHART_NAME, lbcCrdChartFiles, writeChart } from "../src/tools/g
 const USAGE = [
   "usage: npm run crds:update -- <unpacked chart dir>",
   "",
-  "Writes charts/aws-load-balancer-controller-crds from the CRDs of the aws-load-balancer-controller chart, e.g.:",
+  "Writes src/charts/aws-load-balancer-controller-crds from the CRDs of the aws-load-balancer-controller chart, e.g.:",
   "  helm pull aws-load-balancer-controller --repo https://aws.github.io/eks-charts --version <version> --untar --untardir /tmp/lbc",
   "  npm run crds:update -- /tmp/lbc/aws-load-balancer-controller",
 ].join("\n");
@@ -22,7 +22,7 @@ runCli(USAGE, () => {
   const { positionals } = parseArgs(process.argv.slice(2));
   if (positionals.length !== 1) throw new UsageError("give exactly one folder: the unpacked aws-load-balancer-controller chart");
   const files = lbcCrdChartFiles(path.resolve(positionals[0]));
-  const out = path.join(PROJECT_ROOT, "charts", LBC_CRD_CHART_NAME);
+  const out = path.join(PROJECT_ROOT, "src", "charts", LBC_CRD_CHART_NAME);
   writeChart(out, files);
   console.log(`wrote ${path.relative(process.cwd(), out)}: ${Object.keys(files).join(", ")}`);
 });

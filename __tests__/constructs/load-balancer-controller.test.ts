@@ -225,7 +225,7 @@ describe("LoadBalancerController", () => {
   });
 });
 
-describe("the CRD chart (charts/aws-load-balancer-controller-crds)", () => {
+describe("the CRD chart (src/charts/aws-load-balancer-controller-crds)", () => {
   const chart = parse(fs.readFileSync(path.join(LBC_CRD_CHART_DIR, "Chart.yaml"), "utf8")) as Record<string, string>;
   const crds = fs
     .readdirSync(path.join(LBC_CRD_CHART_DIR, "templates"))

@@ -246,12 +246,12 @@ export interface LoadBalancerControllerProps {
   readonly roleArn: string;
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** The CRD chart. @default the project's, charts/aws-load-balancer-controller-crds */
+  /** The CRD chart. @default the project's, src/charts/aws-load-balancer-controller-crds */
   readonly crdChartDir?: string;
 }
 
 /** The project's CRD chart of the controller (written by `npm run crds:update`). */
-export const LBC_CRD_CHART_DIR = path.resolve(__dirname, "..", "..", "charts", "aws-load-balancer-controller-crds");
+export const LBC_CRD_CHART_DIR = path.resolve(__dirname, "..", "charts", "aws-load-balancer-controller-crds");
 
 /** Fails unless the CRD chart in `dir` is of the pinned controller chart's version. */
 function checkCrdChart(dir: string): void {
@@ -272,7 +272,7 @@ function checkCrdChart(dir: string): void {
  *
  * Its CRDs (TargetGroupBinding, IngressClassParams, ALBTargetControlConfig, GlobalAccelerator and
  * the gateway.k8s.aws configurations in 3.x) come first, from a release of the project's CRD chart
- * (charts/aws-load-balancer-controller-crds: the pinned chart's crds/ files as templates, written by
+ * (src/charts/aws-load-balancer-controller-crds: the pinned chart's crds/ files as templates, written by
  * `npm run crds:update`); the controller's release skips its crds/. Helm installs a chart's crds/
  * only on the first install and never upgrades them, whereas templates are upgraded with the
  * release: every chart bump changes the CRD chart (a new asset), so Helm upgrades the CRDs before

@@ -1,5 +1,5 @@
 /**
- * Builds the project's CRD chart of the AWS Load Balancer Controller (charts/aws-load-balancer-controller-crds)
+ * Builds the project's CRD chart of the AWS Load Balancer Controller (src/charts/aws-load-balancer-controller-crds)
  * from the controller's chart, unpacked (`helm pull eks/aws-load-balancer-controller --version <v> --untar`).
  *
  * Helm installs a chart's crds/ folder on the first install only and never upgrades it, so the
