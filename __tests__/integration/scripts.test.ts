@@ -127,7 +127,7 @@ describe("scripts under bad input", () => {
       "upgrade",
       ["bravo"],
       1,
-      /^error: env "bravo": eks\.kubernetesVersion 1\.35 is the newest version this project supports; adding 1\.36 means a row in/,
+      /^error: env "bravo": eks\.kubernetesVersion 1\.35 is the newest version this project supports; 1\.36 comes with npm run catalog:update/,
     ],
     [
       "upgrade",

@@ -62,7 +62,7 @@ describe("upgradeTarget", () => {
     [
       "1.35",
       undefined,
-      'env "qa": eks.kubernetesVersion 1.35 is the newest version this project supports; adding 1.36 means a row in src/lib/eks-versions.ts, src/lib/eks-addons.ts and every catalog that follows the version (got "1.36")',
+      'env "qa": eks.kubernetesVersion 1.35 is the newest version this project supports; 1.36 comes with npm run catalog:update and npm run images:update (AWS credentials: they add it once EKS lists it with every add-on\'s default) and a row in CLUSTER_AUTOSCALER_IMAGE_TAGS (src/lib/helm-charts.ts) (got "1.36")',
     ],
   ])("refuses %s -> %s with the steps to take", (from, to, message) => {
     expect(() => upgradeTarget("qa", from, to)).toThrow(message);

@@ -125,7 +125,11 @@ export function upgradeTarget(env: string, from: string, to?: string): string {
       at(
         target,
         to === undefined
-          ? `${from} is the newest version this project supports; adding ${target} means a row in src/lib/eks-versions.ts, src/lib/eks-addons.ts and every catalog that follows the version`
+          ? `${from} is the newest version this project supports; ${target} comes with npm run catalog:update and npm run images:update (AWS credentials: they add it once EKS lists it with every add-on's default) and a row in ${VERSION_CATALOGS.filter(
+              (c) => !/EKS_ADDON_VERSIONS|EKS_NODE_IMAGE_RELEASES/.test(c.table),
+            )
+              .map((c) => c.table)
+              .join(", ")}`
           : `cannot be upgraded to ${target}: ${problem}`,
       ),
     );
