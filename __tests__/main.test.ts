@@ -41,6 +41,35 @@ describe("main.ts", () => {
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["one-backend", "one-platform", "one-workloads"]);
   });
 
+  it("needs no Terraform to synthesize, moved blocks included (cdktf's own moves would run terraform version)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-main-noterraform-"));
+    fs.writeFileSync(path.join(dir, "terraform"), `#!/bin/sh\necho called >> "${dir}/called"\nexit 1\n`, { mode: 0o755 });
+    fs.mkdirSync(path.join(dir, "envs"));
+    // API access CIDRs: their rules carry moved blocks from earlier addresses.
+    fs.writeFileSync(path.join(dir, "envs", "one.ts"), good.replace("eks: {", 'eks: { apiAccess: { cidrs: ["10.99.0.0/24"] },'));
+    const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
+    const run = spawnSync("sh", ["-c", app], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        PATH: `${dir}${path.delimiter}${process.env.PATH}`,
+        EKS_ENVS_DIR: path.join(dir, "envs"),
+        CDKTF_OUTDIR: path.join(dir, "out"),
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(fs.existsSync(path.join(dir, "called"))).toBe(false);
+    const platform = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", "one-platform", "cdk.tf.json"), "utf8")) as {
+      moved?: { from: string; to: string }[];
+    };
+    expect(platform.moved).toContainEqual({
+      from: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_0",
+      to: "aws_vpc_security_group_ingress_rule.eks_api_from_cidr_10_99_0_0_24",
+    });
+  });
+
   it("reports every problem of every environment, exits non-zero and writes nothing", () => {
     const { code, stderr, outdir } = runApp({
       "one.ts": good,

@@ -3,7 +3,7 @@
  * `ReadableStack` when it names their resources. A leaf module, so constructs follow the
  * conventions without depending on the stack that applies them.
  */
-import type { TerraformResource } from "cdktf";
+import { TerraformStack, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 
 /** The construct id of a construct's primary resource: left out of Terraform names (AWS CDK's convention). */
@@ -33,12 +33,21 @@ export function idOf(value: string): string {
   return value.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
 }
 
+const MOVED = new WeakMap<TerraformStack, { from: string; to: string }[]>();
+
 /**
  * Keeps the state of a resource whose id suffix changed from `oldSuffix` to `newSuffix`: a `moved`
  * block from its former address, so Terraform renames it in the state instead of replacing it.
+ * Written as the stack's own `moved` list, not with cdktf's `moveFromId`, which makes every synth of
+ * the stack run `terraform version` (a check for Terraform >= 1.5; the project requires 1.10).
  */
 export function movedFromSuffix(resource: TerraformResource, oldSuffix: string, newSuffix: string): void {
   const id = resource.friendlyUniqueId;
   if (!id.endsWith(newSuffix)) throw new Error(`${resource.node.path}: its address ${id} does not end with ${newSuffix}`);
-  resource.moveFromId(`${resource.terraformResourceType}.${id.slice(0, id.length - newSuffix.length)}${oldSuffix}`);
+  const type = resource.terraformResourceType;
+  const stack = TerraformStack.of(resource);
+  const moved = MOVED.get(stack) ?? [];
+  MOVED.set(stack, moved);
+  moved.push({ from: `${type}.${id.slice(0, id.length - newSuffix.length)}${oldSuffix}`, to: `${type}.${id}` });
+  stack.addOverride("moved", [...moved]);
 }
