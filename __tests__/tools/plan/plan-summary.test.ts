@@ -215,11 +215,11 @@ describe("node rollouts in the plan review", () => {
     });
   const template = (from: string, to: string) =>
     rc("aws_launch_template.workers_app_launch_template", ["update"], {
-      before: { name: "acme-prod-eks-app", image_id: from },
-      after: { name: "acme-prod-eks-app", image_id: to },
+      before: { name: "acme-core-eks-app", image_id: from },
+      after: { name: "acme-core-eks-app", image_id: to },
     });
   const review = (...changes: ReturnType<typeof rc>[]) =>
-    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+    summarizePlans([{ stack: "core-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: core");
 
   it("names each group's release before and after, and what paces the roll", () => {
     const summary = review(
@@ -228,7 +228,7 @@ describe("node rollouts in the plan review", () => {
     );
     expect(summary.rollouts).toEqual([
       {
-        stack: "prod-platform",
+        stack: "core-platform",
         address: "aws_eks_node_group.workers_sys_node_group",
         group: "sys",
         kind: "managed",
@@ -238,9 +238,9 @@ describe("node rollouts in the plan review", () => {
         setting: "update_config.max_unavailable_percentage = 33",
       },
       {
-        stack: "prod-platform",
+        stack: "core-platform",
         address: "aws_launch_template.workers_app_launch_template",
-        group: "acme-prod-eks-app",
+        group: "acme-core-eks-app",
         kind: "self-managed",
         from: "v20260512",
         to: "v20260602",
@@ -252,7 +252,7 @@ describe("node rollouts in the plan review", () => {
     expect(md.slice(2, 5)).toEqual([
       "> [!IMPORTANT]",
       "> **Node rollouts** (2): a new node image replaces every node of these groups.",
-      "> - `prod-platform` `aws_eks_node_group.workers_sys_node_group`: managed node group `sys` `1.35.4-20260512` → `1.35.5-20260602`: EKS replaces 33% of the nodes at a time, draining each first (`update_config.max_unavailable_percentage = 33`)",
+      "> - `core-platform` `aws_eks_node_group.workers_sys_node_group`: managed node group `sys` `1.35.4-20260512` → `1.35.5-20260602`: EKS replaces 33% of the nodes at a time, draining each first (`update_config.max_unavailable_percentage = 33`)",
     ]);
   });
 
@@ -285,13 +285,13 @@ describe("one-way cluster changes in the plan review", () => {
   const cluster = (from: string, to: string, actions = ["update"]) =>
     rc("aws_eks_cluster.eks", actions, { before: { version: "1.35", ...access(from) }, after: { version: "1.35", ...access(to) } });
   const review = (...changes: ReturnType<typeof rc>[]) =>
-    summarizePlans([{ stack: "prod-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: prod");
+    summarizePlans([{ stack: "core-platform", plan: { format_version: "1.2", resource_changes: changes } }], "Plan: core");
 
   it("cautions that leaving the aws-auth ConfigMap for access entries only cannot be undone, at the top of the review", () => {
     const summary = review(cluster("API_AND_CONFIG_MAP", "API"));
     expect(summary.oneWay).toEqual([
       {
-        stack: "prod-platform",
+        stack: "core-platform",
         address: "aws_eks_cluster.eks",
         problem:
           "authentication mode API_AND_CONFIG_MAP → API is one-way: EKS can never use the aws-auth ConfigMap again, and whoever it alone admits (roles, users, self-managed nodes) loses access; give each an access entry first",
@@ -303,7 +303,7 @@ describe("one-way cluster changes in the plan review", () => {
       "> [!CAUTION]",
       "> **One-way cluster changes** (1): EKS cannot undo them.",
       // Plain text, escaped (underscores are Markdown).
-      `> - \`prod-platform\` \`aws_eks_cluster.eks\`: ${summary.oneWay[0].problem.replace(/_/g, "\\_")}`,
+      `> - \`core-platform\` \`aws_eks_cluster.eks\`: ${summary.oneWay[0].problem.replace(/_/g, "\\_")}`,
     ]);
     // Still a security-sensitive change of the cluster's access too.
     expect(summary.security.map((c) => c.security)).toEqual(["cluster access_config"]);
@@ -313,14 +313,14 @@ describe("one-way cluster changes in the plan review", () => {
   it("cautions that leaving CONFIG_MAP cannot be undone, and that EKS refuses a change back", () => {
     expect(review(cluster("CONFIG_MAP", "API_AND_CONFIG_MAP")).oneWay).toEqual([
       {
-        stack: "prod-platform",
+        stack: "core-platform",
         address: "aws_eks_cluster.eks",
         problem: "authentication mode CONFIG_MAP → API_AND_CONFIG_MAP is one-way: EKS can never return the cluster to CONFIG_MAP",
       },
     ]);
     expect(review(cluster("API", "API_AND_CONFIG_MAP")).oneWay).toEqual([
       {
-        stack: "prod-platform",
+        stack: "core-platform",
         address: "aws_eks_cluster.eks",
         problem:
           "authentication mode API → API_AND_CONFIG_MAP goes back, which EKS refuses: the mode only moves from CONFIG_MAP towards API",
