@@ -29,22 +29,22 @@ const here = { accountId: ACCOUNT, region: "eu-west-1" };
 describe("existingEnvs", () => {
   it("reads names, projects, VPCs (with the schema's default) and API networks, of invalid environments too", () => {
     const existing = existingEnvs([
-      env("dev", { vpc: { cidr: "10.10.0.0/16" }, eks: { apiAccess: { cidrs: ["10.99.0.0/24"] } } }),
+      env("core", { vpc: { cidr: "10.10.0.0/16" }, eks: { apiAccess: { cidrs: ["10.99.0.0/24"] } } }),
       // Invalid (no zones, a bad tier), but its name, project and default VPC 10.0.0.0/16 still count.
       env("broken", { tier: "huge" }),
       { source: "envs/odd.ts", raw: "not an object" },
     ]);
     expect(existing).toEqual({
       names: [
-        { source: "envs/dev.ts", name: "dev" },
+        { source: "envs/core.ts", name: "core" },
         { source: "envs/broken.ts", name: "broken" },
       ],
       projects: ["acme", "acme"],
       vpcs: [
-        { source: "envs/dev.ts", name: "dev", accountId: ACCOUNT, region: "eu-west-1", cidr: "10.10.0.0/16" },
+        { source: "envs/core.ts", name: "core", accountId: ACCOUNT, region: "eu-west-1", cidr: "10.10.0.0/16" },
         { source: "envs/broken.ts", name: "broken", accountId: ACCOUNT, region: "eu-west-1", cidr: "10.0.0.0/16" },
       ],
-      apiNetworks: [{ source: "envs/dev.ts", cidr: "10.99.0.0/24" }],
+      apiNetworks: [{ source: "envs/core.ts", cidr: "10.99.0.0/24" }],
     });
     expect(sourceNaming("broken", existing)).toBe("envs/broken.ts");
     expect(sourceNaming("qa", existing)).toBeUndefined();
@@ -53,13 +53,13 @@ describe("existingEnvs", () => {
 
 describe("chooseProject", () => {
   it("takes the one every existing environment uses, or the one asked for", () => {
-    const existing = existingEnvs([env("dev", {}), env("prod", {})]);
+    const existing = existingEnvs([env("core", {}), env("live", {})]);
     expect(chooseProject(undefined, existing)).toBe("acme");
     expect(chooseProject("shop", existing)).toBe("shop");
   });
 
   it("requires --project when the existing environments disagree or there are none", () => {
-    const mixed = existingEnvs([env("dev", {}), env("prod", { project: "shop" })]);
+    const mixed = existingEnvs([env("core", {}), env("live", { project: "shop" })]);
     expect(() => chooseProject(undefined, mixed)).toThrow(
       new CliError("--project is required: the existing environments use several projects (acme, shop)", 2),
     );
@@ -76,8 +76,8 @@ describe("chooseCidr", () => {
 
   it("skips every CIDR another environment uses, in any account or region, and their API networks", () => {
     const existing = existingEnvs([
-      env("dev", {}), // the default 10.0.0.0/16
-      env("prod", { accountId: OTHER_ACCOUNT, vpc: { cidr: "10.1.0.0/16" }, eks: { apiAccess: { cidrs: ["10.2.128.0/24"] } } }),
+      env("core", {}), // the default 10.0.0.0/16
+      env("live", { accountId: OTHER_ACCOUNT, vpc: { cidr: "10.1.0.0/16" }, eks: { apiAccess: { cidrs: ["10.2.128.0/24"] } } }),
       env("us", { region: "us-east-2", vpc: { cidr: "10.3.0.0/17" } }),
       env("big", { accountId: OTHER_ACCOUNT, region: "us-east-2", vpc: { cidr: "10.4.0.0/16" } }),
     ]);
@@ -89,7 +89,7 @@ describe("chooseCidr", () => {
     const existing = existingEnvs([
       ...elsewhere,
       env("rest", { accountId: OTHER_ACCOUNT, vpc: { cidr: "10.128.0.0/9" } }), // the VPC limit is /16, but it parses
-      env("dev", { vpc: { cidr: "10.0.0.0/16" } }),
+      env("core", { vpc: { cidr: "10.0.0.0/16" } }),
     ]);
     const choice = chooseCidr(here, undefined, existing);
     expect(choice.cidr).toBe("10.1.0.0/16");
@@ -107,10 +107,10 @@ describe("chooseCidr", () => {
   });
 
   it("refuses a requested CIDR that overlaps a VPC of the same account and region (exit 2)", () => {
-    const existing = existingEnvs([env("dev", { vpc: { cidr: "10.10.0.0/16" } })]);
+    const existing = existingEnvs([env("core", { vpc: { cidr: "10.10.0.0/16" } })]);
     expect(() => chooseCidr(here, "10.10.0.0/20", existing)).toThrow(
       new CliError(
-        `--cidr overlaps 10.10.0.0/16 of envs/dev.ts in account ${ACCOUNT} region eu-west-1; peering or a transit gateway between them would fail; leave --cidr out to have a free one picked (got "10.10.0.0/20")`,
+        `--cidr overlaps 10.10.0.0/16 of envs/core.ts in account ${ACCOUNT} region eu-west-1; peering or a transit gateway between them would fail; leave --cidr out to have a free one picked (got "10.10.0.0/20")`,
         2,
       ),
     );
