@@ -2,7 +2,7 @@
  * npm run docs:update
  *
  * Regenerates the parts of docs/ that come from the code: the configuration reference
- * (docs/configuration.md, from the schema's JSDoc comments), the policy-rule table (docs/policy.md,
+ * (docs/configuration.md, from the schema's metadata) and its JSON Schema (docs/env.schema.json), the policy-rule table (docs/policy.md,
  * from the rule pack) and the emulator-gap table (docs/testing.md: which gap touches how many
  * resources of each sample stack). A test fails when the checked-in text is stale.
  */

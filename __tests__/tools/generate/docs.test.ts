@@ -14,10 +14,10 @@ import {
   GENERATED_DOCS,
   inline,
   markdownTable,
+  envJsonSchema,
+  generatedDocs,
   referenceFields,
   renderDoc,
-  runtimeFields,
-  schemaFields,
   withGeneratedSection,
 } from "../../../src/tools/generate/docs";
 
@@ -35,7 +35,7 @@ describe("the generated docs", () => {
   it("document every field of the environment schema, nested paths included", () => {
     const doc = read("docs/configuration.md");
     // A top-level object is a section of its own; every other field is a row.
-    for (const p of runtimeFields().keys())
+    for (const { path: p } of referenceFields())
       expect(
         [`| \`${p}\``, `## \`${p}\``].some((t) => doc.includes(t)),
         p,
@@ -130,90 +130,66 @@ describe("markdownTable and inline", () => {
   });
 });
 
-/** A schema file in the shapes `src/config/schema.ts` uses. */
-const SOURCE = `
-import { z } from "zod";
-/** A thing's key. */
-const key = z.string().optional();
-const shared = {
-  /** Shared size. @default 1 */
-  size: z.number().default(1),
-};
-export const InnerSchema = z.strictObject({
-  /** Inner names. @default [] */
-  names: z.array(z.string()).default([]),
-  ...shared,
-});
-export const RootSchema = z.strictObject({
-  /** The name. */
-  name: z.string(),
-  /** Nested, by reference. @default - its fields' defaults */
-  inner: InnerSchema.prefault({}),
-  /** Groups by name. @default {} */
-  groups: z.record(z.string(), InnerSchema).default({}),
-  /** Listed things. */
-  things: z.array(z.strictObject({ key, "kebab-case": z.string() })),
-});
-`;
-
-const runtime = runtimeFields(
+/** A schema in the shapes `src/config/schema.ts` uses: shared schemas described by each field, spreads, maps, lists. */
+const key = z.string().optional().meta({ description: "A thing's key." });
+const shared = { size: z.number().default(1).meta({ description: "Shared size." }) };
+const Inner = z.strictObject({ names: z.array(z.string()).default([]).meta({ description: "Inner names." }), ...shared });
+const root = (kebab: z.ZodType) =>
   z.strictObject({
-    name: z.string(),
-    inner: z.strictObject({ names: z.array(z.string()).default([]), size: z.number().default(1) }).prefault({}),
-    groups: z.record(z.string(), z.strictObject({ names: z.array(z.string()).default([]), size: z.number().default(1) })).default({}),
-    things: z.array(z.strictObject({ key: z.string().optional(), "kebab-case": z.string() })),
-  }),
-);
-
-describe("schemaFields and referenceFields", () => {
-  const fields = schemaFields(SOURCE, "RootSchema");
-
-  it("follows named schemas, spreads, maps and lists to every field's path", () => {
-    expect(fields.map((f) => [f.path, f.source])).toEqual([
-      ["name", "RootSchema.name"],
-      ["inner", "RootSchema.inner"],
-      ["inner.names", "InnerSchema.names"],
-      ["inner.size", "shared.size"],
-      ["groups", "RootSchema.groups"],
-      ["groups.<name>.names", "InnerSchema.names"],
-      ["groups.<name>.size", "shared.size"],
-      ["things", "RootSchema.things"],
-      ["things[].key", "RootSchema.things.key"],
-      ["things[].kebab-case", "RootSchema.things.kebab-case"],
-    ]);
-    expect([...runtime.keys()].sort()).toEqual(fields.map((f) => f.path).sort());
+    name: z.string().meta({ description: "the name" }),
+    inner: Inner.prefault({}).meta({ description: "Nested." }),
+    groups: z.record(z.string(), Inner).default({}).meta({ description: "Groups by name." }),
+    things: z.array(z.strictObject({ key, "kebab-case": kebab })).meta({ description: "Listed things." }),
+    computed: z.string().optional().meta({ description: "Computed.", defaultText: "- the name, lowercased" }),
   });
 
-  it("reads descriptions and @default tags, inheriting the comment of a referenced declaration", () => {
-    expect(fields.find((f) => f.path === "inner.size")).toMatchObject({ description: "Shared size.", default: "1" });
-    expect(fields.find((f) => f.path === "things[].key")).toMatchObject({ description: "A thing's key.", default: undefined });
+describe("referenceFields", () => {
+  const fields = referenceFields(root(z.string().meta({ description: "A kebab." })));
+
+  it("follows objects, spreads, maps and lists to every field's path", () => {
+    expect(fields.map((f) => f.path)).toEqual([
+      "name",
+      "inner",
+      "inner.names",
+      "inner.size",
+      "groups",
+      "groups.<name>.names",
+      "groups.<name>.size",
+      "things",
+      "things[].key",
+      "things[].kebab-case",
+      "computed",
+    ]);
+  });
+
+  it("reads descriptions and defaults from the runtime schema, a computed default from defaultText", () => {
+    const at = (p: string) => fields.find((f) => f.path === p);
+    expect(at("name")).toMatchObject({ description: "the name", default: "required" });
+    expect(at("inner")).toMatchObject({ description: "Nested.", default: "the defaults of its fields", hasFields: true });
+    expect(at("inner.size")).toMatchObject({ description: "Shared size.", default: "`1`" });
+    expect(at("groups.<name>.names")).toMatchObject({ default: "`[]`" });
+    expect(at("things[].key")).toMatchObject({ description: "A thing's key.", default: "optional" });
+    expect(at("computed")).toMatchObject({ default: "the name, lowercased" });
   });
 
   it("fails on a field without a description, naming its path and where to add it", () => {
-    expect(() => referenceFields(fields, runtime, {})).toThrow(
-      "things[].kebab-case: no description (add a JSDoc comment to RootSchema.things.kebab-case in src/config/schema.ts)",
-    );
-    const ok = referenceFields(fields, runtime, { "RootSchema.things.kebab-case": "A kebab." });
-    expect(ok.find((f) => f.path === "things[].kebab-case")).toMatchObject({ description: "A kebab.", default: "required" });
-  });
-
-  it("fails on a stale description entry, and on one for a field the schema now describes", () => {
-    const descriptions = { "RootSchema.things.kebab-case": "A kebab." };
-    expect(() => referenceFields(fields, runtime, { ...descriptions, "RootSchema.gone": "x" })).toThrow("RootSchema.gone: no such field");
-    expect(() => referenceFields(fields, runtime, { ...descriptions, "RootSchema.name": "x" })).toThrow(
-      "name: described in the schema now (remove RootSchema.name from SCHEMA_DESCRIPTIONS)",
+    expect(() => referenceFields(root(z.string()))).toThrow(
+      "things[].kebab-case: no description (add .meta({ description }) to it in src/config/schema.ts)",
     );
   });
 
-  it("fails on a default without an @default tag, and on a field the source walk did not find", () => {
-    const undocumentedDefault = SOURCE.replace("/** Shared size. @default 1 */", "/** Shared size. */");
-    expect(() =>
-      referenceFields(schemaFields(undocumentedDefault, "RootSchema"), runtime, { "RootSchema.things.kebab-case": "k" }),
-    ).toThrow("inner.size: has a default, but no @default tag (shared.size)");
-    const extra = new Map(runtime).set("extra", { optional: true, hasDefault: false });
-    expect(() => referenceFields(fields, extra, { "RootSchema.things.kebab-case": "k" })).toThrow(
-      "extra: in the schema, but not found in its source",
+  it("fails on a required field whose metadata names a default", () => {
+    expect(() => referenceFields(root(z.string().meta({ description: "k", defaultText: "- x" })))).toThrow(
+      "things[].kebab-case: is required, but its metadata names a default",
     );
+  });
+
+  it("gives a JSON Schema with the descriptions and defaults, and docs/env.schema.json is it", async () => {
+    const schema = JSON.parse(envJsonSchema()) as { properties: Record<string, { description?: string; default?: unknown }> };
+    expect(schema.properties.tier).toMatchObject({ default: "development" });
+    expect(schema.properties.name.description).toMatch(/environment's name/);
+    const generated = (await generatedDocs()).find((d) => d.file === "docs/env.schema.json")!;
+    expect(generated.before).toBe(generated.after);
   });
 
   it("renders one table per top-level object of the real schema", () => {
@@ -221,6 +197,8 @@ describe("schemaFields and referenceFields", () => {
     expect(reference).toMatch(/^## Top-level fields\n/);
     expect(reference).toContain("## `eks`\n");
     expect(reference).toContain("| `backend.kind` | Where state lives:");
+    expect(reference).toContain('| `tier` | "production" changes defaults');
+    expect(reference).toContain("| `eks.kubernetesVersion` | Kubernetes minor version");
   });
 });
 

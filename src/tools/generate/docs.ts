@@ -6,8 +6,9 @@
  * file under `docs/`; the text around the markers is written by hand. The generated parts:
  *
  * - `docs/configuration.md`: every field of the environment schema with its path, description and
- *   default, read from the JSDoc comments of `src/config/schema.ts` with the TypeScript compiler
- *   (zod keeps no comments at runtime). A field without a description fails the generator.
+ *   default, read from the runtime schema (`.meta({ description })`, `.default()`, and `defaultText`
+ *   for defaults the resolver computes). A field without a description fails the generator.
+ * - `docs/env.schema.json`: the JSON Schema of an environment's input (`z.toJSONSchema`), whole.
  * - `docs/policy.md`: the rule table of the policy pack (`ALL_RULES`).
  * - `docs/testing.md`: the emulator-gap table (every gap with why, and moto's patched defects).
  *
@@ -17,8 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import * as ts from "typescript";
-import type { z } from "zod";
+import { z } from "zod";
 import { PROJECT_ROOT } from "../../app";
 import { EnvSchema } from "../../config/schema";
 import { ALL_RULES } from "../../policy/rules";
@@ -94,214 +94,56 @@ function emulatorGapsTable(gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string
 // ---------------------------------------------------------------------------------------------
 // The configuration reference
 
-/** One field of the environment schema, as its source says it. */
-export interface SchemaField {
-  /** `eks.apiAccess.cidrs`; `<name>` stands for a key of a map, `[]` for each element of a list. */
-  readonly path: string;
-  /** Where its declaration is, by the named schema it sits in: `EksSchema.apiAccess.cidrs`. */
-  readonly source: string;
-  /** The JSDoc text (its own, else the one of the named schema it references). */
+/** What a field's `.meta()` says: zod's `description`, and `defaultText` for a default zod does not fill in. */
+interface FieldMeta {
   readonly description?: string;
-  /** The text of its `@default` tag. */
-  readonly default?: string;
-  /** The field has fields of its own (an object, or a map or list of objects). */
-  readonly hasFields: boolean;
-}
-
-/** The environment schema's source file. */
-const SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "config", "schema.ts");
-
-/** Zod builders whose value is an object, a map or a list; every other `z.*` call is a leaf. */
-type Shape =
-  | { kind: "object"; literal: ts.ObjectLiteralExpression; owner: string }
-  | { kind: "record" | "array"; element: ts.Expression; owner: string }
-  | { kind: "leaf" };
-
-/**
- * Reads every field of the schema `root` (a `z.strictObject({...})` declared in `sourceText`) with
- * its JSDoc: property assignments, shorthand properties and spreads of shared property objects,
- * following references to the file's named schemas (`eks: EksSchema.prefault({})`) and through
- * maps (`<name>`) and lists (`[]`) of objects.
- */
-export function schemaFields(sourceText: string, root = "EnvSchema", fileName = "schema.ts"): SchemaField[] {
-  const file = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const declarations = new Map<string, ts.VariableDeclaration>();
-  for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) declarations.set(d.name.text, d);
-  }
-  const where = (node: ts.Node) => {
-    const { line, character } = file.getLineAndCharacterOfPosition(node.getStart());
-    return `${fileName}:${line + 1}:${character + 1}`;
-  };
-
-  /** The named declaration an expression starts from, past method calls: `keyAttribute.optional()`. */
-  const baseIdentifier = (expr: ts.Expression): string | undefined => {
-    if (ts.isIdentifier(expr)) return declarations.has(expr.text) ? expr.text : undefined;
-    if (ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression)) {
-      const target = expr.expression.expression;
-      if (ts.isIdentifier(target) && target.text === "z") return undefined;
-      return baseIdentifier(target);
-    }
-    return undefined;
-  };
-
-  const shapeOf = (expr: ts.Expression, owner: string, seen: readonly string[] = []): Shape => {
-    if (ts.isIdentifier(expr)) {
-      const d = declarations.get(expr.text);
-      if (!d) return { kind: "leaf" };
-      if (seen.includes(expr.text)) throw new Error(`${where(expr)}: ${expr.text} refers to itself`);
-      return shapeOf(d.initializer!, expr.text, [...seen, expr.text]);
-    }
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr)) {
-      return shapeOf(expr.expression, owner, seen);
-    }
-    if (ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression)) {
-      const target = expr.expression.expression;
-      const method = expr.expression.name.text;
-      if (ts.isIdentifier(target) && target.text === "z") {
-        if (method === "strictObject" || method === "object" || method === "looseObject") {
-          const [literal] = expr.arguments;
-          if (!literal || !ts.isObjectLiteralExpression(literal))
-            throw new Error(`${where(expr)}: z.${method} is given something other than an object literal`);
-          return { kind: "object", literal, owner };
-        }
-        if (method === "record") return { kind: "record", element: expr.arguments[1], owner };
-        if (method === "array") return { kind: "array", element: expr.arguments[0], owner };
-        return { kind: "leaf" };
-      }
-      // `.optional()`, `.default(...)`, `.min(...)`: the same value, with a rule or a default.
-      return shapeOf(target, owner, seen);
-    }
-    return { kind: "leaf" };
-  };
-
-  /** The fields under a value: its properties, or those of each element of a map or list. */
-  const fieldsOf = (shape: Shape, prefix: string): SchemaField[] => {
-    if (shape.kind === "leaf") return [];
-    if (shape.kind === "object") return objectFields(shape.literal, prefix, shape.owner);
-    return fieldsOf(shapeOf(shape.element, shape.owner), `${prefix}${shape.kind === "record" ? ".<name>" : "[]"}`);
-  };
-
-  const objectFields = (literal: ts.ObjectLiteralExpression, prefix: string, source: string): SchemaField[] => {
-    const out: SchemaField[] = [];
-    for (const property of literal.properties) {
-      if (ts.isSpreadAssignment(property)) {
-        const name = ts.isIdentifier(property.expression) ? property.expression.text : undefined;
-        const d = name ? declarations.get(name) : undefined;
-        if (!d || !ts.isObjectLiteralExpression(d.initializer!))
-          throw new Error(`${where(property)}: can only read a spread of a named object literal of fields`);
-        out.push(...objectFields(d.initializer, prefix, name!));
-        continue;
-      }
-      let key: string;
-      let value: ts.Expression;
-      if (ts.isPropertyAssignment(property)) {
-        if (!ts.isIdentifier(property.name) && !ts.isStringLiteral(property.name))
-          throw new Error(`${where(property)}: cannot read a computed property name`);
-        key = property.name.text;
-        value = property.initializer;
-      } else if (ts.isShorthandPropertyAssignment(property)) {
-        key = property.name.text;
-        value = property.name;
-      } else {
-        throw new Error(`${where(property)}: cannot read a ${ts.SyntaxKind[property.kind]} in a schema object`);
-      }
-      const fieldPath = prefix ? `${prefix}.${key}` : key;
-      const fieldSource = `${source}.${key}`;
-      const own = jsDocOf(property);
-      const referenced = baseIdentifier(value);
-      const inherited = referenced ? jsDocOf(declarations.get(referenced)!) : {};
-      // Fields of a named schema are named by it; those of an inline object by their parent.
-      const children = fieldsOf(shapeOf(value, fieldSource), fieldPath);
-      out.push({
-        path: fieldPath,
-        source: fieldSource,
-        description: own.description ?? inherited.description,
-        default: own.default,
-        hasFields: children.length > 0,
-      });
-      out.push(...children);
-    }
-    return out;
-  };
-
-  const rootDeclaration = declarations.get(root);
-  if (!rootDeclaration) throw new Error(`${fileName} declares no ${root}`);
-  const rootShape = shapeOf(rootDeclaration.name as ts.Identifier, root);
-  if (rootShape.kind !== "object") throw new Error(`${fileName}: ${root} is not a z.strictObject({...})`);
-  return objectFields(rootShape.literal, "", root);
-}
-
-/** The description and `@default` of a node's JSDoc comment (the last one, if several). */
-function jsDocOf(node: ts.Node): { description?: string; default?: string } {
-  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
-  const doc = docs.at(-1);
-  if (!doc) return {};
-  const text = (comment: string | ts.NodeArray<ts.JSDocComment> | undefined) =>
-    (ts.getTextOfJSDocComment(comment) ?? "").replace(/\s+/g, " ").trim() || undefined;
-  const tag = doc.tags?.find((t) => t.tagName.text === "default");
-  return { description: text(doc.comment), default: tag ? (text(tag.comment) ?? "") : undefined };
-}
-
-/** A field of the runtime schema: whether it may be left out, and whether zod then fills it in. */
-export interface RuntimeField {
-  readonly optional: boolean;
-  readonly hasDefault: boolean;
+  /** A default the resolver computes (`- text`) or a literal with a remark, shown instead of zod's default. */
+  readonly defaultText?: string;
 }
 
 interface ZodDefLike {
   readonly type: string;
   readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
   readonly shape?: Record<string, z.ZodType>;
   readonly element?: z.ZodType;
   readonly valueType?: z.ZodType;
+  readonly defaultValue?: unknown;
 }
 
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+const WRAPPERS = ["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"];
 
 /**
- * The fields of the runtime schema by path (the same paths as `schemaFields`), to check that the
- * source walk found every field, and to tell required fields from optional ones.
+ * A field's schema seen through its wrappers (`.optional()`, `.default()`, ...): the value's own
+ * definition, whether it may be left out, the default zod fills in, and its metadata (the outermost
+ * `.meta()` wins, so a field can describe a shared schema in its own words).
  */
-export function runtimeFields(schema: z.ZodType = EnvSchema): Map<string, RuntimeField> {
-  const out = new Map<string, RuntimeField>();
-  const unwrap = (s: z.ZodType) => {
-    let optional = false;
-    let hasDefault = false;
-    let def = defOf(s);
-    while (def.type === "optional" || def.type === "default" || def.type === "prefault" || def.type === "nonoptional") {
-      if (def.type === "optional") optional = true;
-      if (def.type === "default" || def.type === "prefault") hasDefault = optional = true;
-      def = defOf(def.innerType!);
+function fieldOf(schema: z.ZodType): { def: ZodDefLike; optional: boolean; hasDefault: boolean; defaultValue: unknown; meta: FieldMeta } {
+  let optional = false;
+  let hasDefault = false;
+  let defaultValue: unknown;
+  const meta: { description?: string; defaultText?: string } = {};
+  let cur = schema;
+  for (;;) {
+    const own = z.globalRegistry.get(cur) as FieldMeta | undefined;
+    meta.description ??= own?.description;
+    meta.defaultText ??= own?.defaultText;
+    const def = defOf(cur);
+    if (def.type === "optional") optional = true;
+    if ((def.type === "default" || def.type === "prefault") && !hasDefault) {
+      hasDefault = optional = true;
+      defaultValue = def.defaultValue;
     }
-    return { def, optional, hasDefault };
-  };
-  const walk = (s: z.ZodType, prefix: string) => {
-    const { def } = unwrap(s);
-    if (def.type === "object") {
-      for (const [key, field] of Object.entries(def.shape!)) {
-        const fieldPath = prefix ? `${prefix}.${key}` : key;
-        const { optional, hasDefault } = unwrap(field);
-        out.set(fieldPath, { optional, hasDefault });
-        walk(field, fieldPath);
-      }
-    } else if (def.type === "record") walk(def.valueType!, `${prefix}.<name>`);
-    else if (def.type === "array") walk(def.element!, `${prefix}[]`);
-  };
-  walk(schema, "");
-  return out;
+    if (WRAPPERS.includes(def.type) && def.innerType) cur = def.innerType;
+    else if (def.type === "pipe" && def.in) cur = def.in;
+    else return { def, optional, hasDefault, defaultValue, meta };
+  }
 }
-
-/**
- * The text the reference shows for fields whose schema comment has no description yet, by their
- * `source` (see `SchemaField`). Each entry belongs in the JSDoc comment of `src/config/schema.ts`;
- * once it is there, the entry is stale, and the generator says so until it is removed here.
- */
-const SCHEMA_DESCRIPTIONS: Readonly<Record<string, string>> = {};
 
 /** A field of the reference: its path, description and default as the reference shows them. */
 export interface ReferenceField {
+  /** `eks.apiAccess.cidrs`; `<name>` stands for a key of a map, `[]` for each element of a list. */
   readonly path: string;
   readonly description: string;
   /** Inline Markdown. */
@@ -310,50 +152,58 @@ export interface ReferenceField {
 }
 
 /**
- * The schema's fields with their descriptions, checked: the source walk and the runtime schema
- * agree on the fields, every field has a description (its JSDoc, else `descriptions`), every field
- * zod fills in has an `@default` tag, and no entry of `descriptions` is stale.
+ * Every field of `schema` (through objects, maps and lists of objects) with its description and
+ * default, read from the runtime schema. Checked: every field has a description, and no required
+ * field claims a default.
  */
-export function referenceFields(
-  fields: readonly SchemaField[],
-  runtime: ReadonlyMap<string, RuntimeField>,
-  descriptions: Readonly<Record<string, string>> = SCHEMA_DESCRIPTIONS,
-): ReferenceField[] {
+export function referenceFields(schema: z.ZodType = EnvSchema): ReferenceField[] {
   const problems: string[] = [];
-  const paths = new Set(fields.map((f) => f.path));
-  for (const p of runtime.keys()) if (!paths.has(p)) problems.push(`${p}: in the schema, but not found in its source`);
-  for (const f of fields) if (!runtime.has(f.path)) problems.push(`${f.path}: found in the source, but not in the schema`);
-  const sources = new Set(fields.map((f) => f.source));
-  for (const key of Object.keys(descriptions)) {
-    if (!sources.has(key)) problems.push(`${key}: no such field (remove it from SCHEMA_DESCRIPTIONS)`);
-  }
   const out: ReferenceField[] = [];
-  for (const f of fields) {
-    const fallback = descriptions[f.source];
-    if (f.description && fallback !== undefined) {
-      problems.push(`${f.path}: described in the schema now (remove ${f.source} from SCHEMA_DESCRIPTIONS)`);
+  const walk = (def: ZodDefLike, prefix: string): number => {
+    if (def.type === "record") return walk(fieldOf(def.valueType!).def, `${prefix}.<name>`);
+    if (def.type === "array") return walk(fieldOf(def.element!).def, `${prefix}[]`);
+    if (def.type !== "object") return 0;
+    for (const [key, value] of Object.entries(def.shape!)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      const f = fieldOf(value);
+      const at = out.length;
+      out.push({ path, description: "", default: "", hasFields: false });
+      const hasFields = walk(f.def, path) > 0;
+      if (!f.meta.description) problems.push(`${path}: no description (add .meta({ description }) to it in src/config/schema.ts)`);
+      if (!f.optional && f.meta.defaultText !== undefined) problems.push(`${path}: is required, but its metadata names a default`);
+      const fromZod = () =>
+        f.def.type === "object" && isEmptyObject(f.defaultValue) ? "the defaults of its fields" : `\`${oneLine(f.defaultValue)}\``;
+      out[at] = {
+        path,
+        description: f.meta.description ?? "",
+        default:
+          f.meta.defaultText !== undefined
+            ? defaultText(f.meta.defaultText, true)
+            : f.hasDefault
+              ? fromZod()
+              : defaultText(undefined, f.optional),
+        hasFields,
+      };
     }
-    const description = f.description ?? fallback;
-    if (!description) problems.push(`${f.path}: no description (add a JSDoc comment to ${f.source} in src/config/schema.ts)`);
-    const r = runtime.get(f.path);
-    // An object zod fills in with `{}` needs no tag: its fields' rows say what it becomes.
-    const filledIn = r?.hasDefault === true && f.default === undefined;
-    if (filledIn && !f.hasFields) problems.push(`${f.path}: has a default, but no @default tag (${f.source})`);
-    if (r && !r.optional && f.default !== undefined) problems.push(`${f.path}: is required, but has an @default tag (${f.source})`);
-    out.push({
-      path: f.path,
-      description: description ?? "",
-      default: filledIn ? "the defaults of its fields" : defaultText(f.default, r?.optional ?? true),
-      hasFields: f.hasFields,
-    });
-  }
-  if (problems.length > 0) throw new Error(`the configuration reference is incomplete:\n${[...new Set(problems)].join("\n")}`);
+    return Object.keys(def.shape!).length;
+  };
+  walk(fieldOf(schema).def, "");
+  if (problems.length > 0) throw new Error(`the configuration reference is incomplete:\n${problems.join("\n")}`);
   return out;
 }
 
+/** A value as JSON on one line, spaced as people write it: `["a", "b"]`. */
+const oneLine = (v: unknown) =>
+  JSON.stringify(v, null, 1)
+    .replace(/\n\s*/g, " ")
+    .replace(/([[{]) /g, "$1")
+    .replace(/ ([\]}])/g, "$1");
+
+const isEmptyObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
 /**
- * An `@default` tag as inline Markdown: a leading literal (`"API"`, `365`, `[]`, `{ ... }`, `true`)
- * as code, followed by any remark; `- text` (no literal value) as the text. Without a tag: required
+ * A default's text as inline Markdown: a leading literal (`"API"`, `365`, `[]`, `{ ... }`, `true`)
+ * as code, followed by any remark; `- text` (no literal value) as the text. Without one: required
  * or optional.
  */
 export function defaultText(tag: string | undefined, optional: boolean): string {
@@ -368,25 +218,29 @@ export function defaultText(tag: string | undefined, optional: boolean): string 
  * The configuration reference: the top-level fields in one table, then one section per top-level
  * object (with its description as the introduction) listing every field below it.
  */
-export function configurationReference(
-  source: string = fs.readFileSync(SCHEMA_FILE, "utf8"),
-  runtime: ReadonlyMap<string, RuntimeField> = runtimeFields(EnvSchema),
-  descriptions: Readonly<Record<string, string>> = SCHEMA_DESCRIPTIONS,
-): string {
-  const fields = referenceFields(schemaFields(source), runtime, descriptions);
+export function configurationReference(schema: z.ZodType = EnvSchema): string {
+  const fields = referenceFields(schema);
   const top = (f: ReferenceField) => !/[.[]/.test(f.path);
-  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  const sentence = (text: string) => {
+    const t = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?)]$/.test(t) ? t : `${t}.`;
+  };
   const table = (rows: readonly ReferenceField[]) =>
     markdownTable(
       ["field", "description", "default"],
-      rows.map((f) => [`\`${f.path}\``, inline(f.description), f.default]),
+      rows.map((f) => [`\`${f.path}\``, inline(sentence(f.description)), f.default]),
     );
   const parts = ["## Top-level fields", table(fields.filter((f) => top(f) && !f.hasFields))];
   for (const section of fields.filter((f) => top(f) && f.hasFields)) {
     const below = fields.filter((f) => f.path.startsWith(`${section.path}.`) || f.path.startsWith(`${section.path}[]`));
-    parts.push(`## \`${section.path}\``, `${sentence(inline(section.description))} Default: ${section.default}.`, table(below));
+    parts.push(`## \`${section.path}\``, `${inline(sentence(section.description))} Default: ${section.default}.`, table(below));
   }
   return parts.join("\n\n");
+}
+
+/** The JSON Schema of an environment's input, for editors and for checking a config exported as JSON. */
+export function envJsonSchema(schema: z.ZodType = EnvSchema): string {
+  return `${JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }), null, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,12 +323,25 @@ export async function renderDoc(doc: GeneratedDoc, text: string, root: string = 
   return prettier.format(out, { ...options, parser: "markdown" });
 }
 
-/** Every generated file: its content as checked in, and as `npm run docs:update` writes it. */
+/** Files generated whole: the environment's JSON Schema. */
+export const GENERATED_FILES: readonly { file: string; content: () => string }[] = [
+  { file: "docs/env.schema.json", content: () => envJsonSchema() },
+];
+
+/** A generated file's content, formatted as `npm run lint` wants. */
+export async function renderFile(file: string, content: string, root: string = PROJECT_ROOT): Promise<string> {
+  const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
+  return prettier.format(content, { ...options, filepath: file });
+}
+
+/** Every generated file: its content as checked in (empty when missing), and as `npm run docs:update` writes it. */
 export async function generatedDocs(root: string = PROJECT_ROOT): Promise<{ file: string; before: string; after: string }[]> {
-  return Promise.all(
-    GENERATED_DOCS.map(async (doc) => {
-      const before = fs.readFileSync(path.join(root, doc.file), "utf8");
+  const read = (file: string) => (fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : "");
+  return Promise.all([
+    ...GENERATED_DOCS.map(async (doc) => {
+      const before = read(doc.file);
       return { file: doc.file, before, after: await renderDoc(doc, before, root) };
     }),
-  );
+    ...GENERATED_FILES.map(async (g) => ({ file: g.file, before: read(g.file), after: await renderFile(g.file, g.content(), root) })),
+  ]);
 }
