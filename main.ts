@@ -57,7 +57,10 @@ async function main(): Promise<number> {
   }
   let app;
   try {
-    app = synthApp(envs, outdir, { elsewhere: "synthesize elsewhere (cdktf synth --output <dir>, or CDKTF_OUTDIR)" });
+    app = synthApp(envs, outdir, {
+      elsewhere: "synthesize elsewhere (cdktf synth --output <dir>, or CDKTF_OUTDIR)",
+      projectRoot: PROJECT_ROOT,
+    });
   } catch (err) {
     if (err instanceof PolicyViolationError) {
       process.stderr.write(`${err.message}\nNothing was synthesized.\n`);

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { ciIamContext, EnvConfigError, envsDir, loadEnvSources, sourceOf, validateEnvs, type EnvConfig } from "./config";
 import { deployPolicy, planPolicy, splitPolicy, unknownTypes } from "./lib/ci-iam";
 import type { Statement } from "./lib/iam";
+import { PROJECT_PATHS, type ProjectPaths } from "./constructs/kubeconfig";
 import { writeDirAtomically } from "./lib/output-dir";
 import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
 import { BackendStack } from "./stacks/backend-stack";
@@ -245,10 +246,20 @@ export function selectEnvs(envs: EnvConfig[], list: string | undefined): EnvConf
   return envs.filter((e) => names.includes(e.name));
 }
 
-/** Builds an App with the stacks of every environment; synthesizes nothing. */
-export function buildApp(envs: readonly EnvConfig[], outdir?: string): { app: EksApp; stacks: EnvStacks[] } {
+/**
+ * Builds an App with the stacks of every environment; synthesizes nothing. `paths` says where the
+ * output ends up when `outdir` is a staging folder, and the project root that files the stacks
+ * write (a kubeconfig) are relative to. @default - `outdir`, and its parent
+ */
+export function buildApp(
+  envs: readonly EnvConfig[],
+  outdir?: string,
+  paths: Partial<ProjectPaths> = {},
+): { app: EksApp; stacks: EnvStacks[] } {
   if (outdir) fs.mkdirSync(outdir, { recursive: true });
-  const app = new EksApp(outdir ? { outdir } : {});
+  const final = path.resolve(paths.outdir ?? outdir ?? "cdktf.out");
+  const context = { [PROJECT_PATHS]: { outdir: final, root: path.resolve(paths.root ?? path.dirname(final)) } };
+  const app = new EksApp(outdir ? { outdir, context } : { context });
   const stacks = envs.map((env) => addEnvStacks(app, env));
   return { app, stacks };
 }
@@ -261,12 +272,12 @@ export function buildApp(envs: readonly EnvConfig[], outdir?: string): { app: Ek
  * Terraform's files in the previous output (`.terraform`, lock files) are kept. The App's own
  * `outdir` names the staging folder, gone by then: read the output from `outdir`.
  */
-export function synthApp(envs: readonly EnvConfig[], outdir: string, opts: { elsewhere?: string } = {}): EksApp {
+export function synthApp(envs: readonly EnvConfig[], outdir: string, opts: { elsewhere?: string; projectRoot?: string } = {}): EksApp {
   let app: EksApp | undefined;
   writeDirAtomically(
     outdir,
     (staging) => {
-      app = buildApp(envs, staging).app;
+      app = buildApp(envs, staging, { outdir, root: opts.projectRoot ?? path.dirname(path.resolve(outdir)) }).app;
       app.synth();
     },
     opts,
