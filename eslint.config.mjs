@@ -10,7 +10,7 @@ const providerRoots = ["aws", "kubernetes", "helm", "external", "local"].map((p)
   message: `Import the class by deep path, e.g. @cdktf/provider-${p}/lib/<resource>: the package root loads every resource binding.`,
 }));
 
-/** Layering: the synth path never reaches workflow tools; leaf helpers never reach config, policy or stacks. */
+/** Layering: the synth path (src/) never reaches the workflow tooling (scripts/); leaf helpers never reach config, policy or stacks. */
 const layer = (forbidden, why) => [
   "error",
   { paths: providerRoots, patterns: [{ regex: `^\\.\\.?/(?:.*/)?(?:${forbidden.join("|")})(?:/|$)`, message: why }] },
@@ -39,7 +39,7 @@ export default tseslint.config(
     files: ["src/lib/**/*.ts"],
     rules: {
       "no-restricted-imports": layer(
-        ["config", "policy", "stacks", "constructs", "tools", "app"],
+        ["config", "policy", "stacks", "constructs", "scripts", "app"],
         "src/lib holds leaf helpers of the synth path: they import only each other and packages",
       ),
     },
@@ -47,13 +47,13 @@ export default tseslint.config(
   {
     files: ["src/constructs/**/*.ts"],
     rules: {
-      "no-restricted-imports": layer(["stacks", "tools", "app"], "constructs import leaf helpers (src/lib), never stacks or tools"),
+      "no-restricted-imports": layer(["stacks", "scripts", "app"], "constructs import leaf helpers (src/lib), never stacks or scripts"),
     },
   },
   {
     files: ["src/config/**/*.ts", "src/policy/**/*.ts", "src/stacks/**/*.ts", "src/app.ts", "src/boot.ts", "main.ts"],
     rules: {
-      "no-restricted-imports": layer(["tools"], "the synth path never imports workflow tools (src/tools spawn processes and open sockets)"),
+      "no-restricted-imports": layer(["scripts"], "the synth path never imports workflow tooling (scripts/ spawn processes and open sockets)"),
     },
   },
   {

@@ -6,9 +6,9 @@
  * the main resources and the links between stacks (GitHub renders it in a PR comment).
  */
 import { loadEnvs, outputDir, PolicyViolationError, synthApp } from "../src/app";
-import { auditMarkdown } from "../src/tools/audit/audit";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { writeOutputFile } from "../src/tools/private-files";
+import { auditMarkdown } from "./audit/audit";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { writeOutputFile } from "./common/private-files";
 
 const USAGE = `
 usage: npm run audit -- <env> [--out <file>]

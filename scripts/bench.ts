@@ -20,11 +20,11 @@ import {
   type BenchReport,
   type Measurement,
   type Sample,
-} from "../src/tools/bench/bench";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { runProcess } from "../src/tools/process";
+} from "./bench/bench";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { runProcess } from "./common/process";
 import { installSignalHandlers, removeOnInterrupt } from "../src/lib/interrupts";
-import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "../src/tools/terraform/terraform";
+import { findTerraform, offlineTerraform, prepareOfflineWorkspace, runTerraform, terraformVersion } from "./terraform/terraform";
 
 const IDS = [
   "app",

@@ -10,13 +10,13 @@
 import * as path from "node:path";
 import { outputDir, PROJECT_ROOT, synthApp } from "../src/app";
 import { installSignalHandlers } from "../src/lib/interrupts";
-import { bootstrap } from "../src/tools/deploy/bootstrap";
-import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "../src/tools/deploy/select";
-import { CliError, parseArgs, runCli } from "../src/tools/cli";
-import { assertAwsCredentials } from "../src/tools/terraform/credentials";
-import { assertStateWriter } from "../src/tools/deploy/state-writer";
-import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
-import { writeOutputFile } from "../src/tools/private-files";
+import { bootstrap } from "./deploy/bootstrap";
+import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "./deploy/select";
+import { CliError, parseArgs, runCli } from "./common/cli";
+import { assertAwsCredentials } from "./terraform/credentials";
+import { assertStateWriter } from "./deploy/state-writer";
+import { deployTerraform, findTerraform } from "./terraform/terraform";
+import { writeOutputFile } from "./common/private-files";
 
 const USAGE = `
 usage: npm run bootstrap -- <env> [--stacks platform,workloads] [--skip-synth] [--output <dir>] [--state-dir <dir>] [--report <file>] [--log-dir <dir>]

@@ -11,10 +11,10 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { CliError, runCli, UsageError } from "../src/tools/cli";
+import { CliError, runCli, UsageError } from "./common/cli";
 import { installSignalHandlers, trackProcess } from "../src/lib/interrupts";
-import { assertAwsCredentials } from "../src/tools/terraform/credentials";
-import { deployTerraform } from "../src/tools/terraform/terraform";
+import { assertAwsCredentials } from "./terraform/credentials";
+import { deployTerraform } from "./terraform/terraform";
 
 const USAGE = `
 usage: npm run deploy -- <stack...> [cdktf deploy options]

@@ -9,8 +9,8 @@
 import { buildApp, ciPolicies } from "../src/app";
 import { policyDocument } from "../src/lib/iam";
 import { splitPolicy } from "../src/lib/ci-iam";
-import { oneEnv } from "../src/tools/deploy/select";
-import { parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { oneEnv } from "./deploy/select";
+import { parseArgs, runCli, UsageError } from "./common/cli";
 
 const USAGE = `
 usage: npm run ci:iam -- <env> --role deploy|plan

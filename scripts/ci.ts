@@ -17,9 +17,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
 import type { EnvConfig } from "../src/config";
-import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
-import { commentBody, deployMatrix, driftIssueBody, planMatrix, skippedCommentBody } from "../src/tools/ci/ci";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { compareOutputs, synthesizeRef } from "./plan/changed";
+import { commentBody, deployMatrix, driftIssueBody, planMatrix, skippedCommentBody } from "./ci/ci";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 
 const USAGE = `
 usage: tsx scripts/ci.ts matrix plan [--changed <git-ref>]

@@ -13,9 +13,9 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
 import { onInterrupt } from "../src/lib/interrupts";
 import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { oneEnv } from "../src/tools/deploy/select";
-import { runEmulatedDeploy } from "../src/tools/emulator/emulated-workflow";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { oneEnv } from "./deploy/select";
+import { runEmulatedDeploy } from "./emulator/emulated-workflow";
 
 const USAGE = `
 usage: npm run deploy:emulated -- <env> [--keep]

@@ -4,15 +4,15 @@
  * Writes envs/<name>.ts (the folder the app reads: $EKS_ENVS_DIR when set): a typed environment
  * with the region's zones, a VPC CIDR no other environment of its account and region overlaps, and
  * the project's secure defaults, validated with every existing environment and synthesized before
- * it is written. See src/tools/env-new/.
+ * it is written. See scripts/env-new/.
  */
 import "../src/boot";
 import { PROJECT_ROOT } from "../src/app";
 import { envsDir } from "../src/config";
-import { runCli } from "../src/tools/cli";
-import { createEnv } from "../src/tools/env-new/create";
-import { capacitySummary } from "../src/tools/env-new/generate";
-import { parseEnvNewArgs, USAGE, wantsHelp } from "../src/tools/env-new/options";
+import { runCli } from "./common/cli";
+import { createEnv } from "./env-new/create";
+import { capacitySummary } from "./env-new/generate";
+import { parseEnvNewArgs, USAGE, wantsHelp } from "./env-new/options";
 
 runCli(USAGE, async () => {
   const argv = process.argv.slice(2);

@@ -15,11 +15,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvs, outputDir, PROJECT_ROOT } from "../src/app";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 import { checkKubeconfigInput, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
 import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
-import { linkTarget, writeFileAtomic } from "../src/tools/private-files";
-import { runTerraform } from "../src/tools/terraform/terraform";
+import { linkTarget, writeFileAtomic } from "./common/private-files";
+import { runTerraform } from "./terraform/terraform";
 import { parseJsonFrom } from "../src/lib/text";
 
 const USAGE = `

@@ -12,8 +12,8 @@
  * naming the host and the cause, exit status 1 (2 for bad arguments); never an empty thumbprint.
  * A served certificate that is expired or not yet valid is such a failure.
  */
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { oidcThumbprint, targetFromQuery, ThumbprintError } from "../src/tools/thumbprint/oidc-thumbprint";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { oidcThumbprint, targetFromQuery, ThumbprintError } from "./thumbprint/oidc-thumbprint";
 
 const STDIN_TIMEOUT_ENV = "OIDC_THUMBPRINT_STDIN_TIMEOUT_MS";
 const DEFAULT_STDIN_TIMEOUT_MS = 10_000;

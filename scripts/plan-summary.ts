@@ -12,10 +12,10 @@
  * naming the file and the problem, exit status 1, nothing written.
  */
 import * as path from "node:path";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 import { escapeJsonControl } from "../src/lib/text";
-import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "../src/tools/plan/plan-summary";
-import { writeOutputFile } from "../src/tools/private-files";
+import { PlanFormatError, readPlanFile, renderMarkdown, summarizePlans } from "./plan/plan-summary";
+import { writeOutputFile } from "./common/private-files";
 
 const USAGE = `
 usage: npm run plan:summary -- <plan.json>... [--title <text>] [--json] [--out <file>]

@@ -14,14 +14,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvs, outputDir, PolicyViolationError, PROJECT_ROOT, synthApp } from "../src/app";
-import { compareOutputs, synthesizeRef } from "../src/tools/plan/changed";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { codeSpan } from "../src/tools/markdown";
-import { planEnvironment } from "../src/tools/plan/plan";
-import { writeFileAtomic } from "../src/tools/private-files";
+import { compareOutputs, synthesizeRef } from "./plan/changed";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { codeSpan } from "./common/markdown";
+import { planEnvironment } from "./plan/plan";
+import { writeFileAtomic } from "./common/private-files";
 import { installSignalHandlers } from "../src/lib/interrupts";
 import { escapeJsonControl } from "../src/lib/text";
-import { renderMarkdown, summarizePlans, type PlanJson } from "../src/tools/plan/plan-summary";
+import { renderMarkdown, summarizePlans, type PlanJson } from "./plan/plan-summary";
 
 const USAGE = `
 usage: npm run plan -- <env> [stack...] [--offline] [--caller-credentials] [--out <dir>] [--changed <git-ref>] [--detailed-exitcode]

@@ -8,12 +8,12 @@
 import * as path from "node:path";
 import { outputDir, PROJECT_ROOT, synthApp } from "../src/app";
 import { installSignalHandlers } from "../src/lib/interrupts";
-import { teardown } from "../src/tools/deploy/bootstrap";
-import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "../src/tools/deploy/select";
-import { CliError, parseArgs, runCli } from "../src/tools/cli";
-import { assertAwsCredentials } from "../src/tools/terraform/credentials";
-import { deployTerraform, findTerraform } from "../src/tools/terraform/terraform";
-import { writeOutputFile } from "../src/tools/private-files";
+import { teardown } from "./deploy/bootstrap";
+import { oneEnv, parseStacks, STACK_RUN_OPTIONS } from "./deploy/select";
+import { CliError, parseArgs, runCli } from "./common/cli";
+import { assertAwsCredentials } from "./terraform/credentials";
+import { deployTerraform, findTerraform } from "./terraform/terraform";
+import { writeOutputFile } from "./common/private-files";
 
 const USAGE = `
 usage: npm run teardown -- <env> [--stacks platform,workloads] [--skip-synth] [--output <dir>] [--state-dir <dir>] [--report <file>] [--log-dir <dir>]

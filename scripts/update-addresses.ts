@@ -11,9 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { buildApp, loadEnvs, PROJECT_ROOT } from "../src/app";
-import { addressDiff, addressesOf } from "../src/tools/generate/addresses";
-import { parseArgs, runCli } from "../src/tools/cli";
-import { writeOutputFile } from "../src/tools/private-files";
+import { addressDiff, addressesOf } from "./generate/addresses";
+import { parseArgs, runCli } from "./common/cli";
+import { writeOutputFile } from "./common/private-files";
 
 const USAGE =
   "usage: npm run addresses:update\n\nRecords the Terraform addresses of every stack of the environments of envs/ in __tests__/contract/addresses.json.";

@@ -7,7 +7,7 @@
  *   checked-in file is stale;
  * - with AWS credentials (any account: the calls read public EKS data), the EKS tables
  *   src/lib/eks-versions.generated.ts and eks-addons.generated.ts from `aws eks
- *   describe-cluster-versions` and `describe-addon-versions` (src/tools/generate/eks-catalog.ts);
+ *   describe-cluster-versions` and `describe-addon-versions` (scripts/generate/eks-catalog.ts);
  *   `--responses <dir>` replays recorded responses instead.
  * Each file is written atomically, and only when it changes.
  */
@@ -16,11 +16,11 @@ import * as path from "node:path";
 import * as prettier from "prettier";
 import { PROJECT_ROOT } from "../src/app";
 import { EKS_ADDON_VERSIONS } from "../src/lib/eks-addons";
-import { findCatalogSources, renderCatalog } from "../src/tools/generate/aws-catalog-source";
-import { awsCliApi, refreshEksTables, renderEksAddons, renderEksVersions, replayedAws } from "../src/tools/generate/eks-catalog";
-import { parseArgs, runCli } from "../src/tools/cli";
-import { writeFileAtomic } from "../src/tools/private-files";
-import { hasAwsCredentials, hasInstanceProfile } from "../src/tools/terraform/credentials";
+import { findCatalogSources, renderCatalog } from "./generate/aws-catalog-source";
+import { awsCliApi, refreshEksTables, renderEksAddons, renderEksVersions, replayedAws } from "./generate/eks-catalog";
+import { parseArgs, runCli } from "./common/cli";
+import { writeFileAtomic } from "./common/private-files";
+import { hasAwsCredentials, hasInstanceProfile } from "./terraform/credentials";
 
 const USAGE = [
   "usage: npm run catalog:update [-- --responses <dir>]",

@@ -8,9 +8,9 @@
  */
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { parseArgs, runCli } from "../src/tools/cli";
-import { generatedDocs } from "../src/tools/generate/docs";
-import { writeOutputFile } from "../src/tools/private-files";
+import { parseArgs, runCli } from "./common/cli";
+import { generatedDocs } from "./generate/docs";
+import { writeOutputFile } from "./common/private-files";
 
 runCli("usage: npm run docs:update", async () => {
   parseArgs(process.argv.slice(2), { allowPositionals: false });

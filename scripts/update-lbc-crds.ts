@@ -7,8 +7,8 @@
  */
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
-import { parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { LBC_CRD_CHART_NAME, lbcCrdChartFiles, writeChart } from "../src/tools/generate/lbc-crds";
+import { parseArgs, runCli, UsageError } from "./common/cli";
+import { LBC_CRD_CHART_NAME, lbcCrdChartFiles, writeChart } from "./generate/lbc-crds";
 
 const USAGE = [
   "usage: npm run crds:update -- <unpacked chart dir>",

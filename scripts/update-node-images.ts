@@ -7,8 +7,8 @@
  * follows the table rolling to its new release (docs/node-images.md).
  */
 import { PROJECT_ROOT } from "../src/app";
-import { parseArgs, runCli } from "../src/tools/cli";
-import { NODE_IMAGES_FILE, updateNodeImages } from "../src/tools/images/node-images";
+import { parseArgs, runCli } from "./common/cli";
+import { NODE_IMAGES_FILE, updateNodeImages } from "./images/node-images";
 
 runCli("usage: npm run images:update", async () => {
   parseArgs(process.argv.slice(2), { allowPositionals: false });

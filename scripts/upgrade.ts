@@ -12,10 +12,10 @@ import { PROJECT_ROOT } from "../src/app";
 import { envsDir } from "../src/config";
 import { supportToday } from "../src/lib/eks-versions";
 import { installSignalHandlers } from "../src/lib/interrupts";
-import { CliError, parseArgs, runCli, UsageError } from "../src/tools/cli";
-import { runProcess } from "../src/tools/process";
-import { hasAwsCredentials } from "../src/tools/terraform/credentials";
-import { upgradeEnvironment } from "../src/tools/upgrade/upgrade";
+import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
+import { runProcess } from "./common/process";
+import { hasAwsCredentials } from "./terraform/credentials";
+import { upgradeEnvironment } from "./upgrade/upgrade";
 
 const USAGE = `
 usage: npm run upgrade -- <env> [--to <minor>] [--dry-run]

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import { runProcess, type ProcessRun } from "../../src/tools/process";
+import { runProcess, type ProcessRun } from "../../scripts/common/process";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 
 const tc = await getToolchain();

@@ -27,7 +27,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import { runProcess, type ProcessRun } from "../../src/tools/process";
+import { runProcess, type ProcessRun } from "../../scripts/common/process";
 import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 

@@ -6,10 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/app";
 import type { EnvConfig } from "../../src/config";
-import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
-import { installedMotoVersion, MOTO_VERSION } from "../../src/tools/emulator/moto";
-import { planEnvironment } from "../../src/tools/plan/plan";
-import { summarizePlans, type PlanJson, type PlanSummary } from "../../src/tools/plan/plan-summary";
+import { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
+import { installedMotoVersion, MOTO_VERSION } from "../../scripts/emulator/moto";
+import { planEnvironment } from "../../scripts/plan/plan";
+import { summarizePlans, type PlanJson, type PlanSummary } from "../../scripts/plan/plan-summary";
 import { getToolchain } from "../helpers/terraform";
 
 /** Whether Terraform and moto are here; off CI a missing one skips (with a warning), on CI it fails the file. */

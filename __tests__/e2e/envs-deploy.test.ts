@@ -6,7 +6,7 @@
  * nothing, `npm run plan` against the deployed state, acting as the plan identity with exactly the
  * plan policy, shows no changes (both: an empty second plan), the rendered kubeconfig yields a
  * token, nothing was denied, and a call outside the deploy policy is (enforcement was on). What moto cannot do is excluded explicitly
- * (src/tools/emulator/emulator-gaps.ts) and printed with counts; the workloads stack needs a real
+ * (scripts/emulator/emulator-gaps.ts) and printed with counts; the workloads stack needs a real
  * cluster and is checked by the unit tests and `terraform validate` instead.
  *
  * An environment with node groups (managed or self-managed) proves an in-place upgrade too, at no
@@ -26,16 +26,16 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
 import { splitPolicy } from "../../src/lib/ci-iam";
-import { authorizations, type Authorization } from "../../src/tools/emulator/moto";
-import { runProcess, type ProcessRun } from "../../src/tools/process";
+import { authorizations, type Authorization } from "../../scripts/emulator/moto";
+import { runProcess, type ProcessRun } from "../../scripts/common/process";
 import { assertValidEnvs, envsDir, hasNodeGroups, loadEnvSources, type EnvConfig } from "../../src/config";
 import { supportToday } from "../../src/lib/eks-versions";
 import { readStackFile, stackResources } from "../../src/lib/synthesized";
-import { upgradeEnvironment, type UpgradeReport } from "../../src/tools/upgrade/upgrade";
-import type { DeployResult } from "../../src/tools/deploy/bootstrap";
-import { EmulatedEnvironment } from "../../src/tools/emulator/emulated-deploy";
-import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../src/tools/emulator/emulated-workflow";
-import type { PlanSummary } from "../../src/tools/plan/plan-summary";
+import { upgradeEnvironment, type UpgradeReport } from "../../scripts/upgrade/upgrade";
+import type { DeployResult } from "../../scripts/deploy/bootstrap";
+import { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
+import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../scripts/emulator/emulated-workflow";
+import type { PlanSummary } from "../../scripts/plan/plan-summary";
 import { testOutputDir } from "../helpers/terraform";
 import { emulatorToolchain, limited, planAgainstState, startEmulated, Steps } from "./emulated";
 

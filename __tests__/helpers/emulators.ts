@@ -10,7 +10,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/app";
 import { interruptOnDisconnect, setInterruptGrace, trackProcess } from "../../src/lib/interrupts";
-import { freePort } from "../../src/tools/ports";
+import { freePort } from "../../scripts/common/ports";
 
 // Vitest kills a worker 500 ms after its SIGTERM (stop the servers well within that), and exits on
 // SIGTERM without stopping its workers (a worker whose parent is gone stops too).

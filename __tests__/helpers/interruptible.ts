@@ -7,7 +7,7 @@
  * usage: node --import tsx interruptible.ts <work folder> <grace ms>
  */
 import * as fs from "node:fs";
-import { runProcess } from "../../src/tools/process";
+import { runProcess } from "../../scripts/common/process";
 import { installSignalHandlers, removeOnInterrupt, setInterruptGrace } from "../../src/lib/interrupts";
 
 const [work, grace] = process.argv.slice(2);

@@ -28,7 +28,7 @@ import {
   writeCliConfig,
   type OfflineWorkspace,
   type TerraformRun,
-} from "../../src/tools/terraform/terraform";
+} from "../../scripts/terraform/terraform";
 
 // Vitest kills a worker 500 ms after its SIGTERM: stop terraform well within that. And vitest
 // itself exits on SIGTERM without stopping its workers: a worker whose parent is gone stops too.

@@ -17,7 +17,7 @@ import {
   prepareOfflineWorkspace,
   terraformEnv,
   useCallerCredentials,
-} from "../../src/tools/terraform/terraform";
+} from "../../scripts/terraform/terraform";
 import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
 import { fixtureEnv } from "../helpers/synth";
 import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";

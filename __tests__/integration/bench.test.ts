@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
-import type { BenchReport } from "../../src/tools/bench/bench";
+import type { BenchReport } from "../../scripts/bench/bench";
 import { FIXTURE_ENVS_DIR } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
 

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
-import { compareOutputs, synthesizeRef } from "../../src/tools/plan/changed";
+import { compareOutputs, synthesizeRef } from "../../scripts/plan/changed";
 import { FIXTURE_ENVS_DIR, fixtureEnvs } from "../helpers/synth";
 import { getToolchain, testOutputDir } from "../helpers/terraform";
 

@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { EKS_NODE_IMAGE_RELEASES } from "../../src/lib/eks-node-images";
-import { installedMotoVersion, startMoto, type MotoServer } from "../../src/tools/emulator/moto";
-import { NODE_IMAGES_FILE, updateNodeImages } from "../../src/tools/images/node-images";
+import { installedMotoVersion, startMoto, type MotoServer } from "../../scripts/emulator/moto";
+import { NODE_IMAGES_FILE, updateNodeImages } from "../../scripts/images/node-images";
 import { testOutputDir } from "../helpers/terraform";
 
 const out = testOutputDir("images-update");

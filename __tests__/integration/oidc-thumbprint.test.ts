@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleScript } from "../../src/lib/bundle";
-import { oidcThumbprint, ThumbprintError } from "../../src/tools/thumbprint/oidc-thumbprint";
+import { oidcThumbprint, ThumbprintError } from "../../scripts/thumbprint/oidc-thumbprint";
 import { chainFile, makeChain, opensslSha1, type TestChain } from "../helpers/certs";
 import { freePort, startTestServer, type Started } from "../helpers/emulators";
 import { testOutputDir } from "../helpers/terraform";

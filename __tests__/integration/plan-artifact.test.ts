@@ -8,8 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writePlanArtifact } from "../../src/tools/plan/plan-redact";
-import { readPlanFile, renderMarkdown, summarizePlans, type PlanJson } from "../../src/tools/plan/plan-summary";
+import { writePlanArtifact } from "../../scripts/plan/plan-redact";
+import { readPlanFile, renderMarkdown, summarizePlans, type PlanJson } from "../../scripts/plan/plan-summary";
 import { getToolchain, testOutputDir, tfOk, type Toolchain } from "../helpers/terraform";
 
 const tc = await getToolchain();

@@ -4,7 +4,7 @@ import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app";
 import { architecturesOf, instanceTypeProblem, partitionOf, regionProblem, zonesOf } from "../../src/lib/aws-catalog";
-import { findCatalogSources, renderCatalog, type CatalogSources } from "../../src/tools/generate/aws-catalog-source";
+import { findCatalogSources, renderCatalog, type CatalogSources } from "../../scripts/generate/aws-catalog-source";
 
 /** moto and botocore come with the project's required tools (moto's server, the AWS CLI). */
 function sources(): CatalogSources | undefined {
