@@ -5,7 +5,7 @@
  * type, public endpoints, IAM roles and their trust, ingress from CIDRs, and a Mermaid diagram of
  * the main resources and the links between stacks (GitHub renders it in a PR comment).
  */
-import { loadEnvs, outputDir, PolicyViolationError, synthApp } from "../src/app";
+import { loadEnvs, outputDir, PolicyViolationError, synthApp, PROJECT_ROOT } from "../src/app";
 import { auditMarkdown } from "./audit/audit";
 import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 import { writeOutputFile } from "./common/private-files";
@@ -27,7 +27,7 @@ runCli(USAGE, async () => {
   const outdir = outputDir();
   try {
     // Written atomically, as npm run synth writes it: a kill or a second run never leaves a mix.
-    synthApp(envs, outdir);
+    synthApp(envs, outdir, { projectRoot: PROJECT_ROOT });
   } catch (err) {
     if (err instanceof PolicyViolationError) throw new CliError(err.message);
     throw err;

@@ -49,7 +49,7 @@ runCli(USAGE, async () => {
   if (!findTerraform()) throw new CliError("terraform is not on PATH; install Terraform >= 1.10");
   const outdir = path.resolve(values.output ?? outputDir());
   if (!values["skip-synth"]) {
-    synthApp(all, outdir);
+    synthApp(all, outdir, { projectRoot: PROJECT_ROOT });
     console.log(`synthesized into ${path.relative(process.cwd(), outdir) || outdir}`);
   }
   const tf = await deployTerraform(path.join(PROJECT_ROOT, ".terraform-cli"));

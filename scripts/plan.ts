@@ -61,7 +61,7 @@ runCli(USAGE, async () => {
   const started = Date.now();
   const synthDir = outputDir();
   try {
-    synthApp(envs, synthDir);
+    synthApp(envs, synthDir, { projectRoot: PROJECT_ROOT });
   } catch (err) {
     if (err instanceof PolicyViolationError) throw new CliError(err.message);
     throw err;
@@ -73,7 +73,7 @@ runCli(USAGE, async () => {
   if (ref) {
     let base;
     try {
-      base = await synthesizeRef(PROJECT_ROOT, ref);
+      base = await synthesizeRef(PROJECT_ROOT, ref, synthDir);
     } catch (err) {
       throw new CliError((err as Error).message);
     }

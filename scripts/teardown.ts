@@ -44,7 +44,7 @@ runCli(USAGE, async () => {
   if (!env.ephemeral) await teardown({ ...opts, processEnv: process.env });
   await assertAwsCredentials("teardown", env.name);
   if (!findTerraform()) throw new CliError("terraform is not on PATH; install Terraform >= 1.10");
-  if (!values["skip-synth"]) synthApp(all, outdir);
+  if (!values["skip-synth"]) synthApp(all, outdir, { projectRoot: PROJECT_ROOT });
   const tf = await deployTerraform(path.join(PROJECT_ROOT, ".terraform-cli"));
   const result = await teardown({ ...opts, processEnv: tf.env, logDir: values["log-dir"], log: (l) => console.log(l) });
   if (values.report) writeOutputFile(values.report, `${JSON.stringify(result, null, 2)}\n`);

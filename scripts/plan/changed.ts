@@ -61,8 +61,14 @@ function sameTree(a: string, b: string): boolean {
 /**
  * Synthesizes `ref` of the repository at `root` into a temporary folder and returns it, with the
  * function that removes it. Throws with one line when the ref is unknown or does not synthesize.
+ * Its output folder sits where `compareWith` sits in `root` (else at `cdktf.out`), so the paths
+ * the stacks hold relative to the project (a kubeconfig file) compare equal.
  */
-export async function synthesizeRef(root: string, ref: string): Promise<{ out: string; remove: () => void }> {
+export async function synthesizeRef(
+  root: string,
+  ref: string,
+  compareWith: string = path.join(root, "cdktf.out"),
+): Promise<{ out: string; remove: () => void }> {
   const git = (args: string[], cwd = root) => runProcess("git", args, { cwd, env: process.env, timeoutMs: 60_000 });
   const commit = await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   if (commit.code !== 0)
@@ -82,7 +88,8 @@ export async function synthesizeRef(root: string, ref: string): Promise<{ out: s
     // The commit's own dependencies are the project's install (a link, unless the commit holds one).
     if (!fs.existsSync(path.join(tree, "node_modules")))
       fs.symlinkSync(path.join(root, "node_modules"), path.join(tree, "node_modules"), "dir");
-    const out = path.join(work, "cdktf.out");
+    const inProject = path.relative(root, path.resolve(compareWith));
+    const out = path.join(tree, inProject && !inProject.startsWith("..") && !path.isAbsolute(inProject) ? inProject : "cdktf.out");
     const { app } = JSON.parse(fs.readFileSync(path.join(tree, "cdktf.json"), "utf8")) as { app: string };
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1" };
     delete env.EKS_ENVS_DIR;
