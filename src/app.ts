@@ -85,9 +85,10 @@ export class PolicyViolationError extends Error {
 }
 
 /**
- * The App of this project: before writing any stack it runs the policy pack on every stack, so a
- * violation fails synth with nothing written (cdktf's own synth writes stacks one by one, and the
- * CLI even continues past error annotations).
+ * The App of this project: before writing any stack it runs `checkPolicy` on every stack with
+ * policy options (`EnvStack.policy`, which `addEnvStacks` sets), so a violation fails synth with
+ * nothing written (cdktf's own synth writes stacks one by one, and the CLI even continues past
+ * error annotations).
  */
 export class EksApp extends App {
   /** The policy reports of the last synth, by stack. */
