@@ -1,5 +1,5 @@
 /**
- * EksApp's synth: each stack is resolved once for the policy check and the files, unless another
+ * EksApp's synth: each stack is resolved once for the policy check and the files, unless an
  * aspect could still change it while cdktf writes it.
  */
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -31,7 +31,7 @@ function synthWith(aspect?: IAspect): { vpcTags: Record<string, string>; frozen:
 }
 
 describe("EksApp synth", () => {
-  it("resolves each stack once when only the policy pack is an aspect", () => {
+  it("resolves each stack once when the stacks have no aspect", () => {
     const r = synthWith();
     expect(r.frozen).toBe(true);
     expect(r.vpcTags).not.toHaveProperty("AddedByAspect");

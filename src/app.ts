@@ -13,9 +13,10 @@ import { deployPolicy, planPolicy, splitPolicy, unknownTypes } from "./lib/ci-ia
 import type { Statement } from "./lib/iam";
 import { PROJECT_PATHS, type ProjectPaths } from "./constructs/kubeconfig";
 import { writeDirAtomically } from "./lib/output-dir";
-import { formatViolation, PolicyPack, type StackReport } from "./policy/pack";
+import { checkPolicy, formatViolation, type StackReport } from "./policy/pack";
+import type { Suppression } from "./policy/suppressions";
 import { BackendStack } from "./stacks/backend-stack";
-import type { EnvStack } from "./stacks/env-stack";
+import { EnvStack } from "./stacks/env-stack";
 import { PlatformStack } from "./stacks/platform-stack";
 import { ReadableStack } from "./stacks/readable-stack";
 import { WorkloadsStack } from "./stacks/workloads-stack";
@@ -85,9 +86,10 @@ export class PolicyViolationError extends Error {
 }
 
 /**
- * The App of this project: before writing any stack it runs the policy pack on every stack, so a
- * violation fails synth with nothing written (cdktf's own synth writes stacks one by one, and the
- * CLI even continues past error annotations).
+ * The App of this project: before writing any stack it runs `checkPolicy` on every stack with
+ * policy options (`EnvStack.policy`, which `addEnvStacks` sets), so a violation fails synth with
+ * nothing written (cdktf's own synth writes stacks one by one, and the CLI even continues past
+ * error annotations).
  */
 export class EksApp extends App {
   /** The policy reports of the last synth, by stack. */
@@ -105,29 +107,26 @@ export class EksApp extends App {
     const stacks = this.node.findAll().filter((c) => TerraformStack.isStack(c));
     stacks.forEach((stack) => stack.prepareStack());
     // The configuration is final now: resolve each stack once for the policy check and the files.
-    // Only when no other aspect would run in synthesize() and change the stack after this point
+    // Only when no aspect would run in synthesize() and change the stack after this point
     // (cdktf runs the aspects of the stack and what is in it; an App's own aspects never run).
     for (const stack of stacks) {
-      const onlyPolicy = stack.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof PolicyPack));
-      if (stack instanceof ReadableStack && onlyPolicy) stack.freeze();
+      if (stack instanceof ReadableStack && stack.node.findAll().every((c) => Aspects.of(c).all.length === 0)) stack.freeze();
     }
+    this.policyReports.length = 0;
     const errors: string[] = [];
-    const used = new Set<unknown>();
-    const packs = new Set<PolicyPack>();
+    const declared = new Set<Suppression>();
+    const used = new Set<Suppression>();
     for (const stack of stacks) {
-      for (const pack of Aspects.of(stack).all.filter((a): a is PolicyPack => a instanceof PolicyPack)) {
-        packs.add(pack);
-        const report = pack.evaluate(stack);
-        this.policyReports.push(report);
-        errors.push(...report.errors.map(formatViolation));
-        report.suppressed.forEach((s) => used.add(s.suppression));
-      }
+      if (!(stack instanceof EnvStack) || !stack.policy) continue;
+      const report = checkPolicy(stack, stack.policy);
+      this.policyReports.push(report);
+      errors.push(...report.errors.map(formatViolation));
+      stack.policy.suppressions?.forEach((s) => declared.add(s));
+      report.suppressed.forEach((s) => used.add(s.suppression));
     }
-    for (const pack of packs) {
-      for (const s of pack.props.suppressions ?? []) {
-        if (!used.has(s))
-          errors.push(`[${s.rule}] suppression on ${s.resource} (${s.source}) is not needed: nothing violates ${s.rule} there; remove it`);
-      }
+    for (const s of declared) {
+      if (!used.has(s))
+        errors.push(`[${s.rule}] suppression on ${s.resource} (${s.source}) is not needed: nothing violates ${s.rule} there; remove it`);
     }
     if (errors.length > 0) throw new PolicyViolationError(errors);
     const session = { outdir: this.outdir, skipValidation: this.skipValidation, manifest: this.manifest };
@@ -174,17 +173,17 @@ export function addEnvStacks(app: App, env: EnvConfig, source = sourceOf(env) ??
     backend.addCiRoles({ plan: splitPolicy(policies.plan), deploy: splitPolicy(policies.deployRole) });
   }
   placeRoles(env, allStacks(stacks));
-  // One policy pack per environment, with that environment's suppressions.
+  // One set of policy options per environment, shared by its stacks: a suppression is needed if any of them uses it.
   const existing = env.vpc.existing;
-  const pack = new PolicyPack({
+  const policy = {
     suppressions: env.policy.suppressions.map((s) => ({ ...s, source })),
     network: existing && {
       vpcId: existing.vpcId,
       privateSubnetIds: existing.privateSubnets.map((s) => s.id),
       publicSubnetIds: existing.publicSubnets.map((s) => s.id),
     },
-  });
-  for (const stack of allStacks(stacks)) Aspects.of(stack).add(pack);
+  };
+  for (const stack of allStacks(stacks)) stack.policy = policy;
   return stacks;
 }
 

@@ -1,16 +1,17 @@
 /**
- * The pack as an Aspect on real stacks: the fixture environments pass, a violation fails synth with
- * the rule id, address, problem and fix and writes nothing, and suppressions need reasons and are
- * listed.
+ * checkPolicy on real stacks, as EksApp runs it before writing anything: the fixture environments
+ * pass, a violation fails synth with the rule id, address, problem and fix and writes nothing, and
+ * suppressions need reasons and are listed.
  */
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { addEnvStacks, EksApp, PolicyViolationError } from "../../src/app";
+import { addEnvStacks, EksApp, PolicyViolationError, synthApp } from "../../src/app";
 import { validateEnvs } from "../../src/config";
 import { parsePolicyDocument } from "../../src/policy/context";
+import { checkPolicy } from "../../src/policy/pack";
 import { suppressRule } from "../../src/policy/suppressions";
 import { baseInput, existingVpcInput, fixtureEnvs, testEnv } from "../helpers/synth";
 
@@ -62,9 +63,33 @@ describe("policy pack on every synth", () => {
       "S3-004",
       "S3-005",
     ]);
-    const written = fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")) : [];
-    expect(written).toEqual([]);
-    expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    // The App's constructor makes the folder and its empty stacks/; synth added nothing to them.
+    expect(fs.readdirSync(outdir)).toEqual(["stacks"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual([]);
+  });
+
+  it("leaves no output folder at all when synth into a folder that does not exist fails the policy check", () => {
+    const outdir = tempOutdir();
+    const env = testEnv({
+      policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "was public during the migration" }] },
+    });
+    expect(() => synthApp([env], outdir)).toThrow(PolicyViolationError);
+    // No folder, no manifest, and no staging folder left beside it.
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
+  });
+
+  it("checks one stack as a plain function: the report, and an annotation on each violating construct", () => {
+    const app = new EksApp({ outdir: tempOutdir() });
+    const { platform } = addEnvStacks(app, testEnv());
+    const loose = new S3Bucket(platform, "loose", { bucket: "fixture-test-loose" });
+    const report = checkPolicy(platform, platform.policy);
+    expect(report.stack).toBe("test-platform");
+    expect(report.errors.map((v) => `${v.rule.id} ${v.resource.address}`)).toEqual(
+      ["S3-001", "S3-002", "S3-003", "S3-004", "S3-005"].map((id) => `${id} aws_s3_bucket.loose`),
+    );
+    expect(report.checked).toBeGreaterThan(50);
+    const annotations = loose.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data).slice(0, 8));
+    expect(annotations).toEqual(["[S3-001]", "[S3-002]", "[S3-003]", "[S3-004]", "[S3-005]"]);
   });
 
   it("lists suppressions with their reasons, from the environment config and from constructs", () => {

@@ -1,10 +1,9 @@
 /**
- * The policy pack: every rule applied to every resource of every stack, as a CDKTF Aspect (the
- * cdk-nag v2 shape). `EksApp` runs it on all stacks before writing any, so a violation leaves no
+ * The policy pack: every rule applied to every resource of a stack (rules in the cdk-nag v2
+ * shape). `EksApp` calls `checkPolicy` on all stacks before writing any, so a violation leaves no
  * partial cdktf.out.
  */
-import { Annotations, TerraformStack, type IAspect } from "cdktf";
-import type { IConstruct } from "constructs";
+import { Annotations, type TerraformStack } from "cdktf";
 import { contextOf, resourcesOf } from "./context";
 import { ALL_RULES } from "./rules";
 import { SUPPRESSION_METADATA, suppresses, type Suppression } from "./suppressions";
@@ -82,40 +81,25 @@ function constructSuppressions(stack: TerraformStack): Suppression[] {
   return out;
 }
 
-/** Options of {@link PolicyPack}. */
-export interface PolicyPackProps {
+/** What `checkPolicy` needs besides the stack: what its environment declares. */
+export interface PolicyOptions {
   /** Suppressions from the environment config (by Terraform address). @default [] */
   readonly suppressions?: readonly Suppression[];
-  /** @default ALL_RULES */
-  readonly rules?: readonly PolicyRule[];
   /** The existing VPC the environment declares (`vpc.existing`). @default - none: the stacks define the VPC */
   readonly network?: DeclaredNetwork;
 }
 
 /**
- * The Aspect. Visiting a stack evaluates it once, annotates each violating construct (errors fail
- * synth) and keeps the report.
+ * Checks a stack whose configuration is final: evaluates its Terraform JSON with the suppressions
+ * of its constructs and of `options`, annotates each violating construct (the annotations
+ * manifest.json lists) and returns the report. Writes nothing.
  */
-export class PolicyPack implements IAspect {
-  private readonly reports = new Map<TerraformStack, StackReport>();
-
-  constructor(readonly props: PolicyPackProps = {}) {}
-
-  visit(node: IConstruct): void {
-    if (TerraformStack.isStack(node)) this.evaluate(node);
-  }
-
-  /** Evaluates a stack (once) and returns its report. */
-  evaluate(stack: TerraformStack): StackReport {
-    const cached = this.reports.get(stack);
-    if (cached) return cached;
-    const json = stack.toTerraform() as Record<string, unknown>;
-    const suppressions = [...constructSuppressions(stack), ...(this.props.suppressions ?? [])];
-    const report = evaluateStack(stack.node.id, json, suppressions, this.props.rules, this.props.network);
-    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
-    for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));
-    for (const v of report.warnings) Annotations.of(byPath.get(v.resource.path) ?? stack).addWarning(formatViolation(v));
-    this.reports.set(stack, report);
-    return report;
-  }
+export function checkPolicy(stack: TerraformStack, options: PolicyOptions = {}): StackReport {
+  const json = stack.toTerraform() as Record<string, unknown>;
+  const suppressions = [...constructSuppressions(stack), ...(options.suppressions ?? [])];
+  const report = evaluateStack(stack.node.id, json, suppressions, ALL_RULES, options.network);
+  const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
+  for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));
+  for (const v of report.warnings) Annotations.of(byPath.get(v.resource.path) ?? stack).addWarning(formatViolation(v));
+  return report;
 }

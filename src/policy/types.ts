@@ -69,5 +69,6 @@ export interface PolicyRule {
   readonly resourceTypes: readonly string[];
   /** How to fix a violation. */
   readonly fix: string;
+  /** Called only for resources of `resourceTypes`. */
   readonly check: (resource: SynthResource, context: PolicyContext) => Finding;
 }

@@ -3,6 +3,7 @@ import { CloudBackend, NamedCloudWorkspace, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
 import { MANAGED_BY, REQUIRED_TERRAFORM_VERSION } from "../lib/constants";
+import type { PolicyOptions } from "../policy/pack";
 import { lockTableName, stackId, stateBucketName, stateKey, stateKeyAlias, workspaceName, type StackKind } from "../lib/naming";
 import { ReadableStack } from "./readable-stack";
 
@@ -43,6 +44,12 @@ export class EnvStack extends ReadableStack {
   readonly env: EnvConfig;
   /** Which of the environment's stacks this is. */
   readonly kind: StackKind;
+  /**
+   * The environment's policy suppressions and declared network: with them `EksApp` checks the
+   * stack before writing anything (`addEnvStacks` sets them).
+   * @default - none: `EksApp` does not check the stack
+   */
+  policy?: PolicyOptions;
 
   constructor(scope: Construct, env: EnvConfig, kind: StackKind) {
     super(scope, stackId(env.name, kind));

@@ -1,5 +1,5 @@
 import { privateSubnetsProblem } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Self-managed node groups run in private subnets. */
 export const ASG_001: PolicyRule = {
@@ -11,7 +11,6 @@ export const ASG_001: PolicyRule = {
   resourceTypes: ["aws_autoscaling_group"],
   fix: "set vpc_zone_identifier to the private subnets",
   check: (r, ctx) => {
-    if (r.type !== "aws_autoscaling_group") return NOT_APPLICABLE;
     const problem = privateSubnetsProblem(r.config.vpc_zone_identifier, ctx);
     return problem ? nonCompliant(problem) : COMPLIANT;
   },

@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Autoscaling groups launch from a template, never a launch configuration. */
 export const ASG_002: PolicyRule = {
@@ -11,7 +11,6 @@ export const ASG_002: PolicyRule = {
   resourceTypes: ["aws_autoscaling_group"],
   fix: "set launch_template { id, version } (or mixed_instances_policy.launch_template)",
   check: (r) => {
-    if (r.type !== "aws_autoscaling_group") return NOT_APPLICABLE;
     if (r.config.launch_configuration !== undefined) return nonCompliant("uses a launch configuration");
     const mixed = block(block(r.config.mixed_instances_policy)?.launch_template);
     return block(r.config.launch_template) || mixed ? COMPLIANT : nonCompliant("has no launch template");

@@ -1,5 +1,5 @@
 import { blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Nodes carry the cluster's ownership tag from launch. */
 export const ASG_003: PolicyRule = {
@@ -12,7 +12,6 @@ export const ASG_003: PolicyRule = {
   resourceTypes: ["aws_autoscaling_group"],
   fix: 'add tag { key = "kubernetes.io/cluster/<cluster>", value = "owned", propagate_at_launch = true }',
   check: (r) => {
-    if (r.type !== "aws_autoscaling_group") return NOT_APPLICABLE;
     const tag = blocks(r.config.tag).find((t) => String(t.key).startsWith("kubernetes.io/cluster/"));
     if (!tag) return nonCompliant("has no kubernetes.io/cluster/<cluster> tag");
     if (tag.propagate_at_launch !== true) return nonCompliant(`does not propagate ${String(tag.key)} at launch`);

@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Tables can be restored to any second of the last 35 days. */
 export const DDB_001: PolicyRule = {
@@ -11,8 +11,5 @@ export const DDB_001: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_dynamodb_table"],
   fix: "set point_in_time_recovery { enabled = true }",
-  check: (r) => {
-    if (r.type !== "aws_dynamodb_table") return NOT_APPLICABLE;
-    return block(r.config.point_in_time_recovery)?.enabled === true ? COMPLIANT : nonCompliant("has no point-in-time recovery");
-  },
+  check: (r) => (block(r.config.point_in_time_recovery)?.enabled === true ? COMPLIANT : nonCompliant("has no point-in-time recovery")),
 };

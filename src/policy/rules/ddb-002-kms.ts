@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Tables are encrypted with a customer-managed key. */
 export const DDB_002: PolicyRule = {
@@ -11,7 +11,6 @@ export const DDB_002: PolicyRule = {
   resourceTypes: ["aws_dynamodb_table"],
   fix: "set server_side_encryption { enabled = true, kms_key_arn = <customer key> }",
   check: (r) => {
-    if (r.type !== "aws_dynamodb_table") return NOT_APPLICABLE;
     const sse = block(r.config.server_side_encryption);
     if (sse?.enabled !== true) return nonCompliant("does not enable server_side_encryption with a customer key");
     const key = sse.kms_key_arn;

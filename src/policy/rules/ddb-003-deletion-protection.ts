@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Tables cannot be deleted by accident. */
 export const DDB_003: PolicyRule = {
@@ -10,8 +10,5 @@ export const DDB_003: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_dynamodb_table"],
   fix: "set deletion_protection_enabled = true",
-  check: (r) => {
-    if (r.type !== "aws_dynamodb_table") return NOT_APPLICABLE;
-    return r.config.deletion_protection_enabled === true ? COMPLIANT : nonCompliant("has no deletion protection");
-  },
+  check: (r) => (r.config.deletion_protection_enabled === true ? COMPLIANT : nonCompliant("has no deletion protection")),
 };

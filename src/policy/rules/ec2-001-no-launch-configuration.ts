@@ -1,4 +1,4 @@
-import { nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { nonCompliant, type PolicyRule } from "../types";
 
 /** Launch configurations are gone: new accounts cannot create them. */
 export const EC2_001: PolicyRule = {
@@ -10,5 +10,5 @@ export const EC2_001: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_launch_configuration"],
   fix: "use aws_launch_template",
-  check: (r) => (r.type === "aws_launch_configuration" ? nonCompliant("is a launch configuration") : NOT_APPLICABLE),
+  check: () => nonCompliant("is a launch configuration"),
 };

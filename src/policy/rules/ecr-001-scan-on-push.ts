@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const ECR_001: PolicyRule = {
   id: "ECR-001",
@@ -9,8 +9,5 @@ export const ECR_001: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_ecr_repository"],
   fix: "set image_scanning_configuration { scan_on_push = true }",
-  check: (r) => {
-    if (r.type !== "aws_ecr_repository") return NOT_APPLICABLE;
-    return block(r.config.image_scanning_configuration)?.scan_on_push === true ? COMPLIANT : nonCompliant("does not scan on push");
-  },
+  check: (r) => (block(r.config.image_scanning_configuration)?.scan_on_push === true ? COMPLIANT : nonCompliant("does not scan on push")),
 };

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const ECR_002: PolicyRule = {
   id: "ECR-002",
@@ -9,10 +9,8 @@ export const ECR_002: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_ecr_repository"],
   fix: 'set image_tag_mutability = "IMMUTABLE"',
-  check: (r) => {
-    if (r.type !== "aws_ecr_repository") return NOT_APPLICABLE;
-    return r.config.image_tag_mutability === "IMMUTABLE"
+  check: (r) =>
+    r.config.image_tag_mutability === "IMMUTABLE"
       ? COMPLIANT
-      : nonCompliant(`has ${JSON.stringify(r.config.image_tag_mutability ?? "MUTABLE")} tags`);
-  },
+      : nonCompliant(`has ${JSON.stringify(r.config.image_tag_mutability ?? "MUTABLE")} tags`),
 };

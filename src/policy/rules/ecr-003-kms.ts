@@ -1,5 +1,5 @@
 import { blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const ECR_003: PolicyRule = {
   id: "ECR-003",
@@ -10,7 +10,6 @@ export const ECR_003: PolicyRule = {
   resourceTypes: ["aws_ecr_repository"],
   fix: 'set encryption_configuration { encryption_type = "KMS", kms_key = <customer key> }',
   check: (r) => {
-    if (r.type !== "aws_ecr_repository") return NOT_APPLICABLE;
     const enc = blocks(r.config.encryption_configuration)[0];
     return enc?.encryption_type === "KMS" && typeof enc.kms_key === "string"
       ? COMPLIANT

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const ECR_004: PolicyRule = {
   id: "ECR-004",
@@ -8,8 +8,5 @@ export const ECR_004: PolicyRule = {
   level: "warning",
   resourceTypes: ["aws_ecr_repository"],
   fix: "add aws_ecr_lifecycle_policy for the repository",
-  check: (r, ctx) => {
-    if (r.type !== "aws_ecr_repository") return NOT_APPLICABLE;
-    return ctx.referencing("aws_ecr_lifecycle_policy", r).length > 0 ? COMPLIANT : nonCompliant("has no lifecycle policy");
-  },
+  check: (r, ctx) => (ctx.referencing("aws_ecr_lifecycle_policy", r).length > 0 ? COMPLIANT : nonCompliant("has no lifecycle policy")),
 };

@@ -1,5 +1,5 @@
 import { block, isExpression } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The API endpoint is private, or public only to an allow-list without 0.0.0.0/0. */
 export const EKS_001: PolicyRule = {
@@ -12,7 +12,6 @@ export const EKS_001: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: "keep eks.endpointPublicAccess false, or list your own ranges in eks.publicAccessCidrs",
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const vpc = block(r.config.vpc_config);
     const publicAccess = vpc?.endpoint_public_access;
     if (publicAccess === false) return COMPLIANT;

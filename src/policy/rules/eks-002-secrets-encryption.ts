@@ -1,5 +1,5 @@
 import { block, list } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Kubernetes Secrets are envelope-encrypted with a KMS key. */
 export const EKS_002: PolicyRule = {
@@ -12,7 +12,6 @@ export const EKS_002: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: 'set encryption_config { resources = ["secrets"], provider { key_arn } } (the Eks construct always does)',
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const enc = block(r.config.encryption_config);
     if (!enc) return nonCompliant("has no encryption_config");
     if (!list(enc.resources).includes("secrets")) return nonCompliant("does not encrypt the secrets resource");

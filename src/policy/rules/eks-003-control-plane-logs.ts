@@ -1,5 +1,5 @@
 import { list } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 const ALL = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -14,7 +14,6 @@ export const EKS_003: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: `set enabled_cluster_log_types to ${ALL.join(", ")}`,
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const enabled = list(r.config.enabled_cluster_log_types);
     const missing = ALL.filter((t) => !enabled.includes(t));
     return missing.length === 0 ? COMPLIANT : nonCompliant(`does not log ${missing.join(", ")}`);

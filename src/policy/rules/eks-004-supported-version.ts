@@ -1,6 +1,6 @@
 import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
 import { valueText } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The cluster pins a Kubernetes version EKS still supports. */
 export const EKS_004: PolicyRule = {
@@ -13,7 +13,6 @@ export const EKS_004: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: `set version to one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const v = r.config.version;
     if (v === undefined) return nonCompliant("does not pin a version");
     const problem = kubernetesVersionProblem(valueText(v));

@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The private endpoint is on, so nodes reach the API inside the VPC. */
 export const EKS_005: PolicyRule = {
@@ -11,8 +11,6 @@ export const EKS_005: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_eks_cluster"],
   fix: "set vpc_config.endpoint_private_access = true",
-  check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
-    return block(r.config.vpc_config)?.endpoint_private_access === true ? COMPLIANT : nonCompliant("does not turn the private endpoint on");
-  },
+  check: (r) =>
+    block(r.config.vpc_config)?.endpoint_private_access === true ? COMPLIANT : nonCompliant("does not turn the private endpoint on"),
 };

@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Admin access is granted explicitly, not to whoever created the cluster. */
 export const EKS_006: PolicyRule = {
@@ -12,7 +12,6 @@ export const EKS_006: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: "set access_config { authentication_mode, bootstrap_cluster_creator_admin_permissions = false } and list admins in eks.admins",
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const access = block(r.config.access_config);
     if (!access) return nonCompliant("has no access_config");
     if (access.bootstrap_cluster_creator_admin_permissions !== false)

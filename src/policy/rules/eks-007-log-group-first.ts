@@ -1,5 +1,5 @@
 import { list } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The control-plane log group exists, with retention, before the cluster writes to it. */
 export const EKS_007: PolicyRule = {
@@ -12,7 +12,6 @@ export const EKS_007: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: "define aws_cloudwatch_log_group /aws/eks/<cluster>/cluster and make the cluster depend on it",
   check: (r, ctx) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const name = `/aws/eks/${String(r.config.name)}/cluster`;
     const group = ctx.resources.find((g) => g.type === "aws_cloudwatch_log_group" && g.config.name === name);
     if (!group) return nonCompliant(`has no aws_cloudwatch_log_group named ${name} in its stack`);

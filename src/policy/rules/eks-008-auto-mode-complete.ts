@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** EKS Auto Mode is all or nothing: compute, block storage and load balancing on together. */
 export const EKS_008: PolicyRule = {
@@ -12,7 +12,6 @@ export const EKS_008: PolicyRule = {
   resourceTypes: ["aws_eks_cluster"],
   fix: "set compute_config.enabled, storage_config.block_storage.enabled and kubernetes_network_config.elastic_load_balancing.enabled to the same value (eks.autoMode does)",
   check: (r) => {
-    if (r.type !== "aws_eks_cluster") return NOT_APPLICABLE;
     const compute = block(r.config.compute_config);
     const storage = block(block(r.config.storage_config)?.block_storage);
     const balancing = block(block(r.config.kubernetes_network_config)?.elastic_load_balancing);

@@ -1,5 +1,5 @@
 import { privateSubnetsProblem } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const FG_001: PolicyRule = {
   id: "FG-001",
@@ -10,7 +10,6 @@ export const FG_001: PolicyRule = {
   resourceTypes: ["aws_eks_fargate_profile"],
   fix: "use the VPC's private subnets",
   check: (r, ctx) => {
-    if (r.type !== "aws_eks_fargate_profile") return NOT_APPLICABLE;
     const problem = privateSubnetsProblem(r.config.subnet_ids, ctx);
     return problem ? nonCompliant(problem) : COMPLIANT;
   },

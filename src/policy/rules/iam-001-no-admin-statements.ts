@@ -1,5 +1,5 @@
 import { list, valueText } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 import { PERMISSION_TYPES, permissionStatements } from "./iam-shared";
 
 /** No policy allows every action. */
@@ -14,7 +14,6 @@ export const IAM_001: PolicyRule = {
   fix: "list the actions the principal needs",
   check: (r) => {
     const stmts = permissionStatements(r);
-    if (stmts === undefined) return NOT_APPLICABLE;
     const bad = stmts.find((s) => s.Effect === "Allow" && list(s.Action).some((a) => a === "*" || a === "*:*"));
     if (!bad) return COMPLIANT;
     return nonCompliant(

@@ -1,5 +1,5 @@
 import { list, valueText } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 import { PERMISSION_TYPES, permissionStatements } from "./iam-shared";
 
 /** No policy grants a whole service on every resource (the Finleap post's elasticloadbalancing:*). */
@@ -13,7 +13,6 @@ export const IAM_002: PolicyRule = {
   fix: "list the actions, or scope the resources",
   check: (r) => {
     const stmts = permissionStatements(r);
-    if (stmts === undefined) return NOT_APPLICABLE;
     for (const s of stmts) {
       if (s.Effect !== "Allow" || !list(s.Resource).includes("*")) continue;
       const wild = list(s.Action).find((a) => /^[a-z0-9-]+:\*$/.test(a));

@@ -1,5 +1,5 @@
 import { list, parsePolicyDocument, statements } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Roles trust named principals, never everyone or a whole account. */
 export const IAM_003: PolicyRule = {
@@ -11,7 +11,6 @@ export const IAM_003: PolicyRule = {
   resourceTypes: ["aws_iam_role"],
   fix: "trust a service, a specific role ARN, or an OIDC provider with conditions",
   check: (r) => {
-    if (r.type !== "aws_iam_role") return NOT_APPLICABLE;
     const stmts = statements(parsePolicyDocument(r.config.assume_role_policy));
     if (stmts.length === 0) return nonCompliant("has no readable trust policy");
     for (const s of stmts.filter((x) => x.Effect === "Allow")) {

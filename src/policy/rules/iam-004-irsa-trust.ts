@@ -15,7 +15,6 @@ export const IAM_004: PolicyRule = {
   resourceTypes: ["aws_iam_role"],
   fix: 'add StringEquals { "<issuer>:sub": "system:serviceaccount:<ns>:<sa>" (or one "repo:<owner>/<name>:..." for GitHub), "<issuer>:aud": "sts.amazonaws.com" }',
   check: (r) => {
-    if (r.type !== "aws_iam_role") return NOT_APPLICABLE;
     const web = statements(parsePolicyDocument(r.config.assume_role_policy)).filter((s) =>
       list(s.Action).includes("sts:AssumeRoleWithWebIdentity"),
     );

@@ -12,7 +12,6 @@ export const IAM_005: PolicyRule = {
   resourceTypes: ["aws_iam_role"],
   fix: 'add Condition ArnLike { "aws:SourceArn": "arn:aws:eks:<region>:<account>:fargateprofile/<cluster>/*" }',
   check: (r) => {
-    if (r.type !== "aws_iam_role") return NOT_APPLICABLE;
     const fargate = statements(parsePolicyDocument(r.config.assume_role_policy)).filter((s) =>
       list((s.Principal as Record<string, unknown> | undefined)?.Service).includes("eks-fargate-pods.amazonaws.com"),
     );

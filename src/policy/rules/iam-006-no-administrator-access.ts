@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 const TYPES = [
   "aws_iam_role_policy_attachment",
@@ -15,8 +15,6 @@ export const IAM_006: PolicyRule = {
   level: "error",
   resourceTypes: TYPES,
   fix: "attach a policy with the actions the role needs",
-  check: (r) => {
-    if (!TYPES.includes(r.type)) return NOT_APPLICABLE;
-    return /:policy\/AdministratorAccess$/.test(String(r.config.policy_arn)) ? nonCompliant("attaches AdministratorAccess") : COMPLIANT;
-  },
+  check: (r) =>
+    /:policy\/AdministratorAccess$/.test(String(r.config.policy_arn)) ? nonCompliant("attaches AdministratorAccess") : COMPLIANT,
 };

@@ -9,7 +9,6 @@ export const KMS_001: PolicyRule = {
   resourceTypes: ["aws_kms_key"],
   fix: "set enable_key_rotation = true",
   check: (r) => {
-    if (r.type !== "aws_kms_key") return NOT_APPLICABLE;
     if (r.config.customer_master_key_spec !== undefined && r.config.customer_master_key_spec !== "SYMMETRIC_DEFAULT") return NOT_APPLICABLE;
     return r.config.enable_key_rotation === true ? COMPLIANT : nonCompliant("does not rotate");
   },

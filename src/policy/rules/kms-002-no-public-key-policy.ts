@@ -1,5 +1,5 @@
 import { list, parsePolicyDocument, statements } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const KMS_002: PolicyRule = {
   id: "KMS-002",
@@ -10,7 +10,6 @@ export const KMS_002: PolicyRule = {
   resourceTypes: ["aws_kms_key"],
   fix: "name the principals (the account root, services with conditions)",
   check: (r) => {
-    if (r.type !== "aws_kms_key") return NOT_APPLICABLE;
     if (r.config.policy === undefined) return COMPLIANT; // the default key policy: the account only
     for (const s of statements(parsePolicyDocument(r.config.policy))) {
       const p = s.Principal;

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const LOG_001: PolicyRule = {
   id: "LOG-001",
@@ -8,8 +8,5 @@ export const LOG_001: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_cloudwatch_log_group"],
   fix: "set retention_in_days (0 only when never expiring is intended)",
-  check: (r) => {
-    if (r.type !== "aws_cloudwatch_log_group") return NOT_APPLICABLE;
-    return typeof r.config.retention_in_days === "number" ? COMPLIANT : nonCompliant("does not set retention_in_days");
-  },
+  check: (r) => (typeof r.config.retention_in_days === "number" ? COMPLIANT : nonCompliant("does not set retention_in_days")),
 };

@@ -10,7 +10,6 @@ export const LOG_002: PolicyRule = {
   resourceTypes: ["aws_cloudwatch_log_group"],
   fix: "set retention_in_days to 365 or more (eks.logRetentionDays, vpc.flowLogs.retentionDays)",
   check: (r) => {
-    if (r.type !== "aws_cloudwatch_log_group") return NOT_APPLICABLE;
     const days = r.config.retention_in_days;
     if (typeof days !== "number") return NOT_APPLICABLE;
     return days === 0 || days >= 365 ? COMPLIANT : nonCompliant(`keeps logs for ${days} days`);

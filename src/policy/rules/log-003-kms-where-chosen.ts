@@ -12,7 +12,6 @@ export const LOG_003: PolicyRule = {
   resourceTypes: ["aws_cloudwatch_log_group"],
   fix: "set kms_key_id to the environment's log key",
   check: (r, ctx) => {
-    if (r.type !== "aws_cloudwatch_log_group") return NOT_APPLICABLE;
     const chosen = ctx.resources.some(
       (k) => k.type === "aws_kms_key" && /logs\.[a-z0-9-]+\.amazonaws\.com/.test(valueText(k.config.policy ?? "")),
     );

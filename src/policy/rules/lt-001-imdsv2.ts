@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Instances require IMDSv2 session tokens. */
 export const LT_001: PolicyRule = {
@@ -12,7 +12,6 @@ export const LT_001: PolicyRule = {
   resourceTypes: ["aws_launch_template"],
   fix: 'set metadata_options { http_tokens = "required" }',
   check: (r) => {
-    if (r.type !== "aws_launch_template") return NOT_APPLICABLE;
     const md = block(r.config.metadata_options);
     if (!md) return nonCompliant("has no metadata_options (IMDSv1 stays on)");
     if (md.http_endpoint === "disabled") return COMPLIANT;

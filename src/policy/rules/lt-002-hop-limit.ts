@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Containers cannot reach the node's instance role through IMDS. */
 export const LT_002: PolicyRule = {
@@ -12,7 +12,6 @@ export const LT_002: PolicyRule = {
   resourceTypes: ["aws_launch_template"],
   fix: "set metadata_options.http_put_response_hop_limit = 1 (metadataHopLimit in the node group config)",
   check: (r) => {
-    if (r.type !== "aws_launch_template") return NOT_APPLICABLE;
     const hop = block(r.config.metadata_options)?.http_put_response_hop_limit;
     if (hop === undefined) return nonCompliant("does not set http_put_response_hop_limit");
     return hop === 1 ? COMPLIANT : nonCompliant(`sets http_put_response_hop_limit to ${JSON.stringify(hop)}`);

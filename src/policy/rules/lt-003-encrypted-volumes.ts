@@ -1,5 +1,5 @@
 import { block, blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Every EBS volume a template defines is encrypted. */
 export const LT_003: PolicyRule = {
@@ -12,7 +12,6 @@ export const LT_003: PolicyRule = {
   resourceTypes: ["aws_launch_template"],
   fix: 'set block_device_mappings.ebs.encrypted = "true"',
   check: (r) => {
-    if (r.type !== "aws_launch_template") return NOT_APPLICABLE;
     const mappings = blocks(r.config.block_device_mappings);
     if (mappings.length === 0)
       return nonCompliant(

@@ -1,5 +1,5 @@
 import { blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Nodes get no public IP address. */
 export const LT_004: PolicyRule = {
@@ -11,7 +11,6 @@ export const LT_004: PolicyRule = {
   resourceTypes: ["aws_launch_template"],
   fix: 'set network_interfaces.associate_public_ip_address = "false" (or leave network interfaces to the node group)',
   check: (r) => {
-    if (r.type !== "aws_launch_template") return NOT_APPLICABLE;
     const open = blocks(r.config.network_interfaces).some((n) => String(n.associate_public_ip_address) === "true");
     return open ? nonCompliant("associates a public IP address") : COMPLIANT;
   },

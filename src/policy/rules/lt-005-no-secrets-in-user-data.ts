@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, "an AWS access key id"],
@@ -17,7 +17,6 @@ export const LT_005: PolicyRule = {
   resourceTypes: ["aws_launch_template"],
   fix: "pass credentials through the node's IAM role, never user data",
   check: (r) => {
-    if (r.type !== "aws_launch_template") return NOT_APPLICABLE;
     const text = typeof r.config.user_data === "string" ? r.config.user_data : "";
     const hit = SECRET_PATTERNS.find(([re]) => re.test(text));
     return hit ? nonCompliant(`has ${hit[1]} in its user data`) : COMPLIANT;

@@ -1,5 +1,5 @@
 import { privateSubnetsProblem } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Managed node groups run in private subnets. */
 export const NG_001: PolicyRule = {
@@ -12,7 +12,6 @@ export const NG_001: PolicyRule = {
   resourceTypes: ["aws_eks_node_group"],
   fix: "use the VPC's private subnets (the EksWorkerNodes construct always does)",
   check: (r, ctx) => {
-    if (r.type !== "aws_eks_node_group") return NOT_APPLICABLE;
     const problem = privateSubnetsProblem(r.config.subnet_ids, ctx);
     return problem ? nonCompliant(problem) : COMPLIANT;
   },

@@ -1,5 +1,5 @@
 import { block, list } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** A node group's SSH key is only usable from named security groups. */
 export const NG_002: PolicyRule = {
@@ -11,7 +11,6 @@ export const NG_002: PolicyRule = {
   resourceTypes: ["aws_eks_node_group"],
   fix: "drop remote_access (use SSM Session Manager), or give source_security_group_ids",
   check: (r) => {
-    if (r.type !== "aws_eks_node_group") return NOT_APPLICABLE;
     const remote = block(r.config.remote_access);
     if (!remote) return COMPLIANT;
     return list(remote.source_security_group_ids).length > 0

@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Buckets keep old versions (state recovery). */
 export const S3_001: PolicyRule = {
@@ -12,7 +12,6 @@ export const S3_001: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: 'add aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" }',
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     const enabled = ctx
       .referencing("aws_s3_bucket_versioning", r)
       .some((v) => block(v.config.versioning_configuration)?.status === "Enabled");

@@ -1,5 +1,5 @@
 import { block, blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Buckets encrypt by default with KMS. */
 export const S3_002: PolicyRule = {
@@ -12,7 +12,6 @@ export const S3_002: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" and kms_master_key_id',
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     const configs = ctx.referencing("aws_s3_bucket_server_side_encryption_configuration", r);
     if (configs.length === 0) return nonCompliant("has no server-side encryption configuration");
     const byDefault = configs.flatMap((c) => blocks(c.config.rule)).map((rule) => block(rule.apply_server_side_encryption_by_default));

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 const FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
@@ -24,7 +24,6 @@ export const S3_003: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: `add aws_s3_bucket_public_access_block with ${FLAGS.join(", ")} = true`,
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     const pab = ctx.referencing("aws_s3_bucket_public_access_block", r)[0];
     if (!pab) return nonCompliant("has no aws_s3_bucket_public_access_block");
     const off = FLAGS.filter((f) => pab.config[f] !== true);

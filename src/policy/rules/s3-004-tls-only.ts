@@ -1,5 +1,5 @@
 import { list, parsePolicyDocument, statements } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The bucket policy refuses plain-HTTP requests. */
 export const S3_004: PolicyRule = {
@@ -12,7 +12,6 @@ export const S3_004: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: 'add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false"',
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     for (const policy of ctx.referencing("aws_s3_bucket_policy", r)) {
       const denies = statements(parsePolicyDocument(policy.config.policy)).some((s) => {
         const cond = (s.Condition as Record<string, Record<string, unknown>> | undefined)?.Bool?.["aws:SecureTransport"];

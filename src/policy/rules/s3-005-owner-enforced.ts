@@ -1,5 +1,5 @@
 import { block } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** ACLs are disabled: the bucket owner owns every object. */
 export const S3_005: PolicyRule = {
@@ -11,7 +11,6 @@ export const S3_005: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: 'add aws_s3_bucket_ownership_controls with rule { object_ownership = "BucketOwnerEnforced" }',
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     const enforced = ctx
       .referencing("aws_s3_bucket_ownership_controls", r)
       .some((o) => block(o.config.rule)?.object_ownership === "BucketOwnerEnforced");

@@ -1,5 +1,5 @@
 import { block, blocks } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** Old versions and failed uploads do not pile up. */
 export const S3_006: PolicyRule = {
@@ -11,7 +11,6 @@ export const S3_006: PolicyRule = {
   resourceTypes: ["aws_s3_bucket"],
   fix: "add aws_s3_bucket_lifecycle_configuration with noncurrent_version_expiration and abort_incomplete_multipart_upload",
   check: (r, ctx) => {
-    if (r.type !== "aws_s3_bucket") return NOT_APPLICABLE;
     const rules = ctx
       .referencing("aws_s3_bucket_lifecycle_configuration", r)
       .flatMap((l) => blocks(l.config.rule))

@@ -1,5 +1,5 @@
 import { blocks, list } from "../context";
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule, type SynthResource } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule, type SynthResource } from "../types";
 
 const OPEN = ["0.0.0.0/0", "::/0"];
 const TYPES = ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"];
@@ -31,7 +31,6 @@ export const SG_001: PolicyRule = {
   resourceTypes: TYPES,
   fix: "allow a security group by reference, or your own CIDRs",
   check: (r) => {
-    if (!TYPES.includes(r.type)) return NOT_APPLICABLE;
     const cidr = openIngress(r);
     return cidr ? nonCompliant(`allows ingress from ${cidr}`) : COMPLIANT;
   },

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 const TYPES = [
   "aws_security_group",
@@ -15,8 +15,6 @@ export const SG_002: PolicyRule = {
   level: "warning",
   resourceTypes: TYPES,
   fix: "set description",
-  check: (r) => {
-    if (!TYPES.includes(r.type)) return NOT_APPLICABLE;
-    return typeof r.config.description === "string" && r.config.description.trim() !== "" ? COMPLIANT : nonCompliant("has no description");
-  },
+  check: (r) =>
+    typeof r.config.description === "string" && r.config.description.trim() !== "" ? COMPLIANT : nonCompliant("has no description"),
 };

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 /** The VPC's default security group allows nothing. */
 export const SG_003: PolicyRule = {
@@ -11,7 +11,6 @@ export const SG_003: PolicyRule = {
   resourceTypes: ["aws_vpc"],
   fix: "add aws_default_security_group for the VPC with no ingress or egress blocks",
   check: (r, ctx) => {
-    if (r.type !== "aws_vpc") return NOT_APPLICABLE;
     const sg = ctx.referencing("aws_default_security_group", r)[0];
     if (!sg) return nonCompliant("has no aws_default_security_group locking its default group down");
     return sg.config.ingress || sg.config.egress ? nonCompliant(`lets ${sg.address} keep rules`) : COMPLIANT;

@@ -14,7 +14,7 @@ export const TF_001: PolicyRule = {
   resourceTypes: STATE_TYPES,
   fix: "set lifecycle { prevent_destroy = true } (the StateBackend construct does)",
   check: (r, ctx) => {
-    if (!STATE_TYPES.includes(r.type) || !ctx.stack.endsWith("-backend")) return NOT_APPLICABLE;
+    if (!ctx.stack.endsWith("-backend")) return NOT_APPLICABLE;
     return block(r.config.lifecycle)?.prevent_destroy === true ? COMPLIANT : nonCompliant("has no lifecycle.prevent_destroy");
   },
 };

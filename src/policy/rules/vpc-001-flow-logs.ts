@@ -11,8 +11,8 @@ export const VPC_001: PolicyRule = {
   fix: "keep vpc.flowLogs.enabled (the default)",
   check: (r, ctx) => {
     if (r.type === "aws_vpc") return ctx.referencing("aws_flow_log", r).length > 0 ? COMPLIANT : nonCompliant("has no aws_flow_log");
-    // A cluster in an existing VPC: the VPC is no resource here, its id is declared.
-    if (r.type !== "aws_eks_cluster" || !ctx.network) return NOT_APPLICABLE;
+    // A cluster: only in an existing VPC, which is no resource here (its id is declared).
+    if (!ctx.network) return NOT_APPLICABLE;
     const vpcId = ctx.network.vpcId;
     const logged = ctx.resources.some((f) => f.type === "aws_flow_log" && f.config.vpc_id === vpcId);
     return logged ? COMPLIANT : nonCompliant(`runs in the existing VPC ${vpcId}, which no aws_flow_log of the stack logs`);

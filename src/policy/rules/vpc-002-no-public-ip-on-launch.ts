@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from "../types";
+import { COMPLIANT, nonCompliant, type PolicyRule } from "../types";
 
 export const VPC_002: PolicyRule = {
   id: "VPC-002",
@@ -9,8 +9,5 @@ export const VPC_002: PolicyRule = {
   level: "error",
   resourceTypes: ["aws_subnet"],
   fix: "set map_public_ip_on_launch = false",
-  check: (r) => {
-    if (r.type !== "aws_subnet") return NOT_APPLICABLE;
-    return r.config.map_public_ip_on_launch === true ? nonCompliant("assigns public IPs at launch") : COMPLIANT;
-  },
+  check: (r) => (r.config.map_public_ip_on_launch === true ? nonCompliant("assigns public IPs at launch") : COMPLIANT),
 };

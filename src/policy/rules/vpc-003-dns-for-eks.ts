@@ -10,7 +10,7 @@ export const VPC_003: PolicyRule = {
   resourceTypes: ["aws_vpc"],
   fix: "set enable_dns_support = true and enable_dns_hostnames = true",
   check: (r, ctx) => {
-    if (r.type !== "aws_vpc" || !ctx.resources.some((c) => c.type === "aws_eks_cluster")) return NOT_APPLICABLE;
+    if (!ctx.resources.some((c) => c.type === "aws_eks_cluster")) return NOT_APPLICABLE;
     const off = ["enable_dns_support", "enable_dns_hostnames"].filter((k) => r.config[k] !== true);
     return off.length === 0 ? COMPLIANT : nonCompliant(`does not set ${off.join(" and ")}`);
   },
