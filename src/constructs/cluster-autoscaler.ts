@@ -1,10 +1,9 @@
-import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
-import { stringify } from "yaml";
+import type { Construct } from "constructs";
 import type { Statement } from "../lib/iam";
 import { CLUSTER_AUTOSCALER_CHART, clusterAutoscalerImageTag } from "../lib/helm-charts";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../lib/naming";
+import { HelmAddon } from "./helm-addon";
 
 /**
  * The cluster autoscaler's permissions (its AWS README's recommended policy): read the groups and
@@ -60,30 +59,21 @@ export interface ClusterAutoscalerProps {
  * their tags, the image of the cluster's minor version, and its own service account with the IRSA
  * role. It owns the groups' desired size (Terraform ignores that drift).
  */
-export class ClusterAutoscaler extends Construct {
-  readonly release: Release;
-
+export class ClusterAutoscaler extends HelmAddon {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
-    super(scope, id);
-    const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
-    this.release = new Release(this, "release", {
+    super(scope, id, {
       name: "cluster-autoscaler",
-      namespace: sa.namespace,
-      repository: CLUSTER_AUTOSCALER_CHART.repository,
-      chart: CLUSTER_AUTOSCALER_CHART.chart,
-      version: CLUSTER_AUTOSCALER_CHART.version,
-      values: [
-        stringify({
-          cloudProvider: "aws",
-          awsRegion: props.region,
-          autoDiscovery: { clusterName: props.clusterName },
-          image: { tag: clusterAutoscalerImageTag(props.kubernetesVersion) },
-          rbac: { serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": props.roleArn } } },
-          extraArgs: { "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false, expander: "least-waste" },
-        }),
-      ],
-      wait: true,
-      timeout: 600,
+      chart: CLUSTER_AUTOSCALER_CHART,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+      roleArn: props.roleArn,
+      values: (serviceAccount) => ({
+        cloudProvider: "aws",
+        awsRegion: props.region,
+        autoDiscovery: { clusterName: props.clusterName },
+        image: { tag: clusterAutoscalerImageTag(props.kubernetesVersion) },
+        rbac: { serviceAccount },
+        extraArgs: { "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false, expander: "least-waste" },
+      }),
       dependsOn: props.dependsOn,
     });
   }

@@ -1,12 +1,12 @@
-import { Release } from "@cdktf/provider-helm/lib/release";
-import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { LOAD_BALANCER_CONTROLLER_CHART } from "../lib/helm-charts";
 import type { Statement } from "../lib/iam";
 import { LB_CONTROLLER_SERVICE_ACCOUNT } from "../lib/naming";
+import { HelmAddon } from "./helm-addon";
 
 /** The tag the controller puts on every load balancer, target group and security group it creates. */
 const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
@@ -281,60 +281,37 @@ function checkCrdChart(dir: string): void {
  * needs no network at synth (the chart ships with the stack as an asset) and no kubectl. Synth
  * fails when the CRD chart is not of the pinned version.
  */
-export class LoadBalancerController extends Construct {
-  readonly crdRelease: Release;
-  readonly release: Release;
-
+export class LoadBalancerController extends HelmAddon {
   constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
-    super(scope, id);
-    const sa = LB_CONTROLLER_SERVICE_ACCOUNT;
     const crdChartDir = props.crdChartDir ?? LBC_CRD_CHART_DIR;
     checkCrdChart(crdChartDir);
-    const crdChart = new TerraformAsset(this, "crd_chart", { path: crdChartDir, type: AssetType.DIRECTORY });
-    this.crdRelease = new Release(this, "crd_release", {
-      name: "aws-load-balancer-controller-crds",
-      namespace: sa.namespace,
-      chart: `\${path.module}/${crdChart.path}`,
-      takeOwnership: true,
-      wait: true,
-      timeout: 600,
-      dependsOn: props.dependsOn,
-    });
-    this.release = new Release(this, "release", {
+    super(scope, id, {
       name: "aws-load-balancer-controller",
-      namespace: sa.namespace,
-      repository: LOAD_BALANCER_CONTROLLER_CHART.repository,
-      chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
-      version: LOAD_BALANCER_CONTROLLER_CHART.version,
-      skipCrds: true,
-      values: [
-        stringify({
-          clusterName: props.clusterName,
-          region: props.region,
-          vpcId: props.vpcId,
-          // Fargate pods can only be IP targets; nodes work either way.
-          defaultTargetType: "ip",
-          // Its webhooks fail closed: two replicas in different zones, and a drain never takes both.
-          replicaCount: 2,
-          podDisruptionBudget: { maxUnavailable: 1 },
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "topology.kubernetes.io/zone",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } },
-            },
-          ],
-          serviceAccount: {
-            create: true,
-            name: sa.name,
-            annotations: { "eks.amazonaws.com/role-arn": props.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
+      chart: LOAD_BALANCER_CONTROLLER_CHART,
+      serviceAccount: LB_CONTROLLER_SERVICE_ACCOUNT,
+      roleArn: props.roleArn,
+      stsRegionalEndpoints: true,
+      values: (serviceAccount) => ({
+        clusterName: props.clusterName,
+        region: props.region,
+        vpcId: props.vpcId,
+        // Fargate pods can only be IP targets; nodes work either way.
+        defaultTargetType: "ip",
+        // Its webhooks fail closed: two replicas in different zones, and a drain never takes both.
+        replicaCount: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } },
           },
-        }),
-      ],
-      wait: true,
-      timeout: 600,
-      dependsOn: [this.crdRelease, ...(props.dependsOn ?? [])],
+        ],
+        serviceAccount,
+      }),
+      crds: { name: "aws-load-balancer-controller-crds", chart: { dir: crdChartDir }, takeOwnership: true },
+      dependsOn: props.dependsOn,
     });
   }
 }

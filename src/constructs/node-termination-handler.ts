@@ -1,12 +1,11 @@
-import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
-import { stringify } from "yaml";
+import type { Construct } from "constructs";
 import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
 import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
 import { EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
+import { HelmAddon } from "./helm-addon";
 import { InterruptionQueue } from "./interruption-queue";
 
 /** Props of {@link NodeTerminationQueue}. */
@@ -83,30 +82,21 @@ export interface NodeTerminationHandlerProps {
  * deployment that reads the {@link NodeTerminationQueue}, and drains only nodes carrying this
  * cluster's tag.
  */
-export class NodeTerminationHandler extends Construct {
-  readonly release: Release;
-
+export class NodeTerminationHandler extends HelmAddon {
   constructor(scope: Construct, id: string, props: NodeTerminationHandlerProps) {
-    super(scope, id);
-    const sa = NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT;
-    this.release = new Release(this, "release", {
+    super(scope, id, {
       name: "aws-node-termination-handler",
-      namespace: sa.namespace,
-      repository: NODE_TERMINATION_HANDLER_CHART.repository,
-      chart: NODE_TERMINATION_HANDLER_CHART.chart,
-      version: NODE_TERMINATION_HANDLER_CHART.version,
-      values: [
-        stringify({
-          enableSqsTerminationDraining: true,
-          queueURL: props.queueUrl,
-          awsRegion: props.region,
-          checkTagBeforeDraining: true,
-          managedTag: props.managedTag,
-          serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": props.roleArn } },
-        }),
-      ],
-      wait: true,
-      timeout: 600,
+      chart: NODE_TERMINATION_HANDLER_CHART,
+      serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
+      roleArn: props.roleArn,
+      values: (serviceAccount) => ({
+        enableSqsTerminationDraining: true,
+        queueURL: props.queueUrl,
+        awsRegion: props.region,
+        checkTagBeforeDraining: true,
+        managedTag: props.managedTag,
+        serviceAccount,
+      }),
       dependsOn: props.dependsOn,
     });
   }

@@ -1,11 +1,10 @@
-import { Release } from "@cdktf/provider-helm/lib/release";
-import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
-import { stringify } from "yaml";
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
 import { KARPENTER_CHART, KARPENTER_CRD_CHART } from "../../lib/helm-charts";
 import { KARPENTER_NODE_GROUP, KARPENTER_SERVICE_ACCOUNT } from "../../lib/naming";
 import { requireValidProps } from "../../lib/validation";
-import { manifestChartDir } from "./manifest-chart";
+import { HelmAddon } from "../helm-addon";
 import { ec2NodeClass, nodePool, type KubernetesObject, type NodePoolOptions } from "./node-pool";
 
 /** The name of the EC2NodeClass and NodePool the project installs. */
@@ -52,16 +51,14 @@ export interface KarpenterProps {
  * Helm upgrades them with the release), then the controller (the `karpenter` chart, same version,
  * `skip_crds`) with its IRSA role and interruption queue, on its node group or Fargate profile and
  * never on a node it launched, then the default EC2NodeClass and the default NodePool. Those two
- * are releases of the project's one-object chart ({@link manifestChartDir}), each depending on the
- * CRD release and the controller: a `kubernetes_manifest` could not be planned before its CRD
- * exists. Destroyed in reverse, so the controller is still running to drain and terminate the
+ * are releases of the project's one-object chart (the `manifests` of its {@link HelmAddon}), each
+ * depending on the CRD release and the controller: a `kubernetes_manifest` could not be planned
+ * before its CRD exists. Destroyed in reverse, so the controller is still running to drain and terminate the
  * nodes, and delete its instance profile, when the NodePool and EC2NodeClass go.
  *
  * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
  */
-export class Karpenter extends Construct {
-  readonly crdRelease: Release;
-  readonly release: Release;
+export class Karpenter extends HelmAddon {
   readonly nodeClassRelease: Release;
   readonly nodePoolRelease: Release;
   /** The EC2NodeClass and NodePool as installed. */
@@ -69,48 +66,11 @@ export class Karpenter extends Construct {
   readonly nodePool: KubernetesObject;
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
-    super(scope, id);
     requireValidProps("Karpenter", [
       ["subnetIds", props.subnetIds, props.subnetIds.length === 0 && "must list the subnets of the nodes"],
       ["securityGroupIds", props.securityGroupIds, props.securityGroupIds.length === 0 && "must list the security groups of the nodes"],
     ]);
-    const sa = KARPENTER_SERVICE_ACCOUNT;
-    const after = props.dependsOn ?? [];
-    const chart = (c: typeof KARPENTER_CHART) => ({ repository: c.repository, chart: c.chart, version: c.version });
-    this.crdRelease = new Release(this, "crd_release", {
-      name: "karpenter-crd",
-      namespace: sa.namespace,
-      ...chart(KARPENTER_CRD_CHART),
-      wait: true,
-      timeout: 600,
-      dependsOn: after,
-    });
-    this.release = new Release(this, "release", {
-      name: "karpenter",
-      namespace: sa.namespace,
-      ...chart(KARPENTER_CHART),
-      skipCrds: true,
-      values: [
-        stringify({
-          settings: {
-            clusterName: props.clusterName,
-            clusterEndpoint: props.clusterEndpoint,
-            interruptionQueue: props.interruptionQueueName,
-          },
-          serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": props.roleArn } },
-          controller: { env: [{ name: "AWS_REGION", value: props.region }], resources: CONTROLLER_RESOURCES },
-          // On its node group only (its chart already keeps it off the nodes it launches).
-          ...(props.controllerOn === "nodeGroup"
-            ? { nodeSelector: { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": KARPENTER_NODE_GROUP } }
-            : {}),
-        }),
-      ],
-      wait: true,
-      timeout: 600,
-      dependsOn: [this.crdRelease, ...after],
-    });
-
-    this.nodeClass = ec2NodeClass(KARPENTER_DEFAULT_POOL, {
+    const nodeClass = ec2NodeClass(KARPENTER_DEFAULT_POOL, {
       roleName: props.nodeRoleName,
       amiAlias: props.amiAlias,
       subnetIds: props.subnetIds,
@@ -118,26 +78,32 @@ export class Karpenter extends Construct {
       rootVolumeGib: props.rootVolumeGib,
       tags: props.tags,
     });
-    this.nodePool = nodePool(KARPENTER_DEFAULT_POOL, KARPENTER_DEFAULT_POOL, props.nodePool);
-    const objectChart = new TerraformAsset(this, "object_chart", { path: manifestChartDir(), type: AssetType.DIRECTORY });
-    const install = (releaseId: string, name: string, object: KubernetesObject, dependsOn: ITerraformDependable[]) =>
-      new Release(this, releaseId, {
-        name,
-        namespace: sa.namespace,
-        chart: `\${path.module}/${objectChart.path}`,
-        values: [stringify({ manifest: object })],
-        wait: true,
-        timeout: 600,
-        dependsOn,
-      });
-    this.nodeClassRelease = install("node_class", `karpenter-node-class-${KARPENTER_DEFAULT_POOL}`, this.nodeClass, [
-      this.crdRelease,
-      this.release,
-    ]);
-    this.nodePoolRelease = install("node_pool", `karpenter-node-pool-${KARPENTER_DEFAULT_POOL}`, this.nodePool, [
-      this.crdRelease,
-      this.release,
-      this.nodeClassRelease,
-    ]);
+    const pool = nodePool(KARPENTER_DEFAULT_POOL, KARPENTER_DEFAULT_POOL, props.nodePool);
+    super(scope, id, {
+      name: "karpenter",
+      chart: KARPENTER_CHART,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      roleArn: props.roleArn,
+      values: (serviceAccount) => ({
+        settings: {
+          clusterName: props.clusterName,
+          clusterEndpoint: props.clusterEndpoint,
+          interruptionQueue: props.interruptionQueueName,
+        },
+        serviceAccount,
+        controller: { env: [{ name: "AWS_REGION", value: props.region }], resources: CONTROLLER_RESOURCES },
+      }),
+      // On its node group only (its chart already keeps it off the nodes it launches).
+      runsOn: props.controllerOn === "nodeGroup" ? { nodeGroup: KARPENTER_NODE_GROUP } : "fargate",
+      crds: { name: "karpenter-crd", chart: KARPENTER_CRD_CHART },
+      manifests: [
+        { id: "node_class", name: `karpenter-node-class-${KARPENTER_DEFAULT_POOL}`, object: nodeClass },
+        { id: "node_pool", name: `karpenter-node-pool-${KARPENTER_DEFAULT_POOL}`, object: pool },
+      ],
+      dependsOn: props.dependsOn,
+    });
+    [this.nodeClassRelease, this.nodePoolRelease] = this.manifestReleases;
+    this.nodeClass = nodeClass;
+    this.nodePool = pool;
   }
 }
