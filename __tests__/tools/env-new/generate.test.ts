@@ -18,7 +18,7 @@ import { CAPACITIES, type EnvNewRequest } from "../../../src/tools/env-new/optio
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
 
-/** An environment file's export with the fields env:new reads. */
+/** An environment file's export with the fields env:new reads (only those, on purpose: not `configBase`). */
 function env(source: string, fields: Record<string, unknown>): EnvSource {
   return { source: `envs/${source}.ts`, raw: { name: source, project: "acme", region: "eu-west-1", accountId: ACCOUNT, ...fields } };
 }
