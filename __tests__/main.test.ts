@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/app";
+import { baseInput, envFileText } from "./helpers/synth";
 
 function runApp(
   envFiles: Record<string, string>,
@@ -30,9 +31,9 @@ function runApp(
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, outdir };
 }
 
-/** Every environment names at least one cluster admin. */
-const admins = `eks: { admins: { platform: "arn:aws:iam::123456789012:role/platform-admin" } }`;
-const good = `export default { name: "one", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
+/** An environment file of the shared minimal environment (with its cluster admin), fields overridden. */
+const envFile = (fields: Parameters<typeof baseInput>[0]) => envFileText(baseInput(fields));
+const good = envFile({ name: "one" });
 
 describe("main.ts", () => {
   it("synthesizes every stack of every valid environment", () => {
@@ -46,7 +47,7 @@ describe("main.ts", () => {
     fs.writeFileSync(path.join(dir, "terraform"), `#!/bin/sh\necho called >> "${dir}/called"\nexit 1\n`, { mode: 0o755 });
     fs.mkdirSync(path.join(dir, "envs"));
     // API access CIDRs: their rules carry moved blocks from earlier addresses.
-    fs.writeFileSync(path.join(dir, "envs", "one.ts"), good.replace("eks: {", 'eks: { apiAccess: { cidrs: ["10.99.0.0/24"] },'));
+    fs.writeFileSync(path.join(dir, "envs", "one.ts"), envFile({ name: "one", eks: { apiAccess: { cidrs: ["10.99.0.0/24"] } } }));
     const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
     const run = spawnSync("sh", ["-c", app], {
       cwd: PROJECT_ROOT,
@@ -73,8 +74,8 @@ describe("main.ts", () => {
   it("reports every problem of every environment, exits non-zero and writes nothing", () => {
     const { code, stderr, outdir } = runApp({
       "one.ts": good,
-      "qa.ts": `export default { name: "qa", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a"], accountId: "42", ${admins} };`,
-      "ops.ts": `export default { name: "ops", project: "Fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`,
+      "qa.ts": envFile({ name: "qa", availabilityZones: ["eu-west-1a"], accountId: "42" }),
+      "ops.ts": envFile({ name: "ops", project: "Fixture" }),
     });
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -178,8 +179,10 @@ describe("main.ts", () => {
   });
 
   it("fails on a policy violation with the rule, writes nothing, and lists warnings and suppressions on success", () => {
-    const stale = `export default { name: "one", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins},
-      policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] } };`;
+    const stale = envFile({
+      name: "one",
+      policy: { suppressions: [{ rule: "EKS-001", resource: "aws_eks_cluster.eks", reason: "left over from the public beta" }] },
+    });
     // The file is named as it is called, wherever it lives (here: the named one, not envs/one.ts).
     const failed = runApp({ "one-stale.ts": stale });
     const file = path.relative(PROJECT_ROOT, path.join(failed.outdir, "..", "envs", "one-stale.ts"));
@@ -201,8 +204,7 @@ describe("main.ts", () => {
   });
 
   it("prints overlapping VPCs of one account and region as configuration warnings on stdout, and synthesizes", () => {
-    const env = (name: string) =>
-      `export default { name: "${name}", project: "acme", region: "eu-west-1", accountId: "123456789012", availabilityZones: ["eu-west-1a", "eu-west-1b"], ${admins} };`;
+    const env = (name: string) => envFile({ name, project: "acme", accountId: "123456789012" });
     const { code, stdout, stderr, outdir } = runApp({ "core.ts": env("core"), "qa.ts": env("qa") });
     expect(code).toBe(0);
     expect(stderr).toBe("");

@@ -300,34 +300,38 @@ describe("config validation", () => {
 describe("EKS support windows", () => {
   const env = (eks: Record<string, unknown>) => [{ source: "envs/test.ts", raw: withClusterAccess({ ...base, eks }) }];
 
-  it("refuses a version past standard support, naming the date, the next version and the way to stay", () => {
-    const result = validateEnvs(env({ kubernetesVersion: "1.34" }), { today: "2026-12-06" });
-    expect(result.errors).toEqual([
+  it.each([
+    [
+      "a version past standard support, naming the date, the next version and the way to stay",
+      { kubernetesVersion: "1.34" },
+      "2026-12-06",
       'env "test": eks.kubernetesVersion left standard support on 2026-12-02; upgrade to 1.35 (npm run upgrade), or set eks.supportType "EXTENDED" to stay on it until 2027-12-02 (extended support costs extra per cluster hour) (got "1.34")',
-    ]);
-  });
-
-  it("accepts it on extended support, with a warning naming the cost", () => {
-    const result = validateEnvs(env({ kubernetesVersion: "1.34", supportType: "EXTENDED" }), { today: "2026-12-06" });
-    expect(result.errors).toEqual([]);
-    expect(result.warnings).toEqual([
-      'env "test": eks.kubernetesVersion is in extended support (paid per cluster hour) until 2027-12-02; upgrade to 1.35 (npm run upgrade) (got "1.34")',
-    ]);
-  });
-
-  it("warns from 120 days before the end of standard support (the newest version on 2026-12-06)", () => {
-    const result = validateEnvs(env({ kubernetesVersion: "1.35" }), { today: "2026-12-06" });
-    expect(result.errors).toEqual([]);
-    expect(result.warnings).toEqual([
-      'env "test": eks.kubernetesVersion leaves standard support on 2027-03-27 (in 111 days); upgrade to the next version once this project supports it, or set eks.supportType "EXTENDED" (extended support costs extra per cluster hour) (got "1.35")',
-    ]);
-  });
-
-  it("refuses any version past extended support", () => {
-    const result = validateEnvs(env({ kubernetesVersion: "1.35", supportType: "EXTENDED" }), { today: "2028-03-28" });
-    expect(result.errors).toEqual([
+    ],
+    [
+      "any version past extended support",
+      { kubernetesVersion: "1.35", supportType: "EXTENDED" },
+      "2028-03-28",
       'env "test": eks.kubernetesVersion reached the end of extended support on 2028-03-27; EKS upgrades such clusters itself: upgrade to the next version once this project supports it (got "1.35")',
-    ]);
+    ],
+  ])("refuses %s", (_label, eks, today, error) => {
+    expect(validateEnvs(env(eks), { today }).errors).toEqual([error]);
+  });
+
+  it.each([
+    [
+      "a version on extended support, with a warning naming the cost",
+      { kubernetesVersion: "1.34", supportType: "EXTENDED" },
+      'env "test": eks.kubernetesVersion is in extended support (paid per cluster hour) until 2027-12-02; upgrade to 1.35 (npm run upgrade) (got "1.34")',
+    ],
+    [
+      "the newest version on 2026-12-06, warning from 120 days before the end of standard support",
+      { kubernetesVersion: "1.35" },
+      'env "test": eks.kubernetesVersion leaves standard support on 2027-03-27 (in 111 days); upgrade to the next version once this project supports it, or set eks.supportType "EXTENDED" (extended support costs extra per cluster hour) (got "1.35")',
+    ],
+  ])("accepts %s", (_label, eks, warning) => {
+    const result = validateEnvs(env(eks), { today: "2026-12-06" });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([warning]);
   });
 
   it("says what is wrong with a malformed EKS_TODAY, as one error line", () => {

@@ -120,11 +120,12 @@ describe("Game2048", () => {
     expect(() => synthConstruct((s) => new Game2048(s, "game", { image }))).toThrow(`Game2048: image ${message}`);
   });
 
-  it("accepts a digest with or without a tag before it, on any registry", () => {
-    for (const image of [`nginx@sha256:${"0".repeat(64)}`, `docker.io/alexwhen/docker-2048@sha256:${"1".repeat(64)}`, IMAGE]) {
+  it.each([`nginx@sha256:${"0".repeat(64)}`, `docker.io/alexwhen/docker-2048@sha256:${"1".repeat(64)}`, IMAGE])(
+    "accepts a digest with or without a tag before it, on any registry: %s",
+    (image) => {
       expect(() => synthConstruct((s) => new Game2048(s, "game", { image }))).not.toThrow();
-    }
-  });
+    },
+  );
 
   it("rejects zero replicas", () => {
     expect(() => synthConstruct((s) => new Game2048(s, "game", { image: IMAGE, replicas: 0 }))).toThrow(PropsError);

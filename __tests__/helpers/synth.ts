@@ -63,15 +63,23 @@ export async function karpenterFixture(controllerOn: "nodeGroup" | "fargate"): P
 export const TEST_ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
 
 /**
- * A valid minimal environment input; override fields per test. It has one cluster admin, which the
- * workloads stack authenticates as (both required), unless the overrides name their own.
+ * The minimal environment every small input of a test starts from: a name, a project, a region and
+ * two of its zones. It says nothing of cluster access (see `baseInput` and `withClusterAccess`).
+ */
+export const configBase = {
+  name: "test",
+  project: "fixture",
+  region: "eu-west-1",
+  availabilityZones: ["eu-west-1a", "eu-west-1b"],
+};
+
+/**
+ * A valid minimal environment input (`configBase`); override fields per test. It has one cluster
+ * admin, which the workloads stack authenticates as (both required), unless the overrides name their own.
  */
 export function baseInput(overrides: Partial<EnvInput> = {}): EnvInput {
   return {
-    name: "test",
-    project: "fixture",
-    region: "eu-west-1",
-    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    ...configBase,
     ...overrides,
     eks: { admins: { platform: TEST_ADMIN }, ...overrides.eks },
     workloads: { roleArn: TEST_ADMIN, ...overrides.workloads },
@@ -100,6 +108,11 @@ export function existingVpcInput(overrides: Partial<ExistingVpcInput> = {}): Req
     discoveryTags: "add",
     ...overrides,
   };
+}
+
+/** An environment file's text exporting `input`, for tests that load files as the app does. */
+export function envFileText(input: unknown): string {
+  return `export default ${JSON.stringify(input)};\n`;
 }
 
 /** A validated environment from `baseInput(overrides)`. */

@@ -13,12 +13,22 @@ import {
 } from "../../src/lib/cidr";
 
 describe("cidr", () => {
-  it("parses networks and refuses host bits and malformed text", () => {
+  it("parses networks", () => {
     expect(format(cidr("10.20.0.0/16"))).toBe("10.20.0.0/16");
-    expect(parseCidr("10.0.0.5/24")).toBe("has host bits set; the network address is 10.0.0.0/24");
-    expect(parseCidr("10.0.0/16")).toBe("must be an IPv4 CIDR like 10.0.0.0/16");
-    expect(parseCidr("256.0.0.0/8")).toBe("must be an IPv4 CIDR like 10.0.0.0/16");
-    expect(parseCidr("10.0.0.0/33")).toBe("must be an IPv4 CIDR like 10.0.0.0/16");
+  });
+
+  const canonical = "must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16";
+  it.each([
+    ["host bits", "10.0.0.5/24", "has host bits set; the network address is 10.0.0.0/24"],
+    ["a missing octet", "10.0.0/16", "must be an IPv4 CIDR like 10.0.0.0/16"],
+    ["an octet over 255", "256.0.0.0/8", "must be an IPv4 CIDR like 10.0.0.0/16"],
+    ["a prefix over 32", "10.0.0.0/33", "must be an IPv4 CIDR like 10.0.0.0/16"],
+    // Only canonical dotted decimal, as Terraform's parser does.
+    ["a leading zero in an octet", "010.0.0.0/16", canonical],
+    ["a leading zero in the prefix", "10.0.0.0/08", canonical],
+    ["a leading space", " 10.0.0.0/16", "must be an IPv4 CIDR like 10.0.0.0/16"],
+  ])("refuses %s (%j)", (_label, text, message) => {
+    expect(parseCidr(text)).toBe(message);
   });
 
   it("answers containment and overlap", () => {
@@ -43,12 +53,6 @@ describe("cidr", () => {
     all.forEach((a, i) => all.slice(0, i).forEach((b) => expect(overlaps(a, b)).toBe(false)));
     expect(defaultSubnetLayout("10.0.0.0/22", 2).public).toEqual(["10.0.3.128/28", "10.0.3.144/28"]);
     expect(() => defaultSubnetLayout("10.0.0.0/23", 2)).toThrow("too small");
-  });
-
-  it("accepts only canonical dotted decimal, as Terraform's parser does", () => {
-    expect(parseCidr("010.0.0.0/16")).toBe("must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16");
-    expect(parseCidr("10.0.0.0/08")).toBe("must be written in canonical dotted decimal, without leading zeros, like 10.0.0.0/16");
-    expect(parseCidr(" 10.0.0.0/16")).toBe("must be an IPv4 CIDR like 10.0.0.0/16");
   });
 
   it("counts the public addresses a set of networks covers together, private and special ranges excluded", () => {

@@ -105,20 +105,20 @@ describe("mergeKubeconfig", () => {
 describe("kubeconfigInputFromOutputs", () => {
   const values = { cluster_name: "c", cluster_endpoint: "https://e", cluster_certificate_authority_data: "Q0E=" };
 
-  it("reads terraform output -json and cdktf --outputs-file shapes", () => {
-    const tf = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: "string" }]));
+  it.each([
+    ["terraform output -json", Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: "string" }]))],
+    ["cdktf --outputs-file", { "alpha-platform": values }],
+  ])("reads the %s shape", (_shape, outputs) => {
     const expected = { clusterName: "c", endpoint: "https://e", certificateAuthorityData: "Q0E=", region: "eu-west-1" };
-    expect(kubeconfigInputFromOutputs(tf, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
-    expect(kubeconfigInputFromOutputs({ "alpha-platform": values }, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
+    expect(kubeconfigInputFromOutputs(outputs, "alpha-platform", { region: "eu-west-1" })).toEqual(expected);
   });
 });
 
 describe("checkKubeconfigInput", () => {
   const alpha = { env: "alpha", clusterName: "fixture-alpha-eks" };
 
-  it("accepts the environment's own cluster on an https:// endpoint", () => {
-    expect(() => checkKubeconfigInput(input, alpha)).not.toThrow();
-    expect(() => checkKubeconfigInput({ ...input, endpoint: "https://127.0.0.1:6443" }, alpha)).not.toThrow();
+  it.each([input.endpoint, "https://127.0.0.1:6443"])("accepts the environment's own cluster on the https:// endpoint %j", (endpoint) => {
+    expect(() => checkKubeconfigInput({ ...input, endpoint }, alpha)).not.toThrow();
   });
 
   it.each([

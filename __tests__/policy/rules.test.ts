@@ -610,7 +610,7 @@ describe("policy rules", () => {
     }
   });
 
-  it.each(cases)("$rule: passes the compliant fixture and reports the non-compliant one", (c) => {
+  it.each(cases)("$rule: passes the compliant fixture and reports the non-compliant one: $detail", (c) => {
     const rule = ALL_RULES.find((r) => r.id === c.rule)!;
     expect(only(rule, c.ok, c.stack)).toEqual([]);
     expect(only(rule, c.bad, c.stack)).toEqual([c.detail]);

@@ -13,7 +13,7 @@ import { assertValidEnvs, envsDir, loadEnvSources } from "../../../src/config";
 import { CliError } from "../../../scripts/common/cli";
 import { createEnv } from "../../../scripts/env-new/create";
 import type { Capacity, EnvNewRequest } from "../../../scripts/env-new/options";
-import { FIXTURE_ENVS_DIR } from "../../helpers/synth";
+import { configBase, envFileText, FIXTURE_ENVS_DIR } from "../../helpers/synth";
 
 let work: string;
 let dir: string;
@@ -131,7 +131,7 @@ describe("createEnv", () => {
   it("takes the project of the existing environments and the first CIDR none of them uses", async () => {
     fs.writeFileSync(
       path.join(dir, "delta.ts"),
-      'export default { name: "delta", project: "fixture", region: "eu-west-1", accountId: "777777777777", availabilityZones: ["eu-west-1a", "eu-west-1b"], eks: { admins: { a: "arn:aws:iam::777777777777:role/a" } } };\n',
+      envFileText({ ...configBase, name: "delta", accountId: "777777777777", eks: { admins: { a: "arn:aws:iam::777777777777:role/a" } } }),
     );
     const created = await createEnv(request(), envsDir(PROJECT_ROOT));
     // delta has the default 10.0.0.0/16 (another account, but env:new avoids every CIDR in use).
@@ -170,7 +170,7 @@ describe("createEnv", () => {
       path.join(dir, "old.ts"),
       fs.readFileSync(path.join(dir, "alpha.ts"), "utf8").replace('name: "alpha"', 'name: "legacy"'),
     );
-    const gamma = { name: "gamma", project: "fixture", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
+    const gamma = { ...configBase, name: "gamma" };
     fs.writeFileSync(
       path.join(dir, "gamma.json"),
       JSON.stringify({ ...gamma, eks: { admins: { a: "arn:aws:iam::777777777777:role/a" } } }),
@@ -201,7 +201,14 @@ describe("createEnv", () => {
   it("is not blocked by an invalid existing environment, whose name and VPC still count", async () => {
     fs.writeFileSync(
       path.join(dir, "broken.ts"),
-      'export default { name: "broken", project: "fixture", region: "eu-west-1", accountId: "444444444444", availabilityZones: ["eu-west-1a"], vpc: { cidr: "10.0.0.0/16" } };\n',
+      // Two problems on purpose: one zone, and no cluster admin.
+      envFileText({
+        ...configBase,
+        name: "broken",
+        accountId: "444444444444",
+        availabilityZones: ["eu-west-1a"],
+        vpc: { cidr: "10.0.0.0/16" },
+      }),
     );
     const created = await createEnv(request(), dir);
     expect(created.cidr.cidr).toBe("10.1.0.0/16");

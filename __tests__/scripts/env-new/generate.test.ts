@@ -18,7 +18,7 @@ import { CAPACITIES, type EnvNewRequest } from "../../../scripts/env-new/options
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
 
-/** An environment file's export with the fields env:new reads. */
+/** An environment file's export with the fields env:new reads (only those, on purpose: not `configBase`). */
 function env(source: string, fields: Record<string, unknown>): EnvSource {
   return { source: `envs/${source}.ts`, raw: { name: source, project: "acme", region: "eu-west-1", accountId: ACCOUNT, ...fields } };
 }
@@ -99,21 +99,24 @@ describe("chooseCidr", () => {
     ]);
   });
 
-  it("refuses when no /16 is free in the account and region", () => {
-    const existing = existingEnvs([env("all", { vpc: { cidr: "10.0.0.0/8" } })]);
-    expect(() => chooseCidr(here, undefined, existing)).toThrow(
+  it.each([
+    [
+      "when no /16 is free in the account and region",
+      env("all", { vpc: { cidr: "10.0.0.0/8" } }),
+      undefined,
       new CliError(`every /16 of 10.0.0.0/8 overlaps a VPC of account ${ACCOUNT} in eu-west-1; give a CIDR with --cidr`),
-    );
-  });
-
-  it("refuses a requested CIDR that overlaps a VPC of the same account and region (exit 2)", () => {
-    const existing = existingEnvs([env("core", { vpc: { cidr: "10.10.0.0/16" } })]);
-    expect(() => chooseCidr(here, "10.10.0.0/20", existing)).toThrow(
+    ],
+    [
+      "a requested CIDR that overlaps a VPC of the same account and region (exit 2)",
+      env("core", { vpc: { cidr: "10.10.0.0/16" } }),
+      "10.10.0.0/20",
       new CliError(
         `--cidr overlaps 10.10.0.0/16 of envs/core.ts in account ${ACCOUNT} region eu-west-1; peering or a transit gateway between them would fail; leave --cidr out to have a free one picked (got "10.10.0.0/20")`,
         2,
       ),
-    );
+    ],
+  ])("refuses %s", (_label, source, requested, error) => {
+    expect(() => chooseCidr(here, requested, existingEnvs([source]))).toThrow(error);
   });
 
   it("allows a requested CIDR used in another account or region, with a note", () => {

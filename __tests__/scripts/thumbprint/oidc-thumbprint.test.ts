@@ -8,25 +8,25 @@ import { chainValidityProblem, sha1Thumbprint, targetFromQuery, ThumbprintError 
 const fixture = new X509Certificate(fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "thumbprint-cert-2020-01-01.pem"))).raw;
 
 describe("targetFromQuery", () => {
-  it("derives the host from a region, as the original script did", () => {
-    expect(targetFromQuery({ region: "eu-west-1" })).toEqual({ host: "oidc.eks.eu-west-1.amazonaws.com", port: 443, timeoutMs: 5000 });
-  });
-
-  it("takes the host (and port) from the cluster's issuer URL", () => {
-    expect(targetFromQuery({ issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF" })).toEqual({
-      host: "oidc.eks.eu-west-1.amazonaws.com",
-      port: 443,
-      timeoutMs: 5000,
-    });
-    expect(targetFromQuery({ issuer: "https://localhost:8443/id/x", timeout_ms: "250" })).toEqual({
-      host: "localhost",
-      port: 8443,
-      timeoutMs: 250,
-    });
-  });
-
-  it("takes a host with an optional port", () => {
-    expect(targetFromQuery({ host: "127.0.0.1", port: "9443" })).toEqual({ host: "127.0.0.1", port: 9443, timeoutMs: 5000 });
+  it.each([
+    ["derives the host from a region, as the original script did", { region: "eu-west-1" }, "oidc.eks.eu-west-1.amazonaws.com", 443, 5000],
+    [
+      "takes the host from the cluster's issuer URL",
+      { issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF" },
+      "oidc.eks.eu-west-1.amazonaws.com",
+      443,
+      5000,
+    ],
+    [
+      "takes the host and port from an issuer URL, and a timeout",
+      { issuer: "https://localhost:8443/id/x", timeout_ms: "250" },
+      "localhost",
+      8443,
+      250,
+    ],
+    ["takes a host with an optional port", { host: "127.0.0.1", port: "9443" }, "127.0.0.1", 9443, 5000],
+  ])("%s", (_label, query, host, port, timeoutMs) => {
+    expect(targetFromQuery(query)).toEqual({ host, port, timeoutMs });
   });
 
   it.each([
