@@ -53,7 +53,10 @@ export default tseslint.config(
   {
     files: ["src/config/**/*.ts", "src/policy/**/*.ts", "src/stacks/**/*.ts", "src/app.ts", "src/boot.ts", "main.ts"],
     rules: {
-      "no-restricted-imports": layer(["scripts"], "the synth path never imports workflow tooling (scripts/ spawn processes and open sockets)"),
+      "no-restricted-imports": layer(
+        ["scripts"],
+        "the synth path never imports workflow tooling (scripts/ spawn processes and open sockets)",
+      ),
     },
   },
   {

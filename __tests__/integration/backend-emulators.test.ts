@@ -11,13 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { lockTableName, stateBucketName, stateKey } from "../../src/lib/naming";
-import {
-  copyStack,
-  OFFLINE_AWS_ENV,
-  prepareOfflineWorkspace,
-  terraformEnv,
-  useCallerCredentials,
-} from "../../scripts/terraform/terraform";
+import { copyStack, OFFLINE_AWS_ENV, prepareOfflineWorkspace, terraformEnv, useCallerCredentials } from "../../scripts/terraform/terraform";
 import { createLockTable, emulatorBackendConfig, lockIds, s3ObjectFile, startDynamo, startS3, type Started } from "../helpers/emulators";
 import { fixtureEnv } from "../helpers/synth";
 import { getToolchain, testOutputDir, tf, tfOk, type Toolchain } from "../helpers/terraform";

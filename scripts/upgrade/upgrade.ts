@@ -13,7 +13,12 @@ import { buildApp } from "../../src/app";
 import { formatIssue, loadEnvSources, validateEnvs, type EnvConfig, type EnvSource } from "../../src/config";
 import { nodeVersionIssues } from "../../src/config/rules/platform";
 import { EKS_ADDON_VERSIONS, eksAddonVersions } from "../../src/lib/eks-addons";
-import { DEFAULT_KUBERNETES_VERSION, kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS, supportWindow } from "../../src/lib/eks-versions";
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  kubernetesVersionProblem,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  supportWindow,
+} from "../../src/lib/eks-versions";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, inKubernetesRange, PINNED_CHARTS } from "../../src/lib/helm-charts";
 import { EKS_NODE_IMAGE_RELEASES } from "../../src/lib/eks-node-images";
 import { stackId } from "../../src/lib/naming";

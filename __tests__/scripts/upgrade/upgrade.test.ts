@@ -4,13 +4,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../src/lib/eks-versions";
 import { UsageError } from "../../../scripts/common/cli";
-import {
-  stackProblems,
-  upgradeEnvironment,
-  upgradeTarget,
-  VERSION_CATALOGS,
-  type UpgradeOptions,
-} from "../../../scripts/upgrade/upgrade";
+import { stackProblems, upgradeEnvironment, upgradeTarget, VERSION_CATALOGS, type UpgradeOptions } from "../../../scripts/upgrade/upgrade";
 import { fixtureEnv, fixtureSources, synthEnv } from "../../helpers/synth";
 
 const TODAY = "2026-07-15";
