@@ -17,7 +17,19 @@ const layer = (forbidden, why) => [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".test-output/", "terraform-state/", "coverage/", "plans/", "bench-results/", ".emulated/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".cache/",
+      "cdktf.out/",
+      ".test-output/",
+      "terraform-state/",
+      "coverage/",
+      "plans/",
+      "bench-results/",
+      ".emulated/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,9 @@
 /**
  * The CDKTF app: validates every environment in envs/, then synthesizes its stacks.
- * Run by `npm run synth` (`node --import tsx main.ts`, the app alone: the cdktf CLI adds seconds of start-up
- * and writes the same `cdktf.out`) or by `npx cdktf synth` (see cdktf.json).
+ * Run by `npm run synth` (the app alone: the cdktf CLI adds seconds of start-up and writes the same
+ * `cdktf.out`) or by `npx cdktf synth`, both through `scripts/run-main.cjs`, which runs it
+ * precompiled (`DEBUG=1`: through tsx, with .ts lines in stack traces). `node --import tsx main.ts`
+ * runs it too.
  *
  * The output folder (`$CDKTF_OUTDIR`, which `cdktf synth` sets, else `cdktf.out`) is written
  * atomically: into a staging folder next to it, renamed into place once every stack is written. A

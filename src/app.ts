@@ -17,12 +17,13 @@ import { checkPolicy, formatViolation, type StackReport } from "./policy/pack";
 import type { Suppression } from "./policy/suppressions";
 import { BackendStack } from "./stacks/backend-stack";
 import { EnvStack } from "./stacks/env-stack";
+import { PROJECT_ROOT } from "./lib/project-root";
 import { PlatformStack } from "./stacks/platform-stack";
 import { ReadableStack } from "./stacks/readable-stack";
 import { WorkloadsStack } from "./stacks/workloads-stack";
 
-/** The project root: the folder holding `cdktf.json`. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** The project root: the folder holding `package.json` and `cdktf.json`. */
+export { PROJECT_ROOT };
 
 /**
  * The synthesized output folder: `$CDKTF_OUTDIR` (which `cdktf synth --output` sets for the app)

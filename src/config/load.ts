@@ -9,7 +9,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
+import Module from "node:module";
+import type * as Esbuild from "esbuild";
 import { escapeControl } from "../lib/text";
 import type { EnvSource } from "./validate";
 
@@ -24,8 +25,10 @@ export function envsDir(projectRoot: string): string {
 
 /**
  * Loads every `*.ts` / `*.js` / `*.json` file of `dir`, in name order. A file that fails to load is
- * reported with its path and what went wrong.
+ * reported with its path and what went wrong. Asynchronous for its callers (a failure is a
+ * rejection), though loading is synchronous.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- see above
 export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   let files: string[];
   try {
@@ -47,7 +50,7 @@ export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
     }
     let mod: Record<string, unknown>;
     try {
-      mod = await importEnvFile(full);
+      mod = importEnvFile(full);
     } catch (err) {
       problems.push(loadErrorMessage(err, full, source));
       continue;
@@ -92,11 +95,15 @@ function notAFile(full: string): string | undefined {
 }
 
 /**
- * Imports one file, with source maps on so its errors point at its own lines. A file that calls
- * `process.exit` while loading would end the run with its own code (0: a silent "success"): the
- * call throws instead, and the file is reported like any other that throws.
+ * Loads one file, with source maps on so its errors point at its own lines. A `.ts` or `.js` file
+ * is compiled with the files it imports by esbuild (packages stay `require`s), then run as a
+ * CommonJS module: the same with or without a TypeScript loader in the process, so the app can run
+ * precompiled. A file that calls `process.exit` while loading would end the run with its own code
+ * (0: a silent "success"): the call throws instead, and the file is reported like any other that
+ * throws.
  */
-async function importEnvFile(full: string): Promise<Record<string, unknown>> {
+function importEnvFile(full: string): Record<string, unknown> {
+  if (full.endsWith(".json")) return { default: JSON.parse(fs.readFileSync(full, "utf8")) as unknown };
   // Stack traces point at the .ts lines only with source maps, which the synth keeps off for speed:
   // on for the environment files alone.
   const maps = process.sourceMapsEnabled;
@@ -106,7 +113,27 @@ async function importEnvFile(full: string): Promise<Record<string, unknown>> {
     throw new Error(`called process.exit(${code ?? ""}); an environment file only exports its configuration`);
   };
   try {
-    return (await import(pathToFileURL(full).href)) as Record<string, unknown>;
+    // Loaded here, not at the top: only a synth that reads environment files needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require("esbuild") as typeof Esbuild;
+    const { outputFiles } = esbuild.buildSync({
+      entryPoints: [path.basename(full)],
+      absWorkingDir: path.dirname(full),
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      sourcemap: "inline",
+      sourcesContent: false,
+      write: false,
+      logLevel: "silent",
+    });
+    const mod = new Module(full) as Module & { _compile(code: string, filename: string): void };
+    mod.filename = full;
+    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(full));
+    mod._compile(outputFiles[0].text, full);
+    return mod.exports as Record<string, unknown>;
   } catch (err) {
     // V8 formats a stack on first read: read it while source maps are on.
     if (err instanceof Error) void err.stack;
@@ -120,10 +147,11 @@ async function importEnvFile(full: string): Promise<Record<string, unknown>> {
 /** `envs/x.ts:3:23: Unexpected ","` for a syntax error; `envs/x.ts:7:3 threw ...` for a throw. */
 function loadErrorMessage(err: unknown, full: string, source: string): string {
   if (err instanceof Error) {
-    // esbuild (through tsx): "Transform failed with 1 error:\n/abs/file.ts:3:23: ERROR: Unexpected ","".
+    // esbuild: "Build failed with 1 error:\nfile.ts:3:23: ERROR: Unexpected ","" (paths relative to the file's folder).
     const located = [...err.message.matchAll(/^(.*?):(\d+):(\d+): ERROR: (.*)$/gm)];
     if (located.length > 0) {
-      const where = (m: RegExpMatchArray) => `${m[1] === full ? source : path.relative(process.cwd(), m[1])}:${m[2]}:${m[3]}`;
+      const at = (m: RegExpMatchArray) => path.resolve(path.dirname(full), m[1]);
+      const where = (m: RegExpMatchArray) => `${at(m) === full ? source : path.relative(process.cwd(), at(m))}:${m[2]}:${m[3]}`;
       return located.map((m) => `${where(m)}: syntax error: ${escapeControl(m[4])}`).join("; ");
     }
     const where = frameIn(err.stack ?? "", full, source);

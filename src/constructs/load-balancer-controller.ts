@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { LOAD_BALANCER_CONTROLLER_CHART } from "../lib/helm-charts";
+import { PROJECT_ROOT } from "../lib/project-root";
 import type { Statement } from "../lib/iam";
 import { LB_CONTROLLER_SERVICE_ACCOUNT } from "../lib/naming";
 import { HelmAddon } from "./helm-addon";
@@ -251,7 +252,7 @@ export interface LoadBalancerControllerProps {
 }
 
 /** The project's CRD chart of the controller (written by `npm run crds:update`). */
-export const LBC_CRD_CHART_DIR = path.resolve(__dirname, "..", "charts", "aws-load-balancer-controller-crds");
+export const LBC_CRD_CHART_DIR = path.join(PROJECT_ROOT, "src", "charts", "aws-load-balancer-controller-crds");
 
 /** Fails unless the CRD chart in `dir` is of the pinned controller chart's version. */
 function checkCrdChart(dir: string): void {

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as Esbuild from "esbuild";
+import { PROJECT_ROOT } from "./project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const CACHE_DIR = path.join(PROJECT_ROOT, "node_modules", ".cache", "cdktf-eks", "bundles");
 const memo = new Map<string, string>();
 

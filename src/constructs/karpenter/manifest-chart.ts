@@ -13,8 +13,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PROJECT_ROOT } from "../../lib/project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
 const CACHE_DIR = path.join(PROJECT_ROOT, "node_modules", ".cache", "cdktf-eks", "charts");
 
 /** The chart's files by path. */
