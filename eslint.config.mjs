@@ -10,7 +10,7 @@ const providerRoots = ["aws", "kubernetes", "helm", "external", "local"].map((p)
   message: `Import the class by deep path, e.g. @cdktf/provider-${p}/lib/<resource>: the package root loads every resource binding.`,
 }));
 
-/** Layering: the synth path (src/) never reaches the workflow tooling (scripts/); leaf helpers never reach config, policy or stacks. */
+/** Layering: the synth path (src/) never reaches the workflow tooling (scripts/); leaf helpers never reach config, policy or stacks; constructs never reach policy. */
 const layer = (forbidden, why) => [
   "error",
   { paths: providerRoots, patterns: [{ regex: `^\\.\\.?/(?:.*/)?(?:${forbidden.join("|")})(?:/|$)`, message: why }] },
@@ -59,7 +59,10 @@ export default tseslint.config(
   {
     files: ["src/constructs/**/*.ts"],
     rules: {
-      "no-restricted-imports": layer(["stacks", "scripts", "app"], "constructs import leaf helpers (src/lib), never stacks or scripts"),
+      "no-restricted-imports": layer(
+        ["stacks", "policy", "scripts", "app"],
+        "constructs import leaf helpers (src/lib), never stacks, the policy pack or scripts (opt-outs become suppressions in src/config/opt-outs.ts)",
+      ),
     },
   },
   {

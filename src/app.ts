@@ -9,6 +9,7 @@ import { App, Aspects, TerraformResource, TerraformStack, type AppConfig } from 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ciIamContext, EnvConfigError, envsDir, loadEnvSources, sourceOf, validateEnvs, type EnvConfig } from "./config";
+import { optOutSuppressions } from "./config/opt-outs";
 import { deployPolicy, planPolicy, splitPolicy, unknownTypes } from "./lib/ci-iam";
 import type { Statement } from "./lib/iam";
 import { PROJECT_PATHS, type ProjectPaths } from "./constructs/kubeconfig";
@@ -174,10 +175,11 @@ export function addEnvStacks(app: App, env: EnvConfig, source = sourceOf(env) ??
     backend.addCiRoles({ plan: splitPolicy(policies.plan), deploy: splitPolicy(policies.deployRole) });
   }
   placeRoles(env, allStacks(stacks));
-  // One set of policy options per environment, shared by its stacks: a suppression is needed if any of them uses it.
+  // One set of policy options per environment, shared by its stacks: a suppression is needed if any
+  // of them uses it. The config's explicit opt-outs come first, then what it suppresses itself.
   const existing = env.vpc.existing;
   const policy = {
-    suppressions: env.policy.suppressions.map((s) => ({ ...s, source })),
+    suppressions: [...optOutSuppressions(env, source), ...env.policy.suppressions.map((s) => ({ ...s, source }))],
     network: existing && {
       vpcId: existing.vpcId,
       privateSubnetIds: existing.privateSubnets.map((s) => s.id),

@@ -12,7 +12,6 @@ import { addEnvStacks, EksApp, PolicyViolationError, synthApp } from "../../src/
 import { validateEnvs } from "../../src/config";
 import { parsePolicyDocument } from "../../src/policy/context";
 import { checkPolicy } from "../../src/policy/pack";
-import { suppressRule } from "../../src/policy/suppressions";
 import { baseInput, existingVpcInput, fixtureEnvs, testEnv } from "../helpers/synth";
 
 function tempOutdir(): string {
@@ -92,27 +91,33 @@ describe("policy pack on every synth", () => {
     expect(annotations).toEqual(["[S3-001]", "[S3-002]", "[S3-003]", "[S3-004]", "[S3-005]"]);
   });
 
-  it("lists suppressions with their reasons, from the environment config and from constructs", () => {
+  it("lists suppressions with their reasons and source, written in the environment config or implied by its opt-outs", () => {
+    const fixture = ["S3-001", "S3-002", "S3-003", "S3-005"].map((rule) => ({
+      rule,
+      resource: "aws_s3_bucket.loose",
+      reason: "fixture bucket of this test only",
+    }));
     const env = testEnv({
       ecr: { repositories: ["web"], imageTagMutability: "MUTABLE" },
-      policy: { suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.loose", reason: "public assets bucket behind CloudFront" }] },
+      policy: {
+        suppressions: [{ rule: "S3-004", resource: "aws_s3_bucket.loose", reason: "public assets bucket behind CloudFront" }, ...fixture],
+      },
     });
     const app = new EksApp({ outdir: tempOutdir() });
     const { platform } = addEnvStacks(app, env);
-    const loose = new S3Bucket(platform, "loose", { bucket: "fixture-test-loose" });
-    for (const rule of ["S3-001", "S3-002", "S3-003", "S3-005"]) suppressRule(loose, rule, "fixture bucket of this test only");
+    new S3Bucket(platform, "loose", { bucket: "fixture-test-loose" });
     app.synth();
     const summary = app.policySummary();
     expect(summary).toContain(
       "  suppressed [S3-004] test-platform aws_s3_bucket.loose: public assets bucket behind CloudFront (envs/test.ts)",
     );
     expect(summary).toContain(
-      "  suppressed [ECR-002] test-platform aws_ecr_repository.ecr_web: ecr.imageTagMutability is MUTABLE in the environment config (explicit opt-out) (test-platform/envdef/ecr/web)",
+      "  suppressed [ECR-002] test-platform aws_ecr_repository.ecr_web: ecr.imageTagMutability is MUTABLE in the environment config (explicit opt-out) (envs/test.ts)",
     );
     expect(summary[0]).toMatch(/, 6 suppressed$/);
   });
 
-  it("rejects a suppression without a reason, in the config and on a construct", () => {
+  it("rejects a suppression without a reason", () => {
     const result = validateEnvs([
       {
         source: "envs/test.ts",
@@ -137,11 +142,6 @@ describe("policy pack on every synth", () => {
     expect(unknown.errors[0]).toMatch(
       /^env "test": policy\.suppressions\[0\]\.rule is not a rule of the policy pack; use one of ASG-001, ASG-002, .* \(got "S3-999"\)$/,
     );
-    const app = new EksApp({ outdir: tempOutdir() });
-    const { platform } = addEnvStacks(app, testEnv());
-    expect(() => suppressRule(platform, "S3-001", "tmp")).toThrow(
-      'test-platform: the suppression of S3-001 needs a reason of at least 10 characters (got "tmp")',
-    );
   });
 
   it("refuses a suppression that suppresses nothing, so exceptions do not outlive their cause", () => {
@@ -153,6 +153,17 @@ describe("policy pack on every synth", () => {
     expect(() => app.synth()).toThrow(
       "[EKS-001] suppression on aws_eks_cluster.eks (envs/test.ts) is not needed: nothing violates EKS-001 there; remove it",
     );
+  });
+
+  it("refuses an opt-out's suppression that suppresses nothing, so the config's addresses and the construct ids stay in step", () => {
+    const env = testEnv({ ecr: { repositories: ["web"], imageTagMutability: "MUTABLE" } });
+    const app = new EksApp({ outdir: tempOutdir() });
+    const { platform } = addEnvStacks(app, env);
+    // A construct that no longer does what the opt-out asks (as if its id or behaviour changed).
+    platform.envDef.ecr.repositories.web.imageTagMutability = "IMMUTABLE";
+    expect(violationsOf(() => app.synth())).toEqual([
+      "[ECR-002] suppression on aws_ecr_repository.ecr_web (envs/test.ts) is not needed: nothing violates ECR-002 there; remove it",
+    ]);
   });
 
   it("turns the environment's explicit opt-outs into listed suppressions instead of failures", () => {

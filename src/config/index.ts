@@ -4,3 +4,4 @@ export * from "./load";
 export * from "./vpc-overlaps";
 export type { ConfigIssue } from "./rules";
 export * from "./ci";
+export * from "./opt-outs";

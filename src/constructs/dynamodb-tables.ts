@@ -2,10 +2,10 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { tableId } from "../lib/addressing";
 import type { Statement } from "../lib/iam";
 import { dynamodbTableNameProblem } from "../lib/aws-limits";
 import { capacityProblems, invalidName, problemChecks, requireValidProps, type PropCheck } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 
 /** The actions the first blog post's app performs on its tables. */
 const APP_TABLE_ACTIONS = [
@@ -138,7 +138,7 @@ export class DynamodbTables extends Construct {
       const attributes = new Map<string, string>();
       const keys = [t.hashKey, t.rangeKey, ...Object.values(indexes).flatMap((g) => [g.hashKey, g.rangeKey])];
       for (const k of keys) if (k) attributes.set(k.name, k.type);
-      const table = new DynamodbTable(this, name.replace(/-/g, "_"), {
+      const table = new DynamodbTable(this, tableId(name), {
         name: `${props.namePrefix}-${name}`,
         billingMode,
         readCapacity: provisioned ? t.readCapacity : undefined,
@@ -159,10 +159,6 @@ export class DynamodbTables extends Construct {
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
         deletionProtectionEnabled: deletionProtection,
       });
-      if (!pointInTimeRecovery)
-        suppressRule(table, "DDB-001", `tables.${name}.pointInTimeRecovery is false in the environment config (explicit opt-out)`);
-      if (!deletionProtection)
-        suppressRule(table, "DDB-003", `tables.${name}.deletionProtection is false in the environment config (explicit opt-out)`);
       this.tables[name] = table;
       this.accessArns.push(table.arn, ...Object.keys(indexes).map((indexName) => `${table.arn}/index/${indexName}`));
     }

@@ -3,9 +3,9 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { ecrRepositoryId as repoId } from "../lib/addressing";
 import { ecrRepositoryNameProblem } from "../lib/aws-limits";
 import { invalidName, listedTwiceProblems, problemChecks, requireValidProps, type PropCheck } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link Ecr}. */
 export interface EcrProps {
@@ -25,11 +25,6 @@ export interface EcrProps {
 
 const DEFAULT_KEEP_LAST = 30;
 const DEFAULT_UNTAGGED_DAYS = 7;
-
-/** `karimarttila/debian-openjdk11` -> `karimarttila_debian-openjdk11` (a stable construct id). */
-function repoId(image: string): string {
-  return image.replace(/[^A-Za-z0-9-]/g, "_");
-}
 
 /**
  * Defines one ECR repository per image (the first blog post's `ecr` module): scan on push,
@@ -94,9 +89,6 @@ export class Ecr extends Construct {
         forceDelete: props.forceDelete ?? false,
       });
       new EcrLifecyclePolicy(this, `${repoId(image)}_lifecycle`, { repository: repo.name, policy: lifecycle });
-      if ((props.imageTagMutability ?? "IMMUTABLE") === "MUTABLE") {
-        suppressRule(repo, "ECR-002", "ecr.imageTagMutability is MUTABLE in the environment config (explicit opt-out)");
-      }
       this.repositories[image] = repo;
       this.repositoryUrls[image] = repo.repositoryUrl;
     }

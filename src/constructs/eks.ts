@@ -28,7 +28,6 @@ import {
   serviceIpv4CidrProblem,
   type PropCheck,
 } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 
 /** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -306,9 +305,6 @@ export class Eks extends Construct implements IEksCluster {
       // Create-time only; changing it later would replace the cluster.
       lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
     });
-    if (publicAccess && props.allowPublicAccessFromAnywhere) {
-      suppressRule(this.cluster, "EKS-001", "eks.allowPublicAccessFromAnywhere is set in the environment config (explicit opt-out)");
-    }
     this.clusterName = props.clusterName;
     this.clusterNameRef = this.cluster.name;
     this.clusterArn = this.cluster.arn;

@@ -26,7 +26,6 @@ import {
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
 import { logKmsEncryptionProblem, requireValidProps } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
@@ -171,14 +170,6 @@ export class EnvDef extends Construct {
     });
     const autoMode = env.eks.autoMode !== undefined;
     this.autoMode = autoMode;
-    // An existing VPC has no resource here: the flow-log rule judges it through the cluster.
-    if (existing && !env.vpc.flowLogs.enabled) {
-      suppressRule(
-        this.eks.cluster,
-        "VPC-001",
-        "vpc.flowLogs.enabled is false in the environment config (explicit opt-out: the existing VPC's owner logs it)",
-      );
-    }
 
     // Karpenter's controller gets a node group of its own (or a Fargate profile, below).
     const managed: Record<string, ManagedNodeGroupOptions> = { ...env.nodeGroups.managed };

@@ -14,7 +14,6 @@ import { stackPartition } from "../lib/partition";
 import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../lib/aws-limits";
 import { LOCK_TABLE_HASH_KEY } from "../lib/constants";
 import { invalidName, requireValidProps } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 
 /** Props of {@link StateBackend}. */
 export interface StateBackendProps {
@@ -188,10 +187,6 @@ export class StateBackend extends Construct {
           }),
         });
       }
-    }
-    if (!protected_) {
-      suppressRule(this, "TF-001", "ephemeral is true in the environment config (explicit opt-out: the environment is torn down)");
-      if (this.lockTable) suppressRule(this.lockTable, "DDB-003", "ephemeral is true in the environment config (explicit opt-out)");
     }
   }
 }

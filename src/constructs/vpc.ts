@@ -26,7 +26,6 @@ import {
   type DeclaredVpc,
   type PropCheck,
 } from "../lib/validation";
-import { suppressRule } from "../policy/suppressions";
 
 /** What both kinds of {@link VpcProps} have. */
 interface VpcCommonProps {
@@ -124,7 +123,6 @@ export class Vpc extends Construct {
       this.vpcId = this.vpc.id;
       this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
       this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
-      if (!props.flowLogs) suppressRule(this.vpc, "VPC-001", "vpc.flowLogs.enabled is false in the environment config (explicit opt-out)");
     }
     if (props.flowLogs) this.flowLogGroup = this.defineFlowLogs(props.namePrefix, props.flowLogs);
   }

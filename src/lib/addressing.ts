@@ -33,6 +33,26 @@ export function idOf(value: string): string {
   return value.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
 }
 
+/**
+ * The Terraform name of a resource from its construct ids below the stack (transparent scopes and
+ * a last id "Resource" left out): joined with "_", other characters than letters, digits, "_" and
+ * "-" made "_". `ReadableStack` names every resource so; the environment config derives the
+ * addresses of its opt-outs with it.
+ */
+export function terraformName(ids: readonly string[]): string {
+  return ids.join("_").replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/** The construct id of the ECR repository of an image: `team/web` -> `team_web`. */
+export function ecrRepositoryId(image: string): string {
+  return image.replace(/[^A-Za-z0-9-]/g, "_");
+}
+
+/** The construct id of an application table: `product-group` -> `product_group`. */
+export function tableId(name: string): string {
+  return name.replace(/-/g, "_");
+}
+
 const MOVED = new WeakMap<TerraformStack, { from: string; to: string }[]>();
 
 /**

@@ -6,7 +6,7 @@
 import { Annotations, type TerraformStack } from "cdktf";
 import { contextOf, resourcesOf } from "./context";
 import { ALL_RULES } from "./rules";
-import { SUPPRESSION_METADATA, suppresses, type Suppression } from "./suppressions";
+import { suppresses, type Suppression } from "./suppressions";
 import type { DeclaredNetwork, PolicyRule, SynthResource } from "./types";
 
 /** One rule's verdict on one resource that did not comply. */
@@ -69,21 +69,9 @@ export function evaluateStack(
   return report;
 }
 
-/** Suppressions declared on constructs of the stack (by `suppressRule`), keyed to construct paths. */
-function constructSuppressions(stack: TerraformStack): Suppression[] {
-  const out: Suppression[] = [];
-  for (const node of stack.node.findAll()) {
-    for (const entry of node.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA)) {
-      const data = entry.data as { rule: string; reason: string };
-      out.push({ rule: data.rule, resource: node.node.path, match: "construct", reason: data.reason, source: node.node.path });
-    }
-  }
-  return out;
-}
-
 /** What `checkPolicy` needs besides the stack: what its environment declares. */
 export interface PolicyOptions {
-  /** Suppressions from the environment config (by Terraform address). @default [] */
+  /** Suppressions from the environment config, its explicit opt-outs included (by Terraform address). @default [] */
   readonly suppressions?: readonly Suppression[];
   /** The existing VPC the environment declares (`vpc.existing`). @default - none: the stacks define the VPC */
   readonly network?: DeclaredNetwork;
@@ -91,13 +79,12 @@ export interface PolicyOptions {
 
 /**
  * Checks a stack whose configuration is final: evaluates its Terraform JSON with the suppressions
- * of its constructs and of `options`, annotates each violating construct (the annotations
+ * of `options`, annotates each violating construct (the annotations
  * manifest.json lists) and returns the report. Writes nothing.
  */
 export function checkPolicy(stack: TerraformStack, options: PolicyOptions = {}): StackReport {
   const json = stack.toTerraform() as Record<string, unknown>;
-  const suppressions = [...constructSuppressions(stack), ...(options.suppressions ?? [])];
-  const report = evaluateStack(stack.node.id, json, suppressions, ALL_RULES, options.network);
+  const report = evaluateStack(stack.node.id, json, options.suppressions ?? [], ALL_RULES, options.network);
   const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
   for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));
   for (const v of report.warnings) Annotations.of(byPath.get(v.resource.path) ?? stack).addWarning(formatViolation(v));

@@ -1,6 +1,6 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Node } from "constructs";
-import { isTransparentScope, PRIMARY_RESOURCE_ID } from "../lib/addressing";
+import { isTransparentScope, PRIMARY_RESOURCE_ID, terraformName } from "../lib/addressing";
 
 /**
  * A stack with readable Terraform addresses: the construct path below the stack joined with "_"
@@ -34,7 +34,7 @@ export class ReadableStack extends TerraformStack {
       .slice(node.scopes.indexOf(this) + 1)
       .filter((c, i, all) => !isTransparentScope(c) && !(c.node.id === PRIMARY_RESOURCE_ID && i > 0 && i === all.length - 1))
       .map((c) => c.node.id);
-    const id = components.join("_").replace(/[^A-Za-z0-9_-]/g, "_");
+    const id = terraformName(components);
     if (id === "") throw new Error(`${node.path}: a "${PRIMARY_RESOURCE_ID}" needs a named parent to take its Terraform name from`);
     // Outputs live in their own namespace in Terraform; everything else shares one here.
     const key = `${tfElement instanceof TerraformOutput ? "output" : "block"}:${id}`;

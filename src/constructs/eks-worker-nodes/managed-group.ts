@@ -5,7 +5,6 @@ import { Construct } from "constructs";
 import { transparentScope } from "../../lib/addressing";
 import { eksNodeImage, isBottlerocket } from "../../lib/eks-node-images";
 import { managedGroupTemplateName } from "../../lib/naming";
-import { suppressRule } from "../../policy/suppressions";
 import type { IEksCluster } from "../eks";
 import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 
@@ -103,11 +102,5 @@ export class ManagedNodeGroup extends Construct {
         timeouts: { create: "30m", update: "60m", delete: "30m" },
       });
     }
-    if (hopLimit !== 1)
-      suppressRule(
-        template,
-        "LT-002",
-        `nodeGroups.managed.${group}.metadataHopLimit is ${hopLimit} in the environment config (explicit opt-out)`,
-      );
   }
 }

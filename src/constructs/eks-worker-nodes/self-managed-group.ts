@@ -9,7 +9,6 @@ import { transparentScope } from "../../lib/addressing";
 import { al2023ImageParameter, eksNodeImage } from "../../lib/eks-node-images";
 import { selfManagedGroupName } from "../../lib/naming";
 import { clusterAutoscalerTags, eksDiscoveryTags } from "../../lib/tags";
-import { suppressRule } from "../../policy/suppressions";
 import type { IEksCluster } from "../eks";
 import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 import { NodeSecurityGroup } from "./node-security-group";
@@ -126,12 +125,6 @@ export class SelfManagedNodeGroup extends Construct {
         lifecycle: { ignoreChanges: ["desired_capacity"] },
       });
     }
-    if (hopLimit !== 1)
-      suppressRule(
-        template,
-        "LT-002",
-        `nodeGroups.selfManaged.${group}.metadataHopLimit is ${hopLimit} in the environment config (explicit opt-out)`,
-      );
   }
 }
 
