@@ -64,7 +64,7 @@ async function platformOutputs(env: string, outputsFile: string | undefined): Pr
   const dir = path.join(outputDir(), "stacks", stackId(env, "platform"));
   if (!fs.existsSync(path.join(dir, ".terraform"))) {
     throw new CliError(
-      `${stackId(env, "platform")} has not been deployed from this checkout (no ${path.relative(PROJECT_ROOT, dir)}/.terraform); run npm run deploy -- ${stackId(env, "platform")}, or pass --outputs <file>`,
+      `${stackId(env, "platform")} has not been deployed from this checkout (no ${path.relative(PROJECT_ROOT, dir)}/.terraform); deploy it first (npm run bootstrap -- ${env} the first time, then npm run deploy -- ${stackId(env, "platform")}), or pass --outputs <file>`,
     );
   }
   const run = await runTerraform(["output", "-json"], dir, { ...process.env, CHECKPOINT_DISABLE: "1" }, 120_000);

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Module from "node:module";
+import Module, { SourceMap, type SourceMapPayload } from "node:module";
 import type * as Esbuild from "esbuild";
 import { escapeControl } from "../lib/text";
 import type { EnvSource } from "./validate";
@@ -95,7 +95,7 @@ function notAFile(full: string): string | undefined {
 }
 
 /**
- * Loads one file, with source maps on so its errors point at its own lines. A `.ts` or `.js` file
+ * Loads one file; its errors name their line through its source map. A `.ts` or `.js` file
  * is compiled with the files it imports by esbuild (packages stay `require`s), then run as a
  * CommonJS module: the same with or without a TypeScript loader in the process, so the app can run
  * precompiled. A file that calls `process.exit` while loading would end the run with its own code
@@ -104,45 +104,62 @@ function notAFile(full: string): string | undefined {
  */
 function importEnvFile(full: string): Record<string, unknown> {
   if (full.endsWith(".json")) return { default: JSON.parse(fs.readFileSync(full, "utf8")) as unknown };
-  // Stack traces point at the .ts lines only with source maps, which the synth keeps off for speed:
-  // on for the environment files alone.
-  const maps = process.sourceMapsEnabled;
+  // Loaded here, not at the top: only a synth that reads environment files needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require("esbuild") as typeof Esbuild;
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [path.basename(full)],
+    absWorkingDir: path.dirname(full),
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    sourcemap: "external",
+    sourcesContent: false,
+    outdir: ".",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = outputFiles.find((f) => f.path.endsWith(".js"))!.text;
+  const map = new SourceMap(JSON.parse(outputFiles.find((f) => f.path.endsWith(".map"))!.text) as SourceMapPayload);
   const exit = Object.getOwnPropertyDescriptor(process, "exit")!;
-  process.setSourceMapsEnabled(true);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
+  const prepare = Error.prepareStackTrace;
   process.exit = (code?: number | string | null) => {
     throw new Error(`called process.exit(${code ?? ""}); an environment file only exports its configuration`);
   };
+  // Where in the file itself an error comes from, read from the raw call sites through the source
+  // map: the same whoever else formats stack traces in this process (a test runner, Node's own maps).
+  Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => {
+    for (const site of sites.filter((s) => s.getFileName() === full)) {
+      const entry = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1);
+      if ("originalSource" in entry && path.basename(entry.originalSource) === path.basename(full)) {
+        origins.set(error, `${entry.originalLine + 1}:${entry.originalColumn + 1}`);
+        break;
+      }
+    }
+    if (prepare) return prepare(error, sites) as unknown;
+    return `${String(error)}\n${sites.map((s) => `    at ${s.getFileName() ?? "<anonymous>"}:${s.getLineNumber()}:${s.getColumnNumber()}`).join("\n")}`;
+  };
   try {
-    // Loaded here, not at the top: only a synth that reads environment files needs it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const esbuild = require("esbuild") as typeof Esbuild;
-    const { outputFiles } = esbuild.buildSync({
-      entryPoints: [path.basename(full)],
-      absWorkingDir: path.dirname(full),
-      bundle: true,
-      packages: "external",
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      sourcemap: "inline",
-      sourcesContent: false,
-      write: false,
-      logLevel: "silent",
-    });
     const mod = new Module(full) as Module & { _compile(code: string, filename: string): void };
     mod.filename = full;
     mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(full));
-    mod._compile(outputFiles[0].text, full);
+    mod._compile(code, full);
     return mod.exports as Record<string, unknown>;
   } catch (err) {
-    // V8 formats a stack on first read: read it while source maps are on.
+    // V8 formats a stack on first read: read it while the hook above is in place.
     if (err instanceof Error) void err.stack;
     throw err;
   } finally {
     Object.defineProperty(process, "exit", exit);
-    process.setSourceMapsEnabled(maps);
+    Error.prepareStackTrace = prepare;
   }
 }
+
+/** The `line:column` in its own file an error thrown while loading an environment file came from. */
+const origins = new WeakMap<Error, string>();
 
 /** `envs/x.ts:3:23: Unexpected ","` for a syntax error; `envs/x.ts:7:3 threw ...` for a throw. */
 function loadErrorMessage(err: unknown, full: string, source: string): string {
@@ -154,19 +171,10 @@ function loadErrorMessage(err: unknown, full: string, source: string): string {
       const where = (m: RegExpMatchArray) => `${at(m) === full ? source : path.relative(process.cwd(), at(m))}:${m[2]}:${m[3]}`;
       return located.map((m) => `${where(m)}: syntax error: ${escapeControl(m[4])}`).join("; ");
     }
-    const where = frameIn(err.stack ?? "", full, source);
+    const where = origins.get(err);
     return `${source}${where ? ` (line ${where})` : ""} threw while loading: ${oneLine(err.message)}; fix the file, or run npm run typecheck for the compiler's view`;
   }
   return `${source} threw a ${err === null ? "null" : typeof err} while loading (${oneLine(describe(err))}); throw an Error with a message, or fix the file`;
-}
-
-/** `7:3` of the first stack frame in the file. */
-function frameIn(stack: string, full: string, source: string): string | undefined {
-  for (const line of stack.split("\n")) {
-    const m = /(?:\(|at )(?:file:\/\/)?([^()\s]+):(\d+):(\d+)\)?$/.exec(line.trim());
-    if (m && (m[1] === full || m[1] === source)) return `${m[2]}:${m[3]}`;
-  }
-  return undefined;
 }
 
 function describe(value: unknown): string {

@@ -58,7 +58,8 @@ const int = (what: string, min: number, max: number) =>
     .min(min, { error: `must be ${min}-${max} ${what}` })
     .max(max, { error: `must be ${min}-${max} ${what}` });
 
-const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+// A literal of the listed values (not a number with a refinement), so the JSON Schema lists them too.
+const logRetention = z.literal([...LOG_RETENTION_DAYS], {
   error: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire)`,
 });
 
@@ -814,7 +815,7 @@ export const EnvSchema = z.strictObject({
     .meta({ description: '"production" changes defaults toward availability (NAT per zone).' }),
   ephemeral: z.boolean().default(false).meta({
     description:
-      "An environment meant to be torn down with `cdktf destroy` (previews, load tests): the state backend loses `prevent_destroy` and its bucket is emptied on destroy, tables lose deletion protection, and ECR repositories are deleted with their images. Its backend stack keeps local state. An explicit opt-out of the protection every other environment has.",
+      "An environment meant to be torn down with `npm run teardown` (previews, load tests): the state backend loses `prevent_destroy` and its bucket is emptied on destroy, tables lose deletion protection, and ECR repositories are deleted with their images. An explicit opt-out of the protection every other environment has.",
   }),
   logKmsEncryption: z.boolean().default(false).meta({
     description: "Encrypt the flow-log and control-plane log groups with a customer-managed KMS key. Needs `accountId` for the key policy.",
@@ -843,7 +844,7 @@ export const EnvSchema = z.strictObject({
     .meta({ description: "Application DynamoDB tables by name (`<project>-<env>-<name>`)." }),
   kubeconfig: KubeconfigSchema.prefault({}).meta({
     description: "The environment's kubeconfig: where the platform stack writes it and how it gets a token.",
-    defaultText: "- kubeconfigs/<env>.yaml with `aws eks get-token`",
+    defaultText: "- no file; the `kubeconfig` output, with `aws eks get-token`",
   }),
   karpenter: KarpenterSchema.optional().meta({
     description:
