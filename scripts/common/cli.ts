@@ -5,6 +5,7 @@
 
 import { parseArgs as nodeParseArgs } from "node:util";
 import { CliError, UsageError } from "../../src/lib/errors";
+import { closest } from "../../src/lib/suggest";
 import { escapeControlKeepingLines } from "../../src/lib/text";
 
 export { CliError, UsageError };
@@ -72,7 +73,10 @@ function refusal(argv: readonly string[], options: OptionSpecs, allowPositionals
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
-    if (!option) return `unknown option ${token.rawName}`;
+    if (!option) {
+      const hint = token.rawName.startsWith("--") ? closest(token.name, Object.keys(options)) : undefined;
+      return `unknown option ${token.rawName}${hint ? ` (did you mean --${hint}?)` : ""}`;
+    }
     if (option.type === "boolean") {
       if (token.value !== undefined) return `${token.rawName} takes no value`;
     } else if (token.value === undefined) {

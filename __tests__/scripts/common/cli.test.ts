@@ -37,6 +37,8 @@ describe("parseArgs", () => {
 
   it.each([
     [["--nope"], "unknown option --nope"],
+    [["--offlin"], "unknown option --offlin (did you mean --offline?)"],
+    [["--JSON"], "unknown option --JSON (did you mean --json?)"],
     [["alpha", "--force"], "unknown option --force"],
     [["--nope=1"], "unknown option --nope"],
     [["-x"], "unknown option -x"],
