@@ -60,7 +60,13 @@ export async function createEnv(request: EnvNewRequest, dir: string): Promise<Cr
   const project = chooseProject(request.project, existing);
   const zones = chooseZones(request.region);
   const cidr = chooseCidr(request, request.cidr, existing);
-  const text = await formatLikeProject(renderEnvFile({ request, project, zones, cidr }));
+  // From a folder other than envs/ (EKS_ENVS_DIR), the type import must still reach src/config.
+  const relative = path
+    .relative(path.resolve(dir), path.join(PROJECT_ROOT, "src", "config"))
+    .split(path.sep)
+    .join("/");
+  const configImport = relative.startsWith(".") ? relative : `./${relative}`;
+  const text = await formatLikeProject(renderEnvFile({ request, project, zones, cidr, configImport }));
 
   const before = validateEnvs(sources);
   const notes: string[] = [];

@@ -134,6 +134,8 @@ export interface EnvFileSpec {
   readonly project: string;
   readonly zones: readonly string[];
   readonly cidr: CidrChoice;
+  /** The module the file imports its type from, relative to the file. @default "../src/config" */
+  readonly configImport?: string;
 }
 
 /** The managed node group of `--capacity managed`. */
@@ -215,7 +217,7 @@ export function renderEnvFile(spec: EnvFileSpec): string {
       : ["    // The AWS Load Balancer Controller, for Ingresses and LoadBalancer services:", "    // loadBalancerController: true,"];
 
   const lines = [
-    'import type { EnvInput } from "../src/config";',
+    `import type { EnvInput } from ${q(spec.configImport ?? "../src/config")};`,
     "",
     "/**",
     ` * ${name}: ${CAPACITY_SUMMARY[capacity]},`,

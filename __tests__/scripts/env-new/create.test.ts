@@ -61,6 +61,10 @@ describe("createEnv", () => {
     expect(created.file).toBe(path.join(dir, "qa.ts"));
     expect(created.shown).toBe(shown("qa.ts"));
     expect(fs.readFileSync(created.file, "utf8")).toBe(created.text);
+    // Its type import reaches the project's config module from that folder too.
+    const from = /^import type \{ EnvInput \} from "([^"]+)";$/m.exec(created.text)?.[1];
+    expect(from).toBeDefined();
+    expect(path.resolve(dir, from!)).toBe(path.join(PROJECT_ROOT, "src", "config"));
     expect(fs.readdirSync(path.join(PROJECT_ROOT, "envs")).sort()).toEqual(projectEnvs);
     // Only the new file: no temporary file left next to it.
     expect(fs.readdirSync(dir).sort()).toEqual(["_app.ts", "alpha.ts", "bravo.ts", "charlie.ts", "qa.ts"]);
