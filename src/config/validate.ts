@@ -9,7 +9,8 @@ import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
 import { closest } from "../lib/suggest";
 import { escapeControl } from "../lib/text";
 import { ENV_RULES, type ConfigIssue } from "./rules";
-import { EnvSchema, natGatewayModeOf, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
+import { natGatewayModeOf, resolveEnv, type EnvConfig } from "./resolve";
+import { EnvSchema, type ParsedEnv } from "./schema";
 import { overlapMessage, vpcClaim, vpcOverlapPairs } from "./vpc-overlaps";
 
 /** One environment as found on disk: where it came from and what it exported. */

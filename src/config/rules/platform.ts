@@ -57,15 +57,8 @@ import {
   zonesCovered,
   type Problem,
 } from "../../lib/validation";
-import {
-  hasNodeGroups,
-  KARPENTER_CONTROLLER_INSTANCE_TYPE,
-  KEY_NAME_PATTERN,
-  nodeGroupNames,
-  vpcCidrOf,
-  type ParsedEnv,
-  type TaintConfig,
-} from "../schema";
+import { hasNodeGroups, nodeGroupNames, projectFargateProfiles } from "../resolve";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, KEY_NAME_PATTERN, vpcCidrOf, type ParsedEnv, type TaintConfig } from "../schema";
 import { nodeadmUserData } from "../../constructs/eks-worker-nodes/user-data";
 import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
 
@@ -473,23 +466,6 @@ export function nodeVersionIssues(path: (string | number)[], version: string | u
   return [];
 }
 
-/** Whether the cluster has EC2 nodes before Karpenter runs: node groups, or Karpenter's controller group. */
-function hasNodesOfItsOwn(env: Pick<ParsedEnv, "nodeGroups" | "karpenter">): boolean {
-  return hasNodeGroups(env) || env.karpenter?.controllerOn === "nodeGroup";
-}
-
-/** The Fargate profiles the project adds itself: Karpenter's, and kube-system's on a cluster without nodes. */
-function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" | "eks" | "karpenter">): string[] {
-  const karpenter = env.karpenter?.controllerOn === "fargate" ? [KARPENTER_FARGATE_PROFILE] : [];
-  if (env.eks.autoMode || hasNodesOfItsOwn(env)) return karpenter;
-  return [
-    COREDNS_FARGATE_PROFILE,
-    METRICS_SERVER_FARGATE_PROFILE,
-    ...(env.workloads.loadBalancerController ? [LB_CONTROLLER_FARGATE_PROFILE] : []),
-    ...karpenter,
-  ];
-}
-
 const compute: EnvRule = {
   needs: ["nodeGroups", "fargate", "eks", "workloads", "karpenter", "vpc", "availabilityZones"],
   check: (env) => {
@@ -573,7 +549,7 @@ const compute: EnvRule = {
       out.push(...taintIssues([...path, "taints"], g.taints, true));
     }
     const profiles = Object.entries(env.fargate.profiles);
-    const added = projectFargateProfiles(env);
+    const added = Object.keys(projectFargateProfiles(env));
     if (profiles.length + added.length > MAX_FARGATE_PROFILES) {
       out.push(
         issue(
