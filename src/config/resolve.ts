@@ -279,6 +279,17 @@ export function addonsOf(env: Pick<ParsedEnv, "nodeGroups" | "karpenter" | "eks"
   ];
 }
 
+/** The state backend's names: the bucket, its lock table (`backend.dynamodbLock`) and the state key's alias. */
+export function backendNames(
+  env: Pick<ParsedEnv, "project" | "name" | "backend">,
+): Pick<DerivedNames, "stateBucket" | "lockTable" | "stateKeyAlias"> {
+  return {
+    stateBucket: stateBucketName(env),
+    lockTable: env.backend.dynamodbLock ? lockTableName(env) : undefined,
+    stateKeyAlias: stateKeyAlias(env),
+  };
+}
+
 /** Every AWS name of the environment, from its project, name and the fields that override them. */
 export function derivedNames(
   env: Pick<
@@ -302,9 +313,7 @@ export function derivedNames(
     prefix: envPrefix(env),
     cluster,
     roles: roleNames(env),
-    stateBucket: stateBucketName(env),
-    lockTable: env.backend.dynamodbLock ? lockTableName(env) : undefined,
-    stateKeyAlias: stateKeyAlias(env),
+    ...backendNames(env),
     logKeyAlias: env.logKmsEncryption && env.accountId ? `alias/${envPrefix(env)}-logs` : undefined,
     clusterLogGroup: clusterLogGroupName(env),
     flowLogGroup: env.vpc.flowLogs.enabled ? flowLogGroupName(env) : undefined,
