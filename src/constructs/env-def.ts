@@ -61,12 +61,13 @@ export interface EnvDefProps {
 }
 
 /**
- * Defines one environment's platform (the blog posts' `env-def` module): computes the cluster name
- * once and composes the application tables, the VPC, ECR, the EKS control plane, the worker nodes
- * and the Fargate profiles, wiring each one's attributes into the next.
+ * Defines one environment's platform (the blog posts' `env-def` module) from what the resolved
+ * config decided (`env.derived`: names, capacity, add-ons, the project's Fargate profiles): composes
+ * the application tables, the VPC, ECR, the EKS control plane, the worker nodes and the Fargate
+ * profiles, wiring each one's attributes into the next.
  */
 export class EnvDef extends Construct {
-  /** The cluster name, computed once; every tag, role and kubeconfig uses it. */
+  /** The cluster name (`derived.names.cluster`); every tag, role and kubeconfig uses it. */
   readonly clusterName: string;
   readonly tables: DynamodbTables;
   readonly vpc: Vpc;
