@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/app";
 import { onInterrupt } from "../src/lib/interrupts";
-import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
+import { stackId } from "../src/lib/naming";
 import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 import { oneEnv } from "./deploy/select";
 import { runEmulatedDeploy } from "./emulator/emulated-workflow";
@@ -53,13 +53,13 @@ runCli(USAGE, async () => {
       "",
       `  export AWS_ACCESS_KEY_ID=emulated AWS_SECRET_ACCESS_KEY=emulated AWS_DEFAULT_REGION=${env.region}`,
       `  aws --endpoint-url ${url} s3 ls`,
-      `  aws --endpoint-url ${url} eks describe-cluster --name ${clusterName(env)}`,
+      `  aws --endpoint-url ${url} eks describe-cluster --name ${env.derived.names.cluster}`,
       `  aws --endpoint-url ${url} dynamodb list-tables`,
       `  aws --endpoint-url ${url} ec2 describe-subnets --query 'Subnets[].[SubnetId,CidrBlock,AvailabilityZone]'`,
       `  terraform -chdir=${stack("platform")} state list      # ${stackId(env.name, "platform")}'s state, in the emulated bucket`,
       `  terraform -chdir=${stack("platform")} output`,
       `  terraform -chdir=${stack("backend")} plan          # no changes`,
-      `  kubectl --kubeconfig ${rel(path.join(root, kubeconfigPath(env)))} config view`,
+      `  kubectl --kubeconfig ${rel(path.join(root, env.derived.names.kubeconfigPath))} config view`,
       "",
       "The kubeconfig is the one the platform renders; kubectl can show it, and its exec block gets a token",
       "from the emulated STS, but there is no Kubernetes API server behind the emulated cluster, so",

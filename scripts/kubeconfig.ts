@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { loadEnvs, outputDir, PROJECT_ROOT } from "../src/app";
 import { CliError, parseArgs, runCli, UsageError } from "./common/cli";
 import { checkKubeconfigInput, kubeconfigInputFromOutputs, mergeKubeconfig, renderKubeconfig } from "../src/lib/kubeconfig";
-import { clusterName, kubeconfigPath, stackId } from "../src/lib/naming";
+import { stackId } from "../src/lib/naming";
 import { linkTarget, writeFileAtomic } from "./common/private-files";
 import { runTerraform } from "./terraform/terraform";
 import { parseJsonFrom } from "../src/lib/text";
@@ -104,7 +104,7 @@ runCli(USAGE, async () => {
       roleArn: env.kubeconfig.roleArn,
       profile: env.kubeconfig.profile,
     });
-    checkKubeconfigInput(input, { env: env.name, clusterName: clusterName(env) });
+    checkKubeconfigInput(input, { env: env.name, clusterName: env.derived.names.cluster });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
@@ -129,7 +129,7 @@ runCli(USAGE, async () => {
     );
     return;
   }
-  const out = values.out ?? path.join(PROJECT_ROOT, kubeconfigPath(env));
+  const out = values.out ?? path.join(PROJECT_ROOT, env.derived.names.kubeconfigPath);
   const written = writeKubeconfig(out, rendered);
   console.log(
     `wrote ${out}${written === out ? "" : ` (a symlink: updated ${written})`} (mode ${(fs.statSync(written).mode & 0o777).toString(8).padStart(4, "0")}); use it with: export KUBECONFIG=${out}`,

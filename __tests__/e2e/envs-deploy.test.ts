@@ -28,7 +28,7 @@ import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
 import { splitPolicy } from "../../src/lib/ci-iam";
 import { authorizations, type Authorization } from "../../scripts/emulator/moto";
 import { runProcess, type ProcessRun } from "../../scripts/common/process";
-import { assertValidEnvs, envsDir, hasNodeGroups, loadEnvSources, type EnvConfig } from "../../src/config";
+import { assertValidEnvs, envsDir, hasNodeGroups, loadEnvSources, resolveEnv, type EnvConfig } from "../../src/config";
 import { supportToday } from "../../src/lib/eks-versions";
 import { readStackFile, stackResources } from "../../src/lib/synthesized";
 import { upgradeEnvironment, type UpgradeReport } from "../../scripts/upgrade/upgrade";
@@ -54,7 +54,7 @@ const upgradable = deployable.filter((e) => hasNodeGroups(e));
 /** `env` one Kubernetes minor below its version. */
 function previousMinor(env: EnvConfig): EnvConfig {
   const kubernetesVersion = `1.${Number(env.eks.kubernetesVersion.split(".")[1]) - 1}`;
-  return { ...env, eks: { ...env.eks, kubernetesVersion } };
+  return resolveEnv({ ...env, eks: { ...env.eks, kubernetesVersion } });
 }
 
 interface Upgrade {

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import type { EnvConfig } from "../../src/config";
+import { resolveEnv, type EnvConfig } from "../../src/config";
 import { ManagedGroupSchema } from "../../src/config/schema";
 import { EKS_NODE_IMAGE_RELEASES } from "../../src/lib/eks-node-images";
 import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../scripts/plan/plan-summary";
@@ -22,23 +22,23 @@ import { getToolchain, testOutputDir, tfOk, type Toolchain } from "../helpers/te
 const tc = await getToolchain();
 const out = testOutputDir("node-rollout");
 const fixture = await fixtureEnv("bravo");
-const before: EnvConfig = {
+const before: EnvConfig = resolveEnv({
   ...fixture,
   nodeGroups: {
     ...fixture.nodeGroups,
     managed: { ...fixture.nodeGroups.managed, stateful: ManagedGroupSchema.parse({ perZone: true, minSize: 1, desiredSize: 1 }) },
   },
-};
+});
 const NEXT = "1.35.5-20260602";
 /** Every group on the next release, as a refreshed table (or each group's imageRelease) would put them. */
-const after: EnvConfig = {
+const after: EnvConfig = resolveEnv({
   ...before,
   nodeGroups: {
     ...before.nodeGroups,
     selfManaged: Object.fromEntries(Object.entries(before.nodeGroups.selfManaged).map(([k, g]) => [k, { ...g, imageRelease: NEXT }])),
     managed: Object.fromEntries(Object.entries(before.nodeGroups.managed).map(([k, g]) => [k, { ...g, imageRelease: NEXT }])),
   },
-};
+});
 
 let summary: PlanSummary;
 /** What each resource's update touches in the baseline plan: `before` planned against its own made-up state. */

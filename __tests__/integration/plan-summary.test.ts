@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, PROJECT_ROOT } from "../../src/app";
-import type { EnvConfig } from "../../src/config";
+import { resolveEnv, type EnvConfig } from "../../src/config";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../../src/lib/eks-addons";
 import { REDACTED, redactPlan } from "../../scripts/plan/plan-redact";
 import { renderMarkdown, summarizePlans, type PlanJson, type PlanSummary } from "../../scripts/plan/plan-summary";
@@ -27,17 +27,17 @@ const out = testOutputDir("plan-summary");
  */
 const fixture = await fixtureEnv("alpha");
 const previousMinor = `1.${Number(fixture.eks.kubernetesVersion.split(".")[1]) - 1}`;
-const alpha: EnvConfig = {
+const alpha: EnvConfig = resolveEnv({
   ...fixture,
   eks: { ...fixture.eks, authenticationMode: "API_AND_CONFIG_MAP", kubernetesVersion: previousMinor },
-};
+});
 
 /**
  * alpha, changed: one repository dropped, a table re-keyed, log retention and the API allow-list
  * changed, an admin added, the authentication mode moved to API (one-way), and the cluster upgraded
  * one minor (the fixture's version).
  */
-const changed: EnvConfig = {
+const changed: EnvConfig = resolveEnv({
   ...alpha,
   ecr: { ...alpha.ecr, repositories: alpha.ecr.repositories.filter((r) => r !== "shop/worker") },
   eks: {
@@ -49,7 +49,7 @@ const changed: EnvConfig = {
     admins: { ...alpha.eks.admins, oncall: "arn:aws:iam::444444444444:role/oncall" },
   },
   tables: { ...alpha.tables, carts: { ...alpha.tables.carts, hashKey: { name: "cart_id", type: "S" } } },
-};
+});
 
 let createPlan: PlanJson;
 let changePlan: PlanJson;

@@ -8,8 +8,7 @@
  * characters are escaped (`\u001b`) everywhere but the line feeds and tabs of the layout.
  */
 import type { EnvConfig } from "../../src/config";
-import { ciRoles, planStacksOf } from "../../src/config/ci";
-import { STACK_KINDS, stackId, stateBucketName, stateKeyAlias } from "../../src/lib/naming";
+import { STACK_KINDS, stackId } from "../../src/lib/naming";
 import { escapeControlKeepingLines } from "../../src/lib/text";
 import { codeBlock, codeSpan, plainText } from "../common/markdown";
 
@@ -55,15 +54,15 @@ export interface Matrix<T> {
 export function planMatrix(envs: readonly EnvConfig[], changed?: readonly string[]): Matrix<PlanJob> & { readonly skipped: string[] } {
   const skipped: string[] = [];
   const include = envs
-    .filter((e) => ciRoles(e).plan)
+    .filter((e) => e.derived.ciRoles.plan)
     .flatMap((e) => {
-      const kinds = planStacksOf(e).filter((k) => !changed || changed.includes(`${e.name}-${k}`));
+      const kinds = e.derived.planStacks.filter((k) => !changed || changed.includes(`${e.name}-${k}`));
       if (kinds.length === 0) {
         skipped.push(e.name);
         return [];
       }
       // The plan runner, never a deploy runner: pull-request code runs there.
-      return [{ env: e.name, region: e.region, roleArn: ciRoles(e).plan!, stacks: kinds.join(" "), runsOn: e.ci.planRunsOn }];
+      return [{ env: e.name, region: e.region, roleArn: e.derived.ciRoles.plan!, stacks: kinds.join(" "), runsOn: e.ci.planRunsOn }];
     });
   return { include, skipped };
 }
@@ -83,14 +82,14 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
   if (only && !envs.some((e) => e.name === only)) {
     throw new Error(`no environment "${only}" in envs/ (have: ${envs.map((e) => e.name).join(", ")})`);
   }
-  const chosen = envs.filter((e) => (!only || e.name === only) && ciRoles(e).deploy);
+  const chosen = envs.filter((e) => (!only || e.name === only) && e.derived.ciRoles.deploy);
   if (only && chosen.length === 0)
     throw new Error(`environment "${only}" has no deploy role (ci.github or ci.deployRoleArn), so the deploy workflow cannot deploy it`);
   return {
     include: chosen.map((e) => ({
       env: e.name,
       region: e.region,
-      roleArn: ciRoles(e).deploy!,
+      roleArn: e.derived.ciRoles.deploy!,
       // On HCP Terraform there is no backend stack, and no bucket: the workspaces keep the state.
       stacks: STACK_KINDS.filter((k) => k !== "backend" || e.backend.kind === "s3")
         .map((k) => stackId(e.name, k))
@@ -98,8 +97,8 @@ export function deployMatrix(envs: readonly EnvConfig[], only?: string): Matrix<
       githubEnvironment: e.ci.githubEnvironment ?? e.name,
       runsOn: e.ci.runsOn,
       assumeRoleArn: e.assumeRole?.roleArn ?? "",
-      stateBucket: e.backend.kind === "s3" ? stateBucketName(e) : "",
-      stateKmsKey: e.backend.kind === "s3" ? stateKeyAlias(e) : "",
+      stateBucket: e.backend.kind === "s3" ? e.derived.names.stateBucket : "",
+      stateKmsKey: e.backend.kind === "s3" ? e.derived.names.stateKeyAlias : "",
     })),
   };
 }

@@ -22,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvConfig } from "../../src/config";
 import { onInterrupt } from "../../src/lib/interrupts";
-import { backendLocalStatePath, stackId, stateBucketName, stateKey, type StackKind } from "../../src/lib/naming";
+import { backendLocalStatePath, stackId, stateKey, type StackKind } from "../../src/lib/naming";
 import { CliError } from "../common/cli";
 import { runProcess, type ProcessRun } from "../common/process";
 import { parseJsonFrom } from "../../src/lib/text";
@@ -242,7 +242,7 @@ async function backendIntoBucket(r: Runner, opts: DeployOptions): Promise<Deploy
   const { env } = opts;
   const stack = stackId(env.name, "backend");
   const dir = r.stackDir("backend");
-  const bucket = stateBucketName(env);
+  const bucket = env.derived.names.stateBucket;
   const localState = path.join(opts.stateRoot, backendLocalStatePath(env.name));
   fs.mkdirSync(path.dirname(localState), { recursive: true, mode: 0o700 });
 
@@ -360,7 +360,7 @@ export async function teardown(opts: DeployOptions & { readonly source: string }
   if (env.backend.kind === "s3") {
     const stack = stackId(env.name, "backend");
     const dir = r.stackDir("backend");
-    const bucket = stateBucketName(env);
+    const bucket = env.derived.names.stateBucket;
     const localState = path.join(opts.stateRoot, backendLocalStatePath(env.name));
     fs.mkdirSync(path.dirname(localState), { recursive: true, mode: 0o700 });
     const init = await r.terraform(stack, "init (S3 backend)", dir, INIT);

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stateWriters, type EnvConfig } from "../../src/config";
+import type { EnvConfig } from "../../src/config";
 import { CliError } from "../common/cli";
 import { runProcess } from "../common/process";
 import { parseJsonFrom } from "../../src/lib/text";
@@ -53,7 +53,7 @@ export async function assertStateWriter(env: EnvConfig, processEnv: NodeJS.Proce
   });
   if (run.code !== 0) return `not checking who writes the state: aws sts get-caller-identity failed (${run.stderr.trim().split("\n")[0]})`;
   const caller = parseJsonFrom<{ Arn: string }>(run.stdout, "aws sts get-caller-identity").Arn;
-  const writers = stateWriters(env);
+  const writers = env.derived.stateWriters;
   if (isStateWriter(caller, writers)) return undefined;
   throw new CliError(
     [

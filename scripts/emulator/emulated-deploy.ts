@@ -24,16 +24,7 @@ import { policyDocument, type Statement } from "../../src/lib/iam";
 import { CliError } from "../common/cli";
 import { describeGaps, emulatorGapOverride, type GapOverride } from "./emulator-gaps";
 import { asMotoChecks, startMoto, type MotoServer } from "./moto";
-import {
-  backendLocalStatePath,
-  clusterName,
-  kubeconfigPath,
-  lockTableName,
-  stackId,
-  stateBucketName,
-  stateKey,
-  type StackKind,
-} from "../../src/lib/naming";
+import { backendLocalStatePath, lockTableName, stackId, stateKey, type StackKind } from "../../src/lib/naming";
 import { runProcess, type ProcessRun } from "../common/process";
 import {
   canInstallFromRegistry,
@@ -464,7 +455,7 @@ export class EmulatedEnvironment {
   /** The kubeconfig the platform stack rendered, written where the platform writes it (mode 0600). */
   async writeKubeconfig(): Promise<string> {
     const { kubeconfig } = await this.outputs("platform");
-    const file = path.join(this.options.root, kubeconfigPath(this.env));
+    const file = path.join(this.options.root, this.env.derived.names.kubeconfigPath);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, String(kubeconfig), { mode: 0o600 });
     return file;
@@ -472,7 +463,7 @@ export class EmulatedEnvironment {
 
   /** The state object of a stack in the emulated bucket, or undefined. */
   stateObject(kind: StackKind): Promise<{ status: number; body: string }> {
-    return this.s3Get(stateBucketName(this.env), stateKey(this.env.name, kind));
+    return this.s3Get(this.env.derived.names.stateBucket, stateKey(this.env.name, kind));
   }
 
   /** GET an S3 object from the emulator (path style). */
@@ -508,7 +499,7 @@ export class EmulatedEnvironment {
 
   /** The cluster name of the environment. */
   get clusterName(): string {
-    return clusterName(this.env);
+    return this.env.derived.names.cluster;
   }
 }
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import type { EnvConfig } from "../../src/config";
 import type { DeployResult } from "../deploy/bootstrap";
 import { EmulatedEnvironment, type EmulatedEnvironmentOptions, type EmulatedStack } from "./emulated-deploy";
-import { stateBucketName, stateKey, stackId, type StackKind } from "../../src/lib/naming";
+import { stateKey, stackId, type StackKind } from "../../src/lib/naming";
 import { runProcess } from "../common/process";
 
 /** What was applied of one stack. */
@@ -72,7 +72,7 @@ export async function deployInOrder(emu: EmulatedEnvironment, log: (line: string
   const env = emu.env;
   const stacks = emu.synth(env);
   for (const line of EmulatedEnvironment.describe(stacks)) log(line);
-  const bucket = stateBucketName(env);
+  const bucket = env.derived.names.stateBucket;
   const key = stateKey(env.name, "platform");
   const running = emu.bootstrap();
   const [run, dynamodbLockSeen, lockfileSeen] = await Promise.all([
@@ -174,7 +174,7 @@ export async function runEmulatedDeploy(
     for (const s of [deploy.backend, deploy.platform]) {
       summary.push(`${s.stack}: ${s.resources} resources applied (${s.total} synthesized, ${s.excluded} excluded as emulator gaps)`);
     }
-    summary.push(`${stackId(env.name, "backend")}: state in s3://${stateBucketName(env)}/${stateKey(env.name, "backend")}`);
+    summary.push(`${stackId(env.name, "backend")}: state in s3://${env.derived.names.stateBucket}/${stateKey(env.name, "backend")}`);
     const l = deploy.lock;
     if (env.backend.dynamodbLock)
       summary.push(

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildApp } from "../../src/app";
-import { formatIssue, loadEnvSources, validateEnvs, type EnvConfig, type EnvSource } from "../../src/config";
+import { formatIssue, loadEnvSources, resolveEnv, validateEnvs, type EnvConfig, type EnvSource } from "../../src/config";
 import { nodeVersionIssues } from "../../src/config/rules/platform";
 import { EKS_ADDON_VERSIONS, eksAddonVersions } from "../../src/lib/eks-addons";
 import {
@@ -289,7 +289,7 @@ export async function upgradeEnvironment(opts: UpgradeOptions): Promise<UpgradeR
   const validated = validateEnvs([{ source: source.source, raw: targetRaw }], { today: opts.today });
   if (validated.errors.length > 0) throw new UpgradeRefused(validated.errors.join("\n"));
   const target = validated.envs[0];
-  const current: EnvConfig = { ...target, eks: { ...target.eks, kubernetesVersion: from } };
+  const current = resolveEnv({ ...target, eks: { ...target.eks, kubernetesVersion: from } });
 
   // Every catalog has a row for the target, for what the environment installs.
   const before = synthesize(current);

@@ -5,7 +5,8 @@
  */
 import { partitionOf } from "../lib/aws-catalog";
 import type { CiIamContext } from "../lib/ci-iam";
-import { clusterName, envPrefix, lockTableName, roleArnOf, roleNames, stateBucketName } from "../lib/naming";
+import { roleArnOf, roleNames } from "../lib/naming";
+import type { EnvConfig } from "./resolve";
 import type { ParsedEnv } from "./schema";
 
 type CiEnv = Pick<ParsedEnv, "name" | "project" | "region" | "accountId" | "ci" | "iam">;
@@ -53,17 +54,17 @@ export function stateReaders(env: StateEnv): string[] {
 }
 
 /** What the CI policies of an environment are derived with. */
-export function ciIamContext(env: StateEnv & Pick<ParsedEnv, "workloads">): CiIamContext {
-  const clusterRole = workloadsPrincipal(env);
+export function ciIamContext(env: EnvConfig): CiIamContext {
+  const { names, workloadsPrincipal: clusterRole } = env.derived;
   return {
     partition: partitionOf(env.region) ?? "aws",
     account: env.accountId ?? "*",
     region: env.region,
-    prefix: envPrefix(env),
+    prefix: names.prefix,
     env: env.name,
-    cluster: clusterName(env),
-    stateBucket: stateBucketName(env),
-    lockTable: env.backend.dynamodbLock ? lockTableName(env) : undefined,
+    cluster: names.cluster,
+    stateBucket: names.stateBucket,
+    lockTable: names.lockTable,
     rolePath: env.iam.rolePath,
     permissionsBoundaryArn: env.iam.permissionsBoundaryArn,
     clusterRoles: clusterRole ? [clusterRole] : [],

@@ -1,4 +1,5 @@
 export * from "./schema";
+export * from "./resolve";
 export * from "./validate";
 export * from "./load";
 export * from "./vpc-overlaps";

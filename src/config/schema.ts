@@ -9,9 +9,8 @@
  */
 import { z } from "zod";
 import { regionProblem } from "../lib/aws-catalog";
-import { defaultSubnetLayout, parseCidr } from "../lib/cidr";
+import { parseCidr } from "../lib/cidr";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks-versions";
-import { perZoneGroupName } from "../lib/naming";
 import { imageDigestProblem } from "../lib/validation";
 
 /** `dev`, `qa`, `prod2`: lowercase, it becomes part of stack ids, file names and AWS names. */
@@ -868,101 +867,12 @@ export const EnvSchema = z.strictObject({
 
 /** What an `envs/<name>.ts` file writes (defaults optional). */
 export type EnvInput = z.input<typeof EnvSchema>;
-/** What the schema alone produces; `resolveEnv` turns it into an `EnvConfig`. */
+/** What the schema alone produces; `resolveEnv` (`./resolve.ts`) turns it into an `EnvConfig`. */
 export type ParsedEnv = z.output<typeof EnvSchema>;
-
-/** A validated environment with every default applied, including the computed ones. */
-export type EnvConfig = Omit<ParsedEnv, "vpc" | "tables" | "workloads"> & {
-  readonly tables: Record<string, TableConfig>;
-  readonly workloads: Omit<ParsedEnv["workloads"], "clusterAutoscaler"> & { readonly clusterAutoscaler: boolean };
-  readonly vpc: VpcConfig;
-};
-
-/** What the two kinds of VPC share: the flow logs. */
-type VpcCommon = Omit<ParsedEnv["vpc"], "cidr" | "natGateways" | "publicSubnetCidrs" | "privateSubnetCidrs" | "existing">;
-
-/** An existing VPC the environment uses, as its config declares it. */
-export type ExistingVpcConfig = z.output<typeof ExistingVpcSchema>;
-
-/**
- * The environment's VPC: the one the project creates (CIDR, subnet CIDRs and NAT mode resolved),
- * or an existing one (`existing`), which has none of those.
- */
-export type VpcConfig =
-  | (VpcCommon & {
-      readonly existing?: undefined;
-      readonly cidr: string;
-      readonly natGateways: "single" | "perAz";
-      readonly publicSubnetCidrs: string[];
-      readonly privateSubnetCidrs: string[];
-    })
-  | (VpcCommon & { readonly existing: ExistingVpcConfig });
 
 /** The VPC's CIDR, whichever kind it is: the existing VPC's, else the one the project creates. */
 export function vpcCidrOf(vpc: { readonly cidr?: string; readonly existing?: { readonly cidr: string } }): string {
   return vpc.existing?.cidr ?? vpc.cidr ?? DEFAULT_VPC_CIDR;
 }
 
-/** A table with its deletion protection resolved (from the table, else from `ephemeral`). */
-export type TableConfig = Omit<z.output<typeof TableSchema>, "deletionProtection"> & { readonly deletionProtection: boolean };
 export type TaintConfig = z.output<typeof TaintSchema>;
-
-/**
- * Fills in the defaults that depend on other fields: the NAT mode from the tier, the subnet CIDRs
- * from the VPC CIDR (neither with an existing VPC), and the cluster autoscaler from the node groups
- * and Karpenter. Call only on a config whose rules passed (the layout must fit).
- */
-export function resolveEnv(parsed: ParsedEnv): EnvConfig {
-  return {
-    ...parsed,
-    workloads: {
-      ...parsed.workloads,
-      clusterAutoscaler: parsed.workloads.clusterAutoscaler ?? (hasNodeGroups(parsed) && parsed.karpenter === undefined),
-    },
-    tables: Object.fromEntries(
-      Object.entries(parsed.tables).map(([name, t]) => [name, { ...t, deletionProtection: t.deletionProtection ?? !parsed.ephemeral }]),
-    ),
-    vpc: resolveVpc(parsed),
-  };
-}
-
-/** The NAT mode of a VPC the project creates: as set, else one per zone in production. */
-export function natGatewayModeOf(parsed: Pick<ParsedEnv, "vpc" | "tier">): "single" | "perAz" {
-  return parsed.vpc.natGateways ?? (parsed.tier === "production" ? "perAz" : "single");
-}
-
-/** An existing VPC as declared; else the VPC to create, with its CIDR, NAT mode and subnet layout. */
-function resolveVpc(parsed: ParsedEnv): VpcConfig {
-  const { existing, cidr, natGateways: _nat, publicSubnetCidrs, privateSubnetCidrs, ...common } = parsed.vpc;
-  if (existing) return { ...common, existing };
-  const vpcCidr = cidr ?? DEFAULT_VPC_CIDR;
-  const layout = publicSubnetCidrs && privateSubnetCidrs ? undefined : defaultSubnetLayout(vpcCidr, parsed.availabilityZones.length);
-  return {
-    ...common,
-    cidr: vpcCidr,
-    natGateways: natGatewayModeOf(parsed),
-    publicSubnetCidrs: publicSubnetCidrs ?? layout!.public,
-    privateSubnetCidrs: privateSubnetCidrs ?? layout!.private,
-  };
-}
-
-/** Whether the environment has EC2 node groups of its own (self-managed or managed). */
-/** What the zones of the nodes' subnets come from: the zones, or an existing VPC's private subnets. */
-type NodeZonesInput = {
-  readonly availabilityZones: readonly string[];
-  readonly vpc: { readonly existing?: { readonly privateSubnets: readonly { readonly zone: string }[] } };
-};
-
-/** The zone of each private subnet the nodes run in, in subnet order (an existing VPC's as listed). */
-export function privateSubnetZones(env: NodeZonesInput): string[] {
-  return env.vpc.existing ? env.vpc.existing.privateSubnets.map((s) => s.zone) : [...env.availabilityZones];
-}
-
-/** The names of a node group in the cluster: its own, or with `perZone` one per zone of its subnets. */
-export function nodeGroupNames(env: NodeZonesInput, group: string, options: { readonly perZone: boolean }): string[] {
-  return options.perZone ? [...new Set(privateSubnetZones(env))].map((zone) => perZoneGroupName(group, zone)) : [group];
-}
-
-export function hasNodeGroups(env: Pick<ParsedEnv, "nodeGroups">): boolean {
-  return Object.keys(env.nodeGroups.selfManaged).length + Object.keys(env.nodeGroups.managed).length > 0;
-}

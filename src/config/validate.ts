@@ -9,7 +9,9 @@ import { kubeconfigPath, lockTableName, stateBucketName } from "../lib/naming";
 import { closest } from "../lib/suggest";
 import { escapeControl } from "../lib/text";
 import { ENV_RULES, type ConfigIssue } from "./rules";
-import { EnvSchema, natGatewayModeOf, resolveEnv, type EnvConfig, type ParsedEnv } from "./schema";
+import { nameCollisions, type NamedEnv } from "./name-checks";
+import { natGatewayModeOf, resolveEnv, type EnvConfig } from "./resolve";
+import { EnvSchema, type ParsedEnv } from "./schema";
 import { overlapMessage, vpcClaim, vpcOverlapPairs } from "./vpc-overlaps";
 
 /** One environment as found on disk: where it came from and what it exported. */
@@ -60,17 +62,20 @@ export function validateEnvs(sources: readonly EnvSource[], opts: ValidateOption
   const names = sources.map((s, i) => envLabel(s, i));
 
   const parsed: (ParsedEnv | undefined)[] = [];
+  const resolved: (NamedEnv & { index: number })[] = [];
   sources.forEach((source, i) => {
     const { config, data, issues } = validateOne(source.raw);
     errors.push(...issues.map((issue) => formatIssue(names[i], issue)));
     if (config) {
       SOURCES.set(config, source.source);
       envs.push(config);
+      resolved.push({ index: i, source: source.source, env: config });
     }
     parsed.push(data);
   });
 
   errors.push(...crossEnvIssues(sources, names, parsed));
+  errors.push(...nameCollisions(resolved).map(({ index, issue }) => formatIssue(names[resolved[index].index], issue)));
   const warnings = crossEnvWarnings(sources, names, parsed);
   // The support windows depend on the date: errors and warnings of their own, never a schema rule.
   let today = opts.today;

@@ -51,11 +51,14 @@ export function vpcClaimOfSource(source: EnvSource): VpcClaim | undefined {
   };
 }
 
+/** What `sameAccountAndRegion` compares. */
+type AccountAndRegion = { readonly accountId?: string; readonly region: string };
+
 /**
  * Whether two environments are in one account and one region. Both must name their account: an
  * environment without `accountId` may be deployed to any account, so it is compared with none.
  */
-export function sameAccountAndRegion(a: Pick<VpcClaim, "accountId" | "region">, b: Pick<VpcClaim, "accountId" | "region">): boolean {
+export function sameAccountAndRegion(a: AccountAndRegion, b: AccountAndRegion): boolean {
   return a.accountId !== undefined && a.accountId === b.accountId && a.region === b.region;
 }
 

@@ -1,27 +1,17 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { KARPENTER_CONTROLLER_INSTANCE_TYPE, privateSubnetZones, type EnvConfig } from "../config";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, privateSubnetZones, type AddonPlan, type EnvConfig } from "../config";
 import { transparentScope } from "../lib/addressing";
-import { eksAddonVersions, type EksAddonName } from "../lib/eks-addons";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-  clusterLogGroupName,
   drainTag,
   EBS_CSI_SERVICE_ACCOUNT,
-  clusterName,
-  COREDNS_FARGATE_PROFILE,
-  envPrefix,
-  flowLogGroupName,
-  KARPENTER_FARGATE_PROFILE,
   KARPENTER_NODE_GROUP,
-  KARPENTER_SERVICE_ACCOUNT,
-  LB_CONTROLLER_FARGATE_PROFILE,
   LB_CONTROLLER_SERVICE_ACCOUNT,
-  METRICS_SERVER_FARGATE_PROFILE,
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
-  roleNames,
   VPC_CNI_SERVICE_ACCOUNT,
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
@@ -31,7 +21,7 @@ import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
 import { Eks } from "./eks";
 import { EksWorkerNodes, type ManagedNodeGroupOptions } from "./eks-worker-nodes";
-import { Fargate, type FargateProfileOptions } from "./fargate";
+import { Fargate } from "./fargate";
 import { IrsaRole, type IrsaRoleProps } from "./irsa-role";
 import { KarpenterAws } from "./karpenter";
 import { Kubeconfig } from "./kubeconfig";
@@ -52,7 +42,11 @@ export interface PlatformIdentities {
   karpenter?: IrsaRole;
 }
 
-const EBS_CSI_SERVICE_ACCOUNT_REF = { namespace: EBS_CSI_SERVICE_ACCOUNT.namespace, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
+/** The add-ons' own IRSA roles: construct id, description, service account and managed policy. */
+const ADDON_IDENTITIES = {
+  vpcCni: ["vpc_cni", "VPC CNI", VPC_CNI_SERVICE_ACCOUNT, "AmazonEKS_CNI_Policy"],
+  ebsCsiDriver: ["ebs_csi_driver", "EBS CSI driver", EBS_CSI_SERVICE_ACCOUNT, "service-role/AmazonEBSCSIDriverPolicy"],
+} as const;
 
 /** Nodes of the Karpenter controller's group: one per replica of its chart (two, kept on different nodes). */
 const KARPENTER_CONTROLLER_NODES = 2;
@@ -66,12 +60,13 @@ export interface EnvDefProps {
 }
 
 /**
- * Defines one environment's platform (the blog posts' `env-def` module): computes the cluster name
- * once and composes the application tables, the VPC, ECR, the EKS control plane, the worker nodes
- * and the Fargate profiles, wiring each one's attributes into the next.
+ * Defines one environment's platform (the blog posts' `env-def` module) from what the resolved
+ * config decided (`env.derived`: names, capacity, add-ons, the project's Fargate profiles): composes
+ * the application tables, the VPC, ECR, the EKS control plane, the worker nodes and the Fargate
+ * profiles, wiring each one's attributes into the next.
  */
 export class EnvDef extends Construct {
-  /** The cluster name, computed once; every tag, role and kubeconfig uses it. */
+  /** The cluster name (`derived.names.cluster`); every tag, role and kubeconfig uses it. */
   readonly clusterName: string;
   readonly tables: DynamodbTables;
   readonly vpc: Vpc;
@@ -99,12 +94,13 @@ export class EnvDef extends Construct {
     transparentScope(this);
     const env = props.env;
     requireValidProps("EnvDef", [["logKmsEncryption", env.logKmsEncryption, logKmsEncryptionProblem(env)]]);
-    const prefix = envPrefix(env);
-    this.clusterName = clusterName(env);
-    const roles = roleNames(env);
+    const { names, capacity } = env.derived;
+    const prefix = names.prefix;
+    this.clusterName = names.cluster;
+    const roles = names.roles;
     // One partition data source per stack, shared by everything here that writes an ARN.
     const partition = stackPartition(this);
-    if (env.logKmsEncryption && env.accountId) this.logKey = this.logKeyFor(prefix, partition, env.region, env.accountId);
+    if (names.logKeyAlias && env.accountId) this.logKey = this.logKeyFor(names.logKeyAlias, prefix, partition, env.region, env.accountId);
 
     this.tables = new DynamodbTables(this, "tables", { namePrefix: prefix, tables: env.tables });
 
@@ -112,9 +108,9 @@ export class EnvDef extends Construct {
       namePrefix: prefix,
       clusterName: this.clusterName,
       availabilityZones: env.availabilityZones,
-      flowLogs: env.vpc.flowLogs.enabled
+      flowLogs: names.flowLogGroup
         ? {
-            logGroupName: flowLogGroupName(env),
+            logGroupName: names.flowLogGroup,
             roleName: roles.flowLogs,
             retentionDays: env.vpc.flowLogs.retentionDays,
             trafficType: env.vpc.flowLogs.trafficType,
@@ -160,7 +156,7 @@ export class EnvDef extends Construct {
       // The CI plan role gets no access: pull requests never plan what is in the cluster.
       viewers: env.eks.viewers,
       roleName: roles.cluster,
-      logGroupName: clusterLogGroupName(env),
+      logGroupName: names.clusterLogGroup,
       logRetentionDays: env.eks.logRetentionDays,
       logKmsKeyArn: this.logKey?.arn,
       secretsKeyDeletionWindowDays: env.eks.secretsKeyDeletionWindowDays,
@@ -168,39 +164,39 @@ export class EnvDef extends Construct {
       partition,
       autoMode: env.eks.autoMode ? { nodePools: env.eks.autoMode.nodePools, nodeRoleName: roles.autoModeNode } : undefined,
     });
-    const autoMode = env.eks.autoMode !== undefined;
+    const autoMode = capacity.kind === "autoMode";
     this.autoMode = autoMode;
 
     // Karpenter's controller gets a node group of its own (or a Fargate profile, below).
     const managed: Record<string, ManagedNodeGroupOptions> = { ...env.nodeGroups.managed };
     if (env.karpenter?.controllerOn === "nodeGroup")
       managed[KARPENTER_NODE_GROUP] = karpenterControllerGroup(env.karpenter.controllerInstanceType);
-    const hasNodes = Object.keys(env.nodeGroups.selfManaged).length + Object.keys(managed).length > 0;
-    this.hasNodes = hasNodes;
-    const versions = eksAddonVersions(env.eks.kubernetesVersion, env.eks.addonVersions);
+    this.hasNodes = capacity.hasNodeGroups;
     const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
     const irsa = (id: string, p: Omit<IrsaRoleProps, "cluster">) => new IrsaRole(this, id, { cluster: oidc, ...p });
     const identities: PlatformIdentities = {};
-    // What nodes need before they can become Ready; Pod Identity's agent only where nodes run.
-    // Auto Mode runs the networking, DNS, Pod Identity and storage components itself.
-    // The VPC CNI manages ENIs and IPs with a role of its own, not the node role's.
-    if (!autoMode) {
-      identities.vpcCni = irsa("vpc_cni", {
-        roleName: roles.vpcCni,
-        description: `VPC CNI of ${this.clusterName}`,
-        namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
-        serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
-        managedPolicyArns: [managedPolicyArn(partition, "AmazonEKS_CNI_Policy")],
+    // The add-ons `derived.addons` lists, each with its own role where it has one (the VPC CNI
+    // manages ENIs and IPs with its own, not the node role's); those with pods wait for compute.
+    const addAddon = (addon: AddonPlan, compute?: ITerraformDependable[]) => {
+      if (addon.identity) {
+        const [id, what, sa, policy] = ADDON_IDENTITIES[addon.identity];
+        identities[addon.identity] = irsa(id, {
+          roleName: roles[addon.identity],
+          description: `${what} of ${this.clusterName}`,
+          namespace: sa.namespace,
+          serviceAccount: sa.name,
+          managedPolicyArns: [managedPolicyArn(partition, policy)],
+        });
+      }
+      return this.eks.addAddon(addon.name, {
+        version: addon.version,
+        serviceAccountRoleArn: addon.identity && identities[addon.identity]?.roleArn,
+        configurationValues: addon.configurationValues,
+        dependsOn: compute,
       });
-    }
-    const networking = autoMode
-      ? []
-      : ["vpc-cni", "kube-proxy", ...(hasNodes ? ["eks-pod-identity-agent"] : [])].map((name) =>
-          this.eks.addAddon(name, {
-            version: versions[name as EksAddonName],
-            serviceAccountRoleArn: name === "vpc-cni" ? identities.vpcCni?.roleArn : undefined,
-          }),
-        );
+    };
+    // What nodes need before they can become Ready.
+    const networking = env.derived.addons.filter((a) => !a.afterCompute).map((a) => addAddon(a));
 
     this.workers = new EksWorkerNodes(this, "workers", {
       cluster: this.eks,
@@ -220,36 +216,11 @@ export class EnvDef extends Construct {
       this.eks.allowApiAccessFrom("api_from_nodes", this.workers.nodeSecurityGroupId, "Nodes reach the Kubernetes API server");
     }
 
-    // Without node groups, kube-system pods need Fargate: CoreDNS (and the add-on told so),
-    // metrics-server, and the load balancer controller when the workloads stack installs it.
-    const profiles: Record<string, FargateProfileOptions> = { ...env.fargate.profiles };
-    if (!hasNodes && !autoMode) {
-      profiles[COREDNS_FARGATE_PROFILE] = { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] };
-      profiles[METRICS_SERVER_FARGATE_PROFILE] = {
-        selectors: [{ namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server" } }],
-      };
-      if (env.workloads.loadBalancerController) {
-        profiles[LB_CONTROLLER_FARGATE_PROFILE] = {
-          selectors: [
-            {
-              namespace: LB_CONTROLLER_SERVICE_ACCOUNT.namespace,
-              labels: { "app.kubernetes.io/name": LB_CONTROLLER_SERVICE_ACCOUNT.name },
-            },
-          ],
-        };
-      }
-    }
-    if (env.karpenter?.controllerOn === "fargate") {
-      profiles[KARPENTER_FARGATE_PROFILE] = {
-        selectors: [
-          { namespace: KARPENTER_SERVICE_ACCOUNT.namespace, labels: { "app.kubernetes.io/name": KARPENTER_SERVICE_ACCOUNT.name } },
-        ],
-      };
-    }
+    // The config's profiles, then the project's own (kube-system's without nodes, Karpenter's).
     this.fargate = new Fargate(this, "fargate", {
       cluster: this.eks,
       privateSubnetIds: this.vpc.privateSubnetIds,
-      profiles,
+      profiles: { ...env.fargate.profiles, ...env.derived.fargateProfiles },
       roleName: roles.fargate,
       partition,
       region: env.region,
@@ -257,29 +228,7 @@ export class EnvDef extends Construct {
     });
     // Add-ons with pods wait for somewhere to run them.
     const compute = [...this.workers.compute, ...Object.values(this.fargate.profiles)];
-    if (!autoMode) {
-      this.eks.addAddon("coredns", {
-        version: versions.coredns,
-        configurationValues: hasNodes ? undefined : { computeType: "fargate" },
-        dependsOn: compute,
-      });
-    }
-    this.eks.addAddon("metrics-server", { version: versions["metrics-server"], dependsOn: compute });
-
-    if (hasNodes) {
-      // EBS volumes exist only on EC2 nodes (Fargate pods cannot mount them).
-      identities.ebsCsiDriver = irsa("ebs_csi_driver", {
-        roleName: roles.ebsCsiDriver,
-        description: `EBS CSI driver of ${this.clusterName}`,
-        ...EBS_CSI_SERVICE_ACCOUNT_REF,
-        managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
-      });
-      this.eks.addAddon("aws-ebs-csi-driver", {
-        version: versions["aws-ebs-csi-driver"],
-        serviceAccountRoleArn: identities.ebsCsiDriver.roleArn,
-        dependsOn: compute,
-      });
-    }
+    env.derived.addons.filter((a) => a.afterCompute).forEach((a) => addAddon(a, compute));
     // Node groups get the cluster autoscaler unless the config says otherwise (Karpenter scales instead).
     if (env.workloads.clusterAutoscaler) {
       identities.clusterAutoscaler = irsa("cluster_autoscaler", {
@@ -353,7 +302,7 @@ export class EnvDef extends Construct {
   }
 
   /** A key for the log groups whose policy lets this account's CloudWatch Logs use it. */
-  private logKeyFor(prefix: string, partition: string, region: string, account: string): KmsKey {
+  private logKeyFor(alias: string, prefix: string, partition: string, region: string, account: string): KmsKey {
     const key = new KmsKey(this, "log_key", {
       description: `Encrypts the CloudWatch log groups of ${prefix}`,
       enableKeyRotation: true,
@@ -376,7 +325,7 @@ export class EnvDef extends Construct {
         },
       ]),
     });
-    new KmsAlias(this, "log_key_alias", { name: `alias/${prefix}-logs`, targetKeyId: key.keyId });
+    new KmsAlias(this, "log_key_alias", { name: alias, targetKeyId: key.keyId });
     return key;
   }
 }

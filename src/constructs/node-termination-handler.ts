@@ -2,7 +2,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
-import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT } from "../lib/naming";
+import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT, nodeTerminationQueueName } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
 import { EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
 import { HelmAddon } from "./helm-addon";
@@ -31,7 +31,7 @@ export class NodeTerminationQueue extends InterruptionQueue {
       ["autoscalingGroupNames", props.autoscalingGroupNames, props.autoscalingGroupNames.length === 0 && "must name at least one group"],
     ]);
     super(scope, id, {
-      queueName: `${props.name}-node-termination`,
+      queueName: nodeTerminationQueueName(props.name),
       ruleNamePrefix: `${props.name}-nth`,
       reader: `Node Termination Handler of ${props.name}`,
       events: {

@@ -186,6 +186,11 @@ export const KARPENTER_FARGATE_PROFILE = "karpenter";
 /** Name of the managed node group of the Karpenter controller (`karpenter.controllerOn` "nodeGroup"; reserved). */
 export const KARPENTER_NODE_GROUP = "karpenter";
 
+/** The Node Termination Handler's queue (self-managed groups). */
+export function nodeTerminationQueueName(cluster: string): string {
+  return `${cluster}-node-termination`;
+}
+
 /** Karpenter's interruption queue, also the prefix of its EventBridge rules. */
 export function karpenterQueueName(cluster: string): string {
   return `${cluster}-karpenter`;

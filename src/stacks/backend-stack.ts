@@ -1,11 +1,11 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { stateReaders, stateWriters, type EnvConfig } from "../config";
+import type { EnvConfig } from "../config";
 import { CiRoles } from "../constructs/ci-roles";
 import { StateBackend } from "../constructs/state-backend";
 import { partitionOf } from "../lib/aws-catalog";
 import type { Statement } from "../lib/iam";
-import { githubOidcProviderArn, lockTableName, roleNames, stateBucketName, stateKeyAlias } from "../lib/naming";
+import { githubOidcProviderArn } from "../lib/naming";
 import { EnvStack } from "./env-stack";
 
 /**
@@ -20,15 +20,16 @@ export class BackendStack extends EnvStack {
 
   constructor(scope: Construct, env: EnvConfig) {
     super(scope, env, "backend");
+    const { names, stateReaders, stateWriters } = env.derived;
     this.stateBackend = new StateBackend(this, "state", {
-      bucketName: stateBucketName(env),
-      lockTableName: env.backend.dynamodbLock ? lockTableName(env) : undefined,
-      keyAlias: stateKeyAlias(env),
+      bucketName: names.stateBucket,
+      lockTableName: names.lockTable,
+      keyAlias: names.stateKeyAlias,
       noncurrentVersionExpirationDays: env.backend.noncurrentVersionExpirationDays,
       noncurrentVersionsToKeep: env.backend.noncurrentVersionsToKeep,
       protect: !env.ephemeral,
       // Only whom the config names may read or write the state (the account is needed to name its root).
-      access: env.accountId ? { account: env.accountId, readers: stateReaders(env), writers: stateWriters(env) } : undefined,
+      access: env.accountId ? { account: env.accountId, readers: stateReaders, writers: stateWriters } : undefined,
     });
     new TerraformOutput(this, "state_bucket", {
       value: this.stateBackend.bucket.bucket,
@@ -49,7 +50,7 @@ export class BackendStack extends EnvStack {
   /** The roles of the environment's GitHub workflows, with their policies (`ci.github`). */
   addCiRoles(policies: { readonly plan: readonly (readonly Statement[])[]; readonly deploy: readonly (readonly Statement[])[] }): CiRoles {
     const github = this.env.ci.github!;
-    const names = roleNames(this.env);
+    const names = this.env.derived.names.roles;
     this.ciRoles = new CiRoles(this, "ci", {
       repository: github.repository,
       githubEnvironment: this.env.ci.githubEnvironment ?? this.env.name,

@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
 import { MANAGED_BY, REQUIRED_TERRAFORM_VERSION } from "../lib/constants";
 import type { PolicyOptions } from "../policy/pack";
-import { lockTableName, stackId, stateBucketName, stateKey, stateKeyAlias, workspaceName, type StackKind } from "../lib/naming";
+import { stackId, stateKey, workspaceName, type StackKind } from "../lib/naming";
 import { ReadableStack } from "./readable-stack";
 
 /** The tags every resource of an environment carries, through the provider's `default_tags`. */
@@ -69,13 +69,14 @@ export class EnvStack extends ReadableStack {
       });
       return;
     }
+    const { stateBucket, stateKeyAlias, lockTable } = env.derived.names;
     const backend = new S3Backend(this, {
-      bucket: stateBucketName(env),
+      bucket: stateBucket,
       key: stateKey(env.name, kind),
       region: env.region,
       encrypt: true,
-      kmsKeyId: stateKeyAlias(env),
-      dynamodbTable: env.backend.dynamodbLock ? lockTableName(env) : undefined,
+      kmsKeyId: stateKeyAlias,
+      dynamodbTable: lockTable,
       allowedAccountIds: env.accountId ? [env.accountId] : undefined,
       assumeRole: env.assumeRole
         ? {

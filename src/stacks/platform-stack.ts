@@ -4,7 +4,6 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
 import { EnvDef, type PlatformIdentities } from "../constructs/env-def";
-import { kubeconfigPath } from "../lib/naming";
 import { defaultTags, EnvStack } from "./env-stack";
 
 /**
@@ -47,7 +46,8 @@ export class PlatformStack extends EnvStack {
     if (Object.keys(ecr.repositoryUrls).length > 0) out("ecr_repository_urls", ecr.repositoryUrls, "ECR repository URL by image name");
     if (tables.accessArns.length > 0) out("app_table_arns", tables.accessArns, "ARNs of the application tables and their indexes");
     out("kubeconfig", kubeconfig.content, "kubeconfig of the cluster (exec authentication with aws eks get-token; no token inside)");
-    if (kubeconfig.file) out("kubeconfig_path", kubeconfigPath(env), "Where the kubeconfig was written, relative to the project root");
+    if (kubeconfig.file)
+      out("kubeconfig_path", env.derived.names.kubeconfigPath, "Where the kubeconfig was written, relative to the project root");
     const role = env.assumeRole ? ` --role-arn ${env.assumeRole.roleArn}` : "";
     out(
       "update_kubeconfig_command",

@@ -8,14 +8,13 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { Fn, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvConfig } from "../config";
-import { workloadsPrincipal } from "../config/ci";
 import { ClusterAutoscaler } from "../constructs/cluster-autoscaler";
 import { Game2048 } from "../constructs/game-2048";
 import { Karpenter } from "../constructs/karpenter";
 import { LoadBalancerController } from "../constructs/load-balancer-controller";
 import { NodeTerminationHandler } from "../constructs/node-termination-handler";
 import { execConfig } from "../lib/kubeconfig";
-import { clusterName, drainTag } from "../lib/naming";
+import { drainTag } from "../lib/naming";
 import { defaultTags, EnvStack } from "./env-stack";
 import type { PlatformStack } from "./platform-stack";
 
@@ -47,14 +46,16 @@ export class WorkloadsStack extends EnvStack {
 
   constructor(scope: Construct, env: EnvConfig, platform: PlatformStack) {
     super(scope, env, "workloads");
-    const { eks, vpc, identities, terminationQueue, hasNodes, autoMode, karpenter } = platform.envDef;
-    const name = clusterName(env);
+    const { eks, vpc, identities, terminationQueue, karpenter } = platform.envDef;
+    const { kind, hasNodeGroups: hasNodes } = env.derived.capacity;
+    const autoMode = kind === "autoMode";
+    const name = env.derived.names.cluster;
     const exec = execConfig({
       clusterName: name,
       endpoint: "",
       certificateAuthorityData: "",
       region: env.region,
-      roleArn: workloadsPrincipal(env),
+      roleArn: env.derived.workloadsPrincipal,
     });
     const cluster = { host: eks.clusterEndpoint, clusterCaCertificate: Fn.base64decode(eks.clusterCertificateAuthorityData) };
     const token = { apiVersion: exec.apiVersion, command: exec.command, args: exec.args };

@@ -6,7 +6,8 @@ import { OPEN_TO_INTERNET_ADDRESSES, parseCidr, publicAddressCount, type Cidr } 
 import { KUBECONFIG_DIR, SAMPLE_2048_NAMESPACE } from "../../lib/naming";
 import { ciRoles, stateReaders, stateWriters, workloadsPrincipal } from "../ci";
 import { ALL_RULES } from "../../policy/rules";
-import { hasNodeGroups, type ParsedEnv } from "../schema";
+import { hasNodeGroups } from "../resolve";
+import type { ParsedEnv } from "../schema";
 import { issue, type ConfigIssue, type EnvRule } from "./types";
 
 const RULE_IDS = ALL_RULES.map((r) => r.id);

@@ -1,9 +1,9 @@
 /**
  * Rules of the foundation: state backend names, locking, zones and tags.
  */
-import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../../lib/aws-limits";
 import { partitionOf, zonesOf } from "../../lib/aws-catalog";
-import { lockTableName, stateBucketName, stateKeyAlias } from "../../lib/naming";
+import { backendNameUses, nameIssues } from "../name-checks";
+import { backendNames } from "../resolve";
 import { RESERVED_TAG_KEYS, type ParsedEnv } from "../schema";
 import type { ConfigIssue, EnvRule } from "./types";
 
@@ -26,40 +26,10 @@ function configArns(env: ParsedEnv): [(string | number)[], string][] {
   return out;
 }
 
-/** The path and value to blame for a derived name: the override when given, else the project. */
-function derivedFrom(env: ParsedEnv, overridePath: readonly (string | number)[], override: string | undefined) {
-  return override !== undefined ? { path: overridePath, value: override } : { path: ["project"], value: env.project };
-}
-
 export const FOUNDATION_RULES: readonly EnvRule[] = [
   {
     needs: ["project", "name", "backend"],
-    check: (env) => {
-      const issues: ConfigIssue[] = [];
-      if (env.backend.kind === "hcp") return issues; // no bucket, table or key of its own
-      const bucket = stateBucketName(env);
-      const bucketProblem = s3BucketNameProblem(bucket);
-      if (bucketProblem) {
-        issues.push({
-          ...derivedFrom(env, ["backend", "bucketName"], env.backend.bucketName),
-          message: `makes the state bucket name "${bucket}" invalid: ${bucketProblem}`,
-        });
-      }
-      const table = lockTableName(env);
-      const tableProblem = dynamodbTableNameProblem(table);
-      if (tableProblem) {
-        issues.push({
-          ...derivedFrom(env, ["backend", "lockTableName"], env.backend.lockTableName),
-          message: `makes the lock table name "${table}" invalid: ${tableProblem}`,
-        });
-      }
-      const alias = stateKeyAlias(env);
-      const aliasProblem = kmsAliasProblem(alias);
-      if (aliasProblem) {
-        issues.push({ path: ["project"], value: env.project, message: `makes the state key alias "${alias}" invalid: ${aliasProblem}` });
-      }
-      return issues;
-    },
+    check: (env) => nameIssues(backendNameUses(env, backendNames(env))),
   },
   {
     needs: ["backend"],

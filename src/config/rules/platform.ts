@@ -4,41 +4,18 @@
  * Each limit names its source: the EKS, DynamoDB and EC2 quotas pages of the AWS documentation and
  * the Kubernetes API conventions.
  */
-import {
-  autoscalingGroupNameProblem,
-  eventRuleNameProblem,
-  dynamodbTableNameProblem,
-  ecrRepositoryNameProblem,
-  eksChildNameProblem,
-  eksClusterNameProblem,
-  iamRoleNameProblem,
-  labelKeyProblem,
-  labelValueProblem,
-  launchTemplateNameProblem,
-  logGroupNameProblem,
-  sqsQueueNameProblem,
-} from "../../lib/aws-limits";
+import { labelKeyProblem, labelValueProblem } from "../../lib/aws-limits";
 import { architecturesOf, instanceCategoryProblem, instanceTypeProblem } from "../../lib/aws-catalog";
 import { contains, format, MAX_COMPUTED_ZONES, overlaps, parseCidr, RFC1918, subnet, type Cidr } from "../../lib/cidr";
 import { imageReleaseProblem } from "../../lib/eks-node-images";
 import { kubernetesVersionProblem, SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks-versions";
-import { interruptionRuleNames } from "../../lib/interruption-events";
 import {
-  appTableName,
-  lockTableName,
   COREDNS_FARGATE_PROFILE,
   LB_CONTROLLER_FARGATE_PROFILE,
   METRICS_SERVER_FARGATE_PROFILE,
-  clusterLogGroupName,
   clusterName,
-  ecrRepositoryName,
-  flowLogGroupName,
   KARPENTER_FARGATE_PROFILE,
   KARPENTER_NODE_GROUP,
-  karpenterQueueName,
-  managedGroupTemplateName,
-  roleNames,
-  selfManagedGroupName,
 } from "../../lib/naming";
 import {
   capacityProblems,
@@ -57,17 +34,11 @@ import {
   zonesCovered,
   type Problem,
 } from "../../lib/validation";
-import {
-  hasNodeGroups,
-  KARPENTER_CONTROLLER_INSTANCE_TYPE,
-  KEY_NAME_PATTERN,
-  nodeGroupNames,
-  vpcCidrOf,
-  type ParsedEnv,
-  type TaintConfig,
-} from "../schema";
+import { nameIssues, platformNameUses } from "../name-checks";
+import { derivedNames, hasNodeGroups, nodeGroupNames, projectFargateProfiles } from "../resolve";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, KEY_NAME_PATTERN, vpcCidrOf, type ParsedEnv, type TaintConfig } from "../schema";
 import { nodeadmUserData } from "../../constructs/eks-worker-nodes/user-data";
-import { blameProject, issue, type ConfigIssue, type EnvRule } from "./types";
+import { issue, type ConfigIssue, type EnvRule } from "./types";
 
 const KEY_NAME_RULE = "must be 1-40 lowercase letters, digits and hyphens, starting with a letter";
 // Amazon EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html) and API limits.
@@ -101,18 +72,6 @@ function keyIssues(section: readonly string[], keys: readonly string[]): ConfigI
   return keys.filter((k) => !KEY_NAME_PATTERN.test(k)).map((k) => issue([...section, k], k, `has an invalid name: ${KEY_NAME_RULE}`));
 }
 
-/** Checks a derived name, blaming `path` (the field the user controls). */
-function nameIssue(
-  path: readonly (string | number)[],
-  value: unknown,
-  what: string,
-  name: string,
-  problem: (n: string) => string | undefined,
-): ConfigIssue[] {
-  const p = problem(name);
-  return p ? [issue(path, value, `makes the ${what} "${name}" invalid: ${p}`)] : [];
-}
-
 function parsed(text: string): Cidr | undefined {
   const c = parseCidr(text);
   return typeof c === "string" ? undefined : c;
@@ -137,36 +96,8 @@ function freeServiceRange(vpc: Cidr): string {
 const names: EnvRule = {
   needs: ["project", "name", "nodeGroups", "fargate", "tables", "ecr", "eks", "backend", "vpc", "availabilityZones"],
   check: (env) => {
-    const blame = blameProject(env);
-    const out: ConfigIssue[] = [];
-    out.push(...nameIssue(blame.path, blame.value, "cluster name", clusterName(env), eksClusterNameProblem));
-    // One line for the longest role name: if it fits, every role name of the environment fits.
-    const longestRole = Object.values(roleNames(env)).sort((a, b) => b.length - a.length)[0];
-    out.push(...nameIssue(blame.path, blame.value, "longest IAM role name", longestRole, iamRoleNameProblem));
-    out.push(...nameIssue(blame.path, blame.value, "control-plane log group name", clusterLogGroupName(env), logGroupNameProblem));
-    out.push(...nameIssue(blame.path, blame.value, "flow-log group name", flowLogGroupName(env), logGroupNameProblem));
-
-    const groups = [
-      ...Object.entries(env.nodeGroups.selfManaged).map(([k, g]) => ["selfManaged", k, g] as const),
-      ...Object.entries(env.nodeGroups.managed).map(([k, g]) => ["managed", k, g] as const),
-    ];
-    for (const [kind, key, g] of groups) {
-      if (!KEY_NAME_PATTERN.test(key)) continue; // reported by keyIssues
-      const path = ["nodeGroups", kind, key];
-      // A per-zone group's longest name (every zone letter is one character) stands for all of them.
-      const longest = nodeGroupNames(env, key, g).sort((a, b) => b.length - a.length)[0];
-      if (kind === "selfManaged") {
-        out.push(...nameIssue(path, key, "launch template name", selfManagedGroupName(clusterName(env), key), launchTemplateNameProblem));
-        out.push(
-          ...nameIssue(path, key, "autoscaling group name", selfManagedGroupName(clusterName(env), longest), autoscalingGroupNameProblem),
-        );
-      } else {
-        out.push(
-          ...nameIssue(path, key, "launch template name", managedGroupTemplateName(clusterName(env), key), launchTemplateNameProblem),
-        );
-        out.push(...nameIssue(path, key, "node group name", longest, eksChildNameProblem));
-      }
-    }
+    const names = derivedNames(env);
+    const out = nameIssues(platformNameUses(env, names));
     out.push(...keyIssues(["nodeGroups", "selfManaged"], Object.keys(env.nodeGroups.selfManaged)));
     out.push(...keyIssues(["nodeGroups", "managed"], Object.keys(env.nodeGroups.managed)));
     out.push(
@@ -180,26 +111,12 @@ const names: EnvRule = {
     out.push(...keyIssues(["eks", "admins"], Object.keys(env.eks.admins)));
     out.push(...keyIssues(["eks", "viewers"], Object.keys(env.eks.viewers)));
     for (const table of Object.keys(env.tables)) {
-      out.push(...nameIssue(["tables", table], table, "table name", appTableName(env, table), dynamodbTableNameProblem));
-      if (env.backend.kind === "s3" && env.backend.dynamodbLock && appTableName(env, table) === lockTableName(env))
+      if (env.backend.kind === "s3" && names.tables[table] === names.lockTable)
         out.push(
-          issue(
-            ["tables", table],
-            table,
-            `makes the table "${lockTableName(env)}", the state lock table's name; give the table another name`,
-          ),
+          issue(["tables", table], table, `makes the table "${names.lockTable}", the state lock table's name; give the table another name`),
         );
     }
-    const repeated = listedTwiceProblems(env.ecr.repositories);
-    env.ecr.repositories.forEach((image, i) => {
-      out.push(...nameIssue(["ecr", "repositories", i], image, "repository name", ecrRepositoryName(env, image), ecrRepositoryNameProblem));
-      out.push(
-        ...issuesAt(
-          ["ecr", "repositories"],
-          repeated.filter((p) => p.path[0] === i),
-        ),
-      );
-    });
+    out.push(...issuesAt(["ecr", "repositories"], listedTwiceProblems(env.ecr.repositories)));
     return out;
   },
 };
@@ -473,23 +390,6 @@ export function nodeVersionIssues(path: (string | number)[], version: string | u
   return [];
 }
 
-/** Whether the cluster has EC2 nodes before Karpenter runs: node groups, or Karpenter's controller group. */
-function hasNodesOfItsOwn(env: Pick<ParsedEnv, "nodeGroups" | "karpenter">): boolean {
-  return hasNodeGroups(env) || env.karpenter?.controllerOn === "nodeGroup";
-}
-
-/** The Fargate profiles the project adds itself: Karpenter's, and kube-system's on a cluster without nodes. */
-function projectFargateProfiles(env: Pick<ParsedEnv, "nodeGroups" | "workloads" | "eks" | "karpenter">): string[] {
-  const karpenter = env.karpenter?.controllerOn === "fargate" ? [KARPENTER_FARGATE_PROFILE] : [];
-  if (env.eks.autoMode || hasNodesOfItsOwn(env)) return karpenter;
-  return [
-    COREDNS_FARGATE_PROFILE,
-    METRICS_SERVER_FARGATE_PROFILE,
-    ...(env.workloads.loadBalancerController ? [LB_CONTROLLER_FARGATE_PROFILE] : []),
-    ...karpenter,
-  ];
-}
-
 const compute: EnvRule = {
   needs: ["nodeGroups", "fargate", "eks", "workloads", "karpenter", "vpc", "availabilityZones"],
   check: (env) => {
@@ -573,7 +473,7 @@ const compute: EnvRule = {
       out.push(...taintIssues([...path, "taints"], g.taints, true));
     }
     const profiles = Object.entries(env.fargate.profiles);
-    const added = projectFargateProfiles(env);
+    const added = Object.keys(projectFargateProfiles(env));
     if (profiles.length + added.length > MAX_FARGATE_PROFILES) {
       out.push(
         issue(
@@ -673,11 +573,6 @@ const karpenter: EnvRule = {
     })) {
       out.push(...issuesAt(["karpenter", "nodePool", list], listedTwiceProblems(values)));
     }
-    const queue = karpenterQueueName(clusterName(env));
-    const blame = blameProject(env);
-    out.push(...nameIssue(blame.path, blame.value, "Karpenter interruption queue name", queue, sqsQueueNameProblem));
-    const longestRule = interruptionRuleNames(queue).sort((a, b) => b.length - a.length)[0];
-    out.push(...nameIssue(blame.path, blame.value, "longest Karpenter EventBridge rule name", longestRule, eventRuleNameProblem));
     return out;
   },
 };
