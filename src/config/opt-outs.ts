@@ -8,7 +8,7 @@
  */
 import { ecrRepositoryId, tableId, terraformName } from "../lib/addressing";
 import type { Suppression } from "../policy/suppressions";
-import type { EnvConfig } from "./schema";
+import type { EnvConfig } from "./resolve";
 
 /** Every suppression the opt-outs of `env` imply, declared in `source` (the environment's file). */
 export function optOutSuppressions(env: EnvConfig, source: string): Suppression[] {
