@@ -130,50 +130,55 @@ describe("resolveEnv: what is derived once", () => {
 describe("names two environments of one account and region would both create", () => {
   const at = (file: string, fields: Partial<EnvInput>) => ({
     source: `envs/${file}.ts`,
-    raw: { ...base, accountId: "111111111111", ...fields },
+    raw: { ...base, accountId: "777777777777", ...fields },
   });
   const table = { hashKey: { name: "id", type: "S" as const } };
-  // acme-dev's table "eks-orders" and acme-dev-eks's table "orders" are both "acme-dev-eks-orders".
-  const dev = (fields: Partial<EnvInput> = {}) => at("dev", { project: "acme", name: "dev", tables: { "eks-orders": table }, ...fields });
-  const eks = (fields: Partial<EnvInput> = {}) => at("eks", { project: "acme-dev", name: "eks", tables: { orders: table }, ...fields });
+  // team-north's table "eks-orders" and team-north-eks's table "orders" are both "team-north-eks-orders".
+  const north = (fields: Partial<EnvInput> = {}) =>
+    at("north", { project: "team", name: "north", tables: { "eks-orders": table }, ...fields });
+  const eks = (fields: Partial<EnvInput> = {}) => at("eks", { project: "team-north", name: "eks", tables: { orders: table }, ...fields });
   const group = { minSize: 1, maxSize: 2 };
 
   const cases: [string, ReturnType<typeof at>[], string[]][] = [
     [
       "a table",
-      [dev(), eks()],
+      [north(), eks()],
       [
-        'env "eks": tables.orders makes the table name "acme-dev-eks-orders", which envs/dev.ts also makes in account 111111111111 in eu-west-1; AWS refuses the second: change tables.orders in envs/eks.ts (got "orders")',
+        'env "eks": tables.orders makes the table name "team-north-eks-orders", which envs/north.ts also makes in account 777777777777 in eu-west-1; AWS refuses the second: change tables.orders in envs/eks.ts (got "orders")',
       ],
     ],
     [
       "a self-managed group's launch template and autoscaling group, one line",
       [
-        at("dev", { project: "acme", name: "dev", nodeGroups: { selfManaged: { "eks-app": group } } }),
-        at("eks", { project: "acme-dev", name: "eks", nodeGroups: { selfManaged: { app: group } } }),
+        at("north", { project: "team", name: "north", nodeGroups: { selfManaged: { "eks-app": group } } }),
+        at("eks", { project: "team-north", name: "eks", nodeGroups: { selfManaged: { app: group } } }),
       ],
       [
-        'env "eks": nodeGroups.selfManaged.app makes the launch template name "acme-dev-eks-eks-app", which envs/dev.ts also makes in account 111111111111 in eu-west-1; AWS refuses the second: change nodeGroups.selfManaged.app in envs/eks.ts (got "app")',
+        'env "eks": nodeGroups.selfManaged.app makes the launch template name "team-north-eks-eks-app", which envs/north.ts also makes in account 777777777777 in eu-west-1; AWS refuses the second: change nodeGroups.selfManaged.app in envs/eks.ts (got "app")',
       ],
     ],
     [
       "a launch template of a group named like another environment's cluster",
       [
-        at("dev", { project: "acme", name: "dev", nodeGroups: { selfManaged: { "xy-eks-app": group } } }),
-        at("xy", { project: "acme-dev-eks", name: "xy", nodeGroups: { selfManaged: { app: group } } }),
+        at("north", { project: "team", name: "north", nodeGroups: { selfManaged: { "xy-eks-app": group } } }),
+        at("xy", { project: "team-north-eks", name: "xy", nodeGroups: { selfManaged: { app: group } } }),
       ],
       [
-        'env "xy": nodeGroups.selfManaged.app makes the launch template name "acme-dev-eks-xy-eks-app", which envs/dev.ts also makes in account 111111111111 in eu-west-1; AWS refuses the second: change nodeGroups.selfManaged.app in envs/xy.ts (got "app")',
+        'env "xy": nodeGroups.selfManaged.app makes the launch template name "team-north-eks-xy-eks-app", which envs/north.ts also makes in account 777777777777 in eu-west-1; AWS refuses the second: change nodeGroups.selfManaged.app in envs/xy.ts (got "app")',
       ],
     ],
     [
       "the same table in another region",
-      [dev(), eks({ region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] })],
+      [north(), eks({ region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] })],
       [],
     ],
-    ["the same table in another account", [dev(), eks({ accountId: "222222222222" })], []],
-    ["the same table where one names no account", [dev(), eks({ accountId: undefined })], []],
-    ["a table named like another environment's queue (another type)", [dev({ karpenter: {} }), eks({ tables: { karpenter: table } })], []],
+    ["the same table in another account", [north(), eks({ accountId: "222222222222" })], []],
+    ["the same table where one names no account", [north(), eks({ accountId: undefined })], []],
+    [
+      "a table named like another environment's queue (another type)",
+      [north({ karpenter: {} }), eks({ tables: { karpenter: table } })],
+      [],
+    ],
   ];
 
   it.each(cases)("%s", (_label, sources, expected) => {
