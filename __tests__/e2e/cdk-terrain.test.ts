@@ -79,7 +79,9 @@ const out = testOutputDir("cdk-terrain");
 const app = path.join(out, "app");
 const npmCache = path.join(PROJECT_ROOT, ".test-output", "cdk-terrain-npm-cache");
 const cdktfOut = path.join(out, "cdktf.out");
-const cdktnOut = path.join(out, "cdktn.out");
+// At the same place in its project as the project's own output in the project, so paths the stacks
+// hold relative to the project (a kubeconfig file) are the same in both.
+const cdktnOut = path.join(app, path.relative(PROJECT_ROOT, cdktfOut));
 
 /** The environment of every child: the fixture environments, all of them, no debug output. */
 function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -238,7 +238,9 @@ export class EmulatedEnvironment {
     this.env = env;
     // The scripts read the environment from a file, as they do in the project: this one.
     fs.mkdirSync(this.envsDir, { recursive: true });
-    fs.writeFileSync(path.join(this.envsDir, `${env.name}.json`), `${JSON.stringify(env, null, 2)}\n`);
+    // The configuration with every default filled in; what the resolver derives from it is not input.
+    const { derived: _derived, ...input } = env;
+    fs.writeFileSync(path.join(this.envsDir, `${env.name}.json`), `${JSON.stringify(input, null, 2)}\n`);
     buildApp([env], this.outdir).app.synth();
     const stacks: EmulatedStack[] = [];
     for (const kind of ["backend", "platform"] as const) {
