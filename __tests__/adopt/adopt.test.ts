@@ -79,16 +79,19 @@ describe.runIf(tc)("a team replaces the samples with its own environment", () =>
     });
     expect(install.code, install.stderr).toBe(0);
     // The same environments (the fixtures), synthesized by both installs: byte for byte the same.
-    const synth = (cwd: string, outdir: string) =>
+    // Each output sits at the same place in its project, so paths relative to the project (a
+    // kubeconfig file) are the same too.
+    const outdirIn = (root: string) => path.join(root, ".test-output", "adopt-synth");
+    const synth = (cwd: string) =>
       runProcess(process.execPath, ["--import", "tsx", "main.ts"], {
         cwd,
-        env: { ...cleanEnv(), EKS_ENVS_DIR: path.join(cwd, "__tests__", "fixtures", "envs"), CDKTF_OUTDIR: outdir },
+        env: { ...cleanEnv(), EKS_ENVS_DIR: path.join(cwd, "__tests__", "fixtures", "envs"), CDKTF_OUTDIR: outdirIn(cwd) },
         timeoutMs: 180_000,
       });
-    const ours = await synth(PROJECT_ROOT, path.join(out, "with-scripts"));
-    const theirs = await synth(copy, path.join(out, "without-scripts"));
+    const ours = await synth(PROJECT_ROOT);
+    const theirs = await synth(copy);
     expect([ours.code, theirs.code], ours.stderr + theirs.stderr).toEqual([0, 0]);
-    expect(treeOf(path.join(out, "without-scripts"))).toEqual(treeOf(path.join(out, "with-scripts")));
+    expect(treeOf(outdirIn(copy))).toEqual(treeOf(outdirIn(PROJECT_ROOT)));
 
     const samples = fs.readdirSync(path.join(copy, "envs"));
     for (const f of samples) fs.rmSync(path.join(copy, "envs", f));
