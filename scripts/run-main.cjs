@@ -13,6 +13,11 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
+// esbuild's synchronous calls (this bundle, environment files, the thumbprint program) then run its
+// binary as a child that exits before the call returns, instead of a worker thread's service
+// process that outlives the synth. Read once, when esbuild is first loaded.
+process.env.ESBUILD_WORKER_THREADS ??= "0";
+
 const ROOT = path.resolve(__dirname, "..");
 const MAIN = path.join(ROOT, "main.ts");
 // In the project itself, not under node_modules: that may be a link to another checkout's (a git
