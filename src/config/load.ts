@@ -39,18 +39,23 @@ export async function loadEnvSources(dir: string): Promise<EnvSource[]> {
   if (files.length === 0) throw new Error(`no environment files (*.ts) found in ${dir}; add one, e.g. envs/dev.ts`);
   const sources: EnvSource[] = [];
   const problems: string[] = [];
+  // A FIFO would block the import forever, a socket or device fails obscurely: plain files only.
+  const kinds = new Map(files.map((file) => [file, notAFile(path.join(dir, file))]));
+  const compiled = compileAll(
+    dir,
+    files.filter((f) => !kinds.get(f) && !f.endsWith(".json")),
+  );
   for (const file of files.sort()) {
     const full = path.join(dir, file);
     const source = path.relative(process.cwd(), full) || full;
-    // A FIFO would block the import forever, a socket or device fails obscurely: plain files only.
-    const kind = notAFile(full);
+    const kind = kinds.get(file);
     if (kind) {
       problems.push(`${source} is ${kind}, not a file; environment files are plain files: remove or rename it`);
       continue;
     }
     let mod: Record<string, unknown>;
     try {
-      mod = importEnvFile(full);
+      mod = importEnvFile(full, compiled.get(file));
     } catch (err) {
       problems.push(loadErrorMessage(err, full, source));
       continue;
@@ -94,35 +99,65 @@ function notAFile(full: string): string | undefined {
   return "a device";
 }
 
+/** An environment file compiled to CommonJS, with its source map. */
+interface Compiled {
+  readonly code: string;
+  readonly map: SourceMap;
+}
+
 /**
- * Loads one file; its errors name their line through its source map. A `.ts` or `.js` file
- * is compiled with the files it imports by esbuild (packages stay `require`s), then run as a
- * CommonJS module: the same with or without a TypeScript loader in the process, so the app can run
- * precompiled. A file that calls `process.exit` while loading would end the run with its own code
- * (0: a silent "success"): the call throws instead, and the file is reported like any other that
- * throws.
+ * Compiles the `.ts`/`.js` files `names` of `dir` with esbuild, each with the files it imports
+ * (packages stay `require`s), in one build: one esbuild process for the whole folder. When that
+ * build fails (a syntax error in one file), nothing is returned and each file is compiled on its
+ * own, so the others still load; with `single`, the error is thrown instead.
  */
-function importEnvFile(full: string): Record<string, unknown> {
-  if (full.endsWith(".json")) return { default: JSON.parse(fs.readFileSync(full, "utf8")) as unknown };
+function compileAll(dir: string, names: readonly string[], single = false): Map<string, Compiled> {
+  const out = new Map<string, Compiled>();
+  if (names.length === 0) return out;
   // Loaded here, not at the top: only a synth that reads environment files needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof Esbuild;
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [path.basename(full)],
-    absWorkingDir: path.dirname(full),
-    bundle: true,
-    packages: "external",
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    sourcemap: "external",
-    sourcesContent: false,
-    outdir: ".",
-    write: false,
-    logLevel: "silent",
-  });
-  const code = outputFiles.find((f) => f.path.endsWith(".js"))!.text;
-  const map = new SourceMap(JSON.parse(outputFiles.find((f) => f.path.endsWith(".map"))!.text) as SourceMapPayload);
+  let files;
+  try {
+    ({ outputFiles: files } = esbuild.buildSync({
+      entryPoints: [...names],
+      absWorkingDir: dir,
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      sourcemap: "external",
+      sourcesContent: false,
+      outdir: ".",
+      write: false,
+      logLevel: "silent",
+    }));
+  } catch (err) {
+    if (single) throw err;
+    return out;
+  }
+  const text = new Map(files.map((f) => [path.basename(f.path), f.text]));
+  for (const name of names) {
+    const js = `${name.replace(/\.(ts|js)$/, "")}.js`;
+    const code = text.get(js);
+    const map = text.get(`${js}.map`);
+    if (code !== undefined && map !== undefined) out.set(name, { code, map: new SourceMap(JSON.parse(map) as SourceMapPayload) });
+  }
+  return out;
+}
+
+/**
+ * Loads one file; its errors name their line through its source map. A `.ts` or `.js` file is
+ * compiled by `compileAll` (unless given compiled), then run as a CommonJS module: the same with or
+ * without a TypeScript loader in the process, so the app can run precompiled. A file that calls
+ * `process.exit` while loading would end the run with its own code (0: a silent "success"): the
+ * call throws instead, and the file is reported like any other that throws.
+ */
+function importEnvFile(full: string, compiled?: Compiled): Record<string, unknown> {
+  if (full.endsWith(".json")) return { default: JSON.parse(fs.readFileSync(full, "utf8")) as unknown };
+  const name = path.basename(full);
+  const { code, map } = compiled ?? compileAll(path.dirname(full), [name], true).get(name)!;
   const exit = Object.getOwnPropertyDescriptor(process, "exit")!;
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
   const prepare = Error.prepareStackTrace;
