@@ -188,7 +188,7 @@ export function mermaidDiagram(stacks: Stack[]): string {
     lines.push("  end");
   }
   const edges = new Set<string>();
-  const outputsOf = new Map(stacks.map((s) => [s.id, (s.json.output as Json | undefined) ?? {}]));
+  const outputsOf = new Map(stacks.map((s) => [s.id, s.json.output ?? {}]));
   for (const stack of stacks) {
     for (const r of resourcesOf(stack)) {
       const from = nodeOf.get(`${stack.id}|${r.address}`);
@@ -203,7 +203,7 @@ export function mermaidDiagram(stacks: Stack[]): string {
       for (const m of text.matchAll(
         /data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)/g,
       )) {
-        const output = (outputsOf.get(m[1]) ?? {})[m[2]] as Json | undefined;
+        const output = outputsOf.get(m[1])?.[m[2]];
         const ref = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\./.exec(JSON.stringify(output?.value ?? ""));
         const to = ref ? nodeOf.get(`${m[1]}|${ref[1]}.${ref[2]}`) : undefined;
         if (to) edges.add(`  ${to} -. "remote state" .-> ${from}`);
@@ -214,7 +214,7 @@ export function mermaidDiagram(stacks: Stack[]): string {
   const backend = stacks.find((s) => s.id.endsWith("-backend"));
   const bucketNode = backend && [...nodeOf].find(([k]) => k.startsWith(`${backend.id}|aws_s3_bucket.`))?.[1];
   for (const stack of stacks) {
-    const s3 = ((stack.json.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
+    const s3 = stack.json.terraform?.backend?.s3;
     if (bucketNode && s3 && stack !== backend) edges.add(`  ${id(stack.id)} -. "state: ${String(s3.key)}" .-> ${bucketNode}`);
   }
   return [...lines, ...[...edges].sort()].join("\n");
@@ -229,17 +229,15 @@ export function auditMarkdown(outdir: string, env: string): string {
     ...table(
       ["stack", "resources", "data sources", "providers", "state"],
       stacks.map((s) => {
-        const backend = (s.json.terraform as Json | undefined)?.backend as Json | undefined;
-        const kind = Object.keys(backend ?? {})[0] ?? "local";
+        const backend = s.json.terraform?.backend ?? {};
+        const kind = Object.keys(backend)[0] ?? "local";
         const where =
-          kind === "s3"
-            ? `s3://${String((backend!.s3 as Json).bucket)}/${String((backend!.s3 as Json).key)}`
-            : `${kind} ${valueText(((backend?.[kind] as Json) ?? {}).path ?? "")}`;
+          kind === "s3" ? `s3://${String(backend.s3.bucket)}/${String(backend.s3.key)}` : `${kind} ${valueText(backend[kind]?.path ?? "")}`;
         return [
           code(s.id),
           String(resourcesOf(s).length),
           String(resourcesOf(s, "data").length),
-          Object.keys((s.json.provider as Json) ?? {})
+          Object.keys(s.json.provider ?? {})
             .sort()
             .join(", "),
           where.trim(),

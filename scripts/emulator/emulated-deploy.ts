@@ -36,9 +36,7 @@ import {
   writeCliConfig,
   type PruneReport,
 } from "../terraform/terraform";
-import { readStackFile } from "../../src/lib/synthesized";
-
-type Json = Record<string, unknown>;
+import { blocks, readStackFile, type Json, type TerraformJson } from "../../src/lib/synthesized";
 
 /** The account moto uses when the environment names none (moto's own default). */
 const MOTO_DEFAULT_ACCOUNT = "123456789012";
@@ -77,9 +75,8 @@ export interface EmulatedCredentials {
 const DUMMY: EmulatedCredentials = { accessKeyId: EMULATED_KEY, secretAccessKey: EMULATED_KEY };
 
 /** The provider override that sends every AWS call of a stack to the emulator. */
-export function emulatorProviderOverride(stackJson: Json, endpoint: string): Json | undefined {
-  const providers = (stackJson.provider as Json | undefined)?.aws as Json[] | undefined;
-  if (!providers || providers.length === 0) return undefined;
+export function emulatorProviderOverride(stackJson: TerraformJson, endpoint: string): TerraformJson | undefined {
+  if (blocks(stackJson.provider?.aws).length === 0) return undefined;
   return {
     provider: {
       // Credentials come from the environment of each command: whoever it acts as.
@@ -111,8 +108,8 @@ function emulatorBackendSettings(endpoint: string): Json {
  * synthesized one whole, so it repeats it (bucket, key, lock table, role...) with the emulator's
  * settings added. Undefined for a stack with local state.
  */
-export function emulatorBackendOverride(stackJson: Json, endpoint: string): Json | undefined {
-  const s3 = ((stackJson.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
+export function emulatorBackendOverride(stackJson: TerraformJson, endpoint: string): TerraformJson | undefined {
+  const s3 = stackJson.terraform?.backend?.s3;
   if (!s3) return undefined;
   return { terraform: { backend: { s3: { ...s3, ...emulatorBackendSettings(endpoint) } } } };
 }

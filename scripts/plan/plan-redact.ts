@@ -14,11 +14,10 @@
 
 import { writeFileAtomic } from "../common/private-files";
 import { parseJsonFrom } from "../../src/lib/text";
+import type { Json } from "../../src/lib/synthesized";
 
 /** What a redacted value becomes. */
 export const REDACTED = "(sensitive)";
-
-type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 

@@ -19,7 +19,7 @@ import {
   useCallerCredentials,
   type TerraformRun,
 } from "../terraform/terraform";
-import { readManifest } from "../../src/lib/synthesized";
+import { readManifest, type TerraformJson } from "../../src/lib/synthesized";
 import { privateDir } from "../common/private-files";
 import { escapeControlKeepingLines } from "../../src/lib/text";
 
@@ -163,7 +163,7 @@ export async function planEnvironment(options: PlanOptions): Promise<PlanRun> {
         fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stackJson, null, 2));
         // An override file (the emulator's backend, say) repeats a block whole: it must not bring the role back.
         for (const file of fs.readdirSync(work).filter((f) => /(^|_)override\.tf\.json$/.test(f))) {
-          const override = JSON.parse(fs.readFileSync(path.join(work, file), "utf8")) as Record<string, unknown>;
+          const override = JSON.parse(fs.readFileSync(path.join(work, file), "utf8")) as TerraformJson;
           if (useCallerCredentials(override).length > 0) fs.writeFileSync(path.join(work, file), JSON.stringify(override, null, 2));
         }
         if (dropped.length > 0)

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runProcess, type ProcessRun } from "../common/process";
 import { removeOnInterrupt } from "../../src/lib/interrupts";
-import { readStackFile, valueText } from "../../src/lib/synthesized";
+import { block, blocks, readStackFile, valueText, type Json, type TerraformJson } from "../../src/lib/synthesized";
 import { parseJsonFrom } from "../../src/lib/text";
 
 /** Providers the stacks use besides hashicorp/aws: pruned (visibly) where the registry cannot be reached. */
@@ -164,15 +164,13 @@ export const OFFLINE_AWS_ENV: NodeJS.ProcessEnv = {
   AWS_EC2_METADATA_DISABLED: "true",
 };
 
-type Json = Record<string, unknown>;
-
 /**
  * The provider override of an offline plan: skip every call to STS and IMDS, retry nothing, and,
  * since no account exists to compare with, drop `allowed_account_ids` and any role to assume.
  */
-export function offlineProviderOverride(stackJson: Json): Json | undefined {
-  const providers = (stackJson.provider as Json | undefined)?.aws as Json[] | undefined;
-  if (!providers || providers.length === 0) return undefined;
+export function offlineProviderOverride(stackJson: TerraformJson): TerraformJson | undefined {
+  const providers = blocks(stackJson.provider?.aws);
+  if (providers.length === 0) return undefined;
   const override: Json = {
     skip_credentials_validation: true,
     skip_requesting_account_id: true,
@@ -186,7 +184,7 @@ export function offlineProviderOverride(stackJson: Json): Json | undefined {
 }
 
 /** The backend override of an offline plan: a local state file in the work folder. */
-const OFFLINE_BACKEND_OVERRIDE: Json = { terraform: { backend: { local: { path: "offline.tfstate" } } } };
+const OFFLINE_BACKEND_OVERRIDE: TerraformJson = { terraform: { backend: { local: { path: "offline.tfstate" } } } };
 
 /** What pruning did to a stack, for the test output. */
 export interface PruneReport {
@@ -200,7 +198,7 @@ export interface PruneReport {
  * attributes of remaining blocks that reference them. Used only for offline checks where those
  * providers cannot be installed; returns what it removed so the caller can say so.
  */
-export function pruneProviders(stackJson: Json, providers: readonly string[]): PruneReport {
+export function pruneProviders(stackJson: TerraformJson, providers: readonly string[]): PruneReport {
   const removed: string[] = [];
   if (providers.length === 0) return { providers: [], removed };
   const owns = (type: string) => providers.includes(type.split("_")[0]);
@@ -210,20 +208,20 @@ export function pruneProviders(stackJson: Json, providers: readonly string[]): P
     ["resource", ""],
     ["data", "data."],
   ] as const) {
-    const blocks = stackJson[section] as Json | undefined;
-    if (!blocks) continue;
-    for (const type of Object.keys(blocks)) {
+    const byType = stackJson[section];
+    if (!byType) continue;
+    for (const type of Object.keys(byType)) {
       if (!owns(type)) continue;
-      for (const name of Object.keys(blocks[type] as Json)) {
+      for (const name of Object.keys(byType[type])) {
         prunedAddresses.push(`${prefix}${type}.${name}`);
         removed.push(`${prefix}${type}.${name}`);
       }
-      delete blocks[type];
+      delete byType[type];
     }
-    if (Object.keys(blocks).length === 0) delete stackJson[section];
+    if (Object.keys(byType).length === 0) delete stackJson[section];
   }
-  const providerBlocks = stackJson.provider as Json | undefined;
-  const required = (stackJson.terraform as Json | undefined)?.required_providers as Json | undefined;
+  const providerBlocks = stackJson.provider;
+  const required = stackJson.terraform?.required_providers;
   for (const p of providers) {
     if (providerBlocks?.[p]) {
       delete providerBlocks[p];
@@ -236,7 +234,7 @@ export function pruneProviders(stackJson: Json, providers: readonly string[]): P
     const text = JSON.stringify(value);
     return prunedAddresses.some((a) => new RegExp(`\\b${a.replace(/\./g, "\\.")}\\b`).test(text));
   };
-  const outputs = stackJson.output as Json | undefined;
+  const outputs = stackJson.output;
   for (const name of Object.keys(outputs ?? {})) {
     if (mentions(outputs![name])) {
       delete outputs![name];
@@ -247,10 +245,8 @@ export function pruneProviders(stackJson: Json, providers: readonly string[]): P
     ["resource", ""],
     ["data", "data."],
   ] as const) {
-    const blocks = stackJson[section] as Json | undefined;
-    for (const [type, byName] of Object.entries(blocks ?? {})) {
-      for (const [name, body] of Object.entries(byName as Json)) {
-        const attrs = body as Json;
+    for (const [type, byName] of Object.entries(stackJson[section] ?? {})) {
+      for (const [name, attrs] of Object.entries(byName)) {
         for (const attr of Object.keys(attrs)) {
           if (attr === "//" || !mentions(attrs[attr])) continue;
           if (attr === "depends_on" && Array.isArray(attrs[attr])) {
@@ -268,8 +264,8 @@ export function pruneProviders(stackJson: Json, providers: readonly string[]): P
 }
 
 /** The providers a synthesized stack requires, by local name (`aws`, `external`, ...). */
-export function requiredProviders(stackJson: Json): string[] {
-  return Object.keys(((stackJson.terraform as Json | undefined)?.required_providers as Json | undefined) ?? {});
+export function requiredProviders(stackJson: TerraformJson): string[] {
+  return Object.keys(stackJson.terraform?.required_providers ?? {});
 }
 
 function safeRead(file: string): string | undefined {
@@ -317,7 +313,7 @@ export async function canInstallFromRegistry(workRoot: string, mirror: string | 
  * Copies a synthesized stack folder to `workDir` (keeping a previous `.terraform` there, so init
  * is fast the second time) and returns its parsed `cdk.tf.json`.
  */
-export function copyStack(stackDir: string, workDir: string): Json {
+export function copyStack(stackDir: string, workDir: string): TerraformJson {
   fs.mkdirSync(workDir, { recursive: true });
   for (const entry of fs.readdirSync(workDir)) {
     if (entry !== ".terraform" && entry !== ".terraform.lock.hcl") fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
@@ -335,11 +331,9 @@ export function copyStack(stackDir: string, workDir: string): Json {
  * exec token (kubernetes and helm providers). For CI plan roles, which are read-only and must not assume the deploy role.
  * Returns where it dropped a role (empty when the stack assumes none).
  */
-export function useCallerCredentials(stackJson: Json): string[] {
+export function useCallerCredentials(stackJson: TerraformJson): string[] {
   const dropped: string[] = [];
-  // A block is a list of objects in cdk.tf.json, and may be one object in an override file.
-  const blocks = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : v ? [v as Json] : []);
-  const raw = (stackJson.provider ?? {}) as Record<string, unknown>;
+  const raw = stackJson.provider ?? {};
   const providers = { aws: blocks(raw.aws), kubernetes: blocks(raw.kubernetes), helm: blocks(raw.helm) };
   for (const [i, p] of providers.aws.entries()) {
     if (p.assume_role) {
@@ -357,17 +351,16 @@ export function useCallerCredentials(stackJson: Json): string[] {
   };
   for (const p of providers.kubernetes) for (const exec of blocks(p.exec)) dropRoleArn(exec, "provider kubernetes");
   for (const p of providers.helm) {
-    const exec = (p.kubernetes as Json | undefined)?.exec as Json | undefined;
+    const exec = block(block(p.kubernetes)?.exec);
     if (exec) dropRoleArn(exec, "provider helm");
   }
-  const s3 = ((stackJson.terraform as Json | undefined)?.backend as Json | undefined)?.s3 as Json | undefined;
+  const s3 = stackJson.terraform?.backend?.s3;
   if (s3?.assume_role) {
     delete s3.assume_role;
     dropped.push("backend s3");
   }
-  const remote = ((stackJson.data as Json | undefined)?.terraform_remote_state ?? {}) as Record<string, Json>;
-  for (const [name, block] of Object.entries(remote)) {
-    const config = block.config as Json | undefined;
+  for (const [name, remote] of Object.entries(stackJson.data?.terraform_remote_state ?? {})) {
+    const config = block(remote.config);
     if (config?.assume_role) {
       delete config.assume_role;
       dropped.push(`data.terraform_remote_state.${name}`);

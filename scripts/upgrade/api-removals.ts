@@ -5,6 +5,7 @@
  * kind, with the minor that stopped serving it. Refresh it with each Kubernetes version added to
  * `src/lib/eks-versions.ts`.
  */
+import type { TerraformJson } from "../../src/lib/synthesized";
 
 /** An API version of a kind, and the Kubernetes minor that removed it. */
 export interface ApiRemoval {
@@ -91,17 +92,15 @@ export interface StackObject {
   readonly kind: string;
 }
 
-type Json = Record<string, unknown>;
-
 /**
  * The Kubernetes objects a synthesized stack defines itself (`kubernetes_manifest` and the
  * provider's typed resources), and the `kubernetes_*` resources whose API version is not known.
  * Helm releases are not walked: their charts' ranges are checked instead.
  */
-export function stackObjects(stackJson: Json): { objects: StackObject[]; unknown: string[] } {
+export function stackObjects(stackJson: TerraformJson): { objects: StackObject[]; unknown: string[] } {
   const objects: StackObject[] = [];
   const unknown: string[] = [];
-  for (const [type, byName] of Object.entries((stackJson.resource ?? {}) as Record<string, Record<string, Json>>)) {
+  for (const [type, byName] of Object.entries(stackJson.resource ?? {})) {
     if (!type.startsWith("kubernetes_")) continue;
     for (const [name, body] of Object.entries(byName)) {
       const address = `${type}.${name}`;

@@ -7,12 +7,30 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** A JSON object: a block's arguments, a policy statement. */
 export type Json = Record<string, unknown>;
+
+/** Blocks by type, then by name: the `resource` and `data` sections. */
+export type BlocksByType = Record<string, Record<string, Json>>;
+
+/**
+ * Synthesized Terraform JSON (a `cdk.tf.json`, or an override file), typed as far as this project
+ * reads it. Provider blocks are lists in `cdk.tf.json` and may be one object in an override file.
+ */
+export interface TerraformJson {
+  terraform?: { backend?: Record<string, Json>; required_providers?: Record<string, Json>; [key: string]: unknown };
+  provider?: Record<string, Json[] | Json>;
+  resource?: BlocksByType;
+  data?: BlocksByType;
+  output?: Record<string, Json>;
+  moved?: Json[];
+  [section: string]: unknown;
+}
 
 /** A synthesized stack: its id and its parsed `cdk.tf.json`. */
 export interface SynthesizedStack {
   readonly id: string;
-  readonly json: Json;
+  readonly json: TerraformJson;
 }
 
 /** One resource (or data source) of a stack. */
@@ -38,20 +56,23 @@ export function readStacks(outdir: string, filter: (id: string) => boolean = () 
   return Object.entries(readManifest(outdir))
     .filter(([id]) => filter(id))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([id, info]) => ({ id, json: JSON.parse(fs.readFileSync(path.join(outdir, info.synthesizedStackPath), "utf8")) as Json }));
+    .map(([id, info]) => ({
+      id,
+      json: JSON.parse(fs.readFileSync(path.join(outdir, info.synthesizedStackPath), "utf8")) as TerraformJson,
+    }));
 }
 
 /** The parsed `cdk.tf.json` of a stack folder. */
-export function readStackFile(stackDir: string): Json {
-  return JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Json;
+export function readStackFile(stackDir: string): TerraformJson {
+  return JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
 }
 
 /** The resources (or data sources) of a stack, sorted by address. */
-export function stackResources(stack: string, json: Json, section: "resource" | "data" = "resource"): StackResource[] {
+export function stackResources(stack: string, json: TerraformJson, section: "resource" | "data" = "resource"): StackResource[] {
   const out: StackResource[] = [];
-  for (const [type, byName] of Object.entries((json[section] as Json | undefined) ?? {})) {
-    for (const [name, body] of Object.entries(byName as Json)) {
-      const { "//": meta, ...config } = body as Json;
+  for (const [type, byName] of Object.entries(json[section] ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      const { "//": meta, ...config } = body;
       const metaPath = ((meta as Json | undefined)?.metadata as Json | undefined)?.path;
       const address = `${section === "data" ? "data." : ""}${type}.${name}`;
       out.push({ type, name, address, config, path: typeof metaPath === "string" ? metaPath : `${stack}/${name}` });

@@ -2,13 +2,13 @@
  * Helpers rules share: the resources of a synthesized stack, references between them, and IAM
  * policy documents that contain Terraform interpolations.
  */
-import { block, blocks, list, parsePolicyDocument, stackResources, statements, valueText, type Json } from "../lib/synthesized";
+import { block, blocks, list, parsePolicyDocument, stackResources, statements, valueText, type TerraformJson } from "../lib/synthesized";
 import type { DeclaredNetwork, PolicyContext, SynthResource } from "./types";
 
 export { block, blocks, list, parsePolicyDocument, statements, valueText };
 
 /** The resources of a synthesized stack (`cdk.tf.json` as an object). */
-export function resourcesOf(stack: string, json: Json): SynthResource[] {
+export function resourcesOf(stack: string, json: TerraformJson): SynthResource[] {
   return stackResources(stack, json);
 }
 

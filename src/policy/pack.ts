@@ -8,6 +8,7 @@ import { contextOf, resourcesOf } from "./context";
 import { ALL_RULES } from "./rules";
 import { suppresses, type Suppression } from "./suppressions";
 import type { DeclaredNetwork, PolicyRule, SynthResource } from "./types";
+import type { TerraformJson } from "../lib/synthesized";
 
 /** One rule's verdict on one resource that did not comply. */
 export interface Violation {
@@ -39,7 +40,7 @@ export function formatViolation(v: Violation): string {
  */
 export function evaluateStack(
   stack: string,
-  json: Record<string, unknown>,
+  json: TerraformJson,
   suppressions: readonly Suppression[],
   rules: readonly PolicyRule[] = ALL_RULES,
   network?: DeclaredNetwork,
@@ -83,7 +84,7 @@ export interface PolicyOptions {
  * manifest.json lists) and returns the report. Writes nothing.
  */
 export function checkPolicy(stack: TerraformStack, options: PolicyOptions = {}): StackReport {
-  const json = stack.toTerraform() as Record<string, unknown>;
+  const json = stack.toTerraform() as TerraformJson;
   const report = evaluateStack(stack.node.id, json, options.suppressions ?? [], ALL_RULES, options.network);
   const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
   for (const v of report.errors) Annotations.of(byPath.get(v.resource.path) ?? stack).addError(formatViolation(v));

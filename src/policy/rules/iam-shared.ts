@@ -3,8 +3,7 @@
  */
 import { blocks, parsePolicyDocument, statements } from "../context";
 import type { SynthResource } from "../types";
-
-type Json = Record<string, unknown>;
+import type { Json } from "../../lib/synthesized";
 
 /**
  * Permission policies (not trust policies, not KMS key policies) a resource of `PERMISSION_TYPES`

@@ -5,8 +5,7 @@
  */
 import { parse } from "yaml";
 import type { SynthResource } from "../types";
-
-type Json = Record<string, unknown>;
+import type { Json } from "../../lib/synthesized";
 
 export const KARPENTER_OBJECT_TYPES = ["helm_release", "kubernetes_manifest"];
 
