@@ -1,12 +1,16 @@
 /**
  * What the e2e tests share: moto (required on CI), emulated environments that run side by side
- * with a bound on how many deploy at once, and a record of each run's steps that tests read.
+ * with a bound on how many deploy at once, a record of each run's steps that tests read, and the
+ * opening every deploy scenario has in common (its own emulator, CI's identities, `npm run bootstrap`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../src/app";
+import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
 import type { EnvConfig } from "../../src/config";
+import { splitPolicy } from "../../src/lib/ci-iam";
 import { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
+import { isLostAnswer } from "../../scripts/emulator/emulator-gaps";
+import { deployInOrder, type DeployObservations } from "../../scripts/emulator/emulated-workflow";
 import { installedMotoVersion, MOTO_VERSION } from "../../scripts/emulator/moto";
 import { planEnvironment } from "../../scripts/plan/plan";
 import { summarizePlans, type PlanJson, type PlanSummary } from "../../scripts/plan/plan-summary";
@@ -83,6 +87,58 @@ export class Steps {
 export function startEmulated(out: string, env: EnvConfig, opts: { readonly iam?: boolean } = {}): Promise<EmulatedEnvironment> {
   const log = (line: string) => console.info(`[${path.basename(out)} ${env.name}] ${line}`);
   return EmulatedEnvironment.start(env, { root: path.join(out, env.name), projectRoot: PROJECT_ROOT, log, iam: opts.iam });
+}
+
+/** Whether a failed run hit the emulator's lost answer: in the error, or in the Terraform logs of the run. */
+function hitLostAnswer(run: ScenarioRun): boolean {
+  if (!run.steps.failed || !run.emu) return false;
+  if (isLostAnswer(run.steps.failed.error.message)) return true;
+  const logs = path.join(run.emu.options.root, "logs");
+  if (!fs.existsSync(logs)) return false;
+  return fs.readdirSync(logs).some((f) => isLostAnswer(fs.readFileSync(path.join(logs, f), "utf8")));
+}
+
+/** A deploy scenario's run: its steps, and the emulated environment once started (the scenario stops it). */
+export interface ScenarioRun {
+  readonly steps: Steps;
+  emu?: EmulatedEnvironment;
+}
+
+/**
+ * Runs a deploy scenario (which records its steps and stops its emulator). One that failed on the
+ * emulator's lost answer (`LOST_ANSWER` in scripts/emulator/emulator-gaps.ts) runs again, once, on a
+ * fresh emulator, and says so; any other failure, or a second one, stands.
+ */
+export async function runScenario<R extends ScenarioRun>(scenario: () => Promise<R>): Promise<R> {
+  const first = await scenario();
+  if (!hitLostAnswer(first)) return first;
+  console.info(
+    `[${first.steps.label}] EMULATOR GAP: at "${first.steps.failed!.step}", moto lost the answer to a write and refused its resend; the scenario starts over once on a fresh emulator`,
+  );
+  return scenario();
+}
+
+/**
+ * The opening of a deploy scenario: `env` on its own moto that enforces IAM, CI's deploy and plan
+ * identities holding exactly the policies `npm run ci:iam` generates, then `npm run bootstrap` (with
+ * the lock watched). `prepare` runs first on the started emulator (the existing-VPC scenario makes
+ * its network there) and returns the environment to deploy.
+ */
+export async function deployAsCi(
+  out: string,
+  env: EnvConfig,
+  run: ScenarioRun,
+  opts: { readonly prepare?: (emu: EmulatedEnvironment) => Promise<EnvConfig>; readonly log?: (line: string) => void } = {},
+): Promise<DeployObservations> {
+  const log = opts.log ?? ((line: string) => console.info(`[${path.basename(out)} ${env.name}] ${line}`));
+  const emu = (run.emu = await run.steps.step("start", () => startEmulated(out, env, { iam: true })));
+  const target = opts.prepare ? await opts.prepare(emu) : env;
+  await run.steps.step("CI identities", async () => {
+    const policies = ciPolicies(target, buildApp([target]).stacks[0]);
+    await emu.useCiIdentities({ deploy: splitPolicy(policies.deploy), plan: splitPolicy(policies.plan) });
+  });
+  if (target !== env) emu.synth(target);
+  return run.steps.step("bootstrap", () => deployInOrder(emu, log));
 }
 
 /**

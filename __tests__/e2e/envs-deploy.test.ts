@@ -24,8 +24,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp, ciPolicies, PROJECT_ROOT } from "../../src/app";
-import { splitPolicy } from "../../src/lib/ci-iam";
+import { PROJECT_ROOT } from "../../src/app";
 import { authorizations, type Authorization } from "../../scripts/emulator/moto";
 import { runProcess, type ProcessRun } from "../../scripts/common/process";
 import { assertValidEnvs, envsDir, hasNodeGroups, loadEnvSources, resolveEnv, type EnvConfig } from "../../src/config";
@@ -34,10 +33,10 @@ import { readStackFile, stackResources } from "../../src/lib/synthesized";
 import { upgradeEnvironment, type UpgradeReport } from "../../scripts/upgrade/upgrade";
 import type { DeployResult } from "../../scripts/deploy/bootstrap";
 import { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
-import { checkKubeconfig, deployInOrder, type DeployObservations, type KubeconfigCheck } from "../../scripts/emulator/emulated-workflow";
+import { checkKubeconfig, type DeployObservations, type KubeconfigCheck } from "../../scripts/emulator/emulated-workflow";
 import type { PlanSummary } from "../../scripts/plan/plan-summary";
 import { testOutputDir } from "../helpers/terraform";
-import { emulatorToolchain, limited, planAgainstState, startEmulated, Steps } from "./emulated";
+import { deployAsCi, emulatorToolchain, limited, planAgainstState, runScenario, Steps } from "./emulated";
 
 const enabled = await emulatorToolchain();
 const dir = envsDir(PROJECT_ROOT);
@@ -103,12 +102,8 @@ async function scenario(target: EnvConfig): Promise<Run> {
   const run: Run = { steps: new Steps(env.name) };
   const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
   try {
-    const emu = (run.emu = await step("start", () => startEmulated(out, env, { iam: true })));
-    await step("CI identities", async () => {
-      const policies = ciPolicies(env, buildApp([env]).stacks[0]);
-      await emu.useCiIdentities({ deploy: splitPolicy(policies.deploy), plan: splitPolicy(policies.plan) });
-    });
-    run.deploy = await step("bootstrap", () => deployInOrder(emu, (l) => console.info(`[envs-deploy ${env.name}] ${l}`)));
+    run.deploy = await deployAsCi(out, env, run);
+    const emu = run.emu!;
     run.rerun = await step("bootstrap again", () => emu.bootstrap());
     run.kubeconfig = await step("kubeconfig", () => checkKubeconfig(emu));
     run.planned = await step("npm run plan", () => planAgainstState(emu, "plans", ["backend", "platform"], { asPlanRole: true }));
@@ -133,7 +128,7 @@ const started = Date.now();
 const runs = enabled
   ? limited(
       2,
-      deployable.map((env) => () => scenario(env)),
+      deployable.map((env) => () => runScenario(() => scenario(env))),
     )
   : [];
 void Promise.all(runs).then(() =>

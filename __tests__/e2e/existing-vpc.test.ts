@@ -12,19 +12,17 @@
  * and `npm run teardown` removes the tags again and leaves the VPC and its subnets as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp, ciPolicies } from "../../src/app";
 import { assertValidEnvs, type EnvConfig, type EnvInput } from "../../src/config";
-import { splitPolicy } from "../../src/lib/ci-iam";
 import { policyDocument } from "../../src/lib/iam";
 import type { DeployResult } from "../../scripts/deploy/bootstrap";
 import type { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
-import { deployInOrder, type DeployObservations } from "../../scripts/emulator/emulated-workflow";
+import type { DeployObservations } from "../../scripts/emulator/emulated-workflow";
 import { authorizations, type Authorization } from "../../scripts/emulator/moto";
 import type { PlanSummary } from "../../scripts/plan/plan-summary";
 import { runProcess } from "../../scripts/common/process";
 import { existingVpcInput, fixtureSources, type ExistingVpcInput } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
-import { emulatorToolchain, planAgainstState, startEmulated, Steps } from "./emulated";
+import { deployAsCi, emulatorToolchain, planAgainstState, runScenario, Steps } from "./emulated";
 
 const enabled = await emulatorToolchain();
 const out = testOutputDir("existing-vpc");
@@ -116,23 +114,23 @@ interface Run {
   teardown?: { result: DeployResult; tags: Record<string, string[]>; vpcs: string[]; subnets: string[] };
 }
 
-const run: Run = { steps: new Steps("byo") };
-
-async function scenario(): Promise<void> {
+async function scenario(): Promise<Run> {
+  const run: Run = { steps: new Steps("byo") };
   const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
   const log = (line: string) => console.info(`[existing-vpc byo] ${line}`);
   try {
-    // The emulator starts for the environment's account and region; the ids come after.
-    const emu = (run.emu = await step("start", () => startEmulated(out, existingVpcPlaceholder(), { iam: true })));
-    const existing = (run.existing = await step("network, outside the stacks", () => createNetwork(emu)));
-    const keys = await step("observer", () => observer(emu));
-    const env = (run.env = byoEnv(existing));
-    await step("CI identities", async () => {
-      const policies = ciPolicies(env, buildApp([env]).stacks[0]);
-      await emu.useCiIdentities({ deploy: splitPolicy(policies.deploy), plan: splitPolicy(policies.plan) });
+    let keys!: Awaited<ReturnType<typeof observer>>;
+    run.deploy = await deployAsCi(out, existingVpcPlaceholder(), run, {
+      log,
+      // The emulator starts for the environment's account and region; the network, and so the ids, come after.
+      prepare: async (emu) => {
+        const existing = (run.existing = await step("network, outside the stacks", () => createNetwork(emu)));
+        keys = await step("observer", () => observer(emu));
+        return (run.env = byoEnv(existing));
+      },
     });
-    emu.synth(env);
-    run.deploy = await step("bootstrap", () => deployInOrder(emu, log));
+    const emu = run.emu!;
+    const existing = run.existing!;
     run.state = await step("state", async () =>
       (await emu.terraformOk("platform", ["state", "list"])).stdout.split("\n").filter((l) => l.trim() !== ""),
     );
@@ -179,6 +177,7 @@ async function scenario(): Promise<void> {
     await run.emu?.stop();
     console.info(`[existing-vpc byo] ${run.steps.summary()}`);
   }
+  return run;
 }
 
 /** Ids of the right form for the emulator's start, which needs a valid environment before the network exists. */
@@ -197,9 +196,12 @@ function placeholderSubnets(prefix: string, subnets: readonly { zone: string; ci
 }
 
 describe.runIf(enabled)("an environment in an existing VPC, on the emulator", () => {
-  beforeAll(scenario);
+  let run: Run;
+  beforeAll(async () => {
+    run = await runScenario(scenario);
+  });
   afterAll(async () => {
-    await run.emu?.stop();
+    await run?.emu?.stop();
   });
 
   it("bootstraps backend and platform as the CI deploy identity, applying everything that is not an emulator gap", () => {

@@ -11,17 +11,15 @@
  * tests check its synthesized JSON.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp, ciPolicies } from "../../src/app";
 import type { EnvConfig } from "../../src/config";
-import { splitPolicy } from "../../src/lib/ci-iam";
 import type { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
-import { deployInOrder, type DeployObservations } from "../../scripts/emulator/emulated-workflow";
+import type { DeployObservations } from "../../scripts/emulator/emulated-workflow";
 import { authorizations, type Authorization } from "../../scripts/emulator/moto";
 import type { PlanSummary } from "../../scripts/plan/plan-summary";
 import { runProcess } from "../../scripts/common/process";
 import { karpenterFixture } from "../helpers/synth";
 import { testOutputDir } from "../helpers/terraform";
-import { emulatorToolchain, limited, planAgainstState, startEmulated, Steps } from "./emulated";
+import { deployAsCi, emulatorToolchain, limited, planAgainstState, runScenario, Steps } from "./emulated";
 
 const enabled = await emulatorToolchain();
 const out = testOutputDir("karpenter-deploy");
@@ -101,12 +99,8 @@ async function scenario(env: EnvConfig): Promise<Run> {
   const run: Run = { steps: new Steps(env.name) };
   const step = <T>(name: string, fn: () => Promise<T>) => run.steps.step(name, fn);
   try {
-    const emu = (run.emu = await step("start", () => startEmulated(out, env, { iam: true })));
-    await step("CI identities", async () => {
-      const policies = ciPolicies(env, buildApp([env]).stacks[0]);
-      await emu.useCiIdentities({ deploy: splitPolicy(policies.deploy), plan: splitPolicy(policies.plan) });
-    });
-    run.deploy = await step("bootstrap", () => deployInOrder(emu, (l) => console.info(`[karpenter-deploy ${env.name}] ${l}`)));
+    run.deploy = await deployAsCi(out, env, run);
+    const emu = run.emu!;
     run.planned = await step("npm run plan", () => planAgainstState(emu, "plans", ["backend", "platform"], { asPlanRole: true }));
     // What the deploy and the plan did; the inspection's own reads (as the deploy identity) come after.
     run.authz = authorizations(emu.moto.logFile);
@@ -124,7 +118,7 @@ const started = Date.now();
 const runs = enabled
   ? limited(
       2,
-      envs.map((env) => () => scenario(env)),
+      envs.map((env) => () => runScenario(() => scenario(env))),
     )
   : [];
 void Promise.all(runs).then(() =>

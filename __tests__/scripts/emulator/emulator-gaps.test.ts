@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeGaps, EMULATOR_GAPS, emulatorGapOverride } from "../../../scripts/emulator/emulator-gaps";
+import { describeGaps, EMULATOR_GAPS, emulatorGapOverride, isLostAnswer } from "../../../scripts/emulator/emulator-gaps";
 import { fixtureEnvs, synthEnv } from "../../helpers/synth";
 
 const stack = {
@@ -88,5 +88,49 @@ describe("emulatorGapOverride", () => {
     }
     const unused = EMULATOR_GAPS.filter((g) => !types.has(g.type)).map((g) => g.type);
     expect(unused).toEqual([]);
+  });
+
+  // Terraform's output of the two times a full e2e run met it (moto's log: the write answered 200,
+  // then its resend refused).
+  const CREATE_RESENT =
+    "Error: creating IAM Role (acme-staging-app): operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: hYERbIogmvUvQOpE06hEnRnvupb2HfUd22uOePPRSOJgvyGZxRsw, EntityAlreadyExists: Role with name acme-staging-app already exists.";
+  const LOCK_RESENT = [
+    "Acquiring state lock. This may take a few moments...",
+    "",
+    "Error: Error acquiring the state lock",
+    "",
+    "Error message: operation error DynamoDB: PutItem, https response error",
+    "StatusCode: 400, RequestID:",
+    "eh15miiJI0c8UUiVLsQ2ME6W22kvA5Nr2LNhRni815JECYDa7A8C,",
+    "ConditionalCheckFailedException: The conditional request failed",
+    "Lock Info:",
+    "  ID:        38419e24-b872-2e69-6acd-eeaa36fc41c1",
+  ].join("\n");
+
+  it.each([
+    ["a create refused as existing", CREATE_RESENT, true],
+    ["a lock refused by the lock table", LOCK_RESENT, true],
+    [
+      "a lock refused by the lockfile",
+      LOCK_RESENT.replace("DynamoDB: PutItem", "S3: PutObject").replace("ConditionalCheckFailedException", "PreconditionFailed"),
+      true,
+    ],
+    [
+      "a denied create",
+      "Error: creating IAM Role (x): operation error IAM: CreateRole, https response error StatusCode: 403, AccessDenied",
+      false,
+    ],
+    [
+      "a 409 whose reason is on another line",
+      "Error: creating EKS Cluster (x): StatusCode: 409,\nResourceInUseException: already exists",
+      false,
+    ],
+    [
+      "a lock that could not be read",
+      "Error: Error acquiring the state lock\n\nError message: operation error DynamoDB: PutItem, https response error\nStatusCode: 500",
+      false,
+    ],
+  ])("tells the emulator's lost answer from other failures: %s", (_, text, lost) => {
+    expect(isLostAnswer(text)).toBe(lost);
   });
 });
