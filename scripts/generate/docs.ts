@@ -23,7 +23,7 @@ import { PROJECT_ROOT } from "../../src/app";
 import { EnvSchema } from "../../src/config/schema";
 import { ALL_RULES } from "../../src/policy/rules";
 import type { PolicyRule } from "../../src/policy/types";
-import { EMULATOR_GAPS, type EmulatorGap } from "../emulator/emulator-gaps";
+import { EMULATOR_GAPS, LOST_ANSWER_GAP, type EmulatorGap } from "../emulator/emulator-gaps";
 import { MOTO_PATCHES } from "../emulator/moto";
 import { markdownTable, type Align } from "../common/markdown";
 import { scopeOf, TYPES, type CiIamContext } from "../../src/lib/ci-iam";
@@ -87,6 +87,7 @@ function emulatorGapsTable(gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string
         inline(gap.reason),
       ]),
       ...MOTO_PATCHES.map((p) => [`patched in moto: \`${p.patch}\``, inline(p.reason)]),
+      [LOST_ANSWER_GAP.what, inline(LOST_ANSWER_GAP.reason)],
     ],
   );
 }
