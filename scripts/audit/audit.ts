@@ -5,6 +5,7 @@
  * Reads only cdktf.out: what is audited is exactly what Terraform will get.
  */
 import {
+  block,
   blocks,
   list,
   parsePolicyDocument,
@@ -53,11 +54,11 @@ function publicEndpoints(resources: Resource[]): string[] {
       );
     }
     if (r.type === "kubernetes_ingress_v1") {
-      const scheme = ((blocks(r.config.metadata)[0]?.annotations as Json | undefined) ?? {})["alb.ingress.kubernetes.io/scheme"];
+      const scheme = block(block(r.config.metadata)?.annotations)?.["alb.ingress.kubernetes.io/scheme"];
       lines.push(`${code(r.address)}: ${scheme === "internet-facing" ? "internet-facing" : "internal"} load balancer (Ingress)`);
     }
     if (r.type === "aws_nat_gateway") lines.push(`${code(r.address)}: NAT gateway with a public IP (outbound only)`);
-    if (r.type === "aws_subnet" && list((r.config.tags as Json | undefined)?.["kubernetes.io/role/elb"]).includes("1")) {
+    if (r.type === "aws_subnet" && list(block(r.config.tags)?.["kubernetes.io/role/elb"]).includes("1")) {
       lines.push(
         `${code(r.address)}: public subnet ${String(r.config.cidr_block)} (${String(r.config.availability_zone)}), for load balancers`,
       );
@@ -80,8 +81,8 @@ function trustOf(role: Resource): { principals: string; conditions: string } {
     );
   });
   const conditions = stmts.flatMap((s) =>
-    Object.entries((s.Condition as Json | undefined) ?? {}).flatMap(([op, kv]) =>
-      Object.entries(kv as Json).map(
+    Object.entries(block(s.Condition) ?? {}).flatMap(([op, kv]) =>
+      Object.entries(block(kv) ?? {}).map(
         ([k, v]) =>
           `${op} ${k.replace(/TF_EXPR|\$\{[^}]*\}/g, "<issuer>")} = ${list(v)
             .join(", ")
