@@ -35,6 +35,20 @@ describe("config validation", () => {
     expect(errorsOf({ ...base, project: `${project}a` }).join("\n")).toContain("longest IAM role name");
   });
 
+  it("checks the derived state key alias and app table names against KMS's and DynamoDB's limits", () => {
+    const project = "a".repeat(250);
+    const errors = errorsOf({ ...base, project, tables: { t: { hashKey: { name: "id", type: "S" } } } });
+    // The message shortens the long project it quotes after "got".
+    expect(errors).toContainEqual(
+      expect.stringContaining(
+        `env "test": project makes the state key alias "alias/${project}-test-tfstate" invalid: KMS aliases are alias/ plus 1-250 of letters, digits, '/', '_' and '-' (got "aaa`,
+      ),
+    );
+    expect(errors).toContain(
+      `env "test": tables.t makes the table name "${project}-test-t" invalid: DynamoDB table names are 3-255 characters, this one has 257 (got "t")`,
+    );
+  });
+
   it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {
     const table = { hashKey: { name: "id", type: "S" as const } };
     const [kept, ephemeral] = assertValidEnvs([

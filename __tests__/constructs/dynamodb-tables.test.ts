@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { TableConfig } from "../../src/config";
 import { TableSchema } from "../../src/config/schema";
 import { DynamodbTables } from "../../src/constructs/dynamodb-tables";
-import { PropsError } from "../../src/lib/validation";
 import { fixtureTables } from "../fixtures/envs/_app";
 import { resourcesOf, synthConstruct } from "../helpers/synth";
 
@@ -65,10 +64,21 @@ describe("DynamodbTables", () => {
     }
   });
 
-  it("rejects a provisioned table without capacity", () => {
-    const tables = parse({ t: { hashKey: { name: "id", type: "S" }, billingMode: "PROVISIONED" } });
-    const make = () => synthConstruct((s) => new DynamodbTables(s, "tables", { namePrefix: "fixture-alpha", tables }));
-    expect(make).toThrow(PropsError);
-    expect(make).toThrow("DynamodbTables: tables.t.readCapacity is required with billingMode PROVISIONED (got undefined)");
+  it("builds each table as its config says: recovery and protection off (an ephemeral environment), a KEYS_ONLY index", () => {
+    const tables = parse({
+      t: {
+        hashKey: { name: "id", type: "S" },
+        pointInTimeRecovery: false,
+        globalSecondaryIndexes: { byg: { hashKey: { name: "g", type: "S" }, projection: "KEYS_ONLY" } },
+      },
+    });
+    const json = synthConstruct(
+      (s) => new DynamodbTables(s, "tables", { namePrefix: "fixture-alpha", tables: { t: { ...tables.t, deletionProtection: false } } }),
+    );
+    expect(resourcesOf(json, "aws_dynamodb_table").tables_t).toMatchObject({
+      point_in_time_recovery: { enabled: false },
+      deletion_protection_enabled: false,
+      global_secondary_index: [{ name: "byg", hash_key: "g", projection_type: "KEYS_ONLY" }],
+    });
   });
 });

@@ -4,8 +4,6 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { tableId } from "../lib/addressing";
 import type { Statement } from "../lib/iam";
-import { dynamodbTableNameProblem } from "../lib/aws-limits";
-import { capacityProblems, invalidName, problemChecks, requireValidProps, type PropCheck } from "../lib/validation";
 
 /** The actions the first blog post's app performs on its tables. */
 const APP_TABLE_ACTIONS = [
@@ -59,13 +57,13 @@ export interface TableIndexOptions {
   readonly hashKey: TableKey;
   /** Sort key of the index. @default - none */
   readonly rangeKey?: TableKey;
-  /** Attributes projected into the index. @default "ALL" */
-  readonly projection?: "ALL" | "KEYS_ONLY" | "INCLUDE";
+  /** Attributes projected into the index. */
+  readonly projection: "ALL" | "KEYS_ONLY" | "INCLUDE";
   /** Attributes copied into an INCLUDE index. @default - none */
   readonly nonKeyAttributes?: readonly string[];
-  /** Read capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  /** Read capacity units, with PROVISIONED billing only. @default - none */
   readonly readCapacity?: number;
-  /** Write capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  /** Write capacity units, with PROVISIONED billing only. @default - none */
   readonly writeCapacity?: number;
 }
 
@@ -75,18 +73,18 @@ export interface TableOptions {
   readonly hashKey: TableKey;
   /** Sort key. @default - none */
   readonly rangeKey?: TableKey;
-  /** @default "PAY_PER_REQUEST" */
-  readonly billingMode?: TableBillingMode;
-  /** Read capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  /** On-demand or provisioned capacity. */
+  readonly billingMode: TableBillingMode;
+  /** Read capacity units, with PROVISIONED billing only. @default - none */
   readonly readCapacity?: number;
-  /** Write capacity units; required with PROVISIONED billing, refused without it. @default - none */
+  /** Write capacity units, with PROVISIONED billing only. @default - none */
   readonly writeCapacity?: number;
-  /** Global secondary indexes by name. @default {} */
-  readonly globalSecondaryIndexes?: Readonly<Record<string, TableIndexOptions>>;
-  /** Point-in-time recovery. @default true */
-  readonly pointInTimeRecovery?: boolean;
-  /** Deletion protection. @default true */
-  readonly deletionProtection?: boolean;
+  /** Global secondary indexes by name. */
+  readonly globalSecondaryIndexes: Readonly<Record<string, TableIndexOptions>>;
+  /** Point-in-time recovery. */
+  readonly pointInTimeRecovery: boolean;
+  /** Deletion protection. */
+  readonly deletionProtection: boolean;
 }
 
 /** Props of {@link DynamodbTables}. */
@@ -110,16 +108,6 @@ export class DynamodbTables extends Construct {
 
   constructor(scope: Construct, id: string, props: DynamodbTablesProps) {
     super(scope, id);
-    const checks: PropCheck[] = [];
-    for (const [name, t] of Object.entries(props.tables)) {
-      checks.push([`tables.${name}`, name, invalidName(dynamodbTableNameProblem(`${props.namePrefix}-${name}`))]);
-      const billingMode = t.billingMode ?? "PAY_PER_REQUEST";
-      checks.push(...problemChecks(`tables.${name}`, capacityProblems(billingMode, t)));
-      for (const [index, g] of Object.entries(t.globalSecondaryIndexes ?? {})) {
-        checks.push(...problemChecks(`tables.${name}.globalSecondaryIndexes.${index}`, capacityProblems(billingMode, g)));
-      }
-    }
-    requireValidProps("DynamodbTables", checks);
     if (Object.keys(props.tables).length === 0) return;
 
     this.key = new KmsKey(this, "key", {
@@ -130,17 +118,14 @@ export class DynamodbTables extends Construct {
     new KmsAlias(this, "key_alias", { name: `alias/${props.namePrefix}-tables`, targetKeyId: this.key.keyId });
 
     for (const [name, t] of Object.entries(props.tables)) {
-      const billingMode = t.billingMode ?? "PAY_PER_REQUEST";
-      const provisioned = billingMode === "PROVISIONED";
-      const indexes = t.globalSecondaryIndexes ?? {};
-      const pointInTimeRecovery = t.pointInTimeRecovery ?? true;
-      const deletionProtection = t.deletionProtection ?? true;
+      const provisioned = t.billingMode === "PROVISIONED";
+      const indexes = t.globalSecondaryIndexes;
       const attributes = new Map<string, string>();
       const keys = [t.hashKey, t.rangeKey, ...Object.values(indexes).flatMap((g) => [g.hashKey, g.rangeKey])];
       for (const k of keys) if (k) attributes.set(k.name, k.type);
       const table = new DynamodbTable(this, tableId(name), {
         name: `${props.namePrefix}-${name}`,
-        billingMode,
+        billingMode: t.billingMode,
         readCapacity: provisioned ? t.readCapacity : undefined,
         writeCapacity: provisioned ? t.writeCapacity : undefined,
         hashKey: t.hashKey.name,
@@ -150,14 +135,14 @@ export class DynamodbTables extends Construct {
           name: indexName,
           hashKey: g.hashKey.name,
           rangeKey: g.rangeKey?.name,
-          projectionType: g.projection ?? "ALL",
+          projectionType: g.projection,
           nonKeyAttributes: g.nonKeyAttributes && [...g.nonKeyAttributes],
           readCapacity: provisioned ? g.readCapacity : undefined,
           writeCapacity: provisioned ? g.writeCapacity : undefined,
         })),
-        pointInTimeRecovery: { enabled: pointInTimeRecovery },
+        pointInTimeRecovery: { enabled: t.pointInTimeRecovery },
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
-        deletionProtectionEnabled: deletionProtection,
+        deletionProtectionEnabled: t.deletionProtection,
       });
       this.tables[name] = table;
       this.accessArns.push(table.arn, ...Object.keys(indexes).map((indexName) => `${table.arn}/index/${indexName}`));

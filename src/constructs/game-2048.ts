@@ -7,7 +7,6 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { SAMPLE_2048_NAMESPACE } from "../lib/naming";
-import { imageDigestProblem, requireValidProps } from "../lib/validation";
 
 /** Props of {@link Game2048}. */
 export interface Game2048Props {
@@ -17,11 +16,12 @@ export interface Game2048Props {
    * images). Its nginx runs with this construct's configuration ({@link SAMPLE_2048_NGINX_CONF}).
    */
   readonly image: string;
-  /** @default 2 */
-  readonly replicas?: number;
   /** What must exist first (the load balancer controller's release). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
+
+/** Pods of the sample: a fixed two (the config does not size the sample). */
+const REPLICAS = 2;
 
 /**
  * The port the sample listens on. Not 80: binding a port below 1024 needs root or
@@ -113,11 +113,6 @@ export class Game2048 extends Construct {
 
   constructor(scope: Construct, id: string, props: Game2048Props) {
     super(scope, id);
-    const replicas = props.replicas ?? 2;
-    requireValidProps("Game2048", [
-      ["image", props.image, imageDigestProblem(props.image)],
-      ["replicas", replicas, (!Number.isInteger(replicas) || replicas < 1) && "must be a whole number of at least 1"],
-    ]);
     this.namespace = new NamespaceV1(this, "namespace", {
       metadata: { name: SAMPLE_2048_NAMESPACE, labels: { app: "2048", ...POD_SECURITY_LABELS } },
     });
@@ -129,7 +124,7 @@ export class Game2048 extends Construct {
     const deployment = new DeploymentV1(this, "deployment", {
       metadata: { name: "deployment-2048", namespace, labels: APP_LABELS },
       spec: {
-        replicas: String(replicas),
+        replicas: String(REPLICAS),
         selector: { matchLabels: APP_LABELS },
         template: {
           metadata: {

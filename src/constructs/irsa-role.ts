@@ -3,9 +3,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { idOf, movedFromSuffix } from "../lib/addressing";
-import { iamRoleNameProblem } from "../lib/aws-limits";
 import { irsaTrustPolicy, policyDocument, type Statement } from "../lib/iam";
-import { invalidName, requireValidProps } from "../lib/validation";
+import { requireValidProps } from "../lib/validation";
 
 /** The cluster's IAM OIDC provider, as IRSA trust policies name it. */
 export interface OidcProvider {
@@ -42,8 +41,8 @@ export class IrsaRole extends Construct {
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
+    // The callers compute what the role grants (no config field does), so only this construct sees it empty.
     requireValidProps("IrsaRole", [
-      ["roleName", props.roleName, invalidName(iamRoleNameProblem(props.roleName))],
       [
         "statements",
         props.statements,

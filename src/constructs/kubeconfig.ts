@@ -3,10 +3,11 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import * as path from "node:path";
 import { renderKubeconfig, type KubeconfigInput } from "../lib/kubeconfig";
-import { requireValidProps } from "../lib/validation";
 
 /** Props of {@link Kubeconfig}. */
 export interface KubeconfigProps extends KubeconfigInput {
+  /** Token helper of the exec block: the AWS CLI (`aws eks get-token`) or aws-iam-authenticator. */
+  readonly authenticator: NonNullable<KubeconfigInput["authenticator"]>;
   /**
    * File to write, relative to the project root (the app's `PROJECT_PATHS` context says where that
    * and the output folder are). @default - no file, only `content`
@@ -49,20 +50,10 @@ export class Kubeconfig extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeconfigProps) {
     super(scope, id);
-    const p = props.projectPath;
-    requireValidProps("Kubeconfig", [
-      [
-        "projectPath",
-        p,
-        p !== undefined &&
-          (path.isAbsolute(p) || p.startsWith("~") || p.split(/[\\/]/).includes("..")) &&
-          "must be a relative path inside the project",
-      ],
-    ]);
     this.content = renderKubeconfig(props);
-    if (p !== undefined) {
+    if (props.projectPath !== undefined) {
       this.file = new File(this, "file", {
-        filename: fromStackFolder(this, p),
+        filename: fromStackFolder(this, props.projectPath),
         content: this.content,
         filePermission: "0600",
         directoryPermission: "0700",

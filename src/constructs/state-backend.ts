@@ -11,28 +11,26 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { Construct } from "constructs";
 import { stackPartition } from "../lib/partition";
-import { dynamodbTableNameProblem, kmsAliasProblem, s3BucketNameProblem } from "../lib/aws-limits";
 import { LOCK_TABLE_HASH_KEY } from "../lib/constants";
-import { invalidName, requireValidProps } from "../lib/validation";
 
 /** Props of {@link StateBackend}. */
 export interface StateBackendProps {
   /** Name of the state bucket. */
   readonly bucketName: string;
-  /** Name of the DynamoDB lock table; no table when undefined (S3-native lock files only). */
+  /** Name of the DynamoDB lock table. @default - no table (S3-native lock files only) */
   readonly lockTableName?: string;
   /** Alias of the KMS key that encrypts the bucket and the table, `alias/...`. */
   readonly keyAlias: string;
-  /** Days a noncurrent (replaced) state version is kept. @default 90 */
-  readonly noncurrentVersionExpirationDays?: number;
-  /** Noncurrent versions always kept whatever their age. @default 10 */
-  readonly noncurrentVersionsToKeep?: number;
+  /** Days a noncurrent (replaced) state version is kept. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Noncurrent versions always kept whatever their age. */
+  readonly noncurrentVersionsToKeep: number;
   /**
    * Protect the backend from `terraform destroy`: `prevent_destroy` on the key, bucket and table,
    * deletion protection on the table, no force-destroy of a non-empty bucket. False only for
-   * ephemeral environments, which are torn down (explicit opt-out). @default true
+   * ephemeral environments, which are torn down (explicit opt-out).
    */
-  readonly protect?: boolean;
+  readonly protect: boolean;
   /**
    * Who may read and who may write the state (IAM role or user ARNs of `account`): the key, the
    * bucket and the lock table deny everyone else, the account's administrators included (they keep
@@ -42,9 +40,7 @@ export interface StateBackendProps {
   readonly access?: { readonly account: string; readonly readers: readonly string[]; readonly writers: readonly string[] };
 }
 
-/** Defaults, named so their source is clear. */
-const DEFAULT_NONCURRENT_DAYS = 90; // enough to roll back a quarter's worth of applies
-const DEFAULT_NONCURRENT_KEEP = 10;
+/** Fixed settings, named so their source is clear. */
 const ABORT_MULTIPART_DAYS = 7; // CKV_AWS_300
 const KMS_DELETION_WINDOW_DAYS = 30; // the maximum AWS allows: time to notice a mistaken deletion
 
@@ -69,19 +65,7 @@ export class StateBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
-    requireValidProps("StateBackend", [
-      ["bucketName", props.bucketName, invalidName(s3BucketNameProblem(props.bucketName))],
-      [
-        "lockTableName",
-        props.lockTableName,
-        props.lockTableName !== undefined && invalidName(dynamodbTableNameProblem(props.lockTableName)),
-      ],
-      ["keyAlias", props.keyAlias, invalidName(kmsAliasProblem(props.keyAlias))],
-    ]);
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_DAYS;
-    const keep = props.noncurrentVersionsToKeep ?? DEFAULT_NONCURRENT_KEEP;
-    const protected_ = props.protect ?? true;
-    const protect = { preventDestroy: protected_ };
+    const protect = { preventDestroy: props.protect };
 
     const access = props.access;
     const partition = access ? stackPartition(this) : undefined;
@@ -96,7 +80,7 @@ export class StateBackend extends Construct {
     const alias = new KmsAlias(this, "key_alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
 
     // Unprotected, the bucket is emptied on destroy: it holds every version of every stack's state.
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: !protected_, lifecycle: protect });
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: !props.protect, lifecycle: protect });
     const bucket = this.bucket.id;
     new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
@@ -143,7 +127,9 @@ export class StateBackend extends Construct {
           id: "expire-old-state-versions",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays, newerNoncurrentVersions: keep }],
+          noncurrentVersionExpiration: [
+            { noncurrentDays: props.noncurrentVersionExpirationDays, newerNoncurrentVersions: props.noncurrentVersionsToKeep },
+          ],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_MULTIPART_DAYS }],
           expiration: [{ expiredObjectDeleteMarker: true }],
         },
@@ -158,7 +144,7 @@ export class StateBackend extends Construct {
         attribute: [{ name: LOCK_TABLE_HASH_KEY, type: "S" }],
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
-        deletionProtectionEnabled: protected_,
+        deletionProtectionEnabled: props.protect,
         lifecycle: protect,
       });
       if (access) {

@@ -139,8 +139,8 @@ export class WorkloadsStack extends EnvStack {
       });
     }
     if (env.workloads.sample2048) {
-      // The config validation requires the image with the sample; the construct refuses it otherwise.
-      this.game2048 = new Game2048(this, "game_2048", { image: env.workloads.sample2048Image ?? "", dependsOn: after });
+      // The config validation requires the image, pinned by digest, with the sample.
+      this.game2048 = new Game2048(this, "game_2048", { image: env.workloads.sample2048Image!, dependsOn: after });
       new TerraformOutput(this, "sample_2048_url", {
         value: `http://${this.game2048.loadBalancerHostname}`,
         description: "Where the 2048 sample answers: its internet-facing ALB",

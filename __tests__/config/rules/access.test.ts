@@ -83,6 +83,13 @@ describe("access rules", () => {
       ],
     ],
     [
+      "the 2048 sample's image with an uppercase digest",
+      { ...base, workloads: { sample2048Image: `registry.example.com/2048@sha256:${"AB".repeat(32)}` } },
+      [
+        `env "test": workloads.sample2048Image must be an image reference like registry.example.com/team/2048@sha256:<64 lowercase hex digits> (a tag may stand before the @) (got "registry.example.com/2048@sha256:${"AB".repeat(32)}")`,
+      ],
+    ],
+    [
       "the 2048 sample without a Fargate profile for its namespace",
       { ...base, workloads: { sample2048: true, sample2048Image, loadBalancerController: true } },
       [
@@ -111,6 +118,16 @@ describe("access rules", () => {
     ],
   ])("rejects %s", (_label, input, expected) => {
     expect(errorsOf(input)).toEqual(expected);
+  });
+
+  it.each([
+    `nginx@sha256:${"0".repeat(64)}`,
+    `docker.io/alexwhen/docker-2048@sha256:${"1".repeat(64)}`,
+    `registry.example.com/games/2048:1.0@sha256:${"ab".repeat(32)}`,
+  ])("accepts the 2048 sample's image pinned by digest, with or without a tag before it, on any registry: %s", (image) => {
+    expect(
+      errorsOf({ ...base, fargate: fargate2048, workloads: { sample2048: true, sample2048Image: image, loadBalancerController: true } }),
+    ).toEqual([]);
   });
 
   it.each([

@@ -357,6 +357,22 @@ describe("platform rules", () => {
       { ...base, ecr: { repositories: ["app", "app"] } },
       ['env "test": ecr.repositories[1] is listed twice (got "app")'],
     ],
+    ["ECR keeping no images", { ...base, ecr: { keepLastImages: 0 } }, ['env "test": ecr.keepLastImages must be 1-10000 images (got 0)']],
+    [
+      "ECR untagged expiry in part days",
+      { ...base, ecr: { untaggedExpireDays: 1.5 } },
+      ['env "test": ecr.untaggedExpireDays must be a whole number of days (got 1.5)'],
+    ],
+    [
+      "provisioned table whose index has no capacity",
+      table({
+        billingMode: "PROVISIONED",
+        readCapacity: 5,
+        writeCapacity: 5,
+        globalSecondaryIndexes: { byg: { hashKey: { name: "g", type: "S" } } },
+      }),
+      ['env "test": tables.t.globalSecondaryIndexes.byg.readCapacity is required with billingMode PROVISIONED (got nothing)'],
+    ],
     [
       "provisioned table without capacity",
       table({ billingMode: "PROVISIONED" }),
