@@ -49,6 +49,20 @@ describe("config validation", () => {
     );
   });
 
+  it("checks the derived cluster name against EKS's 100 characters and the queue names against SQS's 80", () => {
+    const project = "a".repeat(92);
+    const errors = errorsOf({ ...base, project, nodeGroups: { selfManaged: { app: {} } } }).join("\n");
+    expect(errors).toContain(
+      `project makes the cluster name "${project}-test-eks" invalid: EKS cluster names are 1-100 characters, this one has 101`,
+    );
+    expect(errors).toContain(
+      `project makes the Node Termination Handler queue name "${project}-test-eks-node-termination" invalid: SQS queue names are 1-80 characters, this one has 118`,
+    );
+    expect(errorsOf({ ...base, project, karpenter: {} }).join("\n")).toContain(
+      `project makes the Karpenter interruption queue name "${project}-test-eks-karpenter" invalid: SQS queue names are 1-80 characters, this one has 111`,
+    );
+  });
+
   it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {
     const table = { hashKey: { name: "id", type: "S" as const } };
     const [kept, ephemeral] = assertValidEnvs([

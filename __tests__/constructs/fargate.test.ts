@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { Fargate, type FargateProps } from "../../src/constructs/fargate";
-import { PropsError } from "../../src/lib/validation";
 import { onlyResource, policyOf, resourcesOf, synthConstruct } from "../helpers/synth";
 
 const props: FargateProps = {
@@ -50,21 +49,5 @@ describe("Fargate", () => {
 
   it("creates nothing without profiles", () => {
     expect(synthConstruct((s) => new Fargate(s, "fargate", { ...props, profiles: {} })).resource ?? {}).toEqual({});
-  });
-
-  it.each([
-    [{ profiles: { apps: { selectors: [] } } }, "Fargate: profiles.apps.selectors must have 1-5 selectors (got [])"],
-    [
-      { profiles: { apps: { selectors: [{ namespace: "" }] } } },
-      'Fargate: profiles.apps.selectors[0].namespace must not be empty (got "")',
-    ],
-    [
-      { profiles: { "-apps": { selectors: [{ namespace: "x" }] } } },
-      `Fargate: profiles.-apps is invalid: EKS node group and Fargate profile names allow letters, digits, '-' and '_' (got "-apps")`,
-    ],
-  ])("rejects %j", (bad, message) => {
-    const make = () => synthConstruct((s) => new Fargate(s, "fargate", { ...props, ...(bad as Partial<FargateProps>) }));
-    expect(make).toThrow(PropsError);
-    expect(make).toThrow(message);
   });
 });

@@ -67,7 +67,6 @@ describe("InterruptionQueue", () => {
 
   it.each([
     [{ events: {} }, "InterruptionQueue: events must name at least one event (got [])"],
-    [{ queueName: "a".repeat(81) }, `queueName is invalid: SQS queue names are 1-80 characters, this one has 81`],
     [
       { ruleNamePrefix: `${"p".repeat(40)}-karpenter` },
       `events.scheduled-change is invalid: EventBridge rule names are 1-64 characters, this one has 67 (got "${"p".repeat(40)}-karpenter-scheduled-change")`,

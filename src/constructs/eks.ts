@@ -15,19 +15,9 @@ import { DataExternal } from "@cdktf/provider-external/lib/data-external";
 import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { idOf, movedFromSuffix, PRIMARY_RESOURCE_ID } from "../lib/addressing";
-import { eksClusterNameProblem } from "../lib/aws-limits";
 import { bundleScript } from "../lib/bundle";
-import { kubernetesVersionProblem } from "../lib/eks-versions";
 import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 import { stackPartition } from "../lib/partition";
-import {
-  invalidName,
-  problemChecks,
-  publicAccessProblems,
-  requireValidProps,
-  serviceIpv4CidrProblem,
-  type PropCheck,
-} from "../lib/validation";
 
 /** The five control-plane log types; all are always on (CIS EKS 2.1.1). */
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -66,47 +56,45 @@ export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP";
 export interface EksProps {
   /** The cluster name, computed once by the caller and used everywhere. */
   readonly clusterName: string;
-  /** Kubernetes minor version, e.g. "1.35"; must be in the maintained allow-list. */
+  /** Kubernetes minor version, e.g. "1.35". */
   readonly kubernetesVersion: string;
-  /** @default "STANDARD" */
-  readonly supportType?: "STANDARD" | "EXTENDED";
+  /** The cluster's upgrade policy: STANDARD or EXTENDED support. */
+  readonly supportType: "STANDARD" | "EXTENDED";
   readonly vpcId: string;
   /** Subnets of the control plane's network interfaces: the private subnets, in two zones or more. */
   readonly subnetIds: readonly string[];
-  /** Kubernetes service CIDR. @default "172.20.0.0/16" */
-  readonly serviceIpv4Cidr?: string;
-  /** Public API endpoint. @default false (private endpoint only) */
-  readonly endpointPublicAccess?: boolean;
-  /** Who may reach the public endpoint; required when it is on. @default [] */
-  readonly publicAccessCidrs?: readonly string[];
-  /** Allow 0.0.0.0/0 on the public endpoint (explicit opt-out). @default false */
-  readonly allowPublicAccessFromAnywhere?: boolean;
-  /** @default "API" */
-  readonly authenticationMode?: AuthenticationMode;
+  /** Kubernetes service CIDR. */
+  readonly serviceIpv4Cidr: string;
+  /** Whether the API endpoint is public too (the private endpoint is always on). */
+  readonly endpointPublicAccess: boolean;
+  /** Who may reach the public endpoint (used only when it is on). */
+  readonly publicAccessCidrs: readonly string[];
+  /** How EKS authenticates IAM principals. */
+  readonly authenticationMode: AuthenticationMode;
   /**
-   * Who else reaches the API server on port 443 through the cluster security group: private CIDRs
-   * (a VPN, a peered runner subnet) and security groups (a bastion, a self-hosted runner).
-   * @default - the nodes only (see `allowApiAccessFrom`)
+   * Who else reaches the API server on port 443 through the cluster security group, besides the
+   * nodes (see `allowApiAccessFrom`): private CIDRs (a VPN, a peered runner subnet) and security
+   * groups (a bastion, a self-hosted runner).
    */
-  readonly apiAccess?: { readonly cidrs?: readonly string[]; readonly securityGroupIds?: readonly string[] };
-  /** Admin rights for the cluster creator (create-time only, ignored afterwards). @default false */
-  readonly bootstrapClusterCreatorAdminPermissions?: boolean;
-  /** Cluster admins by name: IAM principal ARNs granted AmazonEKSClusterAdminPolicy. @default {} */
-  readonly admins?: Readonly<Record<string, string>>;
-  /** Read-only users by name: IAM principal ARNs granted AmazonEKSViewPolicy (no Secrets). @default {} */
-  readonly viewers?: Readonly<Record<string, string>>;
+  readonly apiAccess: { readonly cidrs: readonly string[]; readonly securityGroupIds: readonly string[] };
+  /** Admin rights for the cluster creator (create-time only, ignored afterwards). */
+  readonly bootstrapClusterCreatorAdminPermissions: boolean;
+  /** Cluster admins by name: IAM principal ARNs granted AmazonEKSClusterAdminPolicy. */
+  readonly admins: Readonly<Record<string, string>>;
+  /** Read-only users by name: IAM principal ARNs granted AmazonEKSViewPolicy (no Secrets). */
+  readonly viewers: Readonly<Record<string, string>>;
   /** Name of the cluster IAM role. */
   readonly roleName: string;
   /** `/aws/eks/<cluster>/cluster`, created before the cluster so retention applies. */
   readonly logGroupName: string;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
+  /** Days the control-plane logs are kept (0 = never expire). */
+  readonly logRetentionDays: number;
   /** KMS key of the control-plane log group. @default - CloudWatch's own encryption */
   readonly logKmsKeyArn?: string;
-  /** @default 30 */
-  readonly secretsKeyDeletionWindowDays?: number;
-  /** @default "30m" */
-  readonly deleteTimeout?: string;
+  /** Waiting period, in days, before the Secrets key is deleted. */
+  readonly secretsKeyDeletionWindowDays: number;
+  /** How long Terraform waits for the cluster to delete, e.g. "30m". */
+  readonly deleteTimeout: string;
   /** The AWS partition, for managed policy ARNs. @default - the stack's partition (`stackPartition`) */
   readonly partition?: string;
   /**
@@ -179,13 +167,10 @@ export class Eks extends Construct implements IEksCluster {
 
   constructor(scope: Construct, id: string, props: EksProps) {
     super(scope, id);
-    validate(props);
     const partition = props.partition ?? stackPartition(this);
-    const serviceCidr = props.serviceIpv4Cidr ?? "172.20.0.0/16";
-    const publicAccess = props.endpointPublicAccess ?? false;
-    this.serviceIpv4Cidr = serviceCidr;
+    this.serviceIpv4Cidr = props.serviceIpv4Cidr;
     this.kubernetesVersion = props.kubernetesVersion;
-    this.authenticationMode = props.authenticationMode ?? "API";
+    this.authenticationMode = props.authenticationMode;
 
     this.role = new IamRole(this, "cluster_role", {
       name: props.roleName,
@@ -239,7 +224,7 @@ export class Eks extends Construct implements IEksCluster {
 
     // Keyed by the CIDR or group (addresses by list position moved with every removal); the moved
     // blocks carry state from the positional addresses earlier versions used.
-    (props.apiAccess?.cidrs ?? []).forEach((cidr, i) => {
+    props.apiAccess.cidrs.forEach((cidr, i) => {
       const rule = new VpcSecurityGroupIngressRule(this, `api_from_cidr_${idOf(cidr)}`, {
         securityGroupId: this.securityGroup.id,
         cidrIpv4: cidr,
@@ -250,7 +235,7 @@ export class Eks extends Construct implements IEksCluster {
       });
       movedFromSuffix(rule, `_${i}`, `_${idOf(cidr)}`);
     });
-    (props.apiAccess?.securityGroupIds ?? []).forEach((group, i) =>
+    props.apiAccess.securityGroupIds.forEach((group, i) =>
       movedFromSuffix(
         this.allowApiAccessFrom(`api_from_group_${idOf(group)}`, group, `API server from ${group} (eks.apiAccess)`),
         `_${i}`,
@@ -260,14 +245,14 @@ export class Eks extends Construct implements IEksCluster {
 
     this.logGroup = new CloudwatchLogGroup(this, "control_plane_logs", {
       name: props.logGroupName,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKmsKeyArn,
     });
 
     this.secretsKey = new KmsKey(this, "secrets_key", {
       description: `Envelope encryption of Kubernetes Secrets in ${props.clusterName}`,
       enableKeyRotation: true,
-      deletionWindowInDays: props.secretsKeyDeletionWindowDays ?? 30,
+      deletionWindowInDays: props.secretsKeyDeletionWindowDays,
     });
     new KmsAlias(this, "secrets_key_alias", { name: `alias/${props.clusterName}-secrets`, targetKeyId: this.secretsKey.keyId });
 
@@ -279,11 +264,11 @@ export class Eks extends Construct implements IEksCluster {
         subnetIds: [...props.subnetIds],
         securityGroupIds: [this.securityGroup.id],
         endpointPrivateAccess: true,
-        endpointPublicAccess: publicAccess,
-        publicAccessCidrs: publicAccess ? [...(props.publicAccessCidrs ?? [])] : undefined,
+        endpointPublicAccess: props.endpointPublicAccess,
+        publicAccessCidrs: props.endpointPublicAccess ? [...props.publicAccessCidrs] : undefined,
       },
       kubernetesNetworkConfig: {
-        serviceIpv4Cidr: serviceCidr,
+        serviceIpv4Cidr: props.serviceIpv4Cidr,
         ipFamily: "ipv4",
         elasticLoadBalancing: props.autoMode ? { enabled: true } : undefined,
       },
@@ -295,12 +280,12 @@ export class Eks extends Construct implements IEksCluster {
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } },
       accessConfig: {
         authenticationMode: this.authenticationMode,
-        bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions ?? false,
+        bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions,
       },
-      upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
+      upgradePolicy: { supportType: props.supportType },
       // Add-ons are managed below, so EKS does not install unmanaged copies.
       bootstrapSelfManagedAddons: false,
-      timeouts: { delete: props.deleteTimeout ?? "30m" },
+      timeouts: { delete: props.deleteTimeout },
       dependsOn: [this.logGroup, clusterPolicy, ...autoPolicies],
       // Create-time only; changing it later would replace the cluster.
       lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
@@ -322,8 +307,8 @@ export class Eks extends Construct implements IEksCluster {
         accessScope: { type: "cluster" },
       });
     };
-    for (const [name, arn] of Object.entries(props.admins ?? {})) grant("admin", name, arn, "AmazonEKSClusterAdminPolicy");
-    for (const [name, arn] of Object.entries(props.viewers ?? {})) grant("viewer", name, arn, "AmazonEKSViewPolicy");
+    for (const [name, arn] of Object.entries(props.admins)) grant("admin", name, arn, "AmazonEKSClusterAdminPolicy");
+    for (const [name, arn] of Object.entries(props.viewers)) grant("viewer", name, arn, "AmazonEKSViewPolicy");
 
     // IRSA: the thumbprint program runs where Terraform runs, shipped with the stack as an asset.
     const program = new TerraformAsset(this, "thumbprint_program", { path: bundleScript("oidc-thumbprint"), type: AssetType.FILE });
@@ -379,15 +364,4 @@ export class Eks extends Construct implements IEksCluster {
     this.addons[name] = addon;
     return addon;
   }
-}
-
-function validate(props: EksProps): void {
-  const checks: PropCheck[] = [
-    ["clusterName", props.clusterName, invalidName(eksClusterNameProblem(props.clusterName))],
-    ["kubernetesVersion", props.kubernetesVersion, kubernetesVersionProblem(props.kubernetesVersion)],
-    ["subnetIds", props.subnetIds, props.subnetIds.length < 2 && "must list subnets in at least two availability zones"],
-    ["serviceIpv4Cidr", props.serviceIpv4Cidr, serviceIpv4CidrProblem(props.serviceIpv4Cidr ?? "172.20.0.0/16")],
-    ...problemChecks("", publicAccessProblems(props)),
-  ];
-  requireValidProps("Eks", checks);
 }

@@ -148,7 +148,6 @@ export class EnvDef extends Construct {
       serviceIpv4Cidr: env.eks.serviceIpv4Cidr,
       endpointPublicAccess: env.eks.endpointPublicAccess,
       publicAccessCidrs: env.eks.publicAccessCidrs,
-      allowPublicAccessFromAnywhere: env.eks.allowPublicAccessFromAnywhere,
       authenticationMode: env.eks.authenticationMode,
       apiAccess: env.eks.apiAccess,
       bootstrapClusterCreatorAdminPermissions: env.eks.bootstrapClusterCreatorAdminPermissions,

@@ -3,17 +3,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { eksChildNameProblem, iamRoleNameProblem } from "../lib/aws-limits";
 import { managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 import { stackPartition } from "../lib/partition";
-import {
-  fargateSelectorCountProblem,
-  fargateSelectorProblems,
-  invalidName,
-  problemChecks,
-  requireValidProps,
-  type PropCheck,
-} from "../lib/validation";
 import type { IEksClusterName } from "./eks";
 
 /** Which pods a Fargate profile runs: those of a namespace, optionally only those with labels. */
@@ -63,20 +54,6 @@ export class Fargate extends Construct {
   constructor(scope: Construct, id: string, props: FargateProps) {
     super(scope, id);
     const entries = Object.entries(props.profiles);
-    const checks: PropCheck[] = [
-      ["roleName", props.roleName, invalidName(iamRoleNameProblem(props.roleName))],
-      [
-        "privateSubnetIds",
-        props.privateSubnetIds,
-        entries.length > 0 && props.privateSubnetIds.length === 0 && "must list the private subnets",
-      ],
-    ];
-    for (const [name, profile] of entries) {
-      checks.push([`profiles.${name}`, name, invalidName(eksChildNameProblem(name))]);
-      checks.push([`profiles.${name}.selectors`, profile.selectors, fargateSelectorCountProblem(profile.selectors)]);
-      profile.selectors.forEach((s, i) => checks.push(...problemChecks(`profiles.${name}.selectors[${i}]`, fargateSelectorProblems(s))));
-    }
-    requireValidProps("Fargate", checks);
     if (entries.length === 0) return;
 
     const partition = props.partition ?? stackPartition(this);

@@ -13,19 +13,10 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as AwsVpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { PRIMARY_RESOURCE_ID } from "../lib/addressing";
-import { parseCidr } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { zoneSuffix } from "../lib/naming";
 import { eksDiscoveryTags } from "../lib/tags";
-import {
-  existingVpcProblems,
-  problemChecks,
-  requireValidProps,
-  subnetLayoutProblems,
-  vpcCidrProblem,
-  type DeclaredVpc,
-  type PropCheck,
-} from "../lib/validation";
+import type { DeclaredVpc } from "../lib/validation";
 
 /** What both kinds of {@link VpcProps} have. */
 interface VpcCommonProps {
@@ -35,12 +26,14 @@ interface VpcCommonProps {
   readonly clusterName: string;
   /** Availability zones, at least two. Subnet lists follow this order. */
   readonly availabilityZones: readonly string[];
-  /** VPC flow logs to CloudWatch; undefined turns them off. @default - flow logs on, 365 days, ALL traffic */
+  /** VPC flow logs to CloudWatch. @default - none: no flow logs */
   readonly flowLogs?: {
     readonly logGroupName: string;
     readonly roleName: string;
+    /** Days the flow logs are kept (0 = never expire). */
     readonly retentionDays: number;
-    readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
+    /** Which traffic is logged. */
+    readonly trafficType: "ALL" | "ACCEPT" | "REJECT";
     /** KMS key ARN of the log group. @default - CloudWatch's own encryption */
     readonly kmsKeyArn?: string;
     /** The account id, to scope the role's trust to this account's flow logs. @default - unscoped */
@@ -56,8 +49,8 @@ export interface NewVpcProps extends VpcCommonProps {
   readonly publicSubnetCidrs: readonly string[];
   /** One private subnet CIDR per zone (nodes, pods, Fargate, the control plane's ENIs). */
   readonly privateSubnetCidrs: readonly string[];
-  /** One NAT gateway for all zones, or one per zone. @default "single" */
-  readonly natGateways?: "single" | "perAz";
+  /** One NAT gateway for all zones, or one per zone. */
+  readonly natGateways: "single" | "perAz";
   /** Unset for a network defined here; an existing one is {@link ExistingVpcProps}. @default - the network is defined here */
   readonly existing?: undefined;
 }
@@ -66,9 +59,9 @@ export interface NewVpcProps extends VpcCommonProps {
 export interface ExistingNetwork extends DeclaredVpc {
   /**
    * Add the EKS discovery tags to the subnets, one `aws_ec2_tag` per subnet and key (destroying
-   * them removes the tags); otherwise the subnets must carry them already. @default false
+   * them removes the tags); otherwise the subnets must carry them already.
    */
-  readonly addDiscoveryTags?: boolean;
+  readonly addDiscoveryTags: boolean;
 }
 
 /** Props of a {@link Vpc} that uses an existing network. */
@@ -80,7 +73,6 @@ export interface ExistingVpcProps extends VpcCommonProps {
 /** Props of {@link Vpc}: a network to define, or an existing one to use. */
 export type VpcProps = NewVpcProps | ExistingVpcProps;
 
-/** Zone suffix used in construct ids and names: `eu-west-1a` -> `a`. */
 /**
  * Defines the environment's network (the blog posts' `vpc` module): a VPC with DNS support and
  * hostnames, a public and a private subnet per zone with their EKS discovery tags, an internet
@@ -111,7 +103,6 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
-    validate(props);
     if (props.existing) {
       const existing = props.existing;
       this.vpcId = existing.vpcId;
@@ -177,7 +168,7 @@ export class Vpc extends Construct {
       new RouteTableAssociation(this, `public_${zoneSuffix(zones[i])}_routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
     });
 
-    const natZones = (props.natGateways ?? "single") === "perAz" ? zones : zones.slice(0, 1);
+    const natZones = props.natGateways === "perAz" ? zones : zones.slice(0, 1);
     this.natGateways.push(
       ...natZones.map((az, i) => {
         const suffix = natZones.length === 1 ? "" : `_${zoneSuffix(az)}`;
@@ -251,7 +242,7 @@ export class Vpc extends Construct {
     });
     new FlowLog(this, "flow_log", {
       vpcId: this.vpcId,
-      trafficType: fl.trafficType ?? "ALL",
+      trafficType: fl.trafficType,
       logDestinationType: "cloud-watch-logs",
       logDestination: group.arn,
       iamRoleArn: role.arn,
@@ -260,26 +251,4 @@ export class Vpc extends Construct {
     });
     return group;
   }
-}
-
-function validate(props: VpcProps): void {
-  const zones = props.availabilityZones;
-  const checks: PropCheck[] = [
-    ["availabilityZones", zones, zones.length < 2 && "must list at least two zones"],
-    ["availabilityZones", zones, new Set(zones.map(zoneSuffix)).size !== zones.length && "must not list a zone twice"],
-  ];
-  if (props.existing) {
-    checks.push(
-      ...problemChecks(
-        "existing",
-        existingVpcProblems(props.existing, zones, (f) => `existing.${f}`),
-      ),
-    );
-  } else {
-    const vpc = parseCidr(props.cidr);
-    checks.unshift(["cidr", props.cidr, typeof vpc === "string" ? vpc : vpcCidrProblem(vpc)]);
-    if (typeof vpc !== "string")
-      checks.push(...problemChecks("", subnetLayoutProblems({ cidr: vpc, text: props.cidr }, zones.length, props)));
-  }
-  requireValidProps("Vpc", checks);
 }

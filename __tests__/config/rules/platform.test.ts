@@ -339,6 +339,28 @@ describe("platform rules", () => {
       ],
     ],
     [
+      "Fargate profile name with uppercase",
+      { ...base, fargate: { profiles: { Apps: { selectors: [{ namespace: "apps" }] } } } },
+      [
+        'env "test": fargate.profiles.Apps has an invalid name: must be 1-40 lowercase letters, digits and hyphens, starting with a letter (got "Apps")',
+      ],
+    ],
+    [
+      "Fargate selector with an empty namespace",
+      { ...base, fargate: { profiles: { apps: { selectors: [{ namespace: "" }] } } } },
+      ['env "test": fargate.profiles.apps.selectors[0].namespace must not be empty (got "")'],
+    ],
+    [
+      "Fargate selector with six labels",
+      {
+        ...base,
+        fargate: { profiles: { apps: { selectors: [{ namespace: "apps", labels: { a: "1", b: "1", c: "1", d: "1", e: "1", f: "1" } }] } } },
+      },
+      [
+        'env "test": fargate.profiles.apps.selectors[0].labels must have at most 5 labels (got {"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1"})',
+      ],
+    ],
+    [
       "Fargate profile named like the CoreDNS one",
       { ...base, fargate: { profiles: { coredns: { selectors: [{ namespace: "x" }] } } } },
       [
