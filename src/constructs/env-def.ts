@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { KARPENTER_CONTROLLER_INSTANCE_TYPE, privateSubnetZones, type AddonPlan, type EnvConfig } from "../config";
+import { KARPENTER_CONTROLLER_INSTANCE_TYPE, ManagedGroupSchema, privateSubnetZones, type AddonPlan, type EnvConfig } from "../config";
 import { transparentScope } from "../lib/addressing";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
@@ -332,14 +332,15 @@ export class EnvDef extends Construct {
 /**
  * The managed node group of the Karpenter controller: two nodes of a fixed size (nothing scales
  * it), tainted CriticalAddonsOnly with PREFER_NO_SCHEDULE so that workloads go to Karpenter's nodes
- * once there are any, while CoreDNS, metrics-server and the controllers still fit before.
+ * once there are any, while CoreDNS, metrics-server and the controllers still fit before. Its
+ * other settings are the schema's defaults of a managed group.
  */
 function karpenterControllerGroup(instanceType: string | undefined): ManagedNodeGroupOptions {
-  return {
+  return ManagedGroupSchema.parse({
     instanceTypes: [instanceType ?? KARPENTER_CONTROLLER_INSTANCE_TYPE],
     minSize: KARPENTER_CONTROLLER_NODES,
     desiredSize: KARPENTER_CONTROLLER_NODES,
     maxSize: KARPENTER_CONTROLLER_NODES,
     taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
-  };
+  });
 }

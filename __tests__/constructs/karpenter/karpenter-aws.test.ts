@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { NODE_POLICIES } from "../../../src/constructs/eks-worker-nodes";
 import { KarpenterAws, karpenterControllerStatements, type KarpenterAwsProps } from "../../../src/constructs/karpenter";
 import type { Statement } from "../../../src/lib/iam";
-import { PropsError } from "../../../src/lib/validation";
 import { allowsAction, globMatch } from "../../helpers/iam";
 import { addresses, onlyResource, policyOf, resourcesOf, synthConstruct } from "../../helpers/synth";
 
@@ -232,9 +231,5 @@ describe("KarpenterAws", () => {
       queueArn: "q",
     });
     expect(any.find((s) => s.Sid === "DescribeThisCluster")!.Resource).toBe("arn:aws:eks:eu-west-1:*:cluster/c");
-  });
-
-  it("refuses role names IAM would refuse", () => {
-    expect(() => synthConstruct((s) => new KarpenterAws(s, "k", { ...props, nodeRoleName: "x".repeat(65) }))).toThrow(PropsError);
   });
 });

@@ -10,22 +10,11 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { iamRoleNameProblem } from "../../lib/aws-limits";
-import { imageReleaseProblem } from "../../lib/eks-node-images";
 import { stackPartition } from "../../lib/partition";
 import { eksDiscoveryTags } from "../../lib/tags";
-import {
-  invalidName,
-  nodeGroupNameClashes,
-  problemChecks,
-  requireValidProps,
-  scalingProblems,
-  sshCidrsProblems,
-  type PropCheck,
-} from "../../lib/validation";
+import { requireValidProps } from "../../lib/validation";
 import type { IEksCluster } from "../eks";
 import { ManagedNodeGroup, type ManagedNodeGroupOptions } from "./managed-group";
-import { scalingOf } from "./node-group";
 import { NodeRole } from "./node-role";
 import { SelfManagedNodeGroups, type SelfManagedNodeGroupOptions } from "./self-managed-group";
 
@@ -50,14 +39,14 @@ export interface EksWorkerNodesProps {
   readonly vpcId: string;
   /** Private subnets the nodes run in. */
   readonly subnetIds: readonly string[];
-  /** The zone of each private subnet, in the same order; needed by `perZone` groups. @default - unknown */
-  readonly subnetZones?: readonly string[];
+  /** The zone of each private subnet, in the same order; `perZone` groups split the subnets by it. */
+  readonly subnetZones: readonly string[];
   /** Name of the node IAM role (created only when there is a group). */
   readonly roleName: string;
-  /** Self-managed groups (launch template + autoscaling group) by name. @default {} */
-  readonly selfManaged?: Readonly<Record<string, SelfManagedNodeGroupOptions>>;
-  /** EKS managed node groups by name. @default {} */
-  readonly managed?: Readonly<Record<string, ManagedNodeGroupOptions>>;
+  /** Self-managed groups (launch template + autoscaling group) by name (none: an empty record). */
+  readonly selfManaged: Readonly<Record<string, SelfManagedNodeGroupOptions>>;
+  /** EKS managed node groups by name (none: an empty record). */
+  readonly managed: Readonly<Record<string, ManagedNodeGroupOptions>>;
   /** SSH: key pair and the CIDRs allowed to reach port 22 (explicit opt-in). @default - no SSH */
   readonly ssh?: { readonly keyName: string; readonly allowedCidrs: readonly string[] };
   /**
@@ -107,9 +96,18 @@ export class EksWorkerNodes extends Construct {
 
   constructor(scope: Construct, id: string, props: EksWorkerNodesProps) {
     super(scope, id);
-    const selfManaged = props.selfManaged ?? {};
-    const managed = props.managed ?? {};
-    validate(props, selfManaged, managed);
+    const { selfManaged, managed } = props;
+    // The subnet ids come from the VPC, their zones from the config: per-zone groups need one zone per subnet.
+    const perZone = [...Object.values(selfManaged), ...Object.values(managed)].some((g) => g.perZone);
+    requireValidProps("EksWorkerNodes", [
+      [
+        "subnetZones",
+        props.subnetZones,
+        perZone &&
+          props.subnetZones.length !== props.subnetIds.length &&
+          `must give the zone of each of the ${props.subnetIds.length} subnets for perZone groups`,
+      ],
+    ]);
     const cluster = props.cluster;
     const partition = props.partition ?? stackPartition(this);
     const instanceTags = { ...(props.instanceTags ?? {}), ...eksDiscoveryTags(cluster.clusterName, "node") };
@@ -161,38 +159,4 @@ export class EksWorkerNodes extends Construct {
       this.compute.push(...Object.values(g.nodeGroups));
     }
   }
-}
-
-function validate(
-  props: EksWorkerNodesProps,
-  selfManaged: Readonly<Record<string, SelfManagedNodeGroupOptions>>,
-  managed: Readonly<Record<string, ManagedNodeGroupOptions>>,
-): void {
-  const checks: PropCheck[] = [
-    ["roleName", props.roleName, invalidName(iamRoleNameProblem(props.roleName))],
-    ["subnetIds", props.subnetIds, props.subnetIds.length === 0 && "must list the private subnets of the nodes"],
-    ...(props.ssh ? problemChecks("ssh.allowedCidrs", sshCidrsProblems(props.ssh.allowedCidrs)) : []),
-  ];
-  const groups = [
-    ...Object.entries(selfManaged).map(([k, g]) => [`selfManaged.${k}`, g] as const),
-    ...Object.entries(managed).map(([k, g]) => [`managed.${k}`, g] as const),
-  ];
-  for (const [path, g] of groups) {
-    checks.push(...problemChecks(path, scalingProblems(scalingOf(g))));
-    const version = g.kubernetesVersion ?? props.cluster.kubernetesVersion;
-    if (g.imageRelease !== undefined)
-      checks.push([
-        `${path}.imageRelease`,
-        g.imageRelease,
-        imageReleaseProblem(g.imageRelease, version, "amiType" in g ? g.amiType : undefined),
-      ]);
-    if (g.perZone && (props.subnetZones ?? []).length !== props.subnetIds.length)
-      checks.push([
-        "subnetZones",
-        props.subnetZones,
-        `must give the zone of each of the ${props.subnetIds.length} subnets for ${path}.perZone`,
-      ]);
-  }
-  checks.push(...problemChecks("managed", nodeGroupNameClashes(Object.keys(selfManaged), Object.keys(managed))));
-  requireValidProps("EksWorkerNodes", checks);
 }

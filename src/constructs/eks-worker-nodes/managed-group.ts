@@ -6,21 +6,21 @@ import { transparentScope } from "../../lib/addressing";
 import { eksNodeImage, isBottlerocket } from "../../lib/eks-node-images";
 import { managedGroupTemplateName } from "../../lib/naming";
 import type { IEksCluster } from "../eks";
-import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
+import { launchTemplateSettings, placementsOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 
 /** The EKS AMI of a managed node group. */
 export type ManagedNodeGroupAmiType = "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" | "BOTTLEROCKET_x86_64" | "BOTTLEROCKET_ARM_64";
 
 /** Options of one EKS managed node group. */
 export interface ManagedNodeGroupOptions extends NodeGroupOptions {
-  /** Instance types; several for SPOT. @default ["t3.medium"] */
-  readonly instanceTypes?: readonly string[];
-  /** @default "AL2023_x86_64_STANDARD" */
-  readonly amiType?: ManagedNodeGroupAmiType;
-  /** @default "ON_DEMAND" */
-  readonly capacityType?: "ON_DEMAND" | "SPOT";
-  /** Root volume size in GiB (encrypted gp3, set in the launch template). @default 50 */
-  readonly diskSizeGib?: number;
+  /** Instance types; several for SPOT. */
+  readonly instanceTypes: readonly string[];
+  /** The EKS AMI type of the nodes. */
+  readonly amiType: ManagedNodeGroupAmiType;
+  /** On-demand or spot capacity. */
+  readonly capacityType: "ON_DEMAND" | "SPOT";
+  /** Root volume size in GiB (encrypted gp3, set in the launch template). */
+  readonly diskSizeGib: number;
   /** Nodes replaced at once during updates. @default 1 (unless maxUnavailablePercentage is set) */
   readonly maxUnavailable?: number;
   /** Percentage of nodes replaced at once during updates. @default - not used */
@@ -60,16 +60,13 @@ export class ManagedNodeGroup extends Construct {
     transparentScope(this);
     const cluster = props.cluster;
     const group = props.nodeGroupName;
-    const hopLimit = hopLimitOf(props);
-    const scaling = scalingOf(props);
-    const labels = props.labels ?? {};
     // No image, instance type or network interfaces here: EKS picks the AMI from ami_type, the types
     // come from the node group, and managed nodes keep the EKS cluster security group.
     this.launchTemplate = new LaunchTemplate(this, `${group}_launch_template`, {
       name: managedGroupTemplateName(cluster.clusterName, group),
       description: `Managed node group "${group}" of ${cluster.clusterName}`,
       keyName: props.keyName,
-      ...launchTemplateSettings(hopLimit, props.diskSizeGib ?? 50, props.instanceTags ?? {}, `${cluster.clusterName}-${group}`),
+      ...launchTemplateSettings(props.metadataHopLimit, props.diskSizeGib, props.instanceTags ?? {}, `${cluster.clusterName}-${group}`),
     });
     const template = this.launchTemplate;
     const version = props.kubernetesVersion ?? cluster.kubernetesVersion;
@@ -85,16 +82,16 @@ export class ManagedNodeGroup extends Construct {
         subnetIds: placement.subnetIds,
         version,
         releaseVersion,
-        amiType: props.amiType ?? "AL2023_x86_64_STANDARD",
-        capacityType: props.capacityType ?? "ON_DEMAND",
-        instanceTypes: [...(props.instanceTypes ?? ["t3.medium"])],
-        scalingConfig: { minSize: scaling.minSize, desiredSize: scaling.desiredSize, maxSize: scaling.maxSize },
+        amiType: props.amiType,
+        capacityType: props.capacityType,
+        instanceTypes: [...props.instanceTypes],
+        scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
         updateConfig:
           props.maxUnavailablePercentage !== undefined
             ? { maxUnavailablePercentage: props.maxUnavailablePercentage }
             : { maxUnavailable: props.maxUnavailable ?? 1 },
-        labels: Object.keys(labels).length > 0 ? labels : undefined,
-        taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+        labels: Object.keys(props.labels).length > 0 ? props.labels : undefined,
+        taint: props.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
         launchTemplate: { id: template.id, version: `${template.latestVersion}` },
         dependsOn: [...(props.dependsOn ?? []), ...(previous ? [previous] : [])],
         // The cluster autoscaler owns the current size once the group exists.

@@ -4,7 +4,6 @@
  */
 import type { LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
 import { perZoneGroupName } from "../../lib/naming";
-import type { NodeGroupScaling } from "../../lib/validation";
 
 /** How a taint keeps pods off a node. */
 export type NodeTaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
@@ -25,21 +24,21 @@ export interface NodeGroupOptions {
    * plane. @default - the cluster's
    */
   readonly kubernetesVersion?: string;
-  /** Smallest number of nodes. @default 1 */
-  readonly minSize?: number;
-  /** Nodes at creation; later left to the cluster autoscaler (Terraform ignores drift). @default 2 */
-  readonly desiredSize?: number;
-  /** Largest number of nodes. @default 3 */
-  readonly maxSize?: number;
-  /** Node labels. @default {} */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Node taints. @default [] */
-  readonly taints?: readonly NodeTaint[];
+  /** Smallest number of nodes. */
+  readonly minSize: number;
+  /** Nodes at creation; later left to the cluster autoscaler (Terraform ignores drift). */
+  readonly desiredSize: number;
+  /** Largest number of nodes. */
+  readonly maxSize: number;
+  /** Node labels (none: an empty record). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Node taints (none: an empty list). */
+  readonly taints: readonly NodeTaint[];
   /**
    * IMDSv2 response hop limit. 1 keeps pods from reaching the node's instance role; 2 only if pods
-   * must use IMDS. @default 1
+   * must use IMDS.
    */
-  readonly metadataHopLimit?: 1 | 2;
+  readonly metadataHopLimit: 1 | 2;
   /**
    * The AL2023 EKS AMI release of the group's nodes, as EKS writes a managed node group's
    * `release_version` (e.g. "1.35.4-20260512"); changing it rolls the nodes.
@@ -48,16 +47,16 @@ export interface NodeGroupOptions {
   readonly imageRelease?: string;
   /**
    * One group per availability zone (of the same settings, the sizes per zone), so the cluster
-   * autoscaler can add a node in the zone a pending pod's volume lives in. @default false
+   * autoscaler can add a node in the zone a pending pod's volume lives in.
    */
-  readonly perZone?: boolean;
+  readonly perZone: boolean;
 }
 
 /** Where a group's nodes run: subnet ids and the zone of each, in the same order. */
 export interface NodeSubnets {
   readonly subnetIds: readonly string[];
-  /** The zone of each subnet (needed only for `perZone` groups). @default - unknown */
-  readonly subnetZones?: readonly string[];
+  /** The zone of each subnet, in the same order (`perZone` groups split the subnets by it). */
+  readonly subnetZones: readonly string[];
 }
 
 /**
@@ -70,21 +69,10 @@ export function placementsOf(
   where: NodeSubnets,
 ): { readonly name: string; readonly subnetIds: string[] }[] {
   if (!o.perZone) return [{ name: group, subnetIds: [...where.subnetIds] }];
-  const zones = where.subnetZones ?? [];
-  return [...new Set(zones)].map((zone) => ({
+  return [...new Set(where.subnetZones)].map((zone) => ({
     name: perZoneGroupName(group, zone),
-    subnetIds: where.subnetIds.filter((_, i) => zones[i] === zone),
+    subnetIds: where.subnetIds.filter((_, i) => where.subnetZones[i] === zone),
   }));
-}
-
-/** A group's size bounds, with the defaults of {@link NodeGroupOptions}. */
-export function scalingOf(o: NodeGroupOptions): NodeGroupScaling {
-  return { minSize: o.minSize ?? 1, desiredSize: o.desiredSize ?? 2, maxSize: o.maxSize ?? 3 };
-}
-
-/** A group's IMDS hop limit, with its default. */
-export function hopLimitOf(o: NodeGroupOptions): 1 | 2 {
-  return o.metadataHopLimit ?? 1;
 }
 
 const ROOT_DEVICE = "/dev/xvda";

@@ -10,7 +10,7 @@ import { al2023ImageParameter, eksNodeImage } from "../../lib/eks-node-images";
 import { selfManagedGroupName } from "../../lib/naming";
 import { clusterAutoscalerTags, eksDiscoveryTags } from "../../lib/tags";
 import type { IEksCluster } from "../eks";
-import { hopLimitOf, launchTemplateSettings, placementsOf, scalingOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
+import { launchTemplateSettings, placementsOf, type NodeGroupOptions, type NodeSubnets } from "./node-group";
 import { NodeSecurityGroup } from "./node-security-group";
 import { nodeadmUserData } from "./user-data";
 
@@ -19,12 +19,12 @@ export const DRAIN_HOOK = "drain-before-termination";
 
 /** Options of one self-managed node group. */
 export interface SelfManagedNodeGroupOptions extends NodeGroupOptions {
-  /** EC2 instance type. @default "m5.large" */
-  readonly instanceType?: string;
-  /** CPU architecture of the AL2023 EKS AMI; must match the instance type. @default "x86_64" */
-  readonly architecture?: "x86_64" | "arm64";
-  /** Root volume size in GiB (encrypted gp3). @default 50 */
-  readonly rootVolumeGib?: number;
+  /** EC2 instance type. */
+  readonly instanceType: string;
+  /** CPU architecture of the AL2023 EKS AMI; must match the instance type. */
+  readonly architecture: "x86_64" | "arm64";
+  /** Root volume size in GiB (encrypted gp3). */
+  readonly rootVolumeGib: number;
 }
 
 /** Props of {@link SelfManagedNodeGroup}. */
@@ -68,31 +68,28 @@ export class SelfManagedNodeGroup extends Construct {
     const group = props.groupName;
     const name = selfManagedGroupName(cluster.clusterName, group);
     const version = props.kubernetesVersion ?? cluster.kubernetesVersion;
-    const architecture = props.architecture ?? "x86_64";
-    const hopLimit = hopLimitOf(props);
-    const scaling = scalingOf(props);
     // One release's public parameter: the image changes only when the release does, and then the new
     // template version starts an instance refresh (the drain hook holds each old node until drained).
-    const amiParameter = al2023ImageParameter(version, architecture, eksNodeImage(version, props.imageRelease).amiRelease);
+    const amiParameter = al2023ImageParameter(version, props.architecture, eksNodeImage(version, props.imageRelease).amiRelease);
     this.launchTemplate = new LaunchTemplate(this, `${group}_launch_template`, {
       name,
       description: `Self-managed nodes "${group}" of ${cluster.clusterName}`,
       imageId: `resolve:ssm:${amiParameter}`,
-      instanceType: props.instanceType ?? "m5.large",
+      instanceType: props.instanceType,
       iamInstanceProfile: { arn: props.instanceProfileArn },
       keyName: props.keyName,
       networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [props.securityGroupId] }],
       userData: Fn.base64encode(nodeadmUserData(cluster, props)),
-      ...launchTemplateSettings(hopLimit, props.rootVolumeGib ?? 50, props.instanceTags ?? {}, name),
+      ...launchTemplateSettings(props.metadataHopLimit, props.rootVolumeGib, props.instanceTags ?? {}, name),
     });
     const template = this.launchTemplate;
     for (const placement of placementsOf(group, props, props)) {
       const asgName = selfManagedGroupName(cluster.clusterName, placement.name);
       this.autoscalingGroups[asgName] = new AutoscalingGroup(this, `${placement.name}_autoscaling_group`, {
         name: asgName,
-        minSize: scaling.minSize,
-        maxSize: scaling.maxSize,
-        desiredCapacity: scaling.desiredSize,
+        minSize: props.minSize,
+        maxSize: props.maxSize,
+        desiredCapacity: props.desiredSize,
         vpcZoneIdentifier: placement.subnetIds,
         launchTemplate: { id: template.id, version: `${template.latestVersion}` },
         healthCheckType: "EC2",

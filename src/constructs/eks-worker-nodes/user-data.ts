@@ -21,9 +21,9 @@ export function nodeadmUserData(
   group: Pick<NodeGroupOptions, "labels" | "taints">,
 ): string {
   const flags: string[] = [];
-  const labels = Object.entries(group.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const labels = Object.entries(group.labels).map(([k, v]) => `${k}=${v}`);
   if (labels.length > 0) flags.push(`--node-labels=${labels.join(",")}`);
-  const taints = (group.taints ?? []).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${KUBELET_EFFECT[t.effect]}`);
+  const taints = group.taints.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${KUBELET_EFFECT[t.effect]}`);
   if (taints.length > 0) flags.push(`--register-with-taints=${taints.join(",")}`);
   const nodeConfig = stringify(
     {

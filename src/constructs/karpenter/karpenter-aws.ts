@@ -1,10 +1,8 @@
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Construct } from "constructs";
-import { iamRoleNameProblem } from "../../lib/aws-limits";
 import { EC2_INTERRUPTION_EVENTS } from "../../lib/interruption-events";
 import { KARPENTER_SERVICE_ACCOUNT, karpenterQueueName } from "../../lib/naming";
-import { invalidName, requireValidProps } from "../../lib/validation";
 import type { IEksClusterName } from "../eks";
 import { NodeRole } from "../eks-worker-nodes";
 import { InterruptionQueue } from "../interruption-queue";
@@ -54,10 +52,6 @@ export class KarpenterAws extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
     super(scope, id);
-    requireValidProps("KarpenterAws", [
-      ["controllerRoleName", props.controllerRoleName, invalidName(iamRoleNameProblem(props.controllerRoleName))],
-      ["nodeRoleName", props.nodeRoleName, invalidName(iamRoleNameProblem(props.nodeRoleName))],
-    ]);
     const clusterName = props.cluster.clusterName;
     const node = new NodeRole(this, "node", {
       roleName: props.nodeRoleName,

@@ -66,8 +66,8 @@ export class Karpenter extends HelmAddon {
   readonly nodePool: KubernetesObject;
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
+    // The config sees the subnets (at least two zones), not the security groups the stack passes.
     requireValidProps("Karpenter", [
-      ["subnetIds", props.subnetIds, props.subnetIds.length === 0 && "must list the subnets of the nodes"],
       ["securityGroupIds", props.securityGroupIds, props.securityGroupIds.length === 0 && "must list the security groups of the nodes"],
     ]);
     const nodeClass = ec2NodeClass(KARPENTER_DEFAULT_POOL, {
