@@ -63,6 +63,18 @@ describe("config validation", () => {
     );
   });
 
+  it("checks the Node Termination Handler's EventBridge rule names against EventBridge's 64 characters", () => {
+    // 33 characters pass; 34 make the longest rule 65 long, and every IAM role name still fits.
+    const groups = { selfManaged: { app: {} } };
+    expect(errorsOf({ ...base, project: "a".repeat(33), nodeGroups: groups })).toEqual([]);
+    const project = "a".repeat(34);
+    expect(errorsOf({ ...base, project, nodeGroups: groups })).toEqual([
+      `env "test": project makes the longest Node Termination Handler EventBridge rule name "${project}-test-eks-nth-spot-interruption" invalid: EventBridge rule names are 1-64 characters, this one has 65 (got "${project}")`,
+    ]);
+    // Without self-managed groups there is no handler, and no rule.
+    expect(errorsOf({ ...base, project })).toEqual([]);
+  });
+
   it("protects tables by default, and leaves them unprotected in an ephemeral environment unless told", () => {
     const table = { hashKey: { name: "id", type: "S" as const } };
     const [kept, ephemeral] = assertValidEnvs([

@@ -3,10 +3,9 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
-import { eventRuleNameProblem } from "../lib/aws-limits";
 import { policyDocument } from "../lib/iam";
 import { interruptionRuleNames, type InterruptionEventPattern } from "../lib/interruption-events";
-import { invalidName, requireValidProps, type PropCheck } from "../lib/validation";
+import { requireValidProps } from "../lib/validation";
 
 /** Props of {@link InterruptionQueue}. */
 export interface InterruptionQueueProps {
@@ -42,11 +41,9 @@ export class InterruptionQueue extends Construct {
   constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
     super(scope, id);
     const events = Object.entries(props.events);
-    // The queue name is the config's (checked there); the rule names are made here.
-    const checks: PropCheck[] = [["events", Object.keys(props.events), events.length === 0 && "must name at least one event"]];
+    // The queue and rule names are the config's (checked there); the events are the callers' code.
+    requireValidProps("InterruptionQueue", [["events", Object.keys(props.events), events.length === 0 && "must name at least one event"]]);
     const ruleNames = interruptionRuleNames(props.ruleNamePrefix, props.events);
-    events.forEach(([suffix], i) => checks.push([`events.${suffix}`, ruleNames[i], invalidName(eventRuleNameProblem(ruleNames[i]))]));
-    requireValidProps("InterruptionQueue", checks);
 
     this.queueName = props.queueName;
     this.queue = new SqsQueue(this, "queue", { name: props.queueName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });

@@ -2,9 +2,9 @@ import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
-import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT, nodeTerminationQueueName } from "../lib/naming";
+import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT, nodeTerminationQueueName, nodeTerminationRulePrefix } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
-import { EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
+import { ASG_TERMINATION_EVENT, EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
 import { HelmAddon } from "./helm-addon";
 import { InterruptionQueue } from "./interruption-queue";
 
@@ -32,10 +32,10 @@ export class NodeTerminationQueue extends InterruptionQueue {
     ]);
     super(scope, id, {
       queueName: nodeTerminationQueueName(props.name),
-      ruleNamePrefix: `${props.name}-nth`,
+      ruleNamePrefix: nodeTerminationRulePrefix(props.name),
       reader: `Node Termination Handler of ${props.name}`,
       events: {
-        "asg-termination": {
+        [ASG_TERMINATION_EVENT]: {
           source: ["aws.autoscaling"],
           "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
           detail: { AutoScalingGroupName: [...props.autoscalingGroupNames] },

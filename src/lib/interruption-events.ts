@@ -29,6 +29,12 @@ export const EC2_INTERRUPTION_EVENTS: Readonly<Record<string, InterruptionEventP
   },
 };
 
+/**
+ * The Node Termination Handler's own event, its rule before those of {@link EC2_INTERRUPTION_EVENTS}:
+ * the termination lifecycle actions of the cluster's self-managed groups.
+ */
+export const ASG_TERMINATION_EVENT = "asg-termination";
+
 /** The EventBridge rule names of a queue whose rules are `<prefix>-<event>`. */
 export function interruptionRuleNames(prefix: string, events: Readonly<Record<string, unknown>> = EC2_INTERRUPTION_EVENTS): string[] {
   return Object.keys(events).map((suffix) => `${prefix}-${suffix}`);

@@ -191,6 +191,11 @@ export function nodeTerminationQueueName(cluster: string): string {
   return `${cluster}-node-termination`;
 }
 
+/** The prefix of the Node Termination Handler's EventBridge rule names (`<prefix>-<event>`). */
+export function nodeTerminationRulePrefix(cluster: string): string {
+  return `${cluster}-nth`;
+}
+
 /** Karpenter's interruption queue, also the prefix of its EventBridge rules. */
 export function karpenterQueueName(cluster: string): string {
   return `${cluster}-karpenter`;
