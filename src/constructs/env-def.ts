@@ -15,7 +15,6 @@ import {
   VPC_CNI_SERVICE_ACCOUNT,
 } from "../lib/naming";
 import { stackPartition } from "../lib/partition";
-import { logKmsEncryptionProblem, requireValidProps } from "../lib/validation";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
@@ -93,7 +92,6 @@ export class EnvDef extends Construct {
     // Its children (vpc, eks, workers...) name the Terraform resources: `aws_eks_cluster.eks`.
     transparentScope(this);
     const env = props.env;
-    requireValidProps("EnvDef", [["logKmsEncryption", env.logKmsEncryption, logKmsEncryptionProblem(env)]]);
     const { names, capacity } = env.derived;
     const prefix = names.prefix;
     this.clusterName = names.cluster;

@@ -1,14 +1,16 @@
 /**
- * Validation shared by the constructs and the environment config.
+ * Validation, in two parts.
  *
- * Constructor-time prop validation: collect every problem, then throw one error that names the
- * construct, each prop, its value and what is allowed.
+ * Construct invariants: a construct checks only what the environment config cannot see (facts it
+ * computes itself, values its callers' code supplies). {@link requireValidProps} collects every
+ * problem, then throws one error that names the construct, each prop, its value and what is allowed.
  *
- * Shared rules: every rule that both a construct and the config layer apply is written once here,
- * with one message. A rule returns {@link Problem}s with paths relative to what it was given; a
- * construct turns them into prop checks ({@link problemChecks}), the config layer into issues at
- * its own paths. Rules that mention another field take a `refer` function that names it the way
- * the caller does (`endpointPublicAccess` for a construct, `eks.endpointPublicAccess` for the config).
+ * Rules of the environment config (`src/config/rules/platform.ts`, `src/config/schema.ts`) that
+ * are written in terms of their own values rather than of a whole environment, so a caller can
+ * apply them to whatever it checks (the VPC it creates or an existing one; `npm run env:new`'s
+ * options): each returns {@link Problem}s with paths relative to what it was given. Rules that
+ * mention another field take a `refer` function that names it at the caller's path
+ * (`eks.endpointPublicAccess`).
  */
 import { contains, OPEN_TO_INTERNET_ADDRESSES, overlaps, parseCidr, publicAddressCount, RFC1918, specialRangeOf, type Cidr } from "./cidr";
 
@@ -34,11 +36,6 @@ export function requireValidProps(construct: string, checks: readonly PropCheck[
   if (problems.length > 0) throw new PropsError(construct, problems);
 }
 
-/** Phrases an AWS naming problem (from `aws-limits`) for {@link requireValidProps}. */
-export function invalidName(problem: string | undefined): string | undefined {
-  return problem && `is invalid: ${problem}`;
-}
-
 /** What a shared rule found: where (relative to what it checked), the value there, and the problem. */
 export interface Problem {
   readonly path: readonly (string | number)[];
@@ -47,22 +44,12 @@ export interface Problem {
 }
 
 /** Names a field the way the caller's messages do (see the module comment). */
-export type Refer = (field: string) => string;
+type Refer = (field: string) => string;
 
 const asIs: Refer = (field) => field;
 
 function problem(path: readonly (string | number)[], value: unknown, text: string): Problem {
   return { path, value, problem: text };
-}
-
-/** `prefix.a[0].b`: a path as prop checks name it. */
-function propPath(prefix: string, path: readonly (string | number)[]): string {
-  return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out === "" ? p : `${out}.${p}`), prefix);
-}
-
-/** The prop checks of a shared rule's problems, at `prefix` (a prop, or "" for the props themselves). */
-export function problemChecks(prefix: string, problems: readonly Problem[]): PropCheck[] {
-  return problems.map((p) => [propPath(prefix, p.path), p.value, p.problem]);
 }
 
 // --- Lists ---------------------------------------------------------------------------------
@@ -176,7 +163,7 @@ const VPC_ID_PATTERN = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID_PATTERN = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** A subnet of an existing VPC, as it is declared (nothing is looked up). */
-export interface DeclaredSubnet {
+interface DeclaredSubnet {
   readonly id: string;
   readonly zone: string;
   readonly cidr: string;
@@ -265,7 +252,7 @@ export function serviceIpv4CidrProblem(text: string): string | undefined {
 }
 
 /** The public endpoint settings of a cluster. */
-export interface PublicEndpoint {
+interface PublicEndpoint {
   readonly endpointPublicAccess?: boolean;
   readonly publicAccessCidrs?: readonly string[];
   readonly allowPublicAccessFromAnywhere?: boolean;
@@ -340,7 +327,7 @@ export function sshCidrsProblems(allowedCidrs: readonly string[]): Problem[] {
 // --- Compute ---------------------------------------------------------------------------------
 
 /** A node group's size bounds. */
-export interface NodeGroupScaling {
+interface NodeGroupScaling {
   readonly minSize: number;
   readonly desiredSize: number;
   readonly maxSize: number;
