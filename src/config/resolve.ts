@@ -35,7 +35,7 @@ import {
   stateKeyAlias,
 } from "../lib/naming";
 import { ciRoles, planStacksOf, stateReaders, stateWriters, workloadsPrincipal } from "./ci";
-import { DEFAULT_VPC_CIDR, type ParsedEnv, type TableSchema } from "./schema";
+import { DEFAULT_VPC_CIDR, KARPENTER_CONTROLLER_INSTANCE_TYPE, ManagedGroupSchema, type ParsedEnv, type TableSchema } from "./schema";
 import type { z } from "zod";
 
 /** A validated environment with every default applied, including the computed ones, and what is derived from it. */
@@ -132,6 +132,8 @@ export interface Derived {
     /** Whether the cluster has EC2 node groups of its own (the config's, or the Karpenter controller's). */
     readonly hasNodeGroups: boolean;
   };
+  /** The EKS managed node groups: the config's, then the Karpenter controller's when it runs on one. */
+  readonly managedNodeGroups: Record<string, ManagedGroupConfig>;
   /** The Fargate profiles the project adds itself, after the config's. */
   readonly fargateProfiles: Record<string, FargateProfileConfig>;
   /** The EKS add-ons, in the order they are created. */
@@ -166,6 +168,7 @@ export function resolveEnv(parsed: ParsedEnv | EnvConfig): EnvConfig {
     vpc: resolveVpc(input),
     derived: {
       capacity,
+      managedNodeGroups: managedNodeGroupsOf(input),
       fargateProfiles: projectFargateProfiles(input),
       addons: addonsOf(input),
       workloadsPrincipal: workloadsPrincipal(input),
@@ -176,6 +179,29 @@ export function resolveEnv(parsed: ParsedEnv | EnvConfig): EnvConfig {
       names: derivedNames(input),
     },
   };
+}
+
+type ManagedGroupConfig = z.output<typeof ManagedGroupSchema>;
+
+/** Nodes of the Karpenter controller's group: one per replica of its chart (two, kept on different nodes). */
+const KARPENTER_CONTROLLER_NODES = 2;
+
+/**
+ * The config's managed node groups, and the Karpenter controller's when it runs on one: two nodes
+ * of a fixed size, tainted CriticalAddonsOnly with PREFER_NO_SCHEDULE so that workloads go to
+ * Karpenter's nodes once there are any, while CoreDNS, metrics-server and the controllers still fit
+ * before. Its other settings are the schema's defaults of a managed group.
+ */
+function managedNodeGroupsOf(env: Pick<ParsedEnv, "nodeGroups" | "karpenter">): Record<string, ManagedGroupConfig> {
+  if (env.karpenter?.controllerOn !== "nodeGroup") return env.nodeGroups.managed;
+  const controller = ManagedGroupSchema.parse({
+    instanceTypes: [env.karpenter.controllerInstanceType ?? KARPENTER_CONTROLLER_INSTANCE_TYPE],
+    minSize: KARPENTER_CONTROLLER_NODES,
+    desiredSize: KARPENTER_CONTROLLER_NODES,
+    maxSize: KARPENTER_CONTROLLER_NODES,
+    taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
+  });
+  return { ...env.nodeGroups.managed, [KARPENTER_NODE_GROUP]: controller };
 }
 
 /** The NAT mode of a VPC the project creates: as set, else one per zone in production. */
@@ -304,9 +330,8 @@ export function derivedNames(
     const groups = nodeGroupNames(env, key, g).map((n) => selfManagedGroupName(cluster, n));
     nodeGroups[key] = { kind: "selfManaged", launchTemplate: selfManagedGroupName(cluster, key), groups };
   }
-  const managed = { ...env.nodeGroups.managed, ...(env.karpenter?.controllerOn === "nodeGroup" ? { [KARPENTER_NODE_GROUP]: {} } : {}) };
-  for (const [key, g] of Object.entries(managed)) {
-    const groups = nodeGroupNames(env, key, { perZone: "perZone" in g && g.perZone === true });
+  for (const [key, g] of Object.entries(managedNodeGroupsOf(env))) {
+    const groups = nodeGroupNames(env, key, g);
     nodeGroups[key] = { kind: "managed", launchTemplate: managedGroupTemplateName(cluster, key), groups };
   }
   return {

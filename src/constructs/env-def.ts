@@ -2,14 +2,13 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { KARPENTER_CONTROLLER_INSTANCE_TYPE, ManagedGroupSchema, privateSubnetZones, type AddonPlan, type EnvConfig } from "../config";
+import { privateSubnetZones, type AddonPlan, type EnvConfig } from "../config";
 import { transparentScope } from "../lib/addressing";
 import { managedPolicyArn, policyDocument } from "../lib/iam";
 import {
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   drainTag,
   EBS_CSI_SERVICE_ACCOUNT,
-  KARPENTER_NODE_GROUP,
   LB_CONTROLLER_SERVICE_ACCOUNT,
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
   VPC_CNI_SERVICE_ACCOUNT,
@@ -19,7 +18,7 @@ import { clusterAutoscalerStatements } from "./cluster-autoscaler";
 import { appTableStatements, DynamodbTables } from "./dynamodb-tables";
 import { Ecr } from "./ecr";
 import { Eks } from "./eks";
-import { EksWorkerNodes, type ManagedNodeGroupOptions } from "./eks-worker-nodes";
+import { EksWorkerNodes } from "./eks-worker-nodes";
 import { Fargate } from "./fargate";
 import { IrsaRole, type IrsaRoleProps } from "./irsa-role";
 import { KarpenterAws } from "./karpenter";
@@ -46,9 +45,6 @@ const ADDON_IDENTITIES = {
   vpcCni: ["vpc_cni", "VPC CNI", VPC_CNI_SERVICE_ACCOUNT, "AmazonEKS_CNI_Policy"],
   ebsCsiDriver: ["ebs_csi_driver", "EBS CSI driver", EBS_CSI_SERVICE_ACCOUNT, "service-role/AmazonEBSCSIDriverPolicy"],
 } as const;
-
-/** Nodes of the Karpenter controller's group: one per replica of its chart (two, kept on different nodes). */
-const KARPENTER_CONTROLLER_NODES = 2;
 
 /** Props of {@link EnvDef}. */
 export interface EnvDefProps {
@@ -165,9 +161,6 @@ export class EnvDef extends Construct {
     this.autoMode = autoMode;
 
     // Karpenter's controller gets a node group of its own (or a Fargate profile, below).
-    const managed: Record<string, ManagedNodeGroupOptions> = { ...env.nodeGroups.managed };
-    if (env.karpenter?.controllerOn === "nodeGroup")
-      managed[KARPENTER_NODE_GROUP] = karpenterControllerGroup(env.karpenter.controllerInstanceType);
     this.hasNodes = capacity.hasNodeGroups;
     const oidc = { oidcProviderArn: this.eks.oidcProviderArn, oidcIssuerHost: this.eks.oidcIssuerHost };
     const irsa = (id: string, p: Omit<IrsaRoleProps, "cluster">) => new IrsaRole(this, id, { cluster: oidc, ...p });
@@ -202,7 +195,7 @@ export class EnvDef extends Construct {
       subnetZones: privateSubnetZones(env),
       roleName: roles.node,
       selfManaged: env.nodeGroups.selfManaged,
-      managed,
+      managed: env.derived.managedNodeGroups,
       ssh: env.nodeGroups.ssh,
       drainTag: drainTag(this.clusterName),
       partition,
@@ -325,20 +318,4 @@ export class EnvDef extends Construct {
     new KmsAlias(this, "log_key_alias", { name: alias, targetKeyId: key.keyId });
     return key;
   }
-}
-
-/**
- * The managed node group of the Karpenter controller: two nodes of a fixed size (nothing scales
- * it), tainted CriticalAddonsOnly with PREFER_NO_SCHEDULE so that workloads go to Karpenter's nodes
- * once there are any, while CoreDNS, metrics-server and the controllers still fit before. Its
- * other settings are the schema's defaults of a managed group.
- */
-function karpenterControllerGroup(instanceType: string | undefined): ManagedNodeGroupOptions {
-  return ManagedGroupSchema.parse({
-    instanceTypes: [instanceType ?? KARPENTER_CONTROLLER_INSTANCE_TYPE],
-    minSize: KARPENTER_CONTROLLER_NODES,
-    desiredSize: KARPENTER_CONTROLLER_NODES,
-    maxSize: KARPENTER_CONTROLLER_NODES,
-    taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PREFER_NO_SCHEDULE" }],
-  });
 }
