@@ -17,8 +17,3 @@ export interface EnvRule {
 export function issue(path: readonly (string | number)[], value: unknown, message: string): ConfigIssue {
   return { path, value, message };
 }
-
-/** The path and value to blame for a derived name: the override when given, else the project. */
-export function blameProject(env: ParsedEnv): { path: readonly (string | number)[]; value: unknown } {
-  return { path: ["project"], value: env.project };
-}
