@@ -18,7 +18,7 @@ import {
   s3BucketNameProblem,
   sqsQueueNameProblem,
 } from "../lib/aws-limits";
-import { ASG_TERMINATION_EVENT, EC2_INTERRUPTION_EVENTS, interruptionRuleNames } from "../lib/interruption-events";
+import { interruptionRuleNames, nodeTerminationEvents } from "../lib/interruption-events";
 import { nodeTerminationRulePrefix } from "../lib/naming";
 import type { DerivedNames, EnvConfig } from "./resolve";
 import type { ConfigIssue } from "./rules/types";
@@ -116,10 +116,7 @@ export function platformNameUses(env: Pick<ParsedEnv, "project" | "nodeGroups" |
   );
   uses.push(...use("Node Termination Handler queue name", "aws_sqs_queue", [names.terminationQueue], project));
   if (names.terminationQueue) {
-    const rules = interruptionRuleNames(nodeTerminationRulePrefix(names.cluster), {
-      [ASG_TERMINATION_EVENT]: 0,
-      ...EC2_INTERRUPTION_EVENTS,
-    });
+    const rules = interruptionRuleNames(nodeTerminationRulePrefix(names.cluster), nodeTerminationEvents([]));
     uses.push(...use("Node Termination Handler EventBridge rule name", "aws_cloudwatch_event_rule", rules, project));
   }
   uses.push(...use("Karpenter interruption queue name", "aws_sqs_queue", [names.karpenterQueue], project));

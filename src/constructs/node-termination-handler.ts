@@ -4,7 +4,7 @@ import type { Statement } from "../lib/iam";
 import { NODE_TERMINATION_HANDLER_CHART } from "../lib/helm-charts";
 import { NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT, nodeTerminationQueueName, nodeTerminationRulePrefix } from "../lib/naming";
 import { requireValidProps } from "../lib/validation";
-import { ASG_TERMINATION_EVENT, EC2_INTERRUPTION_EVENTS } from "../lib/interruption-events";
+import { nodeTerminationEvents } from "../lib/interruption-events";
 import { HelmAddon } from "./helm-addon";
 import { InterruptionQueue } from "./interruption-queue";
 
@@ -34,14 +34,7 @@ export class NodeTerminationQueue extends InterruptionQueue {
       queueName: nodeTerminationQueueName(props.name),
       ruleNamePrefix: nodeTerminationRulePrefix(props.name),
       reader: `Node Termination Handler of ${props.name}`,
-      events: {
-        [ASG_TERMINATION_EVENT]: {
-          source: ["aws.autoscaling"],
-          "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
-          detail: { AutoScalingGroupName: [...props.autoscalingGroupNames] },
-        },
-        ...EC2_INTERRUPTION_EVENTS,
-      },
+      events: nodeTerminationEvents(props.autoscalingGroupNames),
     });
   }
 }

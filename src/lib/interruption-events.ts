@@ -30,10 +30,20 @@ export const EC2_INTERRUPTION_EVENTS: Readonly<Record<string, InterruptionEventP
 };
 
 /**
- * The Node Termination Handler's own event, its rule before those of {@link EC2_INTERRUPTION_EVENTS}:
- * the termination lifecycle actions of the cluster's self-managed groups.
+ * The events of the Node Termination Handler's queue, by rule name suffix: the termination
+ * lifecycle actions of the cluster's self-managed groups, then {@link EC2_INTERRUPTION_EVENTS}.
+ * The config checks the rule names they make with no group names (names do not depend on them).
  */
-export const ASG_TERMINATION_EVENT = "asg-termination";
+export function nodeTerminationEvents(autoscalingGroupNames: readonly string[]): Record<string, InterruptionEventPattern> {
+  return {
+    "asg-termination": {
+      source: ["aws.autoscaling"],
+      "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+      detail: { AutoScalingGroupName: [...autoscalingGroupNames] },
+    },
+    ...EC2_INTERRUPTION_EVENTS,
+  };
+}
 
 /** The EventBridge rule names of a queue whose rules are `<prefix>-<event>`. */
 export function interruptionRuleNames(prefix: string, events: Readonly<Record<string, unknown>> = EC2_INTERRUPTION_EVENTS): string[] {
