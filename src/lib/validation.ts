@@ -46,8 +46,6 @@ export interface Problem {
 /** Names a field the way the caller's messages do (see the module comment). */
 type Refer = (field: string) => string;
 
-const asIs: Refer = (field) => field;
-
 function problem(path: readonly (string | number)[], value: unknown, text: string): Problem {
   return { path, value, problem: text };
 }
@@ -117,7 +115,7 @@ export function subnetLayoutProblems(
   vpc: { readonly cidr: Cidr; readonly text: string },
   zones: number,
   lists: { readonly publicSubnetCidrs: readonly string[]; readonly privateSubnetCidrs: readonly string[] },
-  refer: Refer = asIs,
+  refer: Refer,
 ): Problem[] {
   const out: Problem[] = [];
   const subnets: SubnetCidr[] = [];
@@ -189,7 +187,7 @@ export function zonesCovered(subnets: readonly DeclaredSubnet[], zones: readonly
  * network interfaces in two). Paths: `["vpcId"]`, `["cidr"]`, `["privateSubnets"]`,
  * `[list, i, "id" | "zone" | "cidr"]`.
  */
-export function existingVpcProblems(vpc: DeclaredVpc, zones: readonly string[], refer: Refer = asIs): Problem[] {
+export function existingVpcProblems(vpc: DeclaredVpc, zones: readonly string[], refer: Refer): Problem[] {
   const out: Problem[] = [];
   if (!VPC_ID_PATTERN.test(vpc.vpcId)) {
     out.push(problem(["vpcId"], vpc.vpcId, "must be a VPC id like vpc-0123456789abcdef0 (vpc- and 8 or 17 hex digits)"));
@@ -263,7 +261,7 @@ interface PublicEndpoint {
  * is public and never open to the internet without the explicit opt-out; no list when it is
  * private. Paths: `["publicAccessCidrs"]` and `["publicAccessCidrs", i]`.
  */
-export function publicAccessProblems(e: PublicEndpoint, refer: Refer = asIs): Problem[] {
+export function publicAccessProblems(e: PublicEndpoint, refer: Refer): Problem[] {
   const cidrs = e.publicAccessCidrs ?? [];
   const at = (p: Problem): Problem => problem(["publicAccessCidrs", ...p.path], p.value, p.problem);
   const out = syntaxProblems(cidrs).map(at);
