@@ -149,11 +149,11 @@ class Runner {
   }
 }
 
-/** Terraform's `Error:` blocks (or the end of its output). */
+/** Terraform's `Error:` blocks, which it writes to stderr (or, without any, the end of its output). */
 function errorsOf(run: ProcessRun): string {
-  const text = `${run.stderr}\n${run.stdout}`;
-  const at = text.indexOf("Error: ");
-  return (at >= 0 ? text.slice(at) : text).trim().split("\n").slice(0, 60).join("\n");
+  const at = run.stderr.indexOf("Error: ");
+  if (at >= 0) return run.stderr.slice(at).trim().split("\n").slice(0, 60).join("\n");
+  return `${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-30).join("\n");
 }
 
 /** `Apply complete! Resources: 9 added, 0 changed, 0 destroyed.` / `Destroy complete! Resources: 9 destroyed.` */
