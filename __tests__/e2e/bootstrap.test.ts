@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertValidEnvs, type EnvConfig, type EnvInput, type EnvSource } from "../../src/config";
 import type { DeployResult } from "../../scripts/deploy/bootstrap";
@@ -51,6 +52,32 @@ interface Interrupted {
   readonly run: ProcessRun;
   readonly leftovers: string[];
   readonly localStateMode?: number;
+  /** Whether the interrupted stack's marker is there (`terraform-state/<stack>.interrupted`). */
+  readonly marked: Record<"backend" | "platform", boolean>;
+}
+
+/** The file an interrupted apply of a stack leaves for the next run. */
+function interruptedMarker(emu: EmulatedEnvironment, kind: "backend" | "platform"): string {
+  return path.join(path.dirname(emu.backendLocalState), `${stackId(emu.env.name, kind)}.interrupted`);
+}
+
+/**
+ * What a create whose answer was lost leaves: the resource in AWS, not in the state. Drops one
+ * resource with a unique name from the local state (one that was created, not one being created
+ * when the run stopped), and returns its address. Never the bucket: moto answers a second create of
+ * one's own bucket as AWS does another account's (`BucketAlreadyExists`).
+ */
+function loseFromLocalState(emu: EmulatedEnvironment): string | undefined {
+  type Resource = { type: string; name: string; instances: { status?: string }[] };
+  const state = JSON.parse(fs.readFileSync(emu.backendLocalState, "utf8")) as { serial: number; resources: Resource[] };
+  const kinds = ["aws_iam_role", "aws_iam_policy", "aws_iam_openid_connect_provider", "aws_dynamodb_table", "aws_kms_alias"];
+  const done = (r: Resource) => r.instances.length > 0 && r.instances.every((i) => i.status !== "tainted");
+  const at = kinds.map((k) => state.resources.findIndex((r) => r.type === k && done(r))).find((i) => i >= 0) ?? -1;
+  if (at < 0) return undefined;
+  const [lost] = state.resources.splice(at, 1);
+  state.serial++;
+  fs.writeFileSync(emu.backendLocalState, JSON.stringify(state, null, 2));
+  return `${lost.type}.${lost.name}`;
 }
 
 /** Starts `npm run bootstrap`, sends it SIGINT once `marker` was printed and `afterMs` passed. */
@@ -68,7 +95,8 @@ async function interruptedBootstrap(emu: EmulatedEnvironment, marker: RegExp, af
   const done = await run;
   clearTimeout(timer);
   const mode = fs.existsSync(emu.backendLocalState) ? fs.statSync(emu.backendLocalState).mode & 0o777 : undefined;
-  return { run: done, leftovers: leftovers(emu), localStateMode: mode };
+  const marked = { backend: fs.existsSync(interruptedMarker(emu, "backend")), platform: fs.existsSync(interruptedMarker(emu, "platform")) };
+  return { run: done, leftovers: leftovers(emu), localStateMode: mode, marked };
 }
 
 /** terraform console holds the state lock until its stdin closes; a plan meanwhile must be refused. */
@@ -112,6 +140,8 @@ interface Run {
   readonly steps: Steps;
   emu?: EmulatedEnvironment;
   duringBackend?: Interrupted;
+  /** The resource the test dropped from the local state the interrupted backend apply left. */
+  lost?: string;
   duringPlatform?: Interrupted;
   completed?: { result: DeployResult; leftovers: string[]; resources: number };
   secondPlan?: Record<"backend" | "platform", ProcessRun>;
@@ -134,6 +164,7 @@ async function scenario(): Promise<void> {
     run.duringBackend = await step("bootstrap, interrupted (backend)", () =>
       interruptedBootstrap(emu, /bravo-backend: apply \(local state\) still running \(\d+s, [1-9]\d* resources done\)/, 1_000),
     );
+    run.lost = loseFromLocalState(emu);
     // Stopped while the platform applies on its S3 backend.
     run.duringPlatform = await step("bootstrap, interrupted (platform)", () =>
       interruptedBootstrap(emu, /bravo-platform: apply \.\.\./, 8_000),
@@ -193,6 +224,7 @@ describe.runIf(enabled)("bootstrap and teardown of bravo on the emulator", () =>
     expect(i.run.stderr).toMatch(/interrupted by SIGINT: stopped 1 running command \(terraform\) and removed \S+bravo-backend-local-\S+/);
     expect(i.leftovers).toEqual([run.emu!.backendLocalState]);
     expect(i.localStateMode).toBe(0o600);
+    expect(i.marked).toEqual({ backend: true, platform: false });
   });
 
   it("continues from there, and stops on Ctrl-C during the platform's apply with nothing left behind", () => {
@@ -201,16 +233,30 @@ describe.runIf(enabled)("bootstrap and teardown of bravo on the emulator", () =>
     // Where the first run stopped decides what remains: the rest of the backend's apply, with
     // local state or on S3; either way its state reaches the bucket before the platform starts.
     expect(i.run.stdout).toMatch(/bravo-backend: moving its state into s3:\/\/fixture-bravo-tfstate\/bravo\/bravo-backend\.tfstate/);
-    expect(i.run.stdout).toMatch(/bravo-backend: apply(?: \(local state\))? done in \d+s: [1-9]\d* added/);
     expect(i.run.stdout).toMatch(/bravo-platform: apply \.\.\./);
     expect(i.leftovers).toEqual([]);
+    expect(i.marked).toEqual({ backend: false, platform: true });
+  });
+
+  it("imports what the interrupted run created but never recorded, as the create's name is then taken", () => {
+    const i = run.steps.need(run.duringPlatform, "interrupted platform apply");
+    // A role the first run created, dropped from its state: the resource of a create whose answer
+    // Ctrl-C cut off. The next apply fails on its name, and runs again with an import block.
+    expect(run.lost, "no resource with a unique name was created before the interrupt").toBeDefined();
+    expect(i.run.stdout).toContain(`bravo-backend: in AWS but not in the state, created by the interrupted run: importing ${run.lost}`);
+    expect(i.run.stdout).toMatch(/bravo-backend: apply \(local state\), importing done in \d+s/);
   });
 
   it("completes on the next run: everything applied, nothing left behind, empty second plans", () => {
     const c = run.steps.need(run.completed, "completed bootstrap");
     expect(c.result.backendState).toBe("already in the bucket");
-    expect(c.result.steps.filter((s) => s.step.startsWith("apply")).map((s) => s.stack)).toEqual(["bravo-backend", "bravo-platform"]);
+    // The platform's interrupted apply may have left a create of its own behind (a launch template
+    // in flight): its apply then runs again, importing it.
+    const applies = c.result.steps.filter((s) => s.step.startsWith("apply"));
+    expect([...new Set(applies.map((s) => s.stack))]).toEqual(["bravo-backend", "bravo-platform"]);
+    for (const s of applies) expect(s.step).toMatch(/^apply(, importing)?$/);
     expect(c.leftovers).toEqual([]);
+    expect(fs.readdirSync(path.dirname(run.emu!.backendLocalState))).toEqual([]);
     const plans = run.steps.need(run.secondPlan, "second plan");
     for (const [kind, p] of Object.entries(plans)) expect(p.code, `bravo-${kind}:\n${p.stdout.slice(-3000)}${p.stderr}`).toBe(0);
   });

@@ -26,6 +26,8 @@ import { backendLocalStatePath, stackId, stateKey, type StackKind } from "../../
 import { CliError } from "../common/cli";
 import { runProcess, type ProcessRun } from "../common/process";
 import { parseJsonFrom } from "../../src/lib/text";
+import type { TerraformJson } from "../../src/lib/synthesized";
+import { applyErrors, importBlocks } from "./adopt";
 
 /** A stack after the backend: what bootstrap applies and teardown destroys. */
 export type AppliedKind = Exclude<StackKind, "backend">;
@@ -141,6 +143,53 @@ class Runner {
     return path.join(dir, `${String(n).padStart(3, "0")}-${stack}-${step.replace(/\W+/g, "-").replace(/-$/, "")}.log`);
   }
 
+  /** The file an interrupted apply of `stack` leaves: the next apply may import what it created. */
+  interruptedMarker(stack: string): string {
+    return path.join(this.opts.stateRoot, path.dirname(backendLocalStatePath(this.opts.env.name)), `${stack}.interrupted`);
+  }
+
+  /**
+   * `terraform apply` as a step of `stack`. After an interrupted apply of the stack (its marker
+   * file), a create that fails because its name is taken was carried out by that run: the apply
+   * runs again, once, with `import` blocks that take those resources into the state
+   * (scripts/deploy/adopt.ts). Without the marker such a name may belong to anything, and the error
+   * says so.
+   */
+  async apply(stack: string, step: string, cwd: string): Promise<void> {
+    const marker = this.interruptedMarker(stack);
+    const imports = path.join(cwd, IMPORTS_FILE);
+    const forget = onInterrupt(() => {
+      fs.rmSync(imports, { force: true });
+      fs.mkdirSync(path.dirname(marker), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(marker, `${step} of ${stack} was interrupted at ${new Date().toISOString()}\n`);
+    });
+    try {
+      let run = await this.terraform(stack, step, cwd, APPLY, APPLY_TIMEOUT_MS);
+      const first = applyErrors(run.stderr);
+      let taken = first.taken;
+      if (run.code !== 0 && fs.existsSync(marker) && taken.length > 0 && first.others.length === 0) {
+        const file = importBlocks(taken, JSON.parse(fs.readFileSync(path.join(cwd, "cdk.tf.json"), "utf8")) as TerraformJson);
+        if (file) {
+          this.log(`${stack}: in AWS but not in the state, created by the interrupted run: importing ${taken.join(", ")}`);
+          fs.writeFileSync(imports, JSON.stringify(file, null, 2));
+          run = await this.terraform(stack, `${step}, importing`, cwd, APPLY, APPLY_TIMEOUT_MS);
+          fs.rmSync(imports, { force: true });
+          taken = applyErrors(run.stderr).taken;
+        }
+      }
+      if (run.code === 0) return fs.rmSync(marker, { force: true });
+      const hints = taken.map(
+        (t) =>
+          `\n${t} exists in AWS but not in the state of ${stack}. If a run of this environment was stopped while creating it, ` +
+          `import it (terraform import ${t} <its id>) and run this again; otherwise the name is another resource's: rename this one.`,
+      );
+      throw new CliError(`${stack}: ${step} failed (terraform apply, exit ${run.code}):\n${errorsOf(run)}${hints.join("")}`);
+    } finally {
+      fs.rmSync(imports, { force: true });
+      forget();
+    }
+  }
+
   /** Like `terraform`, but fails with Terraform's own errors when the command fails. */
   async terraformOk(stack: string, step: string, cwd: string, args: string[], timeoutMs?: number): Promise<ProcessRun> {
     const run = await this.terraform(stack, step, cwd, args, timeoutMs);
@@ -156,15 +205,17 @@ function errorsOf(run: ProcessRun): string {
   return `${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-30).join("\n");
 }
 
-/** `Apply complete! Resources: 9 added, 0 changed, 0 destroyed.` / `Destroy complete! Resources: 9 destroyed.` */
+/** `Apply complete! Resources: [1 imported, ]9 added, 0 changed, 0 destroyed.` / `Destroy complete! Resources: 9 destroyed.` */
 export function countChanges(stdout: string): StepResult["changes"] {
-  const apply = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(stdout);
+  const apply = /Apply complete! Resources: (?:\d+ imported, )?(\d+) added, (\d+) changed, (\d+) destroyed/.exec(stdout);
   if (apply) return { added: Number(apply[1]), changed: Number(apply[2]), destroyed: Number(apply[3]) };
   const destroy = /Destroy complete! Resources: (\d+) destroyed/.exec(stdout);
   if (destroy) return { added: 0, changed: 0, destroyed: Number(destroy[1]) };
   return undefined;
 }
 
+/** The file of `import` blocks an apply after an interrupted one may need (removed once it ran). */
+const IMPORTS_FILE = "imports-after-interrupt.tf.json";
 const INIT = ["init", "-input=false", "-no-color", "-reconfigure"];
 const APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"];
 const DESTROY = ["destroy", "-auto-approve", "-input=false", "-no-color"];
@@ -266,7 +317,7 @@ async function backendIntoBucket(r: Runner, opts: DeployOptions): Promise<Deploy
         r.log(`${stack}: ${address} was being created when an earlier run stopped: untainted, this apply completes it`);
         await r.terraformOk(stack, `untaint ${address}`, copy.dir, ["untaint", address]);
       }
-      await r.terraformOk(stack, "apply (local state)", copy.dir, APPLY, APPLY_TIMEOUT_MS);
+      await r.apply(stack, "apply (local state)", copy.dir);
     } finally {
       copy.remove();
     }
@@ -325,15 +376,14 @@ export async function bootstrap(opts: DeployOptions): Promise<DeployResult> {
     backendState = await backendIntoBucket(r, opts);
     // Up to date with the file, and complete after an interrupted first apply (just created from
     // this synth, it is both).
-    if (backendState !== "created")
-      await r.terraformOk(stackId(env.name, "backend"), "apply", r.stackDir("backend"), APPLY, APPLY_TIMEOUT_MS);
+    if (backendState !== "created") await r.apply(stackId(env.name, "backend"), "apply", r.stackDir("backend"));
   }
   for (const kind of opts.stacks ?? (["platform", "workloads"] as const)) {
     const stack = stackId(env.name, kind);
     await r.terraformOk(stack, "init", r.stackDir(kind), INIT);
-    await r.terraformOk(stack, "apply", r.stackDir(kind), APPLY, APPLY_TIMEOUT_MS);
+    await r.apply(stack, "apply", r.stackDir(kind));
   }
-  r.log(`${env.name}: deployed (${r.steps.filter((s) => s.step === "apply" || s.step === "apply (local state)").length} applies)`);
+  r.log(`${env.name}: deployed (${r.steps.filter((s) => s.step.startsWith("apply")).length} applies)`);
   return { steps: r.steps, backendState };
 }
 
