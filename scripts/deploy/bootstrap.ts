@@ -26,7 +26,7 @@ import { backendLocalStatePath, stackId, stateKey, type StackKind } from "../../
 import { CliError } from "../common/cli";
 import { runProcess, type ProcessRun } from "../common/process";
 import { parseJsonFrom } from "../../src/lib/text";
-import type { TerraformJson } from "../../src/lib/synthesized";
+import { readStackFile } from "../../src/lib/synthesized";
 import { applyErrors, importBlocks } from "./adopt";
 
 /** A stack after the backend: what bootstrap applies and teardown destroys. */
@@ -168,12 +168,11 @@ class Runner {
       const first = applyErrors(run.stderr);
       let taken = first.taken;
       if (run.code !== 0 && fs.existsSync(marker) && taken.length > 0 && first.others.length === 0) {
-        const file = importBlocks(taken, JSON.parse(fs.readFileSync(path.join(cwd, "cdk.tf.json"), "utf8")) as TerraformJson);
+        const file = importBlocks(taken, readStackFile(cwd));
         if (file) {
           this.log(`${stack}: in AWS but not in the state, created by the interrupted run: importing ${taken.join(", ")}`);
           fs.writeFileSync(imports, JSON.stringify(file, null, 2));
           run = await this.terraform(stack, `${step}, importing`, cwd, APPLY, APPLY_TIMEOUT_MS);
-          fs.rmSync(imports, { force: true });
           taken = applyErrors(run.stderr).taken;
         }
       }
