@@ -240,8 +240,8 @@ describe.runIf(enabled)("bootstrap and teardown of bravo on the emulator", () =>
 
   it("imports what the interrupted run created but never recorded, as the create's name is then taken", () => {
     const i = run.steps.need(run.duringPlatform, "interrupted platform apply");
-    // A role the first run created, dropped from its state: the resource of a create whose answer
-    // Ctrl-C cut off. The next apply fails on its name, and runs again with an import block.
+    // A resource the first run created, dropped from its state: what a create whose answer Ctrl-C
+    // cut off leaves. The next apply fails on its name, and runs again with an import block.
     expect(run.lost, "no resource with a unique name was created before the interrupt").toBeDefined();
     expect(i.run.stdout).toContain(`bravo-backend: in AWS but not in the state, created by the interrupted run: importing ${run.lost}`);
     expect(i.run.stdout).toMatch(/bravo-backend: apply \(local state\), importing done in \d+s/);
