@@ -502,8 +502,10 @@ export class EmulatedEnvironment {
   }
 }
 
-function tail(run: ProcessRun, lines = 40): string {
-  return `${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-lines).join("\n");
+/** What a failed command said: the last 20 lines of its output, then its errors (the last 100 lines). */
+function tail(run: ProcessRun): string {
+  const last = (text: string, lines: number) => text.trim().split("\n").slice(-lines).join("\n");
+  return `${last(run.stdout, 20)}\n${last(run.stderr, 100)}`.trim();
 }
 
 /** One HTTP request to the emulator, bounded in time. */
