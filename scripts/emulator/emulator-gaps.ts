@@ -194,8 +194,10 @@ export function describeGaps(stack: string, result: GapOverride): string[] {
  * A gap of moto's server rather than of its APIs, seen about once in ten full e2e runs on a loaded
  * 2-core machine: the AWS SDK resends a write whose answer it lost, and the emulator, which made the
  * write the first time, refuses the resend. Terraform then fails a step that a real account would
- * have completed, in one of two ways:
+ * have completed, in one of three ways:
  * - a create answered 409 ("Role with name ... already exists");
+ * - a revoke of a security group rule answered "does not exist" (`InvalidPermission.NotFound`), for
+ *   the rule the provider had just listed and revoked (moto logged one revoke more than the stack makes);
  * - a state lock refused ("Error acquiring the state lock", the lock table's conditional PutItem or
  *   the lockfile's conditional PutObject), the lock being the one this same command had just taken.
  * The e2e harness starts such a scenario over once on a fresh emulator, and says so. Nothing else
@@ -203,6 +205,7 @@ export function describeGaps(stack: string, result: GapOverride): string[] {
  */
 export const LOST_ANSWER: readonly RegExp[] = [
   /StatusCode: 409,[^\n]*(EntityAlreadyExists|AlreadyExists|already exists)/,
+  /operation error EC2: RevokeSecurityGroup(Egress|Ingress), https response error StatusCode: 400,[^\n]*InvalidPermission\.NotFound/,
   /Error acquiring the state lock\s+Error message: operation error (DynamoDB: PutItem|S3: PutObject),[\s\S]{0,300}?(ConditionalCheckFailedException|PreconditionFailed)/,
 ];
 
@@ -210,7 +213,7 @@ export const LOST_ANSWER: readonly RegExp[] = [
 export const LOST_ANSWER_GAP = {
   what: "an e2e scenario run again, once, on a fresh emulator",
   reason:
-    "moto 5.2.1's server now and then loses the answer to a write under load; the AWS SDK resends the write and moto refuses the resend (a create answered 409 \"already exists\", or a state lock refused as held, the lock being the command's own). The run prints EMULATOR GAP when it happens",
+    'moto 5.2.1\'s server now and then loses the answer to a write under load; the AWS SDK resends the write and moto refuses the resend (a create answered 409 "already exists", a security group rule\'s revoke answered "does not exist", or a state lock refused as held, the lock being the command\'s own). The run prints EMULATOR GAP when it happens',
 };
 
 /** Whether Terraform's output shows the emulator's lost answer ({@link LOST_ANSWER}). */

@@ -107,8 +107,22 @@ describe("emulatorGapOverride", () => {
     "  ID:        38419e24-b872-2e69-6acd-eeaa36fc41c1",
   ].join("\n");
 
+  // Seen in a clean-clone CI run (staging's platform): moto logged 4 egress revokes where dev, with
+  // the same one security group, logged 3.
+  const REVOKE_RESENT =
+    "Error: revoking Security Group (sg-e9c125a13491c713a) Rule (sgr-d627e406f37d741c4): operation error EC2: RevokeSecurityGroupEgress, " +
+    "https response error StatusCode: 400, RequestID: yXpWKO4zQ54qfCXOJ59Gajyi5pfJ0jvZsii7B5YEBREysrnVNnQi, api error InvalidPermission.NotFound: " +
+    "The specified rule does not exist in this security group";
+
   it.each([
     ["a create refused as existing", CREATE_RESENT, true],
+    ["a revoke refused as already done", REVOKE_RESENT, true],
+    [
+      "a revoke denied",
+      REVOKE_RESENT.replace("StatusCode: 400", "StatusCode: 403").replace("InvalidPermission.NotFound", "UnauthorizedOperation"),
+      false,
+    ],
+    ["an authorize of a missing group", REVOKE_RESENT.replace("RevokeSecurityGroupEgress", "AuthorizeSecurityGroupEgress"), false],
     ["a lock refused by the lock table", LOCK_RESENT, true],
     [
       "a lock refused by the lockfile",
