@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertValidEnvs, type EnvConfig, type EnvInput, type EnvSource } from "../../src/config";
 import type { DeployResult } from "../../scripts/deploy/bootstrap";
 import type { EmulatedEnvironment } from "../../scripts/emulator/emulated-deploy";
-import { lockTableName, stackId, stateBucketName, stateKey } from "../../src/lib/naming";
+import { interruptedApplyPath, lockTableName, stackId, stateBucketName, stateKey } from "../../src/lib/naming";
 import type { PlanSummary } from "../../scripts/plan/plan-summary";
 import type { ProcessRun } from "../../scripts/common/process";
 import { fixtureSources } from "../helpers/synth";
@@ -58,7 +58,7 @@ interface Interrupted {
 
 /** The file an interrupted apply of a stack leaves for the next run. */
 function interruptedMarker(emu: EmulatedEnvironment, kind: "backend" | "platform"): string {
-  return path.join(path.dirname(emu.backendLocalState), `${stackId(emu.env.name, kind)}.interrupted`);
+  return path.join(emu.options.root, interruptedApplyPath(stackId(emu.env.name, kind)));
 }
 
 /**

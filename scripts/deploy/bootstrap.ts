@@ -22,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvConfig } from "../../src/config";
 import { onInterrupt } from "../../src/lib/interrupts";
-import { backendLocalStatePath, stackId, stateKey, type StackKind } from "../../src/lib/naming";
+import { backendLocalStatePath, interruptedApplyPath, stackId, stateKey, type StackKind } from "../../src/lib/naming";
 import { CliError } from "../common/cli";
 import { runProcess, type ProcessRun } from "../common/process";
 import { parseJsonFrom } from "../../src/lib/text";
@@ -143,11 +143,6 @@ class Runner {
     return path.join(dir, `${String(n).padStart(3, "0")}-${stack}-${step.replace(/\W+/g, "-").replace(/-$/, "")}.log`);
   }
 
-  /** The file an interrupted apply of `stack` leaves: the next apply may import what it created. */
-  interruptedMarker(stack: string): string {
-    return path.join(this.opts.stateRoot, path.dirname(backendLocalStatePath(this.opts.env.name)), `${stack}.interrupted`);
-  }
-
   /**
    * `terraform apply` as a step of `stack`. After an interrupted apply of the stack (its marker
    * file), a create that fails because its name is taken was carried out by that run: the apply
@@ -156,7 +151,7 @@ class Runner {
    * says so.
    */
   async apply(stack: string, step: string, cwd: string): Promise<void> {
-    const marker = this.interruptedMarker(stack);
+    const marker = path.join(this.opts.stateRoot, interruptedApplyPath(stack));
     const imports = path.join(cwd, IMPORTS_FILE);
     const forget = onInterrupt(() => {
       fs.rmSync(imports, { force: true });
@@ -165,9 +160,10 @@ class Runner {
     });
     try {
       let run = await this.terraform(stack, step, cwd, APPLY, APPLY_TIMEOUT_MS);
+      if (run.code === 0) return fs.rmSync(marker, { force: true });
       const first = applyErrors(run.stderr);
       let taken = first.taken;
-      if (run.code !== 0 && fs.existsSync(marker) && taken.length > 0 && first.others.length === 0) {
+      if (fs.existsSync(marker) && taken.length > 0 && first.others.length === 0) {
         const file = importBlocks(taken, readStackFile(cwd));
         if (file) {
           this.log(`${stack}: in AWS but not in the state, created by the interrupted run: importing ${taken.join(", ")}`);
@@ -180,7 +176,8 @@ class Runner {
       const hints = taken.map(
         (t) =>
           `\n${t} exists in AWS but not in the state of ${stack}. If a run of this environment was stopped while creating it, ` +
-          `import it (terraform import ${t} <its id>) and run this again; otherwise the name is another resource's: rename this one.`,
+          `import it (terraform -chdir=${path.relative(process.cwd(), cwd)} import ${t} <its id>, or an import block) and run this again; ` +
+          `otherwise something else in the account has its name: remove that, or give this environment another project or name.`,
       );
       throw new CliError(`${stack}: ${step} failed (terraform apply, exit ${run.code}):\n${errorsOf(run)}${hints.join("")}`);
     } finally {

@@ -60,6 +60,14 @@ export function backendLocalStatePath(env: string): string {
   return `terraform-state/${stackId(env, "backend")}.tfstate`;
 }
 
+/**
+ * The file an interrupted apply of a stack leaves next to the backend's local state, relative to
+ * the project root: the next `npm run bootstrap` may import what that apply created but never recorded.
+ */
+export function interruptedApplyPath(stack: string): string {
+  return `terraform-state/${stack}.interrupted`;
+}
+
 /** The EKS cluster name: computed once, used by every tag, role, log group and kubeconfig. */
 export function clusterName(p: NameParts): string {
   return `${envPrefix(p)}-eks`;
